@@ -1,0 +1,353 @@
+//! Splitting long text into parts that each fit a channel's limit.
+
+use super::capabilities::{TextLimit, TextUnit};
+use super::sms::SmsMeter;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// A text that cannot be split within a limit without breaking a grapheme
+/// cluster.
+///
+/// Returned when the limit is zero, or smaller than one user-perceived
+/// character of the text (a flag needs 2 characters, a family emoji up to 11).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the character cluster {cluster:?} at byte {at} needs {needed} {unit:?} units but one message holds {max}; \
+     raise the channel's text limit"
+)]
+pub struct SplitError {
+    /// Byte offset of the cluster in the text.
+    pub at: usize,
+    /// The cluster that does not fit (at most 64 bytes of it).
+    pub cluster: String,
+    /// Units it needs on its own.
+    pub needed: usize,
+    /// Units one message holds.
+    pub max: usize,
+    /// What is counted.
+    pub unit: TextUnit,
+}
+
+/// How good a place to split is; higher is better.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Break {
+    Grapheme,
+    Word,
+    Sentence,
+    Line,
+    Paragraph,
+}
+
+/// Splits `text` into parts that each fit `limit`.
+///
+/// Each part is a slice of `text`. A split goes at the last paragraph break
+/// (a blank line) that leaves a part within the limit; failing that, the last
+/// line break, then the last sentence end (Unicode sentence boundaries, so
+/// CJK `。！？` end sentences), then the last word boundary (white space,
+/// or between two CJK characters, which have no spaces between words), and
+/// only as a last resort between two grapheme clusters. A split never falls
+/// inside a grapheme cluster: emoji ZWJ sequences, flags, skin tones and
+/// combining marks stay whole.
+///
+/// White space at a split, and at the start and end of the text, is dropped;
+/// apart from it the parts joined give back the text. Text of only white
+/// space gives no parts.
+///
+/// # Errors
+///
+/// [`SplitError`] when one grapheme cluster alone exceeds the limit (always
+/// the case for a limit of 0 and non-blank text).
+///
+/// # Examples
+///
+/// ```
+/// use switchboard::channel::{split_text, TextLimit, TextUnit};
+///
+/// let text = "Your parcel left the depot. It arrives tomorrow.\n\nReply STOP to opt out.";
+/// let parts = split_text(text, TextLimit::new(50, TextUnit::Chars)).unwrap();
+/// assert_eq!(parts, ["Your parcel left the depot. It arrives tomorrow.", "Reply STOP to opt out."]);
+///
+/// let parts = split_text("已发货。明天送达！谢谢", TextLimit::new(5, TextUnit::Chars)).unwrap();
+/// assert_eq!(parts, ["已发货。", "明天送达！", "谢谢"]);
+///
+/// assert!(split_text("🇩🇪", TextLimit::new(1, TextUnit::Chars)).is_err());
+/// ```
+pub fn split_text(text: &str, limit: TextLimit) -> Result<Vec<&str>, SplitError> {
+    let mut parts = Vec::new();
+    let mut bounds = Vec::new();
+    let mut start = skip_blank(text, 0);
+    while start < text.len() {
+        let rest = &text[start..];
+        let mut meter = Meter::new(limit);
+        bounds.clear();
+        let mut fit_end = start;
+        let mut all_fit = true;
+        for (i, g) in rest.grapheme_indices(true) {
+            if !meter.push(g) {
+                if fit_end == start {
+                    return Err(too_long(start + i, g, limit));
+                }
+                all_fit = false;
+                break;
+            }
+            fit_end = start + i + g.len();
+            bounds.push(fit_end);
+        }
+        if all_fit {
+            parts.push(trim_blank_end(rest));
+            break;
+        }
+        let cut = best_cut(text, start, fit_end, &bounds);
+        parts.push(trim_blank_end(&text[start..cut]));
+        start = skip_blank(text, cut);
+    }
+    Ok(parts)
+}
+
+fn too_long(at: usize, cluster: &str, limit: TextLimit) -> SplitError {
+    let mut end = cluster.len().min(64);
+    while !cluster.is_char_boundary(end) {
+        end -= 1;
+    }
+    SplitError {
+        at,
+        cluster: cluster[..end].to_owned(),
+        needed: limit.unit.measure(cluster),
+        max: limit.max,
+        unit: limit.unit,
+    }
+}
+
+/// The best place to end the part that starts at `start`, given that
+/// `text[start..fit_end]` is the longest prefix within the limit and
+/// `bounds` holds the grapheme boundaries in `(start, fit_end]`, ascending.
+fn best_cut(text: &str, start: usize, fit_end: usize, bounds: &[usize]) -> usize {
+    let is_bound = |p: usize| bounds.binary_search(&p).is_ok();
+    // Look past the fitting prefix over any white space and one more
+    // cluster, so that a sentence, paragraph or word that ends exactly at the
+    // limit is recognised.
+    let next = skip_blank(text, fit_end);
+    let ext_end = text[next..].graphemes(true).next().map_or(next, |g| next + g.len());
+    let window = &text[start..ext_end];
+    let mut best = (Break::Grapheme, fit_end);
+    let consider = |best: &mut (Break, usize), kind: Break, cut: usize| {
+        if cut > start && cut <= fit_end && is_bound(cut) && (kind, cut) >= *best {
+            *best = (kind, cut);
+        }
+    };
+    for (i, _) in window.split_sentence_bound_indices() {
+        let at = start + i;
+        if at == start {
+            continue;
+        }
+        let cut = start + trim_blank_end(&text[start..at]).len();
+        let kind = match newlines(&text[cut..at]) {
+            0 => Break::Sentence,
+            1 => Break::Line,
+            _ => Break::Paragraph,
+        };
+        consider(&mut best, kind, cut);
+    }
+    if best.0 < Break::Sentence {
+        let mut prev: Option<&str> = None;
+        for (i, word) in window.split_word_bound_indices() {
+            if let Some(p) = prev {
+                if is_blank(word) || word_break_between(p, word) {
+                    consider(&mut best, Break::Word, start + i);
+                }
+            }
+            prev = Some(word);
+        }
+    }
+    best.1
+}
+
+/// Whether a part may end after `before` and the next begin with `after`,
+/// both non-blank word segments: between two ideographic or emoji segments,
+/// but never before closing punctuation or after opening punctuation.
+fn word_break_between(before: &str, after: &str) -> bool {
+    let (Some(last), Some(first)) = (before.chars().next_back(), after.chars().next()) else {
+        return false;
+    };
+    if is_blank(before) {
+        return true;
+    }
+    let no_start = matches!(
+        first,
+        ',' | '.' | ';' | ':' | '!' | '?' | ')' | ']' | '}' | '\'' | '"' | '-' | '…'
+            | '、' | '。' | '，' | '！' | '？' | '：' | '；' | '」' | '』' | '）' | '】' | '》' | '〉' | '”' | '’' | 'ー'
+    );
+    let no_end = matches!(
+        last,
+        '(' | '[' | '{' | '「' | '『' | '（' | '【' | '《' | '〈' | '“' | '‘'
+    );
+    !no_start && !no_end && (is_wide(last) || is_wide(first))
+}
+
+/// Characters of scripts written without spaces between words, and
+/// pictographs, between which a line may break.
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x9FFF      // CJK radicals, kana, CJK ideographs
+        | 0xAC00..=0xD7AF    // Hangul syllables
+        | 0xF900..=0xFAFF    // CJK compatibility ideographs
+        | 0xFF00..=0xFFEF    // full-width forms
+        | 0x1F000..=0x1FAFF  // emoji and pictographs
+        | 0x20000..=0x3FFFF  // CJK extensions B and later
+    )
+}
+
+fn newlines(s: &str) -> usize {
+    // A paragraph separator counts as a blank line.
+    s.chars()
+        .map(|c| match c {
+            '\n' | '\u{2028}' => 1,
+            '\u{2029}' => 2,
+            _ => 0,
+        })
+        .sum()
+}
+
+fn is_blank(s: &str) -> bool {
+    s.chars().all(char::is_whitespace)
+}
+
+/// The byte offset of the first non-blank grapheme cluster at or after `at`.
+fn skip_blank(text: &str, at: usize) -> usize {
+    let rest = &text[at..];
+    rest.grapheme_indices(true)
+        .find(|(_, g)| !is_blank(g))
+        .map_or(text.len(), |(i, _)| at + i)
+}
+
+/// `s` without its trailing blank grapheme clusters.
+fn trim_blank_end(s: &str) -> &str {
+    let end = s
+        .grapheme_indices(true)
+        .rev()
+        .find(|(_, g)| !is_blank(g))
+        .map_or(0, |(i, g)| i + g.len());
+    &s[..end]
+}
+
+/// Measures a part as it grows one grapheme cluster at a time.
+struct Meter {
+    limit: TextLimit,
+    used: usize,
+    sms: SmsMeter,
+}
+
+impl Meter {
+    fn new(limit: TextLimit) -> Self {
+        Meter {
+            limit,
+            used: 0,
+            sms: SmsMeter::new(),
+        }
+    }
+
+    /// Adds `g` if the part still fits with it; returns whether it did.
+    fn push(&mut self, g: &str) -> bool {
+        match self.limit.unit {
+            TextUnit::SmsSegments => {
+                let mut next = self.sms;
+                next.push(g);
+                let fits = next.segments() <= self.limit.max;
+                if fits {
+                    self.sms = next;
+                }
+                fits
+            }
+            unit => {
+                let used = self.used + unit.measure(g);
+                let fits = used <= self.limit.max;
+                if fits {
+                    self.used = used;
+                }
+                fits
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(n: usize) -> TextLimit {
+        TextLimit::new(n, TextUnit::Chars)
+    }
+
+    #[test]
+    fn text_within_the_limit_is_one_part() {
+        assert_eq!(split_text("  hello  ", chars(10)).unwrap(), ["hello"]);
+        assert!(split_text(" \n\t ", chars(10)).unwrap().is_empty());
+        assert!(split_text("", chars(0)).unwrap().is_empty());
+    }
+
+    #[test]
+    fn paragraph_beats_sentence_beats_word() {
+        let t = "One. Two three.\n\nFour five six seven.";
+        assert_eq!(split_text(t, chars(30)).unwrap(), ["One. Two three.", "Four five six seven."]);
+        let t = "One two. Three four five six";
+        assert_eq!(split_text(t, chars(20)).unwrap(), ["One two.", "Three four five six"]);
+        let t = "alpha beta gamma delta";
+        assert_eq!(split_text(t, chars(12)).unwrap(), ["alpha beta", "gamma delta"]);
+    }
+
+    #[test]
+    fn line_breaks_rank_between_paragraphs_and_sentences() {
+        let t = "Order A-1: shipped. Order A-2: packed\nOrder A-3: waiting";
+        assert_eq!(
+            split_text(t, chars(45)).unwrap(),
+            ["Order A-1: shipped. Order A-2: packed", "Order A-3: waiting"]
+        );
+    }
+
+    #[test]
+    fn a_sentence_ending_at_the_limit_is_kept_whole() {
+        let t = "Exactly ten. Next";
+        assert_eq!(split_text(t, chars(12)).unwrap(), ["Exactly ten.", "Next"]);
+    }
+
+    #[test]
+    fn words_without_spaces_fall_back_to_graphemes() {
+        let t = "abcdefghij";
+        assert_eq!(split_text(t, chars(4)).unwrap(), ["abcd", "efgh", "ij"]);
+    }
+
+    #[test]
+    fn cjk_splits_between_ideographs_but_not_before_punctuation() {
+        let t = "我们已经收到您的订单，谢谢";
+        assert_eq!(split_text(t, chars(11)).unwrap(), ["我们已经收到您的订单，", "谢谢"]);
+        assert_eq!(split_text(t, chars(10)).unwrap(), ["我们已经收到您的订", "单，谢谢"]);
+    }
+
+    #[test]
+    fn emoji_clusters_are_never_split() {
+        let family = "👩‍👩‍👧‍👦"; // 7 code points
+        let t = format!("{family}{family}");
+        let parts = split_text(&t, chars(10)).unwrap();
+        assert_eq!(parts, [family, family]);
+        let err = split_text(family, chars(6)).unwrap_err();
+        assert_eq!(err.needed, 7);
+        assert_eq!(err.at, 0);
+    }
+
+    #[test]
+    fn zero_limit_is_an_error_not_a_panic() {
+        assert!(split_text("x", chars(0)).is_err());
+        assert!(split_text("x", TextLimit::new(0, TextUnit::SmsSegments)).is_err());
+    }
+
+    #[test]
+    fn sms_parts_each_fit_their_segments() {
+        let t = "Ваш заказ отправлен. ".repeat(40);
+        let limit = TextLimit::new(2, TextUnit::SmsSegments);
+        let parts = split_text(&t, limit).unwrap();
+        assert!(parts.len() > 1);
+        for p in &parts {
+            assert!(super::super::sms::analyze(p).segments <= 2, "{p}");
+            assert!(p.ends_with('.'), "splits at sentence ends: {p:?}");
+        }
+    }
+}

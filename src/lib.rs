@@ -1,0 +1,49 @@
+//! # switchboard
+//!
+//! Omnichannel customer-service routing for Rust: for every customer message
+//! on every channel (SMS, WhatsApp, Messenger, Apple Messages for Business,
+//! web chat, in-app, e-mail), decide who answers — a bot, which human queue,
+//! which agent — and run the bot → human handoff.
+//!
+//! The crate is a deterministic core: nothing in it reads a clock, spawns a
+//! task or touches a socket. The host passes the time with every call and
+//! performs the I/O.
+//!
+//! ## Layout
+//!
+//! * [`model`] — ids, [`Timestamp`], [`ChannelKind`], [`Address`] and
+//!   [`Content`]: the data every other module shares.
+//! * [`channel`] — the [`Channel`](channel::Channel) trait adapters
+//!   implement, channel [`Capabilities`](channel::Capabilities), rendering
+//!   and splitting of replies, SMS segment counting and consent.
+//!
+//! ## Example: one reply, four channels
+//!
+//! ```
+//! use switchboard::{Content, QuickReply};
+//! use switchboard::channel::{render, Capabilities, Outbound, WindowState};
+//!
+//! let reply = Content::text("Your order #1042 has shipped 🚚. Need anything else?")
+//!     .with_quick_replies([QuickReply::new("Track it", "track"), QuickReply::new("Talk to us", "human")]);
+//!
+//! for caps in [Capabilities::sms(), Capabilities::whatsapp(), Capabilities::messenger(), Capabilities::webchat()] {
+//!     let parts = render(&reply, &caps, WindowState::Open)?;
+//!     assert!(!parts.is_empty());
+//! }
+//!
+//! // SMS has no buttons: the choices become a numbered list.
+//! let sms = render(&reply, &Capabilities::sms(), WindowState::Open)?;
+//! assert!(sms[0].as_text().unwrap().ends_with("1. Track it\n2. Talk to us"));
+//! # Ok::<(), switchboard::channel::RenderError>(())
+//! ```
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod channel;
+pub mod model;
+
+pub use model::{
+    Address, AddressError, AgentId, Attachment, AttachmentKind, BotId, ChannelKind, ContactId, Content,
+    ConversationId, Location, QueueId, QuickReply, TemplateRef, Timestamp,
+};

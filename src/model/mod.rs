@@ -1,0 +1,18 @@
+//! The domain model: identifiers, time, channel kinds, addresses and message
+//! content.
+//!
+//! These are plain data types shared by every other module. They carry no
+//! behaviour beyond validation and construction, and all of them serialize to
+//! the JSON forms documented on each type.
+
+mod address;
+mod channel_kind;
+mod content;
+mod ids;
+mod time;
+
+pub use address::{Address, AddressError, MAX_ADDRESS_LEN};
+pub use channel_kind::{ChannelKind, ChannelKindError};
+pub use content::{Attachment, AttachmentKind, Content, Location, QuickReply, TemplateRef};
+pub use ids::{AgentId, BotId, ContactId, ConversationId, QueueId};
+pub use time::Timestamp;

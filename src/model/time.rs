@@ -1,0 +1,81 @@
+//! Time as the host supplies it.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::time::Duration;
+
+/// A point in time: milliseconds since the Unix epoch (UTC), supplied by the
+/// host.
+///
+/// Nothing in this crate reads a clock. The host passes `now` with every call,
+/// which is what makes the crate deterministic, replayable and testable in
+/// virtual time. Arithmetic saturates instead of overflowing, so a hostile or
+/// corrupt timestamp can never cause a panic.
+///
+/// On the wire a timestamp is a JSON integer.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use switchboard::Timestamp;
+///
+/// let sent = Timestamp::from_millis(1_700_000_000_000);
+/// let later = sent + Duration::from_secs(90);
+/// assert_eq!(later.as_millis(), 1_700_000_090_000);
+/// assert_eq!(later.saturating_duration_since(sent), Duration::from_secs(90));
+/// assert_eq!(sent.saturating_duration_since(later), Duration::ZERO);
+/// assert_eq!(serde_json::to_string(&sent).unwrap(), "1700000000000");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Timestamp(u64);
+
+impl Timestamp {
+    /// The Unix epoch, 1970-01-01T00:00:00Z.
+    pub const EPOCH: Timestamp = Timestamp(0);
+
+    /// A timestamp `ms` milliseconds after the Unix epoch.
+    pub const fn from_millis(ms: u64) -> Self {
+        Self(ms)
+    }
+
+    /// Milliseconds since the Unix epoch.
+    pub const fn as_millis(self) -> u64 {
+        self.0
+    }
+
+    /// The time elapsed from `earlier` to `self`, or zero if `earlier` is later.
+    pub fn saturating_duration_since(self, earlier: Timestamp) -> Duration {
+        Duration::from_millis(self.0.saturating_sub(earlier.0))
+    }
+
+    /// `self + d`, saturating at the largest representable timestamp.
+    ///
+    /// Sub-millisecond parts of `d` are dropped.
+    pub fn saturating_add(self, d: Duration) -> Self {
+        let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        Self(self.0.saturating_add(ms))
+    }
+
+    /// `self - d`, saturating at the epoch.
+    pub fn saturating_sub(self, d: Duration) -> Self {
+        let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        Self(self.0.saturating_sub(ms))
+    }
+}
+
+impl std::ops::Add<Duration> for Timestamp {
+    type Output = Timestamp;
+
+    /// Saturating addition; see [`Timestamp::saturating_add`].
+    fn add(self, d: Duration) -> Timestamp {
+        self.saturating_add(d)
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}ms", self.0)
+    }
+}
