@@ -28,7 +28,7 @@
 //!
 //! let info = analyze("订单已发货 🚚");
 //! assert_eq!(info.encoding, SmsEncoding::Ucs2);
-//! assert_eq!(info.units, 9); // the truck emoji is a surrogate pair
+//! assert_eq!(info.units, 8); // the truck emoji is a surrogate pair
 //! assert!(info.non_gsm_chars.contains(&'🚚'));
 //! ```
 
