@@ -44,6 +44,6 @@ pub mod channel;
 pub mod model;
 
 pub use model::{
-    Address, AddressError, AgentId, Attachment, AttachmentKind, BotId, ChannelKind, ContactId, Content,
-    ConversationId, Location, QueueId, QuickReply, TemplateRef, Timestamp,
+    Address, AddressError, AgentId, Attachment, AttachmentKind, BotId, ChannelKind, ContactId,
+    Content, ConversationId, Location, QueueId, QuickReply, TemplateRef, Timestamp,
 };

@@ -158,7 +158,11 @@ pub struct Capabilities {
     /// How long after the customer's last message free-form replies are
     /// allowed, in milliseconds on the wire; `None` when there is no such
     /// window.
-    #[serde(default, with = "opt_duration_ms", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "opt_duration_ms",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub reply_window: Option<Duration>,
 }
 
@@ -400,7 +404,9 @@ mod opt_duration_ms {
         }
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Duration>, D::Error> {
         Ok(Option::<u64>::deserialize(d)?.map(Duration::from_millis))
     }
 }
@@ -423,7 +429,12 @@ mod tests {
     fn reply_window_is_milliseconds_on_the_wire() {
         let json = serde_json::to_value(Capabilities::whatsapp()).unwrap();
         assert_eq!(json["reply_window"], 86_400_000);
-        assert!(serde_json::to_value(Capabilities::sms()).unwrap().get("reply_window").is_none());
+        assert!(
+            serde_json::to_value(Capabilities::sms())
+                .unwrap()
+                .get("reply_window")
+                .is_none()
+        );
     }
 
     #[test]
@@ -432,7 +443,10 @@ mod tests {
         let t = Timestamp::from_millis(1_000);
         let closes = wa.window_closes_at(t).unwrap();
         assert_eq!(closes.as_millis(), 1_000 + 86_400_000);
-        assert_eq!(wa.window_state(Some(t), Timestamp::from_millis(closes.as_millis() - 1)), WindowState::Open);
+        assert_eq!(
+            wa.window_state(Some(t), Timestamp::from_millis(closes.as_millis() - 1)),
+            WindowState::Open
+        );
         assert_eq!(wa.window_state(Some(t), closes), WindowState::Closed);
     }
 

@@ -106,7 +106,16 @@ impl Default for ConsentKeywords {
         let words = |list: &[&str]| list.iter().map(|w| normalize(w)).collect();
         ConsentKeywords {
             opt_out: words(&[
-                "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT", "退订", "TD",
+                "STOP",
+                "STOPALL",
+                "UNSUBSCRIBE",
+                "CANCEL",
+                "END",
+                "QUIT",
+                "REVOKE",
+                "OPTOUT",
+                "退订",
+                "TD",
             ]),
             opt_in: words(&["START", "YES", "UNSTOP"]),
             help: words(&["HELP", "INFO"]),
@@ -119,21 +128,24 @@ impl ConsentKeywords {
     /// Adds opt-out keywords.
     #[must_use]
     pub fn with_opt_out<S: AsRef<str>>(mut self, words: impl IntoIterator<Item = S>) -> Self {
-        self.opt_out.extend(words.into_iter().map(|w| normalize(w.as_ref())));
+        self.opt_out
+            .extend(words.into_iter().map(|w| normalize(w.as_ref())));
         self
     }
 
     /// Adds opt-in keywords.
     #[must_use]
     pub fn with_opt_in<S: AsRef<str>>(mut self, words: impl IntoIterator<Item = S>) -> Self {
-        self.opt_in.extend(words.into_iter().map(|w| normalize(w.as_ref())));
+        self.opt_in
+            .extend(words.into_iter().map(|w| normalize(w.as_ref())));
         self
     }
 
     /// Adds help keywords.
     #[must_use]
     pub fn with_help<S: AsRef<str>>(mut self, words: impl IntoIterator<Item = S>) -> Self {
-        self.help.extend(words.into_iter().map(|w| normalize(w.as_ref())));
+        self.help
+            .extend(words.into_iter().map(|w| normalize(w.as_ref())));
         self
     }
 
@@ -274,7 +286,9 @@ impl ConsentRegistry {
                 if !opted_out {
                     self.set(channel, from, ConsentState::OptedOut, now);
                 }
-                Some(ConsentEvent::OptedOut { repeated: opted_out })
+                Some(ConsentEvent::OptedOut {
+                    repeated: opted_out,
+                })
             }
             Keyword::OptIn if opted_out => {
                 self.set(channel, from, ConsentState::OptedIn, now);
@@ -287,7 +301,13 @@ impl ConsentRegistry {
 
     /// Records consent given or withdrawn outside a message (a web form, a
     /// checkbox at checkout, a request to an agent).
-    pub fn set(&mut self, channel: &ChannelKind, address: &Address, state: ConsentState, now: Timestamp) {
+    pub fn set(
+        &mut self,
+        channel: &ChannelKind,
+        address: &Address,
+        state: ConsentState,
+        now: Timestamp,
+    ) {
         self.records
             .entry(channel.clone())
             .or_default()
@@ -399,8 +419,24 @@ mod tests {
     #[test]
     fn every_default_opt_out_keyword_opts_out() {
         for word in [
-            "STOP", "stop", "StopAll", "UNSUBSCRIBE", "cancel", "End", "QUIT", "revoke", "OPTOUT", "退订", "td",
-            " STOP ", "STOP.", "\"stop\"", "STOP!!", "stop 🙏", "ＳＴＯＰ", "\u{3000}退订。",
+            "STOP",
+            "stop",
+            "StopAll",
+            "UNSUBSCRIBE",
+            "cancel",
+            "End",
+            "QUIT",
+            "revoke",
+            "OPTOUT",
+            "退订",
+            "td",
+            " STOP ",
+            "STOP.",
+            "\"stop\"",
+            "STOP!!",
+            "stop 🙏",
+            "ＳＴＯＰ",
+            "\u{3000}退订。",
         ] {
             let mut r = ConsentRegistry::default();
             assert_eq!(
@@ -415,8 +451,21 @@ mod tests {
     #[test]
     fn keywords_inside_sentences_are_ordinary_messages() {
         let mut r = ConsentRegistry::default();
-        for text in ["STOP PLEASE", "please cancel", "don't stop", "stopped", "STOP-ALL now", "", "   ", "!!!"] {
-            assert_eq!(r.on_inbound(&sms(), &ana(), text, Timestamp::EPOCH), None, "{text:?}");
+        for text in [
+            "STOP PLEASE",
+            "please cancel",
+            "don't stop",
+            "stopped",
+            "STOP-ALL now",
+            "",
+            "   ",
+            "!!!",
+        ] {
+            assert_eq!(
+                r.on_inbound(&sms(), &ana(), text, Timestamp::EPOCH),
+                None,
+                "{text:?}"
+            );
         }
         assert_eq!(r.get(&sms(), &ana()), None);
     }
@@ -430,20 +479,35 @@ mod tests {
             r.on_inbound(&sms(), &ana(), "stop", Timestamp::from_millis(6)),
             Some(ConsentEvent::OptedOut { repeated: true })
         );
-        assert_eq!(r.get(&sms(), &ana()).unwrap().since, Timestamp::from_millis(5));
-        assert_eq!(r.on_inbound(&sms(), &ana(), "unstop", Timestamp::from_millis(9)), Some(ConsentEvent::OptedIn));
+        assert_eq!(
+            r.get(&sms(), &ana()).unwrap().since,
+            Timestamp::from_millis(5)
+        );
+        assert_eq!(
+            r.on_inbound(&sms(), &ana(), "unstop", Timestamp::from_millis(9)),
+            Some(ConsentEvent::OptedIn)
+        );
         assert_eq!(
             r.get(&sms(), &ana()),
-            Some(ConsentRecord { state: ConsentState::OptedIn, since: Timestamp::from_millis(9) })
+            Some(ConsentRecord {
+                state: ConsentState::OptedIn,
+                since: Timestamp::from_millis(9)
+            })
         );
     }
 
     #[test]
     fn help_reports_whether_the_sender_is_opted_out() {
         let mut r = ConsentRegistry::default();
-        assert_eq!(r.on_inbound(&sms(), &ana(), "HELP", Timestamp::EPOCH), Some(ConsentEvent::Help { opted_out: false }));
+        assert_eq!(
+            r.on_inbound(&sms(), &ana(), "HELP", Timestamp::EPOCH),
+            Some(ConsentEvent::Help { opted_out: false })
+        );
         r.on_inbound(&sms(), &ana(), "STOP", Timestamp::EPOCH);
-        assert_eq!(r.on_inbound(&sms(), &ana(), "info", Timestamp::EPOCH), Some(ConsentEvent::Help { opted_out: true }));
+        assert_eq!(
+            r.on_inbound(&sms(), &ana(), "info", Timestamp::EPOCH),
+            Some(ConsentEvent::Help { opted_out: true })
+        );
     }
 
     #[test]
@@ -452,15 +516,22 @@ mod tests {
         let wa = ChannelKind::WhatsApp;
         let id = Address::new(&wa, "14155550100").unwrap();
         assert_eq!(r.on_inbound(&wa, &id, "STOP", Timestamp::EPOCH), None);
-        let mut r = ConsentRegistry::new(ConsentKeywords::default().on_channels([ChannelKind::Sms, wa.clone()]));
+        let mut r = ConsentRegistry::new(
+            ConsentKeywords::default().on_channels([ChannelKind::Sms, wa.clone()]),
+        );
         assert!(r.on_inbound(&wa, &id, "STOP", Timestamp::EPOCH).is_some());
         assert!(r.check_send(&wa, &id).is_err());
-        assert!(r.check_send(&sms(), &ana()).is_ok(), "consent is per channel");
+        assert!(
+            r.check_send(&sms(), &ana()).is_ok(),
+            "consent is per channel"
+        );
     }
 
     #[test]
     fn configured_keywords_extend_the_defaults() {
-        let kw = ConsentKeywords::default().with_opt_in(["ABONNIEREN"]).with_help(["HILFE"]);
+        let kw = ConsentKeywords::default()
+            .with_opt_in(["ABONNIEREN"])
+            .with_help(["HILFE"]);
         assert_eq!(kw.classify("abonnieren"), Some(Keyword::OptIn));
         assert_eq!(kw.classify("Hilfe!"), Some(Keyword::Help));
         assert_eq!(kw.classify("stop"), Some(Keyword::OptOut));

@@ -46,7 +46,9 @@ pub enum ChannelError {
     InvalidAddress(#[from] AddressError),
     /// The channel's reply window is closed: only a template can be sent
     /// until the customer writes again.
-    #[error("the reply window is closed: send an approved template, or wait for the customer to write")]
+    #[error(
+        "the reply window is closed: send an approved template, or wait for the customer to write"
+    )]
     WindowClosed,
     /// The recipient has opted out of messages on this channel.
     #[error(
@@ -72,15 +74,17 @@ pub enum ChannelError {
 impl ChannelError {
     /// True for failures worth retrying: transient errors and rate limits.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, ChannelError::Transient { .. } | ChannelError::RateLimited { .. })
+        matches!(
+            self,
+            ChannelError::Transient { .. } | ChannelError::RateLimited { .. }
+        )
     }
 
     /// How long the provider asked to wait before retrying, when it said.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
-            ChannelError::Transient { retry_after, .. } | ChannelError::RateLimited { retry_after } => {
-                *retry_after
-            }
+            ChannelError::Transient { retry_after, .. }
+            | ChannelError::RateLimited { retry_after } => *retry_after,
             _ => None,
         }
     }
@@ -93,24 +97,44 @@ mod tests {
     #[test]
     fn only_transient_and_rate_limited_are_retryable() {
         let permanent = [
-            ChannelError::InvalidAddress(AddressError::Empty { channel: ChannelKind::Sms }),
+            ChannelError::InvalidAddress(AddressError::Empty {
+                channel: ChannelKind::Sms,
+            }),
             ChannelError::WindowClosed,
-            ChannelError::OptedOut { channel: ChannelKind::Sms, address: Address::new_unchecked("+14155550100") },
-            ChannelError::Rejected { code: Some("21610".into()), message: "unsubscribed".into() },
+            ChannelError::OptedOut {
+                channel: ChannelKind::Sms,
+                address: Address::new_unchecked("+14155550100"),
+            },
+            ChannelError::Rejected {
+                code: Some("21610".into()),
+                message: "unsubscribed".into(),
+            },
         ];
         for e in &permanent {
             assert!(!e.is_retryable(), "{e}");
             assert_eq!(e.retry_after(), None);
         }
-        let t = ChannelError::Transient { message: "502".into(), retry_after: None };
+        let t = ChannelError::Transient {
+            message: "502".into(),
+            retry_after: None,
+        };
         assert!(t.is_retryable());
     }
 
     #[test]
     fn messages_say_what_to_do() {
-        let e = ChannelError::Rejected { code: Some("63016".into()), message: "outside window".into() };
-        assert_eq!(e.to_string(), "rejected by the provider (63016): outside window");
-        let e = ChannelError::OptedOut { channel: ChannelKind::Sms, address: Address::new_unchecked("+14155550100") };
+        let e = ChannelError::Rejected {
+            code: Some("63016".into()),
+            message: "outside window".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "rejected by the provider (63016): outside window"
+        );
+        let e = ChannelError::OptedOut {
+            channel: ChannelKind::Sms,
+            address: Address::new_unchecked("+14155550100"),
+        };
         assert!(e.to_string().contains("START"));
     }
 }

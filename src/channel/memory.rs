@@ -99,13 +99,20 @@ impl MemoryChannel {
 
     fn validate(&self, to: &Address, out: &Outbound) -> Result<(), ChannelError> {
         to.check(&self.kind)?;
-        if let Outbound::Text { text, quick_replies } = out {
+        if let Outbound::Text {
+            text,
+            quick_replies,
+        } = out
+        {
             if let Some(limit) = self.caps.text_limit {
                 let used = limit.unit.measure(text);
                 if used > limit.max {
                     return Err(ChannelError::Rejected {
                         code: Some("too_long".into()),
-                        message: format!("text is {used} {:?} units; the limit is {}", limit.unit, limit.max),
+                        message: format!(
+                            "text is {used} {:?} units; the limit is {}",
+                            limit.unit, limit.max
+                        ),
                     });
                 }
             }
@@ -113,7 +120,10 @@ impl MemoryChannel {
             if quick_replies.len() > shown {
                 return Err(ChannelError::Rejected {
                     code: Some("quick_replies".into()),
-                    message: format!("{} quick replies; this channel shows {shown}", quick_replies.len()),
+                    message: format!(
+                        "{} quick replies; this channel shows {shown}",
+                        quick_replies.len()
+                    ),
                 });
             }
         }
@@ -164,8 +174,14 @@ mod tests {
         ch.fail_next(ChannelError::RateLimited { retry_after: None });
         ch.fail_next(ChannelError::WindowClosed);
         let out = Outbound::text("x");
-        assert!(matches!(block_on(ch.send(&to(), &out)), Err(ChannelError::RateLimited { .. })));
-        assert_eq!(block_on(ch.send(&to(), &out)), Err(ChannelError::WindowClosed));
+        assert!(matches!(
+            block_on(ch.send(&to(), &out)),
+            Err(ChannelError::RateLimited { .. })
+        ));
+        assert_eq!(
+            block_on(ch.send(&to(), &out)),
+            Err(ChannelError::WindowClosed)
+        );
         assert!(block_on(ch.send(&to(), &out)).is_ok());
         assert_eq!(ch.take_sent().len(), 1);
         assert!(ch.sent().is_empty());
@@ -176,17 +192,32 @@ mod tests {
         let ch = MemoryChannel::new(ChannelKind::Sms);
         ch.fail_next(ChannelError::WindowClosed);
         let bad = Address::new_unchecked("not a number");
-        assert!(matches!(block_on(ch.send(&bad, &Outbound::text("x"))), Err(ChannelError::InvalidAddress(_))));
-        assert_eq!(block_on(ch.send(&to(), &Outbound::text("x"))), Err(ChannelError::WindowClosed));
+        assert!(matches!(
+            block_on(ch.send(&bad, &Outbound::text("x"))),
+            Err(ChannelError::InvalidAddress(_))
+        ));
+        assert_eq!(
+            block_on(ch.send(&to(), &Outbound::text("x"))),
+            Err(ChannelError::WindowClosed)
+        );
     }
 
     #[test]
     fn unrendered_content_is_rejected() {
         let ch = MemoryChannel::new(ChannelKind::Sms);
         let long = Outbound::text("a".repeat(153 * 10 + 1));
-        assert!(matches!(block_on(ch.send(&to(), &long)), Err(ChannelError::Rejected { .. })));
-        let buttons = Outbound::Text { text: "Pick".into(), quick_replies: vec![QuickReply::new("A", "a")] };
-        assert!(matches!(block_on(ch.send(&to(), &buttons)), Err(ChannelError::Rejected { .. })));
+        assert!(matches!(
+            block_on(ch.send(&to(), &long)),
+            Err(ChannelError::Rejected { .. })
+        ));
+        let buttons = Outbound::Text {
+            text: "Pick".into(),
+            quick_replies: vec![QuickReply::new("A", "a")],
+        };
+        assert!(matches!(
+            block_on(ch.send(&to(), &buttons)),
+            Err(ChannelError::Rejected { .. })
+        ));
         assert!(ch.sent().is_empty());
     }
 

@@ -10,7 +10,9 @@ use crate::model::{Attachment, AttachmentKind, Content, Location, QuickReply};
 #[non_exhaustive]
 pub enum RenderError {
     /// The content has nothing to send.
-    #[error("nothing to send: the content has no text, attachment, location, quick reply or template")]
+    #[error(
+        "nothing to send: the content has no text, attachment, location, quick reply or template"
+    )]
     Empty,
     /// The reply window is closed and the content carries no template.
     #[error(
@@ -19,7 +21,9 @@ pub enum RenderError {
     )]
     WindowClosed,
     /// The location's coordinates are not finite or out of range.
-    #[error("location ({lat}, {lon}) is not on Earth: latitude must be within ±90 and longitude within ±180")]
+    #[error(
+        "location ({lat}, {lon}) is not on Earth: latitude must be within ±90 and longitude within ±180"
+    )]
     InvalidLocation {
         /// The latitude given.
         lat: f64,
@@ -87,16 +91,26 @@ pub fn render(
     if content.is_empty() {
         return Err(RenderError::Empty);
     }
-    let only_template = content.template.is_some() && Content { template: None, ..content.clone() }.is_empty();
+    let only_template = content.template.is_some()
+        && Content {
+            template: None,
+            ..content.clone()
+        }
+        .is_empty();
     if window == WindowState::Closed || only_template {
         return match &content.template {
-            Some(t) => Ok(vec![Outbound::Template { template: t.clone() }]),
+            Some(t) => Ok(vec![Outbound::Template {
+                template: t.clone(),
+            }]),
             None => Err(RenderError::WindowClosed),
         };
     }
     if let Some(loc) = &content.location {
         if !loc.is_valid() {
-            return Err(RenderError::InvalidLocation { lat: loc.lat, lon: loc.lon });
+            return Err(RenderError::InvalidLocation {
+                lat: loc.lat,
+                lon: loc.lon,
+            });
         }
     }
 
@@ -140,10 +154,13 @@ pub fn render(
     };
     // The part that carries native buttons may have a smaller limit.
     if native_replies {
-        let body_limit = caps.quick_replies.and_then(|l| l.max_body).map(|max| match caps.text_limit {
-            Some(limit) => TextLimit::new(max.min(limit.max), limit.unit),
-            None => TextLimit::new(max, super::TextUnit::Chars),
-        });
+        let body_limit =
+            caps.quick_replies
+                .and_then(|l| l.max_body)
+                .map(|max| match caps.text_limit {
+                    Some(limit) => TextLimit::new(max.min(limit.max), limit.unit),
+                    None => TextLimit::new(max, super::TextUnit::Chars),
+                });
         if let (Some(body), Some(last)) = (body_limit, parts.last().copied()) {
             if !body.fits(last) {
                 parts.pop();
@@ -191,7 +208,12 @@ fn attachment_fits(a: &Attachment, caps: &Capabilities) -> bool {
 }
 
 fn attachment_as_text(a: &Attachment) -> String {
-    match a.caption.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    match a
+        .caption
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         Some(caption) => format!("{caption}\n{}", a.url),
         None => a.url.clone(),
     }
@@ -200,8 +222,16 @@ fn attachment_as_text(a: &Attachment) -> String {
 /// A map link for `loc`, in the cross-platform Google Maps URL form that opens
 /// the maps app on phones and a browser elsewhere.
 fn location_as_text(loc: &Location) -> String {
-    let link = format!("https://www.google.com/maps/search/?api=1&query={},{}", loc.lat, loc.lon);
-    match loc.label.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+    let link = format!(
+        "https://www.google.com/maps/search/?api=1&query={},{}",
+        loc.lat, loc.lon
+    );
+    match loc
+        .label
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+    {
         Some(label) => format!("{label}\n{link}"),
         None => link,
     }
@@ -257,8 +287,8 @@ pub fn resolve_choice<'a>(choices: &'a [QuickReply], answer: &str) -> Option<&'a
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::TemplateRef;
     use crate::channel::TextUnit;
+    use crate::model::TemplateRef;
 
     fn open(content: &Content, caps: &Capabilities) -> Vec<Outbound> {
         render(content, caps, WindowState::Open).unwrap()
@@ -266,7 +296,14 @@ mod tests {
 
     #[test]
     fn empty_content_is_an_error() {
-        assert_eq!(render(&Content::text("  "), &Capabilities::sms(), WindowState::Open), Err(RenderError::Empty));
+        assert_eq!(
+            render(
+                &Content::text("  "),
+                &Capabilities::sms(),
+                WindowState::Open
+            ),
+            Err(RenderError::Empty)
+        );
     }
 
     #[test]
@@ -274,37 +311,69 @@ mod tests {
         let t = TemplateRef::new("follow_up", "en_US");
         let c = Content::text("Any news?").with_template(t.clone());
         let out = render(&c, &Capabilities::whatsapp(), WindowState::Closed).unwrap();
-        assert_eq!(out, [Outbound::Template { template: t.clone() }]);
-        assert_eq!(open(&c, &Capabilities::whatsapp()), [Outbound::text("Any news?")]);
-        let only = Content::default().with_template(t.clone());
-        assert_eq!(open(&only, &Capabilities::whatsapp()), [Outbound::Template { template: t }]);
         assert_eq!(
-            render(&Content::text("hi"), &Capabilities::whatsapp(), WindowState::Closed),
+            out,
+            [Outbound::Template {
+                template: t.clone()
+            }]
+        );
+        assert_eq!(
+            open(&c, &Capabilities::whatsapp()),
+            [Outbound::text("Any news?")]
+        );
+        let only = Content::default().with_template(t.clone());
+        assert_eq!(
+            open(&only, &Capabilities::whatsapp()),
+            [Outbound::Template { template: t }]
+        );
+        assert_eq!(
+            render(
+                &Content::text("hi"),
+                &Capabilities::whatsapp(),
+                WindowState::Closed
+            ),
             Err(RenderError::WindowClosed)
         );
     }
 
     #[test]
     fn too_many_buttons_become_a_numbered_list() {
-        let c = Content::text("Pick a topic")
-            .with_quick_replies(["Orders", "Returns", "Billing", "Other"].map(|t| QuickReply::new(t, t)));
+        let c = Content::text("Pick a topic").with_quick_replies(
+            ["Orders", "Returns", "Billing", "Other"].map(|t| QuickReply::new(t, t)),
+        );
         let out = open(&c, &Capabilities::whatsapp());
-        assert_eq!(out, [Outbound::text("Pick a topic\n\n1. Orders\n2. Returns\n3. Billing\n4. Other")]);
+        assert_eq!(
+            out,
+            [Outbound::text(
+                "Pick a topic\n\n1. Orders\n2. Returns\n3. Billing\n4. Other"
+            )]
+        );
         // Messenger takes 13.
         let out = open(&c, &Capabilities::messenger());
-        assert!(matches!(&out[0], Outbound::Text { quick_replies, .. } if quick_replies.len() == 4));
+        assert!(
+            matches!(&out[0], Outbound::Text { quick_replies, .. } if quick_replies.len() == 4)
+        );
     }
 
     #[test]
     fn long_button_titles_become_a_numbered_list() {
-        let c = Content::text("Choose").with_quick_replies([QuickReply::new("A title far longer than twenty", "a")]);
-        assert_eq!(open(&c, &Capabilities::whatsapp()), [Outbound::text("Choose\n\n1. A title far longer than twenty")]);
+        let c = Content::text("Choose")
+            .with_quick_replies([QuickReply::new("A title far longer than twenty", "a")]);
+        assert_eq!(
+            open(&c, &Capabilities::whatsapp()),
+            [Outbound::text(
+                "Choose\n\n1. A title far longer than twenty"
+            )]
+        );
     }
 
     #[test]
     fn buttons_without_text_become_a_list() {
         let c = Content::default().with_quick_replies([QuickReply::new("Yes", "y")]);
-        assert_eq!(open(&c, &Capabilities::whatsapp()), [Outbound::text("1. Yes")]);
+        assert_eq!(
+            open(&c, &Capabilities::whatsapp()),
+            [Outbound::text("1. Yes")]
+        );
     }
 
     #[test]
@@ -313,7 +382,13 @@ mod tests {
         let c = Content::text(text).with_quick_replies([QuickReply::new("OK", "ok")]);
         let out = open(&c, &Capabilities::whatsapp());
         assert!(out.len() >= 2);
-        let Outbound::Text { text, quick_replies } = out.last().unwrap() else { panic!() };
+        let Outbound::Text {
+            text,
+            quick_replies,
+        } = out.last().unwrap()
+        else {
+            panic!()
+        };
         assert_eq!(quick_replies.len(), 1);
         assert!(text.encode_utf16().count() <= 1_024);
         for o in &out[..out.len() - 1] {
@@ -323,31 +398,57 @@ mod tests {
 
     #[test]
     fn images_degrade_to_caption_and_link_on_sms() {
-        let img = Attachment::new(AttachmentKind::Image, "https://x.example/r.png").with_caption("Receipt");
+        let img = Attachment::new(AttachmentKind::Image, "https://x.example/r.png")
+            .with_caption("Receipt");
         let c = Content::text("Here you go").with_attachment(img.clone());
-        assert_eq!(open(&c, &Capabilities::sms()), [Outbound::text("Here you go\n\nReceipt\nhttps://x.example/r.png")]);
+        assert_eq!(
+            open(&c, &Capabilities::sms()),
+            [Outbound::text(
+                "Here you go\n\nReceipt\nhttps://x.example/r.png"
+            )]
+        );
         let wa = open(&c, &Capabilities::whatsapp());
-        assert_eq!(wa, [Outbound::text("Here you go"), Outbound::Attachment { attachment: img }]);
+        assert_eq!(
+            wa,
+            [
+                Outbound::text("Here you go"),
+                Outbound::Attachment { attachment: img }
+            ]
+        );
     }
 
     #[test]
     fn oversized_attachments_become_links() {
-        let video = Attachment::new(AttachmentKind::Video, "https://x.example/v.mp4").with_size(50 * 1024 * 1024);
+        let video = Attachment::new(AttachmentKind::Video, "https://x.example/v.mp4")
+            .with_size(50 * 1024 * 1024);
         let c = Content::default().with_attachment(video);
-        assert_eq!(open(&c, &Capabilities::whatsapp()), [Outbound::text("https://x.example/v.mp4")]);
-        let small = Attachment::new(AttachmentKind::Video, "https://x.example/s.mp4").with_size(1024);
+        assert_eq!(
+            open(&c, &Capabilities::whatsapp()),
+            [Outbound::text("https://x.example/v.mp4")]
+        );
+        let small =
+            Attachment::new(AttachmentKind::Video, "https://x.example/s.mp4").with_size(1024);
         let c = Content::default().with_attachment(small.clone());
-        assert_eq!(open(&c, &Capabilities::whatsapp()), [Outbound::Attachment { attachment: small }]);
+        assert_eq!(
+            open(&c, &Capabilities::whatsapp()),
+            [Outbound::Attachment { attachment: small }]
+        );
     }
 
     #[test]
     fn location_becomes_a_map_link_where_not_supported() {
-        let c = Content::default().with_location(Location::new(52.52, 13.405).with_label("Berlin store"));
+        let c = Content::default()
+            .with_location(Location::new(52.52, 13.405).with_label("Berlin store"));
         assert_eq!(
             open(&c, &Capabilities::messenger()),
-            [Outbound::text("Berlin store\nhttps://www.google.com/maps/search/?api=1&query=52.52,13.405")]
+            [Outbound::text(
+                "Berlin store\nhttps://www.google.com/maps/search/?api=1&query=52.52,13.405"
+            )]
         );
-        assert!(matches!(open(&c, &Capabilities::whatsapp())[0], Outbound::Location { .. }));
+        assert!(matches!(
+            open(&c, &Capabilities::whatsapp())[0],
+            Outbound::Location { .. }
+        ));
         let bad = Content::default().with_location(Location::new(f64::NAN, 0.0));
         assert!(matches!(
             render(&bad, &Capabilities::whatsapp(), WindowState::Open),
@@ -371,7 +472,10 @@ mod tests {
     #[test]
     fn unlimited_channels_send_one_part() {
         let text = "x".repeat(100_000);
-        assert_eq!(open(&Content::text(text.clone()), &Capabilities::email()), [Outbound::text(text)]);
+        assert_eq!(
+            open(&Content::text(text.clone()), &Capabilities::email()),
+            [Outbound::text(text)]
+        );
     }
 
     #[test]
@@ -379,6 +483,9 @@ mod tests {
         let c = [QuickReply::new("A", "a")];
         assert_eq!(resolve_choice(&c, "0"), None);
         assert_eq!(resolve_choice(&c, "99999999999999999999999"), None);
-        assert_eq!(resolve_choice(&c, "1.").map(|q| q.payload.as_str()), Some("a"));
+        assert_eq!(
+            resolve_choice(&c, "1.").map(|q| q.payload.as_str()),
+            Some("a")
+        );
     }
 }

@@ -126,7 +126,10 @@ fn best_cut(text: &str, start: usize, fit_end: usize, bounds: &[usize]) -> usize
     // cluster, so that a sentence, paragraph or word that ends exactly at the
     // limit is recognised.
     let next = skip_blank(text, fit_end);
-    let ext_end = text[next..].graphemes(true).next().map_or(next, |g| next + g.len());
+    let ext_end = text[next..]
+        .graphemes(true)
+        .next()
+        .map_or(next, |g| next + g.len());
     let window = &text[start..ext_end];
     let mut best = (Break::Grapheme, fit_end);
     let consider = |best: &mut (Break, usize), kind: Break, cut: usize| {
@@ -173,8 +176,34 @@ fn word_break_between(before: &str, after: &str) -> bool {
     }
     let no_start = matches!(
         first,
-        ',' | '.' | ';' | ':' | '!' | '?' | ')' | ']' | '}' | '\'' | '"' | '-' | '…'
-            | '、' | '。' | '，' | '！' | '？' | '：' | '；' | '」' | '』' | '）' | '】' | '》' | '〉' | '”' | '’' | 'ー'
+        ',' | '.'
+            | ';'
+            | ':'
+            | '!'
+            | '?'
+            | ')'
+            | ']'
+            | '}'
+            | '\''
+            | '"'
+            | '-'
+            | '…'
+            | '、'
+            | '。'
+            | '，'
+            | '！'
+            | '？'
+            | '：'
+            | '；'
+            | '」'
+            | '』'
+            | '）'
+            | '】'
+            | '》'
+            | '〉'
+            | '”'
+            | '’'
+            | 'ー'
     );
     let no_end = matches!(
         last,
@@ -287,11 +316,20 @@ mod tests {
     #[test]
     fn paragraph_beats_sentence_beats_word() {
         let t = "One. Two three.\n\nFour five six seven.";
-        assert_eq!(split_text(t, chars(30)).unwrap(), ["One. Two three.", "Four five six seven."]);
+        assert_eq!(
+            split_text(t, chars(30)).unwrap(),
+            ["One. Two three.", "Four five six seven."]
+        );
         let t = "One two. Three four five six";
-        assert_eq!(split_text(t, chars(20)).unwrap(), ["One two.", "Three four five six"]);
+        assert_eq!(
+            split_text(t, chars(20)).unwrap(),
+            ["One two.", "Three four five six"]
+        );
         let t = "alpha beta gamma delta";
-        assert_eq!(split_text(t, chars(12)).unwrap(), ["alpha beta", "gamma delta"]);
+        assert_eq!(
+            split_text(t, chars(12)).unwrap(),
+            ["alpha beta", "gamma delta"]
+        );
     }
 
     #[test]
@@ -299,7 +337,10 @@ mod tests {
         let t = "Order A-1: shipped. Order A-2: packed\nOrder A-3: waiting";
         assert_eq!(
             split_text(t, chars(45)).unwrap(),
-            ["Order A-1: shipped. Order A-2: packed", "Order A-3: waiting"]
+            [
+                "Order A-1: shipped. Order A-2: packed",
+                "Order A-3: waiting"
+            ]
         );
     }
 
@@ -318,8 +359,14 @@ mod tests {
     #[test]
     fn cjk_splits_between_ideographs_but_not_before_punctuation() {
         let t = "我们已经收到您的订单，谢谢";
-        assert_eq!(split_text(t, chars(11)).unwrap(), ["我们已经收到您的订单，", "谢谢"]);
-        assert_eq!(split_text(t, chars(10)).unwrap(), ["我们已经收到您的订", "单，谢谢"]);
+        assert_eq!(
+            split_text(t, chars(11)).unwrap(),
+            ["我们已经收到您的订单，", "谢谢"]
+        );
+        assert_eq!(
+            split_text(t, chars(10)).unwrap(),
+            ["我们已经收到您的订", "单，谢谢"]
+        );
     }
 
     #[test]

@@ -71,7 +71,8 @@ pub enum AddressError {
 }
 
 const E164: &str = "an E.164 phone number such as +14155550100 (a '+', the country code, then 7 to 15 digits in all)";
-const WA_ID: &str = "a WhatsApp id: the number in international form, digits only, such as 4915112345678";
+const WA_ID: &str =
+    "a WhatsApp id: the number in international form, digits only, such as 4915112345678";
 const PSID: &str = "a Messenger page-scoped id: digits only, such as 1254459154682919";
 const EMAIL: &str = "an e-mail address such as ana@example.com";
 const OPAQUE: &str = "a handle without white space or control characters";
@@ -112,9 +113,9 @@ impl Address {
             expected,
         };
         let canonical = match kind {
-            ChannelKind::Sms | ChannelKind::Voice => {
-                phone_digits(s, true).map(|d| format!("+{d}")).ok_or_else(|| malformed(E164))?
-            }
+            ChannelKind::Sms | ChannelKind::Voice => phone_digits(s, true)
+                .map(|d| format!("+{d}"))
+                .ok_or_else(|| malformed(E164))?,
             ChannelKind::WhatsApp => {
                 let s = s.strip_prefix("whatsapp:").unwrap_or(s);
                 phone_digits(s, false).ok_or_else(|| malformed(WA_ID))?
@@ -213,7 +214,9 @@ fn email(s: &str) -> Option<String> {
     let local_ok = !local.is_empty()
         && local.len() <= 64
         && !local.contains('@')
-        && local.chars().all(|c| !c.is_whitespace() && !c.is_control() && c != '"');
+        && local
+            .chars()
+            .all(|c| !c.is_whitespace() && !c.is_control() && c != '"');
     let labels_ok = domain.contains('.')
         && domain.split('.').all(|label| {
             !label.is_empty()
@@ -233,29 +236,58 @@ mod tests {
     fn phone_numbers_normalise_to_e164() {
         let a = Address::new(&ChannelKind::Sms, " +44 20 7946 0958 ").unwrap();
         assert_eq!(a.as_str(), "+442079460958");
-        assert_eq!(Address::new(&ChannelKind::Voice, "+1.415.555.0100").unwrap().as_str(), "+14155550100");
+        assert_eq!(
+            Address::new(&ChannelKind::Voice, "+1.415.555.0100")
+                .unwrap()
+                .as_str(),
+            "+14155550100"
+        );
     }
 
     #[test]
     fn national_and_malformed_numbers_are_refused() {
-        for bad in ["0151 1234567", "+0151234567", "+1415abc0100", "+123", "+1234567890123456", "+"] {
+        for bad in [
+            "0151 1234567",
+            "+0151234567",
+            "+1415abc0100",
+            "+123",
+            "+1234567890123456",
+            "+",
+        ] {
             let err = Address::new(&ChannelKind::Sms, bad).unwrap_err();
-            assert!(matches!(err, AddressError::Malformed { .. }), "{bad}: {err:?}");
+            assert!(
+                matches!(err, AddressError::Malformed { .. }),
+                "{bad}: {err:?}"
+            );
         }
     }
 
     #[test]
     fn empty_and_oversized_addresses_are_refused() {
-        assert!(matches!(Address::new(&ChannelKind::WebChat, "  "), Err(AddressError::Empty { .. })));
+        assert!(matches!(
+            Address::new(&ChannelKind::WebChat, "  "),
+            Err(AddressError::Empty { .. })
+        ));
         let long = "x".repeat(MAX_ADDRESS_LEN + 1);
-        assert!(matches!(Address::new(&ChannelKind::WebChat, &long), Err(AddressError::TooLong { .. })));
+        assert!(matches!(
+            Address::new(&ChannelKind::WebChat, &long),
+            Err(AddressError::TooLong { .. })
+        ));
     }
 
     #[test]
     fn emails_lowercase_the_domain_only() {
         let a = Address::new(&ChannelKind::Email, "Ana.Lopez@Example.COM").unwrap();
         assert_eq!(a.as_str(), "Ana.Lopez@example.com");
-        for bad in ["ana", "ana@", "@example.com", "ana@example", "a b@example.com", "ana@exa_mple.com", "a@b@c.com"] {
+        for bad in [
+            "ana",
+            "ana@",
+            "@example.com",
+            "ana@example",
+            "a b@example.com",
+            "ana@exa_mple.com",
+            "a@b@c.com",
+        ] {
             assert!(Address::new(&ChannelKind::Email, bad).is_err(), "{bad}");
         }
     }
@@ -275,7 +307,15 @@ mod tests {
 
     #[test]
     fn check_demands_canonical_form() {
-        assert!(Address::new_unchecked("+1 415 555 0100").check(&ChannelKind::Sms).is_err());
-        assert!(Address::new_unchecked("+14155550100").check(&ChannelKind::Sms).is_ok());
+        assert!(
+            Address::new_unchecked("+1 415 555 0100")
+                .check(&ChannelKind::Sms)
+                .is_err()
+        );
+        assert!(
+            Address::new_unchecked("+14155550100")
+                .check(&ChannelKind::Sms)
+                .is_ok()
+        );
     }
 }

@@ -101,7 +101,10 @@ impl SmsInfo {
     /// ```
     pub fn remaining_in_segment(&self) -> usize {
         match self.segments {
-            0 | 1 => self.encoding.single_segment_units().saturating_sub(self.units),
+            0 | 1 => self
+                .encoding
+                .single_segment_units()
+                .saturating_sub(self.units),
             n => (n * self.encoding.multi_segment_units()).saturating_sub(self.units),
         }
     }
@@ -383,7 +386,11 @@ mod tests {
 
     #[test]
     fn meter_agrees_with_analyze_on_prefixes() {
-        let text = format!("{}€ 🇩🇪👩‍👩‍👧 e\u{301}{}\r\n中文", "a".repeat(150), "ü".repeat(70));
+        let text = format!(
+            "{}€ 🇩🇪👩‍👩‍👧 e\u{301}{}\r\n中文",
+            "a".repeat(150),
+            "ü".repeat(70)
+        );
         let mut meter = SmsMeter::new();
         for (i, g) in text.grapheme_indices(true) {
             meter.push(g);
