@@ -160,7 +160,7 @@ pub struct Capabilities {
     /// window.
     #[serde(
         default,
-        with = "opt_duration_ms",
+        with = "crate::model::opt_duration_ms",
         skip_serializing_if = "Option::is_none"
     )]
     pub reply_window: Option<Duration>,
@@ -389,25 +389,6 @@ impl Capabilities {
     /// closes, or `None` for channels without a window.
     pub fn window_closes_at(&self, last_inbound: Timestamp) -> Option<Timestamp> {
         self.reply_window.map(|w| last_inbound + w)
-    }
-}
-
-/// Serde for `Option<Duration>` as whole milliseconds.
-mod opt_duration_ms {
-    use serde::{Deserialize, Deserializer, Serializer};
-    use std::time::Duration;
-
-    pub(super) fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
-        match d {
-            Some(d) => s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<Duration>, D::Error> {
-        Ok(Option::<u64>::deserialize(d)?.map(Duration::from_millis))
     }
 }
 

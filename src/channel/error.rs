@@ -1,6 +1,7 @@
 //! Why a send failed, and whether to try again.
 
 use crate::model::{Address, AddressError, ChannelKind};
+use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 /// Why a channel could not send a message.
@@ -23,7 +24,8 @@ use std::time::Duration;
 /// let closed = ChannelError::WindowClosed;
 /// assert!(!closed.is_retryable());
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum ChannelError {
     /// A passing failure (network error, provider 5xx): retry with backoff.
@@ -31,19 +33,35 @@ pub enum ChannelError {
     Transient {
         /// What the provider or network said.
         message: String,
-        /// How long the provider asked to wait, when it said.
+        /// How long the provider asked to wait, when it said (milliseconds on
+        /// the wire).
+        #[serde(
+            default,
+            with = "crate::model::opt_duration_ms",
+            skip_serializing_if = "Option::is_none"
+        )]
         retry_after: Option<Duration>,
     },
     /// The provider's rate limit was hit: retry after the given delay, or
     /// with backoff.
     #[error("rate limited by the provider; retry later")]
     RateLimited {
-        /// How long the provider asked to wait, when it said.
+        /// How long the provider asked to wait, when it said (milliseconds on
+        /// the wire).
+        #[serde(
+            default,
+            with = "crate::model::opt_duration_ms",
+            skip_serializing_if = "Option::is_none"
+        )]
         retry_after: Option<Duration>,
     },
     /// The recipient's address is not valid for this channel.
-    #[error("invalid recipient: {0}")]
-    InvalidAddress(#[from] AddressError),
+    #[error("invalid recipient: {error}")]
+    InvalidAddress {
+        /// What is wrong with the address.
+        #[from]
+        error: AddressError,
+    },
     /// The channel's reply window is closed: only a template can be sent
     /// until the customer writes again.
     #[error(
@@ -97,9 +115,11 @@ mod tests {
     #[test]
     fn only_transient_and_rate_limited_are_retryable() {
         let permanent = [
-            ChannelError::InvalidAddress(AddressError::Empty {
-                channel: ChannelKind::Sms,
-            }),
+            ChannelError::InvalidAddress {
+                error: AddressError::Empty {
+                    channel: ChannelKind::Sms,
+                },
+            },
             ChannelError::WindowClosed,
             ChannelError::OptedOut {
                 channel: ChannelKind::Sms,
@@ -136,5 +156,35 @@ mod tests {
             address: Address::new_unchecked("+14155550100"),
         };
         assert!(e.to_string().contains("START"));
+    }
+}
+
+#[cfg(test)]
+mod wire_tests {
+    use super::*;
+
+    #[test]
+    fn errors_have_a_tagged_json_form() {
+        let e = ChannelError::Transient {
+            message: "503".into(),
+            retry_after: Some(Duration::from_millis(1500)),
+        };
+        let json = serde_json::to_string(&e).unwrap();
+        assert_eq!(
+            json,
+            r#"{"type":"transient","message":"503","retry_after":1500}"#
+        );
+        assert_eq!(serde_json::from_str::<ChannelError>(&json).unwrap(), e);
+        let e = ChannelError::InvalidAddress {
+            error: AddressError::Empty {
+                channel: ChannelKind::Sms,
+            },
+        };
+        let json = serde_json::to_string(&e).unwrap();
+        assert_eq!(
+            json,
+            r#"{"type":"invalid_address","error":{"type":"empty","channel":"sms"}}"#
+        );
+        assert_eq!(serde_json::from_str::<ChannelError>(&json).unwrap(), e);
     }
 }

@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// A message a [`MemoryChannel`] accepted.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Sent {
     /// The recipient.
     pub to: Address,
@@ -194,7 +194,7 @@ mod tests {
         let bad = Address::new_unchecked("not a number");
         assert!(matches!(
             block_on(ch.send(&bad, &Outbound::text("x"))),
-            Err(ChannelError::InvalidAddress(_))
+            Err(ChannelError::InvalidAddress { .. })
         ));
         assert_eq!(
             block_on(ch.send(&to(), &Outbound::text("x"))),

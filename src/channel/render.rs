@@ -2,11 +2,12 @@
 
 use super::capabilities::{Capabilities, QuickReplyLimits, TextLimit, WindowState};
 use super::outbound::Outbound;
-use super::split::{SplitError, split_text};
+use super::split::{SplitError, split_text, trim_blank};
 use crate::model::{Attachment, AttachmentKind, Content, Location, QuickReply};
 
 /// Why content could not be rendered for a channel.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum RenderError {
     /// The content has nothing to send.
@@ -32,7 +33,11 @@ pub enum RenderError {
     },
     /// The text cannot be split within the channel's limit.
     #[error(transparent)]
-    Split(#[from] SplitError),
+    Split {
+        /// Where and why the split failed.
+        #[from]
+        error: SplitError,
+    },
 }
 
 /// Fits `content` to a channel with capabilities `caps`, returning the parts
@@ -91,12 +96,11 @@ pub fn render(
     if content.is_empty() {
         return Err(RenderError::Empty);
     }
-    let only_template = content.template.is_some()
-        && Content {
-            template: None,
-            ..content.clone()
-        }
-        .is_empty();
+    // Content is not empty, so with nothing else it must have a template.
+    let only_template = content.text.trim().is_empty()
+        && content.attachments.is_empty()
+        && content.location.is_none()
+        && content.quick_replies.is_empty();
     if window == WindowState::Closed || only_template {
         return match &content.template {
             Some(t) => Ok(vec![Outbound::Template {
@@ -105,13 +109,13 @@ pub fn render(
             None => Err(RenderError::WindowClosed),
         };
     }
-    if let Some(loc) = &content.location {
-        if !loc.is_valid() {
-            return Err(RenderError::InvalidLocation {
-                lat: loc.lat,
-                lon: loc.lon,
-            });
-        }
+    if let Some(loc) = &content.location
+        && !loc.is_valid()
+    {
+        return Err(RenderError::InvalidLocation {
+            lat: loc.lat,
+            lon: loc.lon,
+        });
     }
 
     let has_text = !content.text.trim().is_empty();
@@ -149,8 +153,10 @@ pub fn render(
 
     let mut parts: Vec<&str> = match caps.text_limit {
         Some(limit) => split_text(&text, limit)?,
-        None if text.trim().is_empty() => Vec::new(),
-        None => vec![text.trim()],
+        None => Some(trim_blank(&text))
+            .filter(|t| !t.is_empty())
+            .into_iter()
+            .collect(),
     };
     // The part that carries native buttons may have a smaller limit.
     if native_replies {
@@ -161,19 +167,17 @@ pub fn render(
                     Some(limit) => TextLimit::new(max.min(limit.max), limit.unit),
                     None => TextLimit::new(max, super::TextUnit::Chars),
                 });
-        if let (Some(body), Some(last)) = (body_limit, parts.last().copied()) {
-            if !body.fits(last) {
-                parts.pop();
-                parts.extend(split_text(last, body)?);
-            }
+        if let (Some(body), Some(last)) = (body_limit, parts.last().copied())
+            && !body.fits(last)
+        {
+            parts.pop();
+            parts.extend(split_text(last, body)?);
         }
     }
 
     let mut out: Vec<Outbound> = parts.into_iter().map(Outbound::text).collect();
-    if native_replies {
-        if let Some(Outbound::Text { quick_replies, .. }) = out.last_mut() {
-            quick_replies.clone_from(&content.quick_replies);
-        }
+    if native_replies && let Some(Outbound::Text { quick_replies, .. }) = out.last_mut() {
+        quick_replies.clone_from(&content.quick_replies);
     }
     out.extend(
         native_attachments

@@ -9,7 +9,7 @@ use unicode_segmentation::UnicodeSegmentation;
 ///
 /// Returned when the limit is zero, or smaller than one user-perceived
 /// character of the text (a flag needs 2 characters, a family emoji up to 11).
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 #[error(
     "the character cluster {cluster:?} at byte {at} needs {needed} {unit:?} units but one message holds {max}; \
      raise the channel's text limit"
@@ -153,10 +153,10 @@ fn best_cut(text: &str, start: usize, fit_end: usize, bounds: &[usize]) -> usize
     if best.0 < Break::Sentence {
         let mut prev: Option<&str> = None;
         for (i, word) in window.split_word_bound_indices() {
-            if let Some(p) = prev {
-                if is_blank(word) || word_break_between(p, word) {
-                    consider(&mut best, Break::Word, start + i);
-                }
+            if let Some(p) = prev
+                && (is_blank(word) || word_break_between(p, word))
+            {
+                consider(&mut best, Break::Word, start + i);
             }
             prev = Some(word);
         }
@@ -246,6 +246,12 @@ fn skip_blank(text: &str, at: usize) -> usize {
     rest.grapheme_indices(true)
         .find(|(_, g)| !is_blank(g))
         .map_or(text.len(), |(i, _)| at + i)
+}
+
+/// `s` without its leading and trailing blank grapheme clusters. Unlike
+/// `str::trim`, never strips a space that carries a combining mark.
+pub(crate) fn trim_blank(s: &str) -> &str {
+    trim_blank_end(&s[skip_blank(s, 0)..])
 }
 
 /// `s` without its trailing blank grapheme clusters.

@@ -41,7 +41,8 @@ pub const MAX_ADDRESS_LEN: usize = 254;
 ///
 /// Each variant says what was expected, so the message can be shown to the
 /// person who typed the address.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum AddressError {
     /// The address is empty (or only white space).
@@ -66,7 +67,7 @@ pub enum AddressError {
         /// The rejected text.
         value: String,
         /// What the channel expects, for a person to read.
-        expected: &'static str,
+        expected: String,
     },
 }
 
@@ -107,10 +108,10 @@ impl Address {
                 len: s.len(),
             });
         }
-        let malformed = |expected| AddressError::Malformed {
+        let malformed = |expected: &str| AddressError::Malformed {
             channel: kind.clone(),
             value: s.to_owned(),
-            expected,
+            expected: expected.to_owned(),
         };
         let canonical = match kind {
             ChannelKind::Sms | ChannelKind::Voice => phone_digits(s, true)
@@ -169,7 +170,7 @@ impl Address {
             Err(AddressError::Malformed {
                 channel: kind.clone(),
                 value: self.0.clone(),
-                expected: "the canonical form that Address::new returns",
+                expected: format!("its canonical form `{}`", canonical.0),
             })
         }
     }

@@ -81,7 +81,7 @@ impl ChannelKind {
 ///
 /// Kind names are used as keys in configuration and metrics, so they are
 /// restricted to ASCII letters, digits, `_` and `-`, at most 64 bytes.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[error(
     "`{name}` is not a channel kind: use a name of ASCII letters, digits, `_` or `-` (at most 64), such as `sms` or `line`"
 )]

@@ -16,3 +16,4 @@ pub use channel_kind::{ChannelKind, ChannelKindError};
 pub use content::{Attachment, AttachmentKind, Content, Location, QuickReply, TemplateRef};
 pub use ids::{AgentId, BotId, ContactId, ConversationId, QueueId};
 pub use time::Timestamp;
+pub(crate) use time::opt_duration_ms;
