@@ -47,3 +47,8 @@ pub use model::{
     Address, AddressError, AgentId, Attachment, AttachmentKind, BotId, ChannelKind, ContactId,
     Content, ConversationId, Location, QueueId, QuickReply, TemplateRef, Timestamp,
 };
+
+/// The README's example, compiled and run as a doc test so it never rots.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
