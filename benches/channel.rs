@@ -13,7 +13,9 @@
 //!
 //! Run with `cargo bench --bench channel`.
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{
+    BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
 use std::hint::black_box;
 use std::time::Duration;
 use switchboard::Content;
@@ -268,9 +270,12 @@ fn render_split_64k(c: &mut Criterion) {
     group.bench_function("switchboard/whatsapp", |b| {
         b.iter(|| render(black_box(&content), &whatsapp, WindowState::Open))
     });
-    // The naive splitters take 0.05 to 0.5 s per run: fewer samples keep the
-    // run short. They still split the whole 64 KiB text.
-    group.sample_size(10);
+    // The naive splitters take 0.05 to 0.5 s per run: fewer samples of equal
+    // size keep the run short. They still split the whole 64 KiB text.
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(4))
+        .sampling_mode(SamplingMode::Flat);
     group.bench_function("naive/sms", |b| b.iter(|| naive_sms(black_box(&text))));
     group.bench_function("naive/whatsapp", |b| {
         b.iter(|| naive_whatsapp(black_box(&text)))
