@@ -38,7 +38,7 @@ pub use gsm7::gsm7_septets;
 
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
-use unicode_segmentation::UnicodeSegmentation;
+use unicode_segmentation::GraphemeCursor;
 
 /// How an SMS is encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -265,45 +265,91 @@ fn ucs2_cost(c: char) -> usize {
 
 /// Fills segments of `encoding` greedily; calls `on_segment(end_byte, units)`
 /// for every segment and returns their count.
-fn pack(text: &str, encoding: SmsEncoding, mut on_segment: impl FnMut(usize, usize)) -> usize {
-    let per = encoding.multi_segment_units();
-    let mut packer = Packer::new(per);
-    let mut emit = |packer: &mut Packer, at: usize, cost: usize| {
+fn pack(text: &str, encoding: SmsEncoding, on_segment: impl FnMut(usize, usize)) -> usize {
+    match encoding {
+        SmsEncoding::Gsm7 => pack_gsm7(text, on_segment),
+        SmsEncoding::Ucs2 => pack_ucs2(text, on_segment),
+    }
+}
+
+/// In GSM-7 text every grapheme cluster is one character, except CR LF, so
+/// walking characters is cluster packing without the cost of segmentation.
+fn pack_gsm7(text: &str, mut on_segment: impl FnMut(usize, usize)) -> usize {
+    let mut packer = Packer::new(SmsEncoding::Gsm7.multi_segment_units());
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let mut cost = gsm_cost(c);
+        if c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n') {
+            chars.next();
+            cost += 1;
+        }
         if let Some(units) = packer.push(cost) {
             on_segment(at, units);
-        }
-    };
-    match encoding {
-        // In GSM-7 text every grapheme cluster is one character, except CR LF;
-        // walking characters avoids the cost of cluster segmentation.
-        SmsEncoding::Gsm7 => {
-            let mut chars = text.char_indices().peekable();
-            while let Some((at, c)) = chars.next() {
-                let mut cost = gsm_cost(c);
-                if c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n') {
-                    chars.next();
-                    cost += 1;
-                }
-                emit(&mut packer, at, cost);
-            }
-        }
-        SmsEncoding::Ucs2 => {
-            for (at, cluster) in text.grapheme_indices(true) {
-                let cost: usize = cluster.chars().map(ucs2_cost).sum();
-                if cost <= per {
-                    emit(&mut packer, at, cost);
-                } else {
-                    for (i, c) in cluster.char_indices() {
-                        emit(&mut packer, at + i, ucs2_cost(c));
-                    }
-                }
-            }
         }
     }
     if packer.segments != 0 {
         on_segment(text.len(), packer.fill);
     }
     packer.segments
+}
+
+/// UCS-2 packing that walks characters and asks where grapheme clusters
+/// begin only where a segment overflows: the same result as packing cluster
+/// by cluster (see [`Packer::push_cluster`]), without segmenting the whole
+/// text.
+fn pack_ucs2(text: &str, mut on_segment: impl FnMut(usize, usize)) -> usize {
+    let per = SmsEncoding::Ucs2.multi_segment_units();
+    let (mut segments, mut seg_start, mut fill) = (0, 0, 0);
+    for (at, c) in text.char_indices() {
+        let cost = ucs2_cost(c);
+        if segments != 0 && fill + cost <= per {
+            fill += cost;
+            continue;
+        }
+        if segments == 0 {
+            (segments, fill) = (1, cost);
+            continue;
+        }
+        // `c` overflows the segment: the next one starts where its cluster
+        // does, unless that cluster cannot fit in any segment.
+        let cut = overflow_cut(text, at, seg_start, per);
+        let carried: usize = text[cut..at].chars().map(ucs2_cost).sum();
+        on_segment(cut, fill - carried);
+        segments += 1;
+        seg_start = cut;
+        fill = carried + cost;
+    }
+    if segments != 0 {
+        on_segment(text.len(), fill);
+    }
+    segments
+}
+
+/// Where the segment that overflows at the character at byte `at` must end:
+/// at the start of the grapheme cluster holding that character, or at `at`
+/// itself when the cluster is larger than a whole segment (it is then split
+/// between code points, as cluster packing does).
+fn overflow_cut(text: &str, at: usize, seg_start: usize, per: usize) -> usize {
+    // The whole text is the chunk, so the cursor never asks for more context;
+    // if it did, splitting between code points is the safe answer.
+    let mut cursor = GraphemeCursor::new(at, text.len(), true);
+    if cursor.is_boundary(text, 0).unwrap_or(true) {
+        return at;
+    }
+    let start = match cursor.prev_boundary(text, 0) {
+        Ok(Some(start)) if start > seg_start => start,
+        // The cluster began at or before this segment's start, so it is
+        // larger than a segment.
+        _ => return at,
+    };
+    let mut cursor = GraphemeCursor::new(at, text.len(), true);
+    let end = cursor
+        .next_boundary(text, 0)
+        .ok()
+        .flatten()
+        .unwrap_or(text.len());
+    let cost: usize = text[start..end].chars().map(ucs2_cost).sum();
+    if cost > per { at } else { start }
 }
 
 /// Counts the segments of a text built up one grapheme cluster at a time, as
@@ -366,6 +412,38 @@ impl SmsMeter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use unicode_segmentation::UnicodeSegmentation;
+
+    fn fragment() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("🇩🇪".to_owned()),
+            Just("🇮🇹🇫".to_owned()),
+            Just("👩‍👩‍👧‍👦".to_owned()),
+            Just("👍🏽".to_owned()),
+            Just("e\u{301}\u{302}".to_owned()),
+            Just("\u{301}".to_owned()),
+            Just("\r\n".to_owned()),
+            Just("€".to_owned()),
+            Just("中文。".to_owned()),
+            "[a-z ]{1,20}",
+            "\\PC{1,8}",
+        ]
+    }
+
+    proptest! {
+        /// Packing by characters with cluster look-ups at overflow equals
+        /// packing cluster by cluster, on every prefix.
+        #[test]
+        fn analyze_agrees_with_cluster_packing(parts in proptest::collection::vec(fragment(), 0..60)) {
+            let text: String = parts.concat();
+            let mut meter = SmsMeter::new();
+            for g in text.graphemes(true) {
+                meter.push(g);
+            }
+            prop_assert_eq!(meter.segments(), analyze(&text).segments);
+        }
+    }
 
     #[test]
     fn gsm_text_has_single_char_clusters_except_crlf() {
