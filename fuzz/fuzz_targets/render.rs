@@ -1,0 +1,156 @@
+//! Fuzzes `render` and `split_text` with any text, any channel preset and
+//! any text limit, including zero and other tiny ones.
+//!
+//! The input is read as:
+//!
+//! * byte 0: the channel preset, an index into `ChannelKind::BUILT_IN`;
+//! * byte 1: the text limit: the preset's own, or one counted in chars,
+//!   UTF-16 units or SMS segments;
+//! * byte 2: that limit's maximum (0 to 255 chars or units, 0 to 4 segments);
+//! * byte 3: bit 0 closes the reply window, bit 1 adds an image, bit 2 adds
+//!   a template;
+//! * the rest, split at `0xFF` bytes (never valid UTF-8): the text, then up
+//!   to five quick-reply titles, each decoded with `from_utf8_lossy`.
+//!
+//! Inputs over 64 KiB are skipped.
+//!
+//! Run from the repository root with
+//! `cargo +nightly fuzz run render -- -max_total_time=60`; reproduce a crash
+//! with `cargo +nightly fuzz run render fuzz/artifacts/render/<file>`.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use std::borrow::Cow;
+use switchboard::channel::{
+    Capabilities, Outbound, RenderError, TextLimit, TextUnit, WindowState, render, split_text,
+};
+use switchboard::{Attachment, AttachmentKind, ChannelKind, Content, QuickReply, TemplateRef};
+
+const MAX_INPUT: usize = 64 * 1024;
+
+fuzz_target!(|data: &[u8]| {
+    if data.len() > MAX_INPUT || data.len() < 4 {
+        return;
+    }
+    let (head, rest) = data.split_at(4);
+    let kind = &ChannelKind::BUILT_IN[usize::from(head[0]) % ChannelKind::BUILT_IN.len()];
+    let mut caps = Capabilities::for_kind(kind);
+    let max = usize::from(head[2]);
+    let custom = match head[1] % 4 {
+        0 => None,
+        1 => Some(TextLimit::new(max, TextUnit::Chars)),
+        2 => Some(TextLimit::new(max, TextUnit::Utf16)),
+        _ => Some(TextLimit::new(max % 5, TextUnit::SmsSegments)),
+    };
+    if custom.is_some() {
+        caps.text_limit = custom;
+    }
+    let window = if head[3] & 1 == 0 {
+        WindowState::Open
+    } else {
+        WindowState::Closed
+    };
+
+    let mut chunks = rest.split(|&b| b == 0xFF).map(String::from_utf8_lossy);
+    let text = chunks.next().unwrap_or(Cow::Borrowed(""));
+    let titles: Vec<Cow<'_, str>> = chunks.take(5).collect();
+
+    // Splitting alone.
+    let limit = caps
+        .text_limit
+        .unwrap_or(TextLimit::new(max, TextUnit::Chars));
+    check_split(&text, limit);
+
+    // Rendering.
+    let mut content = Content::text(text.as_ref()).with_quick_replies(
+        titles
+            .iter()
+            .enumerate()
+            .map(|(i, t)| QuickReply::new(t.as_ref(), format!("choice-{i}"))),
+    );
+    if head[3] & 2 != 0 {
+        content = content.with_attachment(
+            Attachment::new(AttachmentKind::Image, "https://img.example/a.png")
+                .with_caption(titles.first().map_or("", |t| t.as_ref())),
+        );
+    }
+    if head[3] & 4 != 0 {
+        content = content.with_template(TemplateRef::new("follow_up", "en_US"));
+    }
+    check_render(&content, &caps, window);
+});
+
+/// Parts are non-empty, within the limit, in-order slices of the text with
+/// only white space between them; an error names a cluster over the limit.
+fn check_split(text: &str, limit: TextLimit) {
+    match split_text(text, limit) {
+        Ok(parts) => {
+            let base = text.as_ptr() as usize;
+            let mut at = 0;
+            for part in &parts {
+                assert!(!part.is_empty(), "empty part");
+                assert!(limit.fits(part), "part over {limit:?}: {part:?}");
+                let start = (part.as_ptr() as usize)
+                    .checked_sub(base)
+                    .expect("part is a slice of the text");
+                assert!(start + part.len() <= text.len(), "part outside the text");
+                assert!(start >= at, "parts out of order or overlapping");
+                assert!(
+                    text[at..start].chars().all(char::is_whitespace),
+                    "non-blank text dropped before {part:?}"
+                );
+                at = start + part.len();
+            }
+            assert!(
+                text[at..].chars().all(char::is_whitespace),
+                "non-blank text dropped at the end"
+            );
+        }
+        Err(e) => {
+            assert!(
+                e.needed > e.max,
+                "split failed without an oversized cluster: {e:?}"
+            );
+            assert_eq!((e.max, e.unit), (limit.max, limit.unit));
+        }
+    }
+}
+
+/// What render returns fits the channel.
+fn check_render(content: &Content, caps: &Capabilities, window: WindowState) {
+    let parts = match render(content, caps, window) {
+        Ok(parts) => parts,
+        Err(RenderError::Empty) => {
+            assert!(content.is_empty());
+            return;
+        }
+        Err(RenderError::WindowClosed) => {
+            assert!(content.template.is_none());
+            return;
+        }
+        Err(RenderError::Split { error }) => {
+            assert!(error.needed > error.max, "{error:?}");
+            return;
+        }
+        Err(e) => panic!("unexpected error: {e:?}"),
+    };
+    assert!(!parts.is_empty());
+    if window == WindowState::Closed {
+        assert!(matches!(parts.as_slice(), [Outbound::Template { .. }]));
+        return;
+    }
+    let max_replies = caps.quick_replies.map_or(0, |q| q.max_options);
+    for part in &parts {
+        if let Outbound::Text {
+            text,
+            quick_replies,
+        } = part
+        {
+            if let Some(limit) = caps.text_limit {
+                assert!(limit.fits(text), "text part over {limit:?}: {text:?}");
+            }
+            assert!(quick_replies.len() <= max_replies);
+        }
+    }
+}
