@@ -8,9 +8,11 @@
 //!   UTF-16 units or SMS segments;
 //! * byte 2: that limit's maximum (0 to 255 chars or units, 0 to 4 segments);
 //! * byte 3: bit 0 closes the reply window, bit 1 adds an image, bit 2 adds
-//!   a template;
-//! * the rest, split at `0xFF` bytes (never valid UTF-8): the text, then up
-//!   to five quick-reply titles, each decoded with `from_utf8_lossy`.
+//!   a template, and the bits above give the number of quick replies (0 to
+//!   5);
+//! * the rest, split at `0xFF` bytes (never valid UTF-8): the text, then the
+//!   quick-reply titles, each decoded with `from_utf8_lossy` (titles missing
+//!   from the input are short fixed ones).
 //!
 //! Inputs over 64 KiB are skipped.
 //!
@@ -28,6 +30,7 @@ use switchboard::channel::{
 use switchboard::{Attachment, AttachmentKind, ChannelKind, Content, QuickReply, TemplateRef};
 
 const MAX_INPUT: usize = 64 * 1024;
+const DEFAULT_TITLES: [&str; 5] = ["Yes", "No", "Talk to a person", "🇩🇪", "其他"];
 
 fuzz_target!(|data: &[u8]| {
     if data.len() > MAX_INPUT || data.len() < 4 {
@@ -54,7 +57,11 @@ fuzz_target!(|data: &[u8]| {
 
     let mut chunks = rest.split(|&b| b == 0xFF).map(String::from_utf8_lossy);
     let text = chunks.next().unwrap_or(Cow::Borrowed(""));
-    let titles: Vec<Cow<'_, str>> = chunks.take(5).collect();
+    let replies = usize::from(head[3] >> 3) % 6;
+    let titles: Vec<Cow<'_, str>> = chunks
+        .chain(DEFAULT_TITLES.map(Cow::Borrowed))
+        .take(replies)
+        .collect();
 
     // Splitting alone.
     let limit = caps
