@@ -86,7 +86,8 @@ pub fn split_text(text: &str, limit: TextLimit) -> Result<Vec<&str>, SplitError>
                 if fit_end == start {
                     return Err(too_long(start + i, g, limit));
                 }
-                all_fit = false;
+                // Trailing white space that does not fit is dropped anyway.
+                all_fit = skip_blank(text, start + i) == text.len();
                 break;
             }
             fit_end = start + i + g.len();
@@ -317,6 +318,12 @@ mod tests {
         assert_eq!(split_text("  hello  ", chars(10)).unwrap(), ["hello"]);
         assert!(split_text(" \n\t ", chars(10)).unwrap().is_empty());
         assert!(split_text("", chars(0)).unwrap().is_empty());
+    }
+
+    #[test]
+    fn trailing_blanks_beyond_the_limit_do_not_force_a_split() {
+        assert_eq!(split_text("ab\n\ncd ", chars(6)).unwrap(), ["ab\n\ncd"]);
+        assert_eq!(split_text("ab cd   \n", chars(5)).unwrap(), ["ab cd"]);
     }
 
     #[test]

@@ -85,6 +85,8 @@ pub struct SmsInfo {
     /// Segments needed: 0 for empty text, 1 up to 160 / 70 units, otherwise
     /// the count of 153 / 67-unit segments filled without splitting a cluster.
     pub segments: usize,
+    /// Units in the last segment (all of them for a single segment).
+    pub last_segment_units: usize,
     /// The distinct characters not in the GSM alphabet, which forced UCS-2,
     /// in code point order (empty for GSM-7). A UI can show these to the
     /// author: replacing `’` by `'` may halve the price of a message.
@@ -92,21 +94,23 @@ pub struct SmsInfo {
 }
 
 impl SmsInfo {
-    /// Units still free in the last segment before one more is needed.
+    /// Units that can still be appended, in the same encoding, before one
+    /// more segment is needed. Space left unused at the end of an earlier
+    /// segment, where a cluster moved whole to the next one, does not count.
     ///
     /// ```
     /// use switchboard::channel::sms::analyze;
     /// assert_eq!(analyze("hello").remaining_in_segment(), 155);
     /// assert_eq!(analyze(&"a".repeat(161)).remaining_in_segment(), 145);
+    /// // 20 flags: 16 fill 64 of the first segment's 67 units, 4 go on.
+    /// assert_eq!(analyze(&"🇩🇪".repeat(20)).remaining_in_segment(), 51);
     /// ```
     pub fn remaining_in_segment(&self) -> usize {
-        match self.segments {
-            0 | 1 => self
-                .encoding
-                .single_segment_units()
-                .saturating_sub(self.units),
-            n => (n * self.encoding.multi_segment_units()).saturating_sub(self.units),
-        }
+        let capacity = match self.segments {
+            0 | 1 => self.encoding.single_segment_units(),
+            _ => self.encoding.multi_segment_units(),
+        };
+        capacity.saturating_sub(self.last_segment_units)
     }
 }
 
@@ -159,15 +163,17 @@ pub fn analyze(text: &str) -> SmsInfo {
         non_gsm.dedup();
         (SmsEncoding::Ucs2, utf16)
     };
+    let mut last_segment_units = units;
     let segments = match units {
         0 => 0,
         u if u <= encoding.single_segment_units() => 1,
-        _ => pack(text, encoding, |_, _| {}),
+        _ => pack(text, encoding, |_, units| last_segment_units = units),
     };
     SmsInfo {
         encoding,
         units,
         segments,
+        last_segment_units,
         non_gsm_chars: non_gsm,
     }
 }
