@@ -18,6 +18,15 @@
 //! `"\r\n"` is one grapheme cluster here (Twilio splits it in two), which only
 //! matters when it straddles a segment boundary.
 //!
+//! Compared with the `sms_splitter` crate (0.1.9) on the 90 reference cases
+//! in `tests/data/sms-segments.json`: both agree with the reference on the
+//! encoding of all 90. `sms_splitter` gets 89 segment counts right; it misses
+//! the flag at a segment boundary (it only avoids splitting surrogate pairs,
+//! so it splits a flag's two regional indicators and counts 2 segments where
+//! the reference and this module count 3). This module also gets 89, the
+//! exception being empty text, by the choice above. `analyze` is faster too:
+//! see `benches/channel.rs`.
+//!
 //! # Examples
 //!
 //! ```
