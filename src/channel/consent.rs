@@ -163,11 +163,11 @@ impl ConsentKeywords {
         if text.len() > MAX_KEYWORD_MESSAGE {
             return None;
         }
-        let msg = normalize(text);
-        if msg.is_empty() {
-            return None;
-        }
-        let is = |list: &[String]| list.iter().any(|w| normalize(w) == msg);
+        // A message of only punctuation and white space is never a keyword.
+        folded(text).next()?;
+        // Compare folded character streams: no allocation per keyword, and
+        // keywords set directly on the public fields are folded too.
+        let is = |list: &[String]| list.iter().any(|w| folded(w).eq(folded(text)));
         if is(&self.opt_out) {
             Some(Keyword::OptOut)
         } else if is(&self.opt_in) {
@@ -184,23 +184,35 @@ impl ConsentKeywords {
 const MAX_KEYWORD_MESSAGE: usize = 256;
 
 /// Folds a message or keyword for comparison: trims surrounding characters
-/// that are not letters or digits, maps full-width ASCII to ASCII, lower-cases
-/// and collapses inner white space.
-fn normalize(s: &str) -> String {
-    let folded: String = s
+/// that are not letters or digits, maps full-width ASCII to ASCII, collapses
+/// inner white space to one space and lower-cases.
+///
+/// Trimming before the full-width mapping gives the same result as after it:
+/// full-width letters and digits are alphanumeric, full-width punctuation and
+/// the ideographic space are not.
+fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
+    let mut after_space = false;
+    s.trim_matches(|c: char| !c.is_alphanumeric())
         .chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            c => c,
+        .filter_map(move |c| {
+            if c.is_whitespace() {
+                let first = !after_space;
+                after_space = true;
+                first.then_some(' ')
+            } else {
+                after_space = false;
+                match c {
+                    '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
+                    c => Some(c),
+                }
+            }
         })
-        .collect();
-    let trimmed = folded.trim_matches(|c: char| !c.is_alphanumeric());
-    trimmed
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+        .flat_map(char::to_lowercase)
+}
+
+/// A keyword in the folded form it is stored in.
+fn normalize(s: &str) -> String {
+    folded(s).collect()
 }
 
 /// Whether an address has opted in or out.
