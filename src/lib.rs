@@ -40,12 +40,17 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod calendar;
 pub mod channel;
+pub mod config;
+pub mod expr;
 pub mod model;
+pub mod router;
 
 pub use model::{
-    Address, AddressError, AgentId, Attachment, AttachmentKind, BotId, ChannelKind, ContactId,
-    Content, ConversationId, Location, QueueId, QuickReply, TemplateRef, Timestamp,
+    Address, AddressError, AgentId, Attachment, AttachmentKind, Attributes, BotId, ChannelKind,
+    ContactId, Content, ConversationId, Location, QueueId, QuickReply, RuleId, TemplateRef,
+    Timestamp, Value,
 };
 
 /// The README's example, compiled and run as a doc test so it never rots.

@@ -182,6 +182,23 @@ pub enum AttachmentKind {
     File,
 }
 
+impl AttachmentKind {
+    /// The wire name, which is also what rules see in `attachments`.
+    ///
+    /// ```
+    /// # use switchboard::AttachmentKind;
+    /// assert_eq!(AttachmentKind::Image.as_str(), "image");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttachmentKind::Image => "image",
+            AttachmentKind::Audio => "audio",
+            AttachmentKind::Video => "video",
+            AttachmentKind::File => "file",
+        }
+    }
+}
+
 /// A place on a map.
 ///
 /// # Examples

@@ -88,3 +88,9 @@ string_id!(
     BotId,
     "faq"
 );
+string_id!(
+    /// Identifies a routing rule or an escalation trigger in the
+    /// configuration.
+    RuleId,
+    "refund-vip"
+);

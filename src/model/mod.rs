@@ -1,5 +1,5 @@
-//! The domain model: identifiers, time, channel kinds, addresses and message
-//! content.
+//! The domain model: identifiers, time, channel kinds, addresses, message
+//! content and host attributes.
 //!
 //! These are plain data types shared by every other module. They carry no
 //! behaviour beyond validation and construction, and all of them serialize to
@@ -10,10 +10,12 @@ mod channel_kind;
 mod content;
 mod ids;
 mod time;
+mod value;
 
 pub use address::{Address, AddressError, MAX_ADDRESS_LEN};
 pub use channel_kind::{ChannelKind, ChannelKindError};
 pub use content::{Attachment, AttachmentKind, Content, Location, QuickReply, TemplateRef};
-pub use ids::{AgentId, BotId, ContactId, ConversationId, QueueId};
+pub use ids::{AgentId, BotId, ContactId, ConversationId, QueueId, RuleId};
 pub use time::Timestamp;
 pub(crate) use time::opt_duration_ms;
+pub use value::{Attributes, Value};

@@ -1,0 +1,558 @@
+//! Reads a node tree into a [`ConfigSpec`], collecting every problem.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use super::diagnostic::Diagnostic;
+use super::duration;
+use super::node::{Kind, Node, SpanMap};
+use super::spec::{
+    ActionSpec, BotSpec, ConfigSpec, DefaultsSpec, EscalationSpec, OverflowSpec, QueueSpec,
+    RelaxSpec, RuleSpec, TriggerSpec,
+};
+use crate::calendar::CalendarSpec;
+use crate::expr::{AttrType, suggest};
+use crate::model::{Attributes, Value};
+
+#[derive(Default)]
+pub(crate) struct Reader {
+    pub(crate) diags: Vec<Diagnostic>,
+    pub(crate) spans: SpanMap,
+    item: Option<String>,
+}
+
+type Entries = [(String, Node)];
+
+impl Reader {
+    fn err(&mut self, path: &str, msg: impl Into<String>) -> &mut Diagnostic {
+        let item = self.item.clone();
+        self.diags
+            .push(Diagnostic::error(path, msg).item(item.as_deref()));
+        let last = self.diags.len() - 1;
+        &mut self.diags[last]
+    }
+
+    fn note(&mut self, path: &str, n: &Node) {
+        if let Some(s) = n.span {
+            self.spans.insert(path.to_owned(), s);
+        }
+    }
+
+    fn wrong(&mut self, path: &str, n: &Node, expected: &str) {
+        let got = n.kind.describe();
+        self.note(path, n);
+        self.err(path, format!("expected {expected}, found {got}"));
+    }
+
+    /// A table's entries; unknown keys are reported with a suggestion.
+    fn table<'n>(&mut self, n: &'n Node, path: &str, keys: &[&str]) -> Option<&'n Entries> {
+        self.note(path, n);
+        let Kind::Table(entries) = &n.kind else {
+            self.wrong(path, n, "a table");
+            return None;
+        };
+        for (k, v) in entries {
+            if !keys.contains(&k.as_str()) && !keys.is_empty() {
+                let p = join(path, k);
+                self.note(&p, v);
+                let help = suggest(k, &mut keys.iter().map(|s| (*s).to_owned()))
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| format!("the keys here are: {}", keys.join(", ")));
+                self.err(&p, format!("unknown key `{k}`")).help = Some(help);
+            }
+        }
+        Some(entries)
+    }
+
+    fn string(&mut self, n: &Node, path: &str) -> Option<String> {
+        self.note(path, n);
+        match &n.kind {
+            Kind::Str(s) => Some(s.clone()),
+            _ => {
+                self.wrong(path, n, "text");
+                None
+            }
+        }
+    }
+
+    fn int(&mut self, n: &Node, path: &str) -> Option<i64> {
+        self.note(path, n);
+        match n.kind {
+            Kind::Int(i) => Some(i),
+            _ => {
+                self.wrong(path, n, "an integer");
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, n: &Node, path: &str) -> Option<f64> {
+        self.note(path, n);
+        match n.kind {
+            Kind::Int(i) => Some(i as f64),
+            Kind::Float(f) if f.is_finite() => Some(f),
+            _ => {
+                self.wrong(path, n, "a number");
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, n: &Node, path: &str) -> Option<bool> {
+        self.note(path, n);
+        match n.kind {
+            Kind::Bool(b) => Some(b),
+            _ => {
+                self.wrong(path, n, "true or false");
+                None
+            }
+        }
+    }
+
+    fn duration(&mut self, n: &Node, path: &str) -> Option<Duration> {
+        let s = self.string(n, path)?;
+        match duration::parse(&s) {
+            Ok(d) => Some(d),
+            Err(m) => {
+                self.err(path, m);
+                None
+            }
+        }
+    }
+
+    fn strings(&mut self, n: &Node, path: &str) -> Vec<String> {
+        self.note(path, n);
+        match &n.kind {
+            Kind::Array(items) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, e)| self.string(e, &format!("{path}[{i}]")))
+                .collect(),
+            _ => {
+                self.wrong(path, n, "a list of text");
+                Vec::new()
+            }
+        }
+    }
+
+    fn value(&mut self, n: &Node, path: &str) -> Option<Value> {
+        self.note(path, n);
+        Some(match &n.kind {
+            Kind::Str(s) => Value::Text(s.clone()),
+            Kind::Int(i) => Value::Number(*i as f64),
+            Kind::Float(f) if f.is_finite() => Value::Number(*f),
+            Kind::Bool(b) => Value::Bool(*b),
+            Kind::Array(items) => Value::List(
+                items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, e)| self.value(e, &format!("{path}[{i}]")))
+                    .collect(),
+            ),
+            _ => {
+                self.wrong(path, n, "text, a number, a boolean or a list");
+                return None;
+            }
+        })
+    }
+
+    fn array<'n>(&mut self, n: &'n Node, path: &str) -> &'n [Node] {
+        self.note(path, n);
+        match &n.kind {
+            Kind::Array(items) => items,
+            _ => {
+                self.wrong(path, n, "an array of tables");
+                &[]
+            }
+        }
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn get<'n>(entries: &'n Entries, key: &str) -> Option<&'n Node> {
+    entries
+        .iter()
+        .find(|(k, n)| k == key && !matches!(n.kind, Kind::Null))
+        .map(|(_, n)| n)
+}
+
+const TOP: [&str; 9] = [
+    "rules",
+    "queues",
+    "calendars",
+    "templates",
+    "bots",
+    "escalation",
+    "defaults",
+    "contact_attributes",
+    "agent_attributes",
+];
+
+/// Reads the whole document.
+pub(crate) fn read(root: &Node) -> (ConfigSpec, Reader) {
+    let mut r = Reader::default();
+    let mut spec = ConfigSpec::default();
+    let Some(top) = r.table(root, "", &TOP) else {
+        return (spec, r);
+    };
+    if let Some(n) = get(top, "rules") {
+        for (i, item) in r.array(n, "rules").iter().enumerate() {
+            if let Some(rule) = read_rule(&mut r, item, &format!("rules[{i}]")) {
+                spec.rules.push(rule);
+            }
+        }
+    }
+    if let Some(n) = get(top, "queues") {
+        for (i, item) in r.array(n, "queues").iter().enumerate() {
+            if let Some(q) = read_queue(&mut r, item, &format!("queues[{i}]")) {
+                spec.queues.push(q);
+            }
+        }
+    }
+    if let Some(n) = get(top, "calendars")
+        && let Some(cals) = r.table(n, "calendars", &[])
+    {
+        for (name, c) in cals {
+            let path = format!("calendars.{name}");
+            r.item = Some(format!("calendar `{name}`"));
+            if let Some(cal) = read_calendar(&mut r, c, &path) {
+                spec.calendars.insert(name.clone(), cal);
+            }
+            r.item = None;
+        }
+    }
+    if let Some(n) = get(top, "templates")
+        && let Some(ts) = r.table(n, "templates", &[])
+    {
+        for (name, t) in ts {
+            if let Some(s) = r.string(t, &format!("templates.{name}")) {
+                spec.templates.insert(name.clone(), s);
+            }
+        }
+    }
+    if let Some(n) = get(top, "bots")
+        && let Some(bots) = r.table(n, "bots", &[])
+    {
+        for (name, b) in bots {
+            let path = format!("bots.{name}");
+            if let Some(e) = r.table(b, &path, &["timeout"]) {
+                let timeout =
+                    get(e, "timeout").and_then(|t| r.duration(t, &join(&path, "timeout")));
+                spec.bots.insert(name.clone(), BotSpec { timeout });
+            }
+        }
+    }
+    if let Some(n) = get(top, "escalation") {
+        spec.escalation = read_escalation(&mut r, n);
+    }
+    if let Some(n) = get(top, "defaults")
+        && let Some(e) = r.table(n, "defaults", &["bot", "queue", "timezone"])
+    {
+        spec.defaults = DefaultsSpec {
+            bot: get(e, "bot").and_then(|v| r.string(v, "defaults.bot")),
+            queue: get(e, "queue").and_then(|v| r.string(v, "defaults.queue")),
+            timezone: get(e, "timezone").and_then(|v| r.string(v, "defaults.timezone")),
+        };
+    }
+    for (key, target) in [
+        ("contact_attributes", &mut spec.contact_attributes),
+        ("agent_attributes", &mut spec.agent_attributes),
+    ] {
+        if let Some(n) = get(top, key) {
+            *target = read_types(&mut r, n, key);
+        }
+    }
+    (spec, r)
+}
+
+fn read_types(r: &mut Reader, n: &Node, path: &str) -> BTreeMap<String, AttrType> {
+    let mut out = BTreeMap::new();
+    let Some(e) = r.table(n, path, &[]) else {
+        return out;
+    };
+    for (name, t) in e {
+        let p = join(path, name);
+        let Some(s) = r.string(t, &p) else { continue };
+        let ty = match s.as_str() {
+            "text" => AttrType::Text,
+            "number" => AttrType::Number,
+            "bool" => AttrType::Bool,
+            "list" => AttrType::List,
+            other => {
+                r.err(&p, format!("unknown attribute type `{other}`")).help =
+                    Some("the types are text, number, bool and list".into());
+                continue;
+            }
+        };
+        out.insert(name.clone(), ty);
+    }
+    out
+}
+
+fn read_rule(r: &mut Reader, n: &Node, path: &str) -> Option<RuleSpec> {
+    let e = r.table(n, path, &["id", "when", "then", "continue"])?;
+    let id = match get(e, "id") {
+        Some(v) => r.string(v, &join(path, "id"))?,
+        None => {
+            r.err(path, "this rule has no `id`").help =
+                Some("give every rule a unique id = \"…\"".into());
+            return None;
+        }
+    };
+    r.item = Some(format!("rule `{id}`"));
+    let when = match get(e, "when") {
+        Some(v) => r
+            .string(v, &join(path, "when"))
+            .unwrap_or_else(|| "false".into()),
+        None => "true".into(),
+    };
+    let continue_ = get(e, "continue")
+        .and_then(|v| r.boolean(v, &join(path, "continue")))
+        .unwrap_or(false);
+    let then = match get(e, "then") {
+        Some(v) => read_action(r, v, &join(path, "then")),
+        None => {
+            r.err(path, "this rule has no `then`").help = Some(
+                "say what it does: then = { queue = \"…\" }, { bot = \"…\" }, { tags = […] }…"
+                    .into(),
+            );
+            None
+        }
+    };
+    r.item = None;
+    Some(RuleSpec {
+        id,
+        when,
+        then: then?,
+        continue_,
+    })
+}
+
+fn read_action(r: &mut Reader, n: &Node, path: &str) -> Option<ActionSpec> {
+    let keys = [
+        "bot", "queue", "drop", "priority", "tags", "reply", "opt_out", "set",
+    ];
+    let e = r.table(n, path, &keys)?;
+    let mut a = ActionSpec {
+        bot: get(e, "bot").and_then(|v| r.string(v, &join(path, "bot"))),
+        ..ActionSpec::default()
+    };
+    a.queue = get(e, "queue").and_then(|v| r.string(v, &join(path, "queue")));
+    a.drop = get(e, "drop")
+        .and_then(|v| r.boolean(v, &join(path, "drop")))
+        .unwrap_or(false);
+    if let Some(v) = get(e, "priority") {
+        let p = join(path, "priority");
+        if let Some(i) = r.int(v, &p) {
+            match i32::try_from(i) {
+                Ok(i) => a.priority = Some(i),
+                Err(_) => {
+                    r.err(&p, format!("priority {i} is out of range"));
+                }
+            }
+        }
+    }
+    a.tags = get(e, "tags")
+        .map(|v| r.strings(v, &join(path, "tags")))
+        .unwrap_or_default();
+    a.reply = get(e, "reply").and_then(|v| r.string(v, &join(path, "reply")));
+    a.opt_out = get(e, "opt_out")
+        .and_then(|v| r.boolean(v, &join(path, "opt_out")))
+        .unwrap_or(false);
+    if let Some(v) = get(e, "set") {
+        let p = join(path, "set");
+        let mut set = Attributes::new();
+        if let Some(kv) = r.table(v, &p, &[]) {
+            for (k, val) in kv {
+                if let Some(x) = r.value(val, &join(&p, k)) {
+                    set.insert(k.clone(), x);
+                }
+            }
+        }
+        a.set = set;
+    }
+    Some(a)
+}
+
+fn read_queue(r: &mut Reader, n: &Node, path: &str) -> Option<QueueSpec> {
+    let keys = [
+        "id",
+        "eligible",
+        "strategy",
+        "skill",
+        "priority",
+        "sla",
+        "calendar",
+        "relax",
+        "overflow",
+        "max_size",
+        "offer_timeout",
+        "reply_timeout",
+    ];
+    let e = r.table(n, path, &keys)?;
+    let id = match get(e, "id") {
+        Some(v) => r.string(v, &join(path, "id"))?,
+        None => {
+            r.err(path, "this queue has no `id`");
+            return None;
+        }
+    };
+    r.item = Some(format!("queue `{id}`"));
+    let mut q = QueueSpec::new(id);
+    q.eligible = get(e, "eligible").and_then(|v| r.string(v, &join(path, "eligible")));
+    q.strategy = get(e, "strategy").and_then(|v| r.string(v, &join(path, "strategy")));
+    q.skill = get(e, "skill").and_then(|v| r.string(v, &join(path, "skill")));
+    if let Some(v) = get(e, "priority") {
+        let p = join(path, "priority");
+        q.priority = r
+            .int(v, &p)
+            .and_then(|i| i32::try_from(i).ok())
+            .unwrap_or(0);
+    }
+    q.sla = get(e, "sla").and_then(|v| r.duration(v, &join(path, "sla")));
+    q.calendar = get(e, "calendar").and_then(|v| r.string(v, &join(path, "calendar")));
+    if let Some(v) = get(e, "relax") {
+        let p = join(path, "relax");
+        for (i, step) in r.array(v, &p).iter().enumerate() {
+            let sp = format!("{p}[{i}]");
+            let Some(se) = r.table(step, &sp, &["after", "eligible"]) else {
+                continue;
+            };
+            let after = get(se, "after").and_then(|x| r.duration(x, &join(&sp, "after")));
+            let elig = get(se, "eligible").and_then(|x| r.string(x, &join(&sp, "eligible")));
+            match (after, elig) {
+                (Some(after), Some(eligible)) => q.relax.push(RelaxSpec { after, eligible }),
+                (a, b) => {
+                    if get(se, "after").is_none() && a.is_none() {
+                        r.err(&sp, "a relaxation step needs `after`");
+                    }
+                    if get(se, "eligible").is_none() && b.is_none() {
+                        r.err(&sp, "a relaxation step needs `eligible`");
+                    }
+                }
+            }
+        }
+    }
+    if let Some(v) = get(e, "overflow") {
+        let p = join(path, "overflow");
+        if let Some(oe) = r.table(v, &p, &["after", "to"]) {
+            let after = get(oe, "after").and_then(|x| r.duration(x, &join(&p, "after")));
+            let to = get(oe, "to").and_then(|x| r.string(x, &join(&p, "to")));
+            match (after, to) {
+                (Some(after), Some(to)) => q.overflow = Some(OverflowSpec { after, to }),
+                _ => {
+                    if get(oe, "after").is_none() || get(oe, "to").is_none() {
+                        r.err(&p, "overflow needs `after` and `to`").help =
+                            Some("overflow = { after = \"10m\", to = \"general\" }".into());
+                    }
+                }
+            }
+        }
+    }
+    if let Some(v) = get(e, "max_size") {
+        let p = join(path, "max_size");
+        match r.int(v, &p) {
+            Some(i) if i > 0 => q.max_size = usize::try_from(i).ok(),
+            Some(_) => {
+                r.err(&p, "max_size must be at least 1");
+            }
+            None => {}
+        }
+    }
+    q.offer_timeout =
+        get(e, "offer_timeout").and_then(|v| r.duration(v, &join(path, "offer_timeout")));
+    q.reply_timeout =
+        get(e, "reply_timeout").and_then(|v| r.duration(v, &join(path, "reply_timeout")));
+    r.item = None;
+    Some(q)
+}
+
+fn read_calendar(r: &mut Reader, n: &Node, path: &str) -> Option<CalendarSpec> {
+    let e = r.table(n, path, &[])?;
+    let mut c = CalendarSpec::default();
+    match get(e, "timezone") {
+        Some(v) => c.timezone = r.string(v, &join(path, "timezone"))?,
+        None => {
+            r.err(path, "this calendar has no `timezone`").help =
+                Some("add an IANA name, such as timezone = \"Europe/Berlin\"".into());
+            return None;
+        }
+    }
+    for (k, v) in e {
+        let p = join(path, k);
+        match k.as_str() {
+            "timezone" => {}
+            "closed" => c.closed = r.strings(v, &p),
+            _ => {
+                if let Some(s) = r.string(v, &p) {
+                    c.hours.insert(k.clone(), s);
+                }
+            }
+        }
+    }
+    Some(c)
+}
+
+fn read_escalation(r: &mut Reader, n: &Node) -> EscalationSpec {
+    let keys = [
+        "queue",
+        "phrases",
+        "max_fallbacks",
+        "min_confidence",
+        "sentiment_below",
+        "human_intents",
+        "rules",
+    ];
+    let mut s = EscalationSpec::default();
+    let Some(e) = r.table(n, "escalation", &keys) else {
+        return s;
+    };
+    s.queue = get(e, "queue").and_then(|v| r.string(v, "escalation.queue"));
+    s.phrases = get(e, "phrases")
+        .map(|v| r.strings(v, "escalation.phrases"))
+        .unwrap_or_default();
+    if let Some(v) = get(e, "max_fallbacks") {
+        match r.int(v, "escalation.max_fallbacks") {
+            Some(i) if i >= 1 => s.max_fallbacks = u32::try_from(i).ok(),
+            Some(_) => {
+                r.err(
+                    "escalation.max_fallbacks",
+                    "max_fallbacks must be at least 1",
+                );
+            }
+            None => {}
+        }
+    }
+    s.min_confidence =
+        get(e, "min_confidence").and_then(|v| r.number(v, "escalation.min_confidence"));
+    s.sentiment_below =
+        get(e, "sentiment_below").and_then(|v| r.number(v, "escalation.sentiment_below"));
+    s.human_intents = get(e, "human_intents")
+        .map(|v| r.strings(v, "escalation.human_intents"))
+        .unwrap_or_default();
+    if let Some(v) = get(e, "rules") {
+        for (i, t) in r.array(v, "escalation.rules").iter().enumerate() {
+            let p = format!("escalation.rules[{i}]");
+            let Some(te) = r.table(t, &p, &["id", "when", "queue"]) else {
+                continue;
+            };
+            let id = get(te, "id").and_then(|x| r.string(x, &join(&p, "id")));
+            let when = get(te, "when").and_then(|x| r.string(x, &join(&p, "when")));
+            let queue = get(te, "queue").and_then(|x| r.string(x, &join(&p, "queue")));
+            match (id, when) {
+                (Some(id), Some(when)) => s.rules.push(TriggerSpec { id, when, queue }),
+                _ => {
+                    r.err(&p, "an escalation rule needs `id` and `when`");
+                }
+            }
+        }
+    }
+    s
+}

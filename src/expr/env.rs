@@ -1,0 +1,76 @@
+//! Reading [`Facts`] during evaluation.
+
+use std::cell::OnceCell;
+
+use super::facts::Facts;
+use super::program::{Env, Val};
+use super::schema::Fact;
+use crate::calendar::{Calendars, local_hour_weekday};
+
+/// Evaluation environment over a [`Facts`]: resolves facts, and answers
+/// text atoms from a router's scan when there is one.
+pub(crate) struct FactsEnv<'a> {
+    facts: &'a Facts<'a>,
+    calendars: &'a Calendars,
+    atoms: &'a [u64],
+    local: OnceCell<Option<(u32, &'static str)>>,
+}
+
+impl<'a> FactsEnv<'a> {
+    pub(crate) fn new(facts: &'a Facts<'a>, calendars: &'a Calendars, atoms: &'a [u64]) -> Self {
+        FactsEnv {
+            facts,
+            calendars,
+            atoms,
+            local: OnceCell::new(),
+        }
+    }
+
+    fn local(&self) -> Option<(u32, &'static str)> {
+        *self
+            .local
+            .get_or_init(|| local_hour_weekday(self.calendars.time_zone(), self.facts.now))
+    }
+}
+
+impl Env for FactsEnv<'_> {
+    fn fact(&self, fact: &Fact) -> Option<Val<'_>> {
+        let f = self.facts;
+        let c = &f.conversation;
+        Some(match fact {
+            Fact::Channel => Val::Text(f.channel?.as_str()),
+            Fact::Text => Val::Text(f.text),
+            Fact::Lang => Val::Text(f.lang?),
+            Fact::Attachments => Val::Attachments(f.attachments),
+            Fact::Sentiment => Val::Num(f.sentiment?),
+            Fact::Hour => Val::Num(f64::from(self.local()?.0)),
+            Fact::Weekday => Val::Text(self.local()?.1),
+            Fact::Contact(k) => Val::of(f.contact?.get(&**k)?),
+            Fact::Hours(name) => Val::Bool(self.calendars.get(name)?.is_open(f.now)),
+            Fact::ConvNew => Val::Bool(c.new),
+            Fact::ConvTags => Val::Strings(c.tags),
+            Fact::ConvMessages => Val::Num(f64::from(c.messages)),
+            Fact::ConvQueue => Val::Text(c.queue?.as_str()),
+            Fact::ConvReopened => Val::Bool(c.reopened),
+            Fact::ConvLang => Val::Text(c.lang?),
+            Fact::ConvChannel => Val::Text(c.channel?.as_str()),
+            Fact::ConvPriority => Val::Num(f64::from(c.priority?)),
+            Fact::ConvWaited => Val::Num(c.waited?.as_secs_f64()),
+            Fact::BotIntent => Val::Text(f.bot?.intent?),
+            Fact::BotConfidence => Val::Num(f.bot?.confidence?),
+            Fact::BotFallbacks => Val::Num(f64::from(f.bot?.fallbacks)),
+            Fact::BotHandoff => Val::Bool(f.bot?.handoff),
+            Fact::AgentId => Val::Text(f.agent?.id.as_str()),
+            Fact::AgentSkills => Val::Skills(f.agent?.skills),
+            Fact::AgentSkill(k) => Val::Num(f64::from(*f.agent?.skills.get(&**k)?)),
+            Fact::AgentLanguages => Val::Strings(f.agent?.languages),
+            Fact::AgentChannels => Val::Channels(f.agent?.channels),
+            Fact::AgentAttr(k) => Val::of(f.agent?.attributes.get(&**k)?),
+        })
+    }
+
+    fn atom(&self, id: u32) -> bool {
+        let (word, bit) = (id as usize / 64, id % 64);
+        self.atoms.get(word).is_some_and(|w| w & (1 << bit) != 0)
+    }
+}

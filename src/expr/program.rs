@@ -1,0 +1,295 @@
+//! The compiled form of an expression and its evaluator.
+//!
+//! Names are resolved to [`Fact`]s, literals are pre-folded and regexes
+//! pre-compiled when the expression is compiled; evaluation only reads.
+
+use std::collections::BTreeMap;
+
+use regex::Regex;
+
+use super::ast::Op;
+use super::fold::fold_into;
+use super::schema::Fact;
+use super::span::Span;
+use crate::model::{Attachment, ChannelKind, Value};
+
+/// A compiled condition.
+#[derive(Clone, Debug)]
+pub(crate) enum Node {
+    Const(bool, Span),
+    And(Box<[Node]>),
+    Or(Box<[Node]>),
+    Not(Box<Node>, Span),
+    /// True when any of the shared text atoms matched (the single scan of a
+    /// router).
+    Atoms(Box<[u32]>, Span),
+    Test(Box<Test>),
+    /// A boolean fact standing alone; missing or non-boolean is false.
+    Truthy(Fact, Span),
+}
+
+/// One comparison.
+#[derive(Clone, Debug)]
+pub(crate) struct Test {
+    pub(crate) lhs: Arg,
+    pub(crate) op: Op,
+    pub(crate) rhs: Arg,
+    pub(crate) span: Span,
+}
+
+/// An operand, resolved.
+#[derive(Clone, Debug)]
+pub(crate) enum Arg {
+    Fact(Fact),
+    Lit(Value),
+    List(Box<[Value]>),
+    /// Text needles already case-folded (`contains`, `starts_with`,
+    /// `contains_any` against something other than the message text).
+    Folded(Box<[String]>),
+    Regex(Box<Regex>),
+    Group(Box<Node>),
+}
+
+/// A value read during evaluation, borrowed from the facts or the program.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Val<'a> {
+    Bool(bool),
+    Num(f64),
+    Text(&'a str),
+    Values(&'a [Value]),
+    Strings(&'a [String]),
+    Attachments(&'a [Attachment]),
+    Channels(&'a [ChannelKind]),
+    Skills(&'a BTreeMap<String, u8>),
+}
+
+impl<'a> Val<'a> {
+    pub(crate) fn of(v: &'a Value) -> Val<'a> {
+        match v {
+            Value::Bool(b) => Val::Bool(*b),
+            Value::Number(n) => Val::Num(*n),
+            Value::Text(s) => Val::Text(s),
+            Value::List(l) => Val::Values(l),
+        }
+    }
+
+    fn is_list(self) -> bool {
+        matches!(
+            self,
+            Val::Values(_) | Val::Strings(_) | Val::Attachments(_) | Val::Channels(_)
+        )
+    }
+
+    /// Calls `f` on each element of a list until it returns true.
+    fn any_elem(self, mut f: impl FnMut(Val<'a>) -> bool) -> bool {
+        match self {
+            Val::Values(l) => l.iter().any(|v| f(Val::of(v))),
+            Val::Strings(l) => l.iter().any(|s| f(Val::Text(s))),
+            Val::Attachments(l) => l.iter().any(|a| f(Val::Text(a.kind.as_str()))),
+            Val::Channels(l) => l.iter().any(|c| f(Val::Text(c.as_str()))),
+            _ => false,
+        }
+    }
+
+    fn len(self) -> Option<usize> {
+        Some(match self {
+            Val::Values(l) => l.len(),
+            Val::Strings(l) => l.len(),
+            Val::Attachments(l) => l.len(),
+            Val::Channels(l) => l.len(),
+            _ => return None,
+        })
+    }
+
+    fn nth(self, i: usize) -> Option<Val<'a>> {
+        Some(match self {
+            Val::Values(l) => Val::of(l.get(i)?),
+            Val::Strings(l) => Val::Text(l.get(i)?),
+            Val::Attachments(l) => Val::Text(l.get(i)?.kind.as_str()),
+            Val::Channels(l) => Val::Text(l.get(i)?.as_str()),
+            _ => return None,
+        })
+    }
+
+    /// A short description for explanations: `'gold'`, `3`, `true`,
+    /// `['en', 'de']`.
+    pub(crate) fn describe(self) -> String {
+        let mut s = String::new();
+        match self {
+            Val::Bool(b) => s = b.to_string(),
+            Val::Num(n) => s = n.to_string(),
+            Val::Text(t) => {
+                let _ = super::ast::write_literal(&mut s, &Value::Text(t.to_owned()));
+            }
+            Val::Skills(m) => {
+                let parts: Vec<_> = m.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                s = format!("{{{}}}", parts.join(", "));
+            }
+            list => {
+                s.push('[');
+                let n = list.len().unwrap_or(0);
+                for i in 0..n {
+                    if i > 0 {
+                        s.push_str(", ");
+                    }
+                    if let Some(v) = list.nth(i) {
+                        s.push_str(&v.describe());
+                    }
+                }
+                s.push(']');
+            }
+        }
+        s
+    }
+}
+
+/// Where evaluation reads facts and the results of the shared text scan.
+pub(crate) trait Env {
+    /// The value of a fact, or `None` when it is missing.
+    fn fact(&self, fact: &Fact) -> Option<Val<'_>>;
+    /// Whether shared text atom `id` matched the message.
+    fn atom(&self, id: u32) -> bool;
+}
+
+impl Node {
+    pub(crate) fn eval<E: Env + ?Sized>(&self, env: &E) -> bool {
+        match self {
+            Node::Const(b, _) => *b,
+            Node::And(items) => items.iter().all(|n| n.eval(env)),
+            Node::Or(items) => items.iter().any(|n| n.eval(env)),
+            Node::Not(inner, _) => !inner.eval(env),
+            Node::Atoms(ids, _) => ids.iter().any(|&id| env.atom(id)),
+            Node::Test(t) => t.eval(env),
+            Node::Truthy(f, _) => matches!(env.fact(f), Some(Val::Bool(true))),
+        }
+    }
+
+    /// The leaf conditions that made this node false, each with its span and
+    /// what was observed. Empty when the node is true.
+    pub(crate) fn why_false<E: Env + ?Sized>(&self, env: &E, out: &mut Vec<(Span, String)>) {
+        if self.eval(env) {
+            return;
+        }
+        match self {
+            Node::And(items) => {
+                if let Some(first) = items.iter().find(|n| !n.eval(env)) {
+                    first.why_false(env, out);
+                }
+            }
+            Node::Or(items) => items.iter().for_each(|n| n.why_false(env, out)),
+            Node::Not(_, span) => out.push((*span, "its negation holds".into())),
+            Node::Const(_, span) => out.push((*span, "always false".into())),
+            Node::Atoms(_, span) => out.push((*span, "not in the text".into())),
+            Node::Truthy(f, span) => out.push((*span, observe(env.fact(f)))),
+            Node::Test(t) => {
+                let seen = match &t.lhs {
+                    Arg::Fact(Fact::Text) => "not in the text".to_owned(),
+                    Arg::Fact(f) => format!("it is {}", observe(env.fact(f))),
+                    _ => "false".to_owned(),
+                };
+                out.push((t.span, seen));
+            }
+        }
+    }
+}
+
+fn observe(v: Option<Val<'_>>) -> String {
+    match v {
+        None => "missing".into(),
+        Some(v) => v.describe(),
+    }
+}
+
+impl Test {
+    fn eval<E: Env + ?Sized>(&self, env: &E) -> bool {
+        let Some(l) = arg(&self.lhs, env) else {
+            return false;
+        };
+        let Some(r) = arg(&self.rhs, env) else {
+            return false;
+        };
+        match self.op {
+            Op::Eq => eq(l, r),
+            Op::Ne => !eq(l, r),
+            Op::Lt | Op::Le | Op::Gt | Op::Ge => match (l, r) {
+                (Val::Num(a), Val::Num(b)) => match self.op {
+                    Op::Lt => a < b,
+                    Op::Le => a <= b,
+                    Op::Gt => a > b,
+                    _ => a >= b,
+                },
+                _ => false,
+            },
+            Op::In => !l.is_list() && r.any_elem(|e| eq(l, e)),
+            Op::NotIn => !l.is_list() && r.is_list() && !r.any_elem(|e| eq(l, e)),
+            Op::Has => match (l, r) {
+                (Val::Skills(m), Val::Text(k)) => m.contains_key(k),
+                (list, x) => !x.is_list() && list.any_elem(|e| eq(e, x)),
+            },
+            Op::Contains | Op::StartsWith | Op::ContainsAny => {
+                let Val::Text(hay) = l else { return false };
+                let mut folded = String::with_capacity(hay.len());
+                fold_into(hay, &mut folded);
+                let hit = |needle: &str| {
+                    if self.op == Op::StartsWith {
+                        folded.starts_with(needle)
+                    } else {
+                        folded.contains(needle)
+                    }
+                };
+                match (&self.rhs, r) {
+                    (Arg::Folded(needles), _) => needles.iter().any(|n| hit(n)),
+                    (_, Val::Text(n)) if self.op != Op::ContainsAny => {
+                        let mut f = String::new();
+                        fold_into(n, &mut f);
+                        hit(&f)
+                    }
+                    (_, list) if self.op == Op::ContainsAny => list.any_elem(|e| match e {
+                        Val::Text(n) => {
+                            let mut f = String::new();
+                            fold_into(n, &mut f);
+                            hit(&f)
+                        }
+                        _ => false,
+                    }),
+                    _ => false,
+                }
+            }
+            Op::Matches => match (l, &self.rhs) {
+                (Val::Text(hay), Arg::Regex(re)) => re.is_match(hay),
+                _ => false,
+            },
+        }
+    }
+}
+
+fn arg<'a, E: Env + ?Sized>(a: &'a Arg, env: &'a E) -> Option<Val<'a>> {
+    match a {
+        Arg::Fact(f) => env.fact(f),
+        Arg::Lit(v) => Some(Val::of(v)),
+        Arg::List(l) => Some(Val::Values(l)),
+        Arg::Folded(l) => Some(Val::Strings(l)),
+        Arg::Regex(_) => Some(Val::Bool(true)),
+        Arg::Group(n) => Some(Val::Bool(n.eval(env))),
+    }
+}
+
+/// Equality: same type and value; lists element by element. Values of
+/// different types are never equal.
+fn eq(a: Val<'_>, b: Val<'_>) -> bool {
+    match (a, b) {
+        (Val::Text(x), Val::Text(y)) => x == y,
+        (Val::Num(x), Val::Num(y)) => x == y,
+        (Val::Bool(x), Val::Bool(y)) => x == y,
+        (Val::Skills(x), Val::Skills(y)) => x == y,
+        (x, y) if x.is_list() && y.is_list() => {
+            let n = x.len();
+            n == y.len()
+                && (0..n.unwrap_or(0)).all(|i| match (x.nth(i), y.nth(i)) {
+                    (Some(p), Some(q)) => eq(p, q),
+                    _ => false,
+                })
+        }
+        _ => false,
+    }
+}

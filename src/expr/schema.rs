@@ -1,0 +1,456 @@
+//! What names an expression may use in each context, and their types.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::ast::Path;
+use super::error::{ExprError, ExprErrorKind};
+use super::span::Span;
+
+/// Where an expression is used, which decides the names it can see.
+///
+/// ```
+/// use switchboard::expr::{Context, Expr, Schema};
+///
+/// let e = Expr::parse("agent.skills.billing >= 2")?;
+/// assert!(Schema::default().check(&e, Context::Eligibility).is_ok());
+/// assert!(Schema::default().check(&e, Context::Route).is_err());
+/// # Ok::<(), switchboard::expr::ExprError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Context {
+    /// A routing rule's `when`: message, contact, conversation, bot and
+    /// calendar facts.
+    Route,
+    /// An escalation trigger: the same facts as a routing rule, evaluated
+    /// after each bot turn.
+    Escalation,
+    /// A queue's `eligible`: `agent.*`, `conversation.*`, `contact.*` and
+    /// calendar facts (not the message: eligibility outlives it).
+    Eligibility,
+}
+
+impl Context {
+    fn sees_message(self) -> bool {
+        !matches!(self, Context::Eligibility)
+    }
+
+    fn sees_agent(self) -> bool {
+        matches!(self, Context::Eligibility)
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Context::Route => "a routing rule",
+            Context::Escalation => "an escalation trigger",
+            Context::Eligibility => "queue eligibility",
+        }
+    }
+}
+
+/// The declared type of a host attribute.
+///
+/// ```
+/// use switchboard::expr::AttrType;
+/// let t: AttrType = serde_json::from_str("\"number\"")?;
+/// assert_eq!(t, AttrType::Number);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AttrType {
+    /// Text.
+    Text,
+    /// A number.
+    Number,
+    /// `true` / `false`.
+    Bool,
+    /// A list of text.
+    List,
+}
+
+impl AttrType {
+    /// The type's name as written in configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttrType::Text => "text",
+            AttrType::Number => "number",
+            AttrType::Bool => "bool",
+            AttrType::List => "list",
+        }
+    }
+
+    pub(crate) fn ty(self) -> Type {
+        match self {
+            AttrType::Text => Type::Text,
+            AttrType::Number => Type::Number,
+            AttrType::Bool => Type::Bool,
+            AttrType::List => Type::List,
+        }
+    }
+}
+
+/// The static type of an expression operand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Type {
+    Bool,
+    Number,
+    Text,
+    /// A list of text (path lists) or of the literal's element type.
+    List,
+    /// `agent.skills`: skill name → level.
+    Skills,
+    /// An undeclared host attribute: anything.
+    Any,
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Type::Bool => "bool",
+            Type::Number => "number",
+            Type::Text => "text",
+            Type::List => "list",
+            Type::Skills => "a skill map",
+            Type::Any => "any",
+        })
+    }
+}
+
+/// A resolved name: what the evaluator reads. Resolved once, when the
+/// expression is compiled.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Fact {
+    Channel,
+    Text,
+    Lang,
+    Attachments,
+    Sentiment,
+    Hour,
+    Weekday,
+    Contact(Box<str>),
+    Hours(Box<str>),
+    ConvNew,
+    ConvTags,
+    ConvMessages,
+    ConvQueue,
+    ConvReopened,
+    ConvLang,
+    ConvChannel,
+    ConvPriority,
+    ConvWaited,
+    BotIntent,
+    BotConfidence,
+    BotFallbacks,
+    BotHandoff,
+    AgentId,
+    AgentSkills,
+    AgentSkill(Box<str>),
+    AgentLanguages,
+    AgentChannels,
+    AgentAttr(Box<str>),
+}
+
+/// The names and types an expression is checked against: the fixed facts
+/// plus what the configuration declares (calendars, attribute types).
+///
+/// Contact attributes are open unless declared: with no declaration any
+/// `contact.<name>` is accepted and typed at run time; once
+/// [`contact`](Schema::contact) lists names, others are errors with a
+/// suggestion. The same holds for `agent.attributes.<name>`.
+///
+/// # Examples
+///
+/// ```
+/// use switchboard::expr::{AttrType, Context, Expr, Schema};
+///
+/// let schema = Schema::default().with_contact_attribute("tier", AttrType::Text);
+/// let err = schema.check(&Expr::parse("contact.teir == 'vip'")?, Context::Route).unwrap_err();
+/// assert_eq!(err[0].help(), Some("did you mean `contact.tier`?"));
+///
+/// // A declared type is checked.
+/// let err = schema.check(&Expr::parse("contact.tier > 3")?, Context::Route).unwrap_err();
+/// assert!(err[0].message().contains("numbers"));
+/// # Ok::<(), switchboard::expr::ExprError>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Schema {
+    /// Calendar names, for `hours.<name>`.
+    pub calendars: Vec<String>,
+    /// Declared contact attributes; `None` leaves `contact.*` open.
+    pub contact: Option<BTreeMap<String, AttrType>>,
+    /// Declared agent attributes; `None` leaves `agent.attributes.*` open.
+    pub agent: Option<BTreeMap<String, AttrType>>,
+}
+
+const TOP: [&str; 14] = [
+    "channel",
+    "text",
+    "lang",
+    "attachments",
+    "contact",
+    "conversation",
+    "bot",
+    "sentiment",
+    "hours",
+    "hour",
+    "weekday",
+    "agent",
+    "true",
+    "false",
+];
+
+const CONVERSATION: [(&str, Type, Fact); 9] = [
+    ("new", Type::Bool, Fact::ConvNew),
+    ("tags", Type::List, Fact::ConvTags),
+    ("messages", Type::Number, Fact::ConvMessages),
+    ("queue", Type::Text, Fact::ConvQueue),
+    ("reopened", Type::Bool, Fact::ConvReopened),
+    ("lang", Type::Text, Fact::ConvLang),
+    ("channel", Type::Text, Fact::ConvChannel),
+    ("priority", Type::Number, Fact::ConvPriority),
+    ("waited", Type::Number, Fact::ConvWaited),
+];
+
+const BOT: [(&str, Type, Fact); 4] = [
+    ("intent", Type::Text, Fact::BotIntent),
+    ("confidence", Type::Number, Fact::BotConfidence),
+    ("fallbacks", Type::Number, Fact::BotFallbacks),
+    ("handoff", Type::Bool, Fact::BotHandoff),
+];
+
+impl Schema {
+    /// Declares a calendar name, for `hours.<name>`.
+    pub fn with_calendar(mut self, name: impl Into<String>) -> Self {
+        self.calendars.push(name.into());
+        self
+    }
+
+    /// Declares a contact attribute and its type, closing `contact.*` to
+    /// undeclared names.
+    pub fn with_contact_attribute(mut self, name: impl Into<String>, ty: AttrType) -> Self {
+        self.contact
+            .get_or_insert_with(BTreeMap::new)
+            .insert(name.into(), ty);
+        self
+    }
+
+    /// Declares an agent attribute and its type, closing
+    /// `agent.attributes.*` to undeclared names.
+    pub fn with_agent_attribute(mut self, name: impl Into<String>, ty: AttrType) -> Self {
+        self.agent
+            .get_or_insert_with(BTreeMap::new)
+            .insert(name.into(), ty);
+        self
+    }
+
+    /// Resolves a path in a context to the fact it reads and its type.
+    pub(crate) fn resolve(
+        &self,
+        path: &Path,
+        span: Span,
+        ctx: Context,
+    ) -> Result<(Fact, Type), ExprError> {
+        let seg = &path.segments;
+        let head = seg[0].as_str();
+        let rest = &seg[1..];
+        let unknown = |what: String, candidates: &mut dyn Iterator<Item = String>| {
+            let mut err = ExprError::new(
+                ExprErrorKind::UnknownName,
+                span,
+                format!("unknown name `{what}`"),
+            );
+            if let Some(s) = suggest(&what, candidates) {
+                err = err.with_help(format!("did you mean `{s}`?"));
+            }
+            err
+        };
+        let no_fields = |n: usize| {
+            ExprError::new(
+                ExprErrorKind::UnknownName,
+                span,
+                format!("`{}` has no field `{}`", seg[..n].join("."), seg[n]),
+            )
+        };
+        let needs_field = |example: &str| {
+            ExprError::new(
+                ExprErrorKind::UnknownName,
+                span,
+                format!("`{head}` needs a field, as in `{example}`"),
+            )
+        };
+        let unavailable = |what: &str| {
+            let sees = if ctx.sees_agent() {
+                "it sees agent.*, conversation.*, contact.*, hours.*, hour and weekday"
+            } else {
+                "agent.* is only for queue eligibility"
+            };
+            ExprError::new(
+                ExprErrorKind::UnknownName,
+                span,
+                format!("`{what}` is not available in {}", ctx.describe()),
+            )
+            .with_help(sees)
+        };
+        let scalar = |fact: Fact, ty: Type| {
+            if rest.is_empty() {
+                Ok((fact, ty))
+            } else {
+                Err(no_fields(1))
+            }
+        };
+        match head {
+            "channel" | "text" | "lang" | "attachments" | "sentiment" if !ctx.sees_message() => {
+                Err(unavailable(head))
+            }
+            "bot" if !ctx.sees_message() => Err(unavailable("bot")),
+            "agent" if !ctx.sees_agent() => Err(unavailable("agent")),
+            "channel" => scalar(Fact::Channel, Type::Text),
+            "text" => scalar(Fact::Text, Type::Text),
+            "lang" => scalar(Fact::Lang, Type::Text),
+            "attachments" => scalar(Fact::Attachments, Type::List),
+            "sentiment" => scalar(Fact::Sentiment, Type::Number),
+            "hour" => scalar(Fact::Hour, Type::Number),
+            "weekday" => scalar(Fact::Weekday, Type::Text),
+            "contact" => match rest {
+                [] => Err(needs_field("contact.tier")),
+                [name] => match &self.contact {
+                    None => Ok((Fact::Contact(name.as_str().into()), Type::Any)),
+                    Some(decl) => match decl.get(name) {
+                        Some(t) => Ok((Fact::Contact(name.as_str().into()), t.ty())),
+                        None => Err(unknown(
+                            format!("contact.{name}"),
+                            &mut decl.keys().map(|k| format!("contact.{k}")),
+                        )),
+                    },
+                },
+                _ => Err(no_fields(2)),
+            },
+            "hours" => match rest {
+                [] => Err(needs_field("hours.support")),
+                [name] => match self.calendars.iter().position(|c| c == name) {
+                    Some(_) => Ok((Fact::Hours(name.as_str().into()), Type::Bool)),
+                    None => {
+                        let mut err = unknown(
+                            format!("hours.{name}"),
+                            &mut self.calendars.iter().map(|c| format!("hours.{c}")),
+                        );
+                        if err.help().is_none() {
+                            err = err.with_help(format!(
+                                "declare it as [calendars.{name}], or use one of: {}",
+                                if self.calendars.is_empty() {
+                                    "(no calendars are declared)".into()
+                                } else {
+                                    self.calendars.join(", ")
+                                }
+                            ));
+                        }
+                        Err(err)
+                    }
+                },
+                _ => Err(no_fields(2)),
+            },
+            "conversation" => field(rest, &CONVERSATION, "conversation", span, || {
+                needs_field("conversation.tags")
+            }),
+            "bot" => field(rest, &BOT, "bot", span, || needs_field("bot.intent")),
+            "agent" => match rest {
+                [] => Err(needs_field("agent.skills.billing")),
+                [f] if f == "id" => Ok((Fact::AgentId, Type::Text)),
+                [f] if f == "skills" => Ok((Fact::AgentSkills, Type::Skills)),
+                [f, name] if f == "skills" => {
+                    Ok((Fact::AgentSkill(name.as_str().into()), Type::Number))
+                }
+                [f] if f == "languages" => Ok((Fact::AgentLanguages, Type::List)),
+                [f] if f == "channels" => Ok((Fact::AgentChannels, Type::List)),
+                [f] if f == "attributes" => Err(needs_field("agent.attributes.team")),
+                [f, name] if f == "attributes" => match &self.agent {
+                    None => Ok((Fact::AgentAttr(name.as_str().into()), Type::Any)),
+                    Some(decl) => match decl.get(name) {
+                        Some(t) => Ok((Fact::AgentAttr(name.as_str().into()), t.ty())),
+                        None => Err(unknown(
+                            format!("agent.attributes.{name}"),
+                            &mut decl.keys().map(|k| format!("agent.attributes.{k}")),
+                        )),
+                    },
+                },
+                [f, ..] if ["id", "languages", "channels"].contains(&f.as_str()) => {
+                    Err(no_fields(2))
+                }
+                [_, _, ..] if ["skills", "attributes"].contains(&rest[0].as_str()) => {
+                    Err(no_fields(3))
+                }
+                [f, ..] => Err(unknown(
+                    format!("agent.{f}"),
+                    &mut ["id", "skills", "languages", "channels", "attributes"]
+                        .iter()
+                        .map(|k| format!("agent.{k}")),
+                )),
+            },
+            _ => {
+                let visible = TOP.iter().filter(|n| {
+                    (ctx.sees_message()
+                        || !["channel", "text", "lang", "attachments", "sentiment", "bot"]
+                            .contains(n))
+                        && (ctx.sees_agent() || **n != "agent")
+                });
+                let mut err = unknown(path.to_string(), &mut visible.map(|s| (*s).to_owned()));
+                if err.help().is_none() && rest.is_empty() {
+                    err = err.with_help(format!("if `{head}` is text, quote it: '{head}'"));
+                }
+                Err(err)
+            }
+        }
+    }
+}
+
+fn field(
+    rest: &[String],
+    table: &[(&str, Type, Fact)],
+    head: &str,
+    span: Span,
+    needs: impl Fn() -> ExprError,
+) -> Result<(Fact, Type), ExprError> {
+    match rest {
+        [] => Err(needs()),
+        [name] => match table.iter().find(|(n, _, _)| n == name) {
+            Some((_, ty, fact)) => Ok((fact.clone(), *ty)),
+            None => {
+                let what = format!("{head}.{name}");
+                let mut err = ExprError::new(
+                    ExprErrorKind::UnknownName,
+                    span,
+                    format!("unknown name `{what}`"),
+                );
+                let mut names = table.iter().map(|(n, _, _)| format!("{head}.{n}"));
+                if let Some(s) = suggest(&what, &mut names) {
+                    err = err.with_help(format!("did you mean `{s}`?"));
+                } else {
+                    let all: Vec<_> = table.iter().map(|(n, _, _)| *n).collect();
+                    err = err.with_help(format!("`{head}` has: {}", all.join(", ")));
+                }
+                Err(err)
+            }
+        },
+        _ => Err(ExprError::new(
+            ExprErrorKind::UnknownName,
+            span,
+            format!("`{head}.{}` has no field `{}`", rest[0], rest[1]),
+        )),
+    }
+}
+
+/// The closest candidate to `what` by edit distance, if close enough to be a
+/// likely typo.
+pub(crate) fn suggest(what: &str, candidates: &mut dyn Iterator<Item = String>) -> Option<String> {
+    let limit = (what.chars().count() / 3).max(1);
+    candidates
+        .map(|c| (strsim::damerau_levenshtein(what, &c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}

@@ -1,0 +1,390 @@
+//! The rule-based router: which bot or queue a message goes to.
+//!
+//! A [`Router`] is compiled from the `[[rules]]` of a
+//! [`Config`](crate::config::Config) and answers [`Router::route`] for each
+//! message: rules run in file order, the first matching rule with a routing
+//! action (`bot`, `queue`, `drop`) decides, matching rules without one add
+//! tags, priority, a reply and contact attributes and let evaluation go on,
+//! and when nothing routes the `[defaults]` route applies — Twilio
+//! TaskRouter's first match with a default, and Chatwoot's accumulating
+//! tags, in one model. [`Router::explain`] gives the same decision with the
+//! reason for every rule.
+//!
+//! # Speed by design
+//!
+//! * **One scan per message.** The keywords of every `contains`,
+//!   `contains_any` and `starts_with` on the message text are compiled into
+//!   one Aho-Corasick automaton over case-folded text, and every `matches`
+//!   pattern into one `RegexSet`. The message is folded once and scanned
+//!   once, whatever the number of rules.
+//! * **Only candidates are evaluated.** Each rule is indexed by something
+//!   that must hold for it to match — a keyword, a regex, a `channel`,
+//!   `lang` or contact attribute value — so a message evaluates only the
+//!   rules that can match, in order. The index never changes a decision.
+//! * **Names are resolved at compile time**; evaluation reads fields and
+//!   does not allocate per rule.
+//!
+//! # Rules from untrusted users
+//!
+//! Rule sets may come from tenants of a multi-tenant product. Compiling
+//! bounds them: an expression is at most
+//! [`MAX_EXPR_LEN`](crate::expr::MAX_EXPR_LEN) bytes and
+//! [`MAX_DEPTH`](crate::expr::MAX_DEPTH) levels deep; each `matches`
+//! pattern compiles to at most [`MAX_REGEX_SIZE`](crate::expr::MAX_REGEX_SIZE)
+//! bytes, and a pattern over it (such as `(\w{100}){100}`) is rejected when
+//! the configuration compiles, not when a message arrives. Matching is
+//! linear in the message length: the `regex` crate has no backtracking.
+//!
+//! # Changing the configuration at run time
+//!
+//! A router is immutable. To change rules, compile a new
+//! [`Config`](crate::config::Config) beside the old one and swap an
+//! `Arc` — messages in flight finish on the old rules, new messages see the
+//! new ones, and a config with errors never replaces a working one:
+//!
+//! ```
+//! use std::sync::{Arc, RwLock};
+//! use switchboard::config::Config;
+//!
+//! let live = RwLock::new(Arc::new(Config::from_toml_str("[defaults]\nqueue = 'general'\n[[queues]]\nid = 'general'")?));
+//!
+//! // Later: a new file arrives. Compile first, then swap.
+//! let next = Config::from_toml_str("[defaults]\nqueue = 'support'\n[[queues]]\nid = 'support'")?;
+//! *live.write().unwrap() = Arc::new(next);
+//!
+//! // Each message clones the Arc it routes with.
+//! let config = live.read().unwrap().clone();
+//! assert_eq!(config.router().default_route().map(|r| format!("{r:?}")).unwrap_or_default().contains("support"), true);
+//! # Ok::<(), switchboard::config::ConfigError>(())
+//! ```
+//!
+//! (With many threads, a lock-free pointer such as the `arc-swap` crate
+//! does the same without the lock.)
+
+mod decision;
+mod explain;
+mod index;
+mod matcher;
+
+use std::sync::Arc;
+
+pub use decision::{Decision, Route};
+pub use explain::{Explanation, Failure, Step};
+
+pub(crate) use matcher::AtomTable;
+
+use crate::calendar::Calendars;
+use crate::expr::{Facts, FactsEnv, Node};
+use crate::model::{Attributes, RuleId};
+use index::CandidateIndex;
+use matcher::TextMatcher;
+
+/// A compiled rule.
+#[derive(Clone, Debug)]
+pub(crate) struct CompiledRule {
+    pub(crate) id: RuleId,
+    pub(crate) when: String,
+    pub(crate) node: Node,
+    pub(crate) action: RuleAction,
+}
+
+/// A rule's compiled `then`.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RuleAction {
+    /// The route; a queue route's priority is filled in when deciding.
+    pub(crate) route: Option<Route>,
+    pub(crate) priority: Option<i32>,
+    pub(crate) tags: Vec<String>,
+    pub(crate) reply: Option<String>,
+    pub(crate) opt_out: bool,
+    pub(crate) set: Attributes,
+}
+
+/// Routes messages by the configuration's rules.
+///
+/// Get one from [`Config::router`](crate::config::Config::router).
+///
+/// # Examples
+///
+/// ```
+/// use switchboard::config::Config;
+/// use switchboard::expr::Facts;
+/// use switchboard::router::Route;
+/// use switchboard::{ChannelKind, QueueId, Timestamp};
+///
+/// let config = Config::from_toml_str(r#"
+///     [[queues]]
+///     id = "billing"
+///
+///     [bots.faq]
+///
+///     [[rules]]
+///     id = "refund"
+///     when = "text contains_any ['refund', '退款']"
+///     then = { queue = "billing", tags = ["refund"] }
+///
+///     [defaults]
+///     bot = "faq"
+/// "#)?;
+///
+/// let sms = ChannelKind::Sms;
+/// let facts = Facts::new(Timestamp::from_millis(0)).with_channel(&sms).with_text("我想退款");
+/// let d = config.router().route(&facts);
+/// assert_eq!(d.route, Some(Route::Queue { queue: QueueId::new("billing"), priority: 0 }));
+/// assert_eq!(d.rule.as_ref().map(|r| r.as_str()), Some("refund"));
+/// assert_eq!(d.tags, ["refund"]);
+///
+/// let d = config.router().route(&facts.with_text("opening hours?"));
+/// assert_eq!(d.bot().map(|b| b.as_str()), Some("faq"));
+/// assert_eq!(d.rule, None); // the default
+/// # Ok::<(), switchboard::config::ConfigError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Router {
+    rules: Vec<CompiledRule>,
+    matcher: TextMatcher,
+    index: CandidateIndex,
+    default: Option<Route>,
+    calendars: Arc<Calendars>,
+}
+
+impl Router {
+    pub(crate) fn new(
+        rules: Vec<CompiledRule>,
+        atoms: AtomTable,
+        default: Option<Route>,
+        calendars: Arc<Calendars>,
+    ) -> Result<Router, String> {
+        let matcher = atoms.build()?;
+        let nodes: Vec<&Node> = rules.iter().map(|r| &r.node).collect();
+        let index = CandidateIndex::new(&nodes, (matcher.words() * 64) as u32);
+        Ok(Router {
+            rules,
+            matcher,
+            index,
+            default,
+            calendars,
+        })
+    }
+
+    /// Number of rules.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Whether there are no rules.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// The rule ids, in evaluation order.
+    pub fn rule_ids(&self) -> impl Iterator<Item = &RuleId> {
+        self.rules.iter().map(|r| &r.id)
+    }
+
+    /// The route applied when no rule routes.
+    pub fn default_route(&self) -> Option<&Route> {
+        self.default.as_ref()
+    }
+
+    /// Distinct keywords and regexes in the single-scan matcher.
+    ///
+    /// ```
+    /// # use switchboard::config::Config;
+    /// let c = Config::from_toml_str(r#"
+    ///     [[queues]]
+    ///     id = "q"
+    ///     [[rules]]
+    ///     id = "a"
+    ///     when = '''text contains_any ['Refund', 'REFUND', '退款'] or text matches 'order \d+''''
+    ///     then = { queue = "q" }
+    /// "#)?;
+    /// assert_eq!(c.router().matcher_sizes(), (2, 1)); // 'refund' folded once
+    /// # Ok::<(), switchboard::config::ConfigError>(())
+    /// ```
+    pub fn matcher_sizes(&self) -> (usize, usize) {
+        self.matcher.sizes()
+    }
+
+    /// Routes one message.
+    pub fn route(&self, facts: &Facts<'_>) -> Decision {
+        let mut atoms = vec![0u64; self.matcher.words()];
+        self.matcher.scan(facts.text, &mut atoms);
+        let env = FactsEnv::new(facts, &self.calendars, &atoms);
+        let mut cand = Vec::new();
+        self.index.candidates(&atoms, &env, &mut cand);
+        let mut acc = Acc::default();
+        for (w, &word) in cand.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let r = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let rule = &self.rules[r];
+                if rule.node.eval(&env) && acc.apply(rule) {
+                    return acc.finish(Some(rule), None);
+                }
+            }
+        }
+        acc.finish(None, self.default.as_ref())
+    }
+
+    /// Routes one message and explains why: for every rule evaluated, in
+    /// order, whether it matched and which part of its condition failed.
+    /// The decision is always the one [`route`](Router::route) gives.
+    ///
+    /// ```
+    /// # use switchboard::config::Config;
+    /// # use switchboard::expr::Facts;
+    /// # use switchboard::{Attributes, Timestamp, Value};
+    /// let c = Config::from_toml_str(r#"
+    ///     [[queues]]
+    ///     id = "vip"
+    ///     [[queues]]
+    ///     id = "billing"
+    ///     [[rules]]
+    ///     id = "vip"
+    ///     when = "contact.tier == 'vip'"
+    ///     then = { queue = "vip" }
+    ///     [[rules]]
+    ///     id = "billing"
+    ///     when = "text contains 'invoice'"
+    ///     then = { queue = "billing" }
+    /// "#)?;
+    /// let contact = Attributes::from([("tier".to_string(), Value::from("gold"))]);
+    /// let facts = Facts::new(Timestamp::from_millis(0)).with_contact(&contact).with_text("Invoice #12 is wrong");
+    /// let (decision, why) = c.router().explain(&facts);
+    /// assert_eq!(decision.queue().unwrap().as_str(), "billing");
+    /// assert_eq!(why.steps[0].failed[0].condition, "contact.tier == 'vip'");
+    /// assert_eq!(why.steps[0].failed[0].observed, "it is 'gold'");
+    /// assert!(why.steps[1].matched);
+    /// # Ok::<(), switchboard::config::ConfigError>(())
+    /// ```
+    pub fn explain(&self, facts: &Facts<'_>) -> (Decision, Explanation) {
+        let mut atoms = vec![0u64; self.matcher.words()];
+        self.matcher.scan(facts.text, &mut atoms);
+        let env = FactsEnv::new(facts, &self.calendars, &atoms);
+        let mut acc = Acc::default();
+        let mut why = Explanation::default();
+        for rule in &self.rules {
+            if rule.node.eval(&env) {
+                let stops = acc.apply(rule);
+                let effect = if stops {
+                    let probe = acc.clone();
+                    probe.finish(Some(rule), None).route.as_ref().map_or_else(
+                        || "→ nowhere".to_owned(),
+                        |r| explain::describe_route(Some(r)),
+                    )
+                } else {
+                    continue_effect(&rule.action)
+                };
+                why.steps.push(Step {
+                    rule: rule.id.clone(),
+                    matched: true,
+                    failed: Vec::new(),
+                    effect: Some(effect),
+                });
+                if stops {
+                    return (acc.finish(Some(rule), None), why);
+                }
+            } else {
+                let mut fails = Vec::new();
+                rule.node.why_false(&env, &mut fails);
+                let failed = fails
+                    .into_iter()
+                    .map(|(span, observed)| Failure {
+                        condition: rule.when.get(span.range()).unwrap_or(&rule.when).to_owned(),
+                        observed,
+                    })
+                    .collect();
+                why.steps.push(Step {
+                    rule: rule.id.clone(),
+                    matched: false,
+                    failed,
+                    effect: None,
+                });
+            }
+        }
+        why.default_applied = true;
+        (acc.finish(None, self.default.as_ref()), why)
+    }
+}
+
+fn continue_effect(a: &RuleAction) -> String {
+    let mut parts = Vec::new();
+    if !a.tags.is_empty() {
+        parts.push(format!("tags {}", a.tags.join(", ")));
+    }
+    if let Some(p) = a.priority {
+        parts.push(format!("priority {p}"));
+    }
+    if let Some(r) = &a.reply {
+        parts.push(format!("reply {r}"));
+    }
+    if a.opt_out {
+        parts.push("opt out".into());
+    }
+    if !a.set.is_empty() {
+        let keys: Vec<_> = a.set.keys().map(String::as_str).collect();
+        parts.push(format!("set {}", keys.join(", ")));
+    }
+    format!("continue: {}", parts.join("; "))
+}
+
+/// Actions accumulated from matching rules.
+#[derive(Clone, Debug, Default)]
+struct Acc {
+    matched: Vec<RuleId>,
+    tags: Vec<String>,
+    priority: Option<i32>,
+    reply: Option<String>,
+    opt_out: bool,
+    set: Attributes,
+}
+
+impl Acc {
+    /// Applies a matching rule's actions; returns whether it routes (and so
+    /// stops evaluation).
+    fn apply(&mut self, rule: &CompiledRule) -> bool {
+        let a = &rule.action;
+        self.matched.push(rule.id.clone());
+        for t in &a.tags {
+            if !self.tags.contains(t) {
+                self.tags.push(t.clone());
+            }
+        }
+        if let Some(p) = a.priority {
+            self.priority = Some(self.priority.map_or(p, |q| q.max(p)));
+        }
+        if a.reply.is_some() {
+            self.reply.clone_from(&a.reply);
+        }
+        self.opt_out |= a.opt_out;
+        for (k, v) in &a.set {
+            self.set.insert(k.clone(), v.clone());
+        }
+        a.route.is_some()
+    }
+
+    fn finish(self, decider: Option<&CompiledRule>, default: Option<&Route>) -> Decision {
+        let route = decider
+            .and_then(|r| r.action.route.as_ref())
+            .or(default)
+            .cloned();
+        let route = route.map(|r| match r {
+            Route::Queue { queue, .. } => Route::Queue {
+                queue,
+                priority: self.priority.unwrap_or(0),
+            },
+            other => other,
+        });
+        Decision {
+            route,
+            rule: decider.map(|r| r.id.clone()),
+            matched: self.matched,
+            tags: self.tags,
+            reply: self.reply,
+            opt_out: self.opt_out,
+            set: self.set,
+        }
+    }
+}
