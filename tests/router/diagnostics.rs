@@ -1,0 +1,287 @@
+//! Errors point at the problem, say what is wrong and suggest a fix; every
+//! problem is reported at once.
+
+use switchboard::config::Config;
+use switchboard::expr::{AttrType, Context, Expr, ExprErrorKind, Schema};
+
+fn first_error(expr: &str, ctx: Context) -> switchboard::expr::ExprError {
+    let schema = Schema::default()
+        .with_calendar("eu")
+        .with_contact_attribute("tier", AttrType::Text)
+        .with_contact_attribute("orders", AttrType::Number);
+    match Expr::parse(expr) {
+        Err(e) => e,
+        Ok(e) => schema.check(&e, ctx).expect_err(expr).remove(0),
+    }
+}
+
+#[test]
+fn syntax_errors_point_at_the_text() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("text = 'x'", "`=` is not an operator", "="),
+        ("text contains 'x", "unterminated string", "'x"),
+        (
+            "text contains",
+            "expected a value after `contains`, found the end of the expression",
+            "",
+        ),
+        (
+            "(channel == 'sms'",
+            "expected `)`, found the end of the expression",
+            "",
+        ),
+        (
+            "channel == 'sms' 'x'",
+            "unexpected a string after a complete expression",
+            "'x'",
+        ),
+        (
+            "lang in ['zh' 'ja']",
+            "expected `,` or `]` in a list, found a string",
+            "'ja'",
+        ),
+        ("lang in [zh]", "list elements must be literals", "zh"),
+        ("a && b", "`&` is not an operator", "&"),
+        ("", "empty expression", ""),
+        ("x == 1.2.3", "`1.2.3` is not a number", "1.2.3"),
+    ];
+    for (src, message, at) in cases {
+        let err = first_error(src, Context::Route);
+        assert_eq!(err.kind(), ExprErrorKind::Syntax, "{src}");
+        assert_eq!(err.message(), *message, "{src}");
+        assert_eq!(&src[err.span().range()], *at, "{src}");
+    }
+}
+
+#[test]
+fn unknown_names_come_with_suggestions() {
+    let cases: &[(&str, Context, &str, Option<&str>)] = &[
+        (
+            "txt contains 'x'",
+            Context::Route,
+            "unknown name `txt`",
+            Some("did you mean `text`?"),
+        ),
+        (
+            "contact.teir == 'vip'",
+            Context::Route,
+            "unknown name `contact.teir`",
+            Some("did you mean `contact.tier`?"),
+        ),
+        (
+            "conversation.tgas has 'x'",
+            Context::Route,
+            "unknown name `conversation.tgas`",
+            Some("did you mean `conversation.tags`?"),
+        ),
+        (
+            "bot.intnet == 'x'",
+            Context::Route,
+            "unknown name `bot.intnet`",
+            Some("did you mean `bot.intent`?"),
+        ),
+        (
+            "hours.ue",
+            Context::Route,
+            "unknown name `hours.ue`",
+            Some("did you mean `hours.eu`?"),
+        ),
+        (
+            "agent.skills.billing > 1",
+            Context::Route,
+            "`agent` is not available in a routing rule",
+            Some("agent.* is only for queue eligibility"),
+        ),
+        (
+            "text contains 'x'",
+            Context::Eligibility,
+            "`text` is not available in queue eligibility",
+            Some("it sees agent.*, conversation.*, contact.*, hours.*, hour and weekday"),
+        ),
+        (
+            "agent.skils.billing > 1",
+            Context::Eligibility,
+            "unknown name `agent.skils`",
+            Some("did you mean `agent.skills`?"),
+        ),
+        (
+            "refund",
+            Context::Route,
+            "unknown name `refund`",
+            Some("if `refund` is text, quote it: 'refund'"),
+        ),
+        (
+            "channel.kind == 'x'",
+            Context::Route,
+            "`channel` has no field `kind`",
+            None,
+        ),
+    ];
+    for (src, ctx, message, help) in cases {
+        let err = first_error(src, *ctx);
+        assert_eq!(err.kind(), ExprErrorKind::UnknownName, "{src}");
+        assert_eq!(err.message(), *message, "{src}");
+        assert_eq!(err.help(), *help, "{src}");
+    }
+}
+
+#[test]
+fn type_mismatches_are_compile_errors() {
+    let cases: &[(&str, &str)] = &[
+        ("'a' > 3", "`>` compares numbers, but 'a' is text"),
+        (
+            "contact.tier > 3",
+            "`>` compares numbers, but `contact.tier` is text",
+        ),
+        (
+            "contact.orders == 'many'",
+            "`==` compares values of one type, but `contact.orders` is number and 'many' is text",
+        ),
+        ("lang in ['zh', 3]", "this list mixes text and number"),
+        (
+            "contact.orders in ['a']",
+            "`contact.orders` is number but the list holds text",
+        ),
+        (
+            "conversation.tags contains 'x'",
+            "`contains` works on text, but `conversation.tags` is list",
+        ),
+        (
+            "text contains ['a']",
+            "`contains` takes text, but the right side is a list",
+        ),
+        (
+            "text contains_any 'a'",
+            "`contains_any` takes a list, but 'a' is text",
+        ),
+        (
+            "text has 'a'",
+            "`has` needs a list on its left, but `text` is text",
+        ),
+        ("text matches lang", "`matches` takes a quoted pattern"),
+        ("text", "`text` is text, not a condition"),
+        ("3", "a number is not a condition"),
+    ];
+    for (src, message) in cases {
+        let err = first_error(src, Context::Route);
+        assert_eq!(err.kind(), ExprErrorKind::Type, "{src}");
+        assert_eq!(err.message(), *message, "{src}");
+    }
+}
+
+#[test]
+fn invalid_and_oversized_regexes_are_rejected_when_compiling() {
+    let err = first_error("text matches 'order (\\d+'", Context::Route);
+    assert_eq!(err.kind(), ExprErrorKind::Regex);
+    assert!(
+        err.message().starts_with("invalid regex:"),
+        "{}",
+        err.message()
+    );
+    let err = first_error(r"text matches '(\w{100}){100}'", Context::Route);
+    assert_eq!(err.kind(), ExprErrorKind::Regex);
+    assert!(
+        err.message().contains("compiles to more than"),
+        "{}",
+        err.message()
+    );
+}
+
+#[test]
+fn deep_nesting_is_a_limit_error_not_a_stack_overflow() {
+    let src = format!("{}true{}", "(".repeat(10_000), ")".repeat(10_000));
+    assert_eq!(Expr::parse(&src).unwrap_err().kind(), ExprErrorKind::Limit);
+    let src = format!("{}true", "not ".repeat(10_000));
+    assert_eq!(Expr::parse(&src).unwrap_err().kind(), ExprErrorKind::Limit);
+}
+
+const BROKEN: &str = r#"[contact_attributes]
+tier = "text"
+
+[[queues]]
+id = "billing"
+calendar = "uk"
+strategy = "longest_idel"
+
+[[rules]]
+id = "refund-vip"
+when = "contact.teir == 'vip' and text contains_any ['refund', '退款']"
+then = { queue = "biling", priority = 10 }
+
+[[rules]]
+id = "refund-vip"
+when = "txt contains '人工'"
+then = { bot = "faq", reply = "sorry" }
+
+[defaults]
+queue = "billing"
+timzone = "Europe/Berlin"
+"#;
+
+#[test]
+fn a_config_reports_every_problem_in_source_order() {
+    let err = Config::from_toml_str(BROKEN).unwrap_err();
+    let found: Vec<(usize, &str)> = err
+        .errors()
+        .map(|d| (d.line.unwrap(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (6, "unknown calendar `uk`"),
+            (7, "unknown strategy `longest_idel`"),
+            (11, "unknown name `contact.teir`"),
+            (12, "unknown queue `biling`"),
+            (15, "duplicate rule id `refund-vip`"),
+            (16, "unknown name `txt`"),
+            (17, "unknown bot `faq`"),
+            (17, "unknown template `sorry`"),
+            (21, "unknown key `timzone`"),
+        ]
+    );
+}
+
+#[test]
+fn the_rendered_diagnostic_shows_the_line_and_a_caret() {
+    let err = Config::from_toml_str(BROKEN).unwrap_err();
+    let teir = err.errors().find(|d| d.message.contains("teir")).unwrap();
+    assert_eq!(
+        teir.to_string(),
+        "error: unknown name `contact.teir`\n  --> 11:9 in rule `refund-vip` (rules[0].when)\n   |\n11 | when = \"contact.teir == 'vip' and text contains_any ['refund', '退款']\"\n   |         ^^^^^^^^^^^^\n   = help: did you mean `contact.tier`?\n"
+    );
+    let queue = err.errors().find(|d| d.message.contains("biling")).unwrap();
+    assert_eq!(
+        queue.to_string(),
+        "error: unknown queue `biling`\n  --> 12:18 in rule `refund-vip` (rules[0].then.queue)\n   |\n12 | then = { queue = \"biling\", priority = 10 }\n   |                  ^^^^^^^^\n   = help: did you mean `billing`?\n"
+    );
+    let key = err
+        .errors()
+        .find(|d| d.message.contains("timzone"))
+        .unwrap();
+    assert_eq!(key.help.as_deref(), Some("did you mean `timezone`?"));
+    assert!(err.to_string().ends_with("9 errors\n"));
+}
+
+#[test]
+fn toml_syntax_errors_are_located() {
+    let err = Config::from_toml_str("[[rules]]\nid = \"a\nwhen = 'true'\n").unwrap_err();
+    let d = &err.diagnostics()[0];
+    assert!(d.message.starts_with("invalid TOML"), "{}", d.message);
+    assert_eq!(d.line, Some(2));
+}
+
+#[test]
+fn json_errors_name_the_field_path() {
+    let err = Config::from_json_str(
+        r#"{"queues": [{"id": "q"}], "rules": [{"id": "a", "when": "txt contains 'x'", "then": {"queue": "q"}}]}"#,
+    )
+    .unwrap_err();
+    let d = err.errors().next().unwrap();
+    assert_eq!(d.path, "rules[0].when");
+    assert_eq!(d.item.as_deref(), Some("rule `a`"));
+    assert_eq!(d.line, None);
+    assert!(
+        d.to_string().contains("1 | txt contains 'x'\n  | ^^^"),
+        "{d}"
+    );
+}
