@@ -388,3 +388,7 @@ impl Acc {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::field_reassign_with_default)]
+mod reference;
