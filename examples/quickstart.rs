@@ -1,5 +1,7 @@
-//! One reply rendered for SMS, WhatsApp, Messenger and web chat; a long,
-//! emoji-heavy Chinese text split for SMS; and an SMS STOP honoured.
+//! Routing a handful of messages by rules (a VIP rule, a Chinese keyword
+//! rule, an after-hours rule) with the reason for each decision; one reply
+//! rendered for SMS, WhatsApp, Messenger and web chat; a long, emoji-heavy
+//! Chinese text split for SMS; and an SMS STOP honoured.
 //!
 //! Run with `cargo run --example quickstart`.
 
@@ -9,10 +11,88 @@ use std::sync::{Arc, RwLock};
 use switchboard::channel::consent::{ConsentGuard, ConsentRegistry};
 use switchboard::channel::sms::analyze;
 use switchboard::channel::{Capabilities, Channel, MemoryChannel, Outbound, WindowState, render};
-use switchboard::{Address, ChannelKind, Content, QuickReply, TemplateRef, Timestamp};
+use switchboard::config::Config;
+use switchboard::expr::Facts;
+use switchboard::{
+    Address, Attributes, ChannelKind, Content, QuickReply, TemplateRef, Timestamp, Value,
+};
+
+const CONFIG: &str = r#"
+[calendars.support]
+timezone = "Europe/Berlin"
+mon-fri = "09:00-18:00"
+
+[[queues]]
+id = "vip"
+[[queues]]
+id = "billing"
+[[queues]]
+id = "general"
+calendar = "support"
+
+[bots.faq]
+
+[templates]
+after_hours = "We are closed; an agent will answer when we open."
+
+[[rules]]
+id = "after-hours"
+when = "not hours.support"
+then = { reply = "after_hours", tags = ["after-hours"] }
+continue = true
+
+[[rules]]
+id = "vip"
+when = "contact.tier == 'vip'"
+then = { queue = "vip", priority = 10 }
+
+[[rules]]
+id = "refund-zh"
+when = "text contains_any ['退款', '退货', 'refund']"
+then = { queue = "billing", tags = ["refund"] }
+
+[[rules]]
+id = "human"
+when = "text contains_any ['人工', '客服'] or text matches '\\b(agent|human)\\b'"
+then = { queue = "general" }
+
+[defaults]
+bot = "faq"
+"#;
+
+fn routing() -> Result<(), Box<dyn Error>> {
+    println!("switchboard quickstart: who answers?\n");
+    let config = Config::from_toml_str(CONFIG)?;
+    let vip = Attributes::from([("tier".to_string(), Value::from("vip"))]);
+    let gold = Attributes::from([("tier".to_string(), Value::from("gold"))]);
+    let monday_10 = Timestamp::from_millis(1_795_424_400_000); // Mon 2026-11-23 10:00 Berlin
+    let sunday = Timestamp::from_millis(1_795_341_600_000); // Sun 2026-11-22 11:00 Berlin
+    let (sms, wa) = (ChannelKind::Sms, ChannelKind::WhatsApp);
+    let messages = [
+        (&sms, "Where is my order?", &gold, monday_10),
+        (&wa, "我要退款，订单 10423", &gold, monday_10),
+        (&wa, "I need help with my invoice", &vip, monday_10),
+        (&sms, "转人工", &gold, sunday),
+    ];
+    for (channel, text, contact, at) in messages {
+        let facts = Facts::new(at)
+            .with_channel(channel)
+            .with_text(text)
+            .with_contact(contact);
+        println!("{channel} {text:?}\n  {}", config.router().route(&facts));
+    }
+    let facts = Facts::new(monday_10)
+        .with_channel(&wa)
+        .with_text("我要退款，订单 10423")
+        .with_contact(&gold);
+    println!("\nWhy did 我要退款 go to billing?");
+    print!("{}", config.router().explain(&facts).1);
+    Ok(())
+}
 
 fn main() -> Result<(), Box<dyn Error>> {
-    println!("switchboard quickstart: one reply, four channels\n");
+    routing()?;
+    println!("\nOne reply, four channels\n");
     let reply =
         Content::text("Your order #1042 has shipped 🚚 and arrives tomorrow. Anything else?")
             .with_quick_replies([

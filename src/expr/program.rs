@@ -177,7 +177,7 @@ impl Node {
                 }
             }
             Node::Or(items) => items.iter().for_each(|n| n.why_false(env, out)),
-            Node::Not(_, span) => out.push((*span, "its negation holds".into())),
+            Node::Not(_, span) => out.push((*span, "the part after `not` holds".into())),
             Node::Const(_, span) => out.push((*span, "always false".into())),
             Node::Atoms(_, span) => out.push((*span, "not in the text".into())),
             Node::Truthy(f, span) => out.push((*span, observe(env.fact(f)))),
