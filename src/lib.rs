@@ -16,6 +16,13 @@
 //! * [`channel`] — the [`Channel`](channel::Channel) trait adapters
 //!   implement, channel [`Capabilities`](channel::Capabilities), rendering
 //!   and splitting of replies, SMS segment counting and consent.
+//! * [`expr`] — the expression language every decision is written in:
+//!   routing rules, queue eligibility, escalation triggers.
+//! * [`config`] — the TOML / JSON configuration, checked and compiled, with
+//!   compiler-style diagnostics.
+//! * [`router`] — rules → [`Decision`](router::Decision): which bot or queue,
+//!   with tags, priority and reply, and an explanation on request.
+//! * [`calendar`] — business hours and holidays in an IANA time zone.
 //!
 //! ## Example: one reply, four channels
 //!
