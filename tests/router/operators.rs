@@ -199,3 +199,47 @@ fn empty_needles_and_lists() {
     assert!(!holds("text contains_any []", "anything"));
     assert!(!holds("lang in []", ""));
 }
+
+#[test]
+fn queue_eligibility_sees_the_agent_and_the_conversation() {
+    use std::collections::BTreeMap;
+    use switchboard::AgentId;
+    use switchboard::expr::AgentFacts;
+
+    let id = AgentId::new("ana");
+    let skills = BTreeMap::from([("billing".to_string(), 3u8), ("refunds".to_string(), 1)]);
+    let langs = vec!["es".to_string(), "en".to_string()];
+    let channels = vec![ChannelKind::Sms, ChannelKind::WhatsApp];
+    let attrs = Attributes::from([("team".to_string(), Value::from("emea"))]);
+    let agent = AgentFacts {
+        id: &id,
+        skills: &skills,
+        languages: &langs,
+        channels: &channels,
+        attributes: &attrs,
+    };
+    let conv = ConversationFacts {
+        lang: Some("es"),
+        channel: Some(&ChannelKind::Sms),
+        ..ConversationFacts::default()
+    };
+    let facts = Facts::new(Timestamp::EPOCH)
+        .with_conversation(conv)
+        .with_agent(agent);
+    let check = |src: &str| {
+        Condition::compile(src, &Schema::default(), Context::Eligibility)
+            .unwrap_or_else(|e| panic!("{src}: {}", e[0]))
+            .evaluate(&facts, &Default::default())
+    };
+    assert!(check(
+        "agent.skills.billing >= 2 and agent.languages has conversation.lang"
+    ));
+    assert!(!check("agent.skills.billing >= 4"));
+    assert!(!check("agent.skills.legal >= 0")); // a missing skill is no level at all
+    assert!(check("agent.skills has 'refunds'"));
+    assert!(check("agent.channels has conversation.channel"));
+    assert!(check(
+        "agent.attributes.team == 'emea' and agent.id != 'bob'"
+    ));
+    assert!(check("conversation.lang in agent.languages"));
+}
