@@ -142,7 +142,7 @@ pub enum Op {
     /// `text starts_with 'x'`: case-insensitive prefix.
     StartsWith,
     /// `text matches 'regex'`: the `regex` crate's syntax, case-insensitive
-    /// unless the pattern says `(?-i)`.
+    /// unless the pattern says `(?-i)`; `\b` is an ASCII word boundary.
     Matches,
 }
 

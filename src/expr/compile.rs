@@ -22,6 +22,67 @@ pub(crate) trait AtomSink {
     fn keyword(&mut self, folded: &str, prefix: bool) -> u32;
     /// Registers a validated regex pattern.
     fn regex(&mut self, pattern: &str) -> u32;
+    /// Registers a comparison under its canonical text, so rules sharing it
+    /// evaluate it once per message.
+    fn test(&mut self, key: String, test: Test) -> u32;
+}
+
+/// Rewrites every word-boundary assertion (`\b`, `\B`, `\<`, `\>`,
+/// `\b{start}`…) to its ASCII form, `(?-u:\b)`.
+///
+/// A Unicode word boundary is beyond the regex crate's DFA engines as soon
+/// as the text holds a non-ASCII character, which would send a whole
+/// multi-pattern regex (every rule's pattern) to the slow engine for any Chinese,
+/// accented or emoji text. With ASCII boundaries every pattern stays on the
+/// DFA, in any script. The meaning: ASCII letters, digits and `_` form
+/// words; every other character, CJK included, separates them — so
+/// `\bagent\b` matches in `转agent人工`.
+pub(crate) fn ascii_word_boundaries(pattern: &str) -> String {
+    use regex_syntax::ast::{Assertion, AssertionKind, Ast, Visitor};
+
+    struct Boundaries(Vec<(usize, usize)>);
+    impl Visitor for Boundaries {
+        type Output = Vec<(usize, usize)>;
+        type Err = ();
+        fn finish(self) -> Result<Self::Output, ()> {
+            Ok(self.0)
+        }
+        fn visit_pre(&mut self, ast: &Ast) -> Result<(), ()> {
+            if let Ast::Assertion(a) = ast {
+                let Assertion { kind, span } = &**a;
+                let anchor = matches!(
+                    kind,
+                    AssertionKind::StartLine
+                        | AssertionKind::EndLine
+                        | AssertionKind::StartText
+                        | AssertionKind::EndText
+                );
+                if !anchor {
+                    self.0.push((span.start.offset, span.end.offset));
+                }
+            }
+            Ok(())
+        }
+    }
+    let Ok(ast) = regex_syntax::ast::parse::Parser::new().parse(pattern) else {
+        // Invalid patterns are reported by the regex build, unchanged.
+        return pattern.to_owned();
+    };
+    let spans = regex_syntax::ast::visit(&ast, Boundaries(Vec::new())).unwrap_or_default();
+    if spans.is_empty() {
+        return pattern.to_owned();
+    }
+    let mut out = String::with_capacity(pattern.len() + spans.len() * 6);
+    let mut at = 0;
+    for (start, end) in spans {
+        out.push_str(&pattern[at..start]);
+        out.push_str("(?-u:");
+        out.push_str(&pattern[start..end]);
+        out.push(')');
+        at = end;
+    }
+    out.push_str(&pattern[at..]);
+    out
 }
 
 /// Builds a `matches` regex with the crate's policy: case-insensitive unless
@@ -289,7 +350,13 @@ impl<'s> Compiler<'s> {
         if let Some((msg, help)) = problem {
             return self.type_err(span, msg, help);
         }
-        self.lower(la, op, ra, rhs, span)
+        let node = self.lower(la, op, ra, rhs, span);
+        match (node, self.sink.as_deref_mut()) {
+            (Node::Test(t), Some(sink)) => {
+                Node::Cached(sink.test(format!("{lhs} {op} {rhs}"), *t), span)
+            }
+            (node, _) => node,
+        }
     }
 
     fn lower(&mut self, la: Arg, op: Op, ra: Arg, rhs: &Operand, span: Span) -> Node {
@@ -306,6 +373,7 @@ impl<'s> Compiler<'s> {
             let OperandKind::Literal(Value::Text(pattern)) = &rhs.kind else {
                 return Node::Const(false, span);
             };
+            let pattern = &ascii_word_boundaries(pattern);
             let re = match build_regex(pattern) {
                 Ok(re) => re,
                 Err(e) => {

@@ -1,9 +1,9 @@
 //! Reading [`Facts`] during evaluation.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 
 use super::facts::Facts;
-use super::program::{Env, Val};
+use super::program::{Env, Test, Val};
 use super::schema::Fact;
 use crate::calendar::{Calendars, local_hour_weekday};
 
@@ -13,15 +13,27 @@ pub(crate) struct FactsEnv<'a> {
     facts: &'a Facts<'a>,
     calendars: &'a Calendars,
     atoms: &'a [u64],
+    tests: &'a [Test],
+    /// Results of shared comparisons: 0 not yet evaluated, 1 false, 2 true.
+    cache: &'a [Cell<u8>],
     local: OnceCell<Option<(u32, &'static str)>>,
 }
 
 impl<'a> FactsEnv<'a> {
-    pub(crate) fn new(facts: &'a Facts<'a>, calendars: &'a Calendars, atoms: &'a [u64]) -> Self {
+    /// `cache` holds one zeroed cell per entry of `tests`.
+    pub(crate) fn new(
+        facts: &'a Facts<'a>,
+        calendars: &'a Calendars,
+        atoms: &'a [u64],
+        tests: &'a [Test],
+        cache: &'a [Cell<u8>],
+    ) -> Self {
         FactsEnv {
             facts,
             calendars,
             atoms,
+            tests,
+            cache,
             local: OnceCell::new(),
         }
     }
@@ -67,6 +79,24 @@ impl Env for FactsEnv<'_> {
             Fact::AgentChannels => Val::Channels(f.agent?.channels),
             Fact::AgentAttr(k) => Val::of(f.agent?.attributes.get(&**k)?),
         })
+    }
+
+    fn cached(&self, id: u32) -> bool {
+        let Some(slot) = self.cache.get(id as usize) else {
+            return false;
+        };
+        match slot.get() {
+            0 => {
+                let hit = self.tests[id as usize].eval(self);
+                slot.set(1 + u8::from(hit));
+                hit
+            }
+            v => v == 2,
+        }
+    }
+
+    fn cached_test(&self, id: u32) -> Option<&Test> {
+        self.tests.get(id as usize)
     }
 
     fn atom(&self, id: u32) -> bool {

@@ -26,7 +26,11 @@
 //!   (`text contains '人工'`). `matches` uses the `regex` crate's syntax and
 //!   is case-insensitive unless the pattern starts with `(?-i)`. A substring
 //!   matches inside longer words (`'refund'` matches "refunds"); use
-//!   `matches '\brefund\b'` for whole words.
+//!   `matches '\brefund\b'` for whole words. In `matches`, `\b` is an
+//!   ASCII word boundary: ASCII letters, digits and `_` form words and every
+//!   other character, CJK included, separates them (so `'\bagent\b'`
+//!   matches in "转agent"). This keeps all patterns on the regex crate's DFA
+//!   engine whatever the script of the text.
 //! * **`==` and `!=`** compare exactly, text included (`channel == 'sms'`).
 //!   Values of different types are unequal.
 //! * **`in` / `not in`** test a value against a list (`lang in ['zh', 'ja']`),
@@ -82,15 +86,18 @@ pub use compile::MAX_REGEX_SIZE;
 pub use error::{ExprError, ExprErrorKind};
 pub use facts::{AgentFacts, BotFacts, ConversationFacts, Facts};
 pub use fold::fold;
+pub(crate) use fold::fold_into;
 pub use parser::{MAX_DEPTH, MAX_EXPR_LEN};
 pub use schema::{AttrType, Context, Schema};
 pub use span::Span;
 
 pub(crate) use ast::write_literal;
+#[cfg(test)]
+pub(crate) use compile::ascii_word_boundaries;
 pub(crate) use compile::{AtomSink, Compiler};
 pub(crate) use env::FactsEnv;
 pub(crate) use error::Snippet;
-pub(crate) use program::{Arg, Env, Node, Val};
+pub(crate) use program::{Arg, Env, Node, Test, Val};
 pub(crate) use schema::{Fact, suggest};
 
 use crate::calendar::Calendars;
@@ -204,7 +211,8 @@ impl Condition {
     /// Whether the condition holds for `facts`. `calendars` answer
     /// `hours.<name>` and give the zone of `hour` and `weekday`.
     pub fn evaluate(&self, facts: &Facts<'_>, calendars: &Calendars) -> bool {
-        self.node.eval(&FactsEnv::new(facts, calendars, &[]))
+        self.node
+            .eval(&FactsEnv::new(facts, calendars, &[], &[], &[]))
     }
 
     /// The source it was compiled from.

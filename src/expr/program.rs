@@ -24,6 +24,9 @@ pub(crate) enum Node {
     /// router).
     Atoms(Box<[u32]>, Span),
     Test(Box<Test>),
+    /// A comparison shared by many rules of a router, evaluated at most
+    /// once per message: an index into the router's comparison table.
+    Cached(u32, Span),
     /// A boolean fact standing alone; missing or non-boolean is false.
     Truthy(Fact, Span),
 }
@@ -149,6 +152,14 @@ pub(crate) trait Env {
     fn fact(&self, fact: &Fact) -> Option<Val<'_>>;
     /// Whether shared text atom `id` matched the message.
     fn atom(&self, id: u32) -> bool;
+    /// The result of shared comparison `id` for this message.
+    fn cached(&self, _id: u32) -> bool {
+        false
+    }
+    /// Shared comparison `id` itself, for explanations.
+    fn cached_test(&self, _id: u32) -> Option<&Test> {
+        None
+    }
 }
 
 impl Node {
@@ -160,6 +171,7 @@ impl Node {
             Node::Not(inner, _) => !inner.eval(env),
             Node::Atoms(ids, _) => ids.iter().any(|&id| env.atom(id)),
             Node::Test(t) => t.eval(env),
+            Node::Cached(id, _) => env.cached(*id),
             Node::Truthy(f, _) => matches!(env.fact(f), Some(Val::Bool(true))),
         }
     }
@@ -181,13 +193,12 @@ impl Node {
             Node::Const(_, span) => out.push((*span, "always false".into())),
             Node::Atoms(_, span) => out.push((*span, "not in the text".into())),
             Node::Truthy(f, span) => out.push((*span, observe(env.fact(f)))),
-            Node::Test(t) => {
-                let seen = match &t.lhs {
-                    Arg::Fact(Fact::Text) => "not in the text".to_owned(),
-                    Arg::Fact(f) => format!("it is {}", observe(env.fact(f))),
-                    _ => "false".to_owned(),
-                };
-                out.push((t.span, seen));
+            Node::Test(t) => out.push((t.span, t.observe(env))),
+            Node::Cached(id, span) => {
+                let seen = env
+                    .cached_test(*id)
+                    .map_or_else(|| "false".to_owned(), |t| t.observe(env));
+                out.push((*span, seen));
             }
         }
     }
@@ -201,7 +212,16 @@ fn observe(v: Option<Val<'_>>) -> String {
 }
 
 impl Test {
-    fn eval<E: Env + ?Sized>(&self, env: &E) -> bool {
+    /// What an explanation says about this comparison when it is false.
+    fn observe<E: Env + ?Sized>(&self, env: &E) -> String {
+        match &self.lhs {
+            Arg::Fact(Fact::Text) => "not in the text".to_owned(),
+            Arg::Fact(f) => format!("it is {}", observe(env.fact(f))),
+            _ => "false".to_owned(),
+        }
+    }
+
+    pub(crate) fn eval<E: Env + ?Sized>(&self, env: &E) -> bool {
         let Some(l) = arg(&self.lhs, env) else {
             return false;
         };

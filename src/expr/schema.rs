@@ -123,7 +123,7 @@ impl fmt::Display for Type {
 
 /// A resolved name: what the evaluator reads. Resolved once, when the
 /// expression is compiled.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Fact {
     Channel,
     Text,

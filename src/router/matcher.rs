@@ -3,10 +3,12 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::AhoCorasick;
-use regex::{RegexSet, RegexSetBuilder};
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use regex_automata::meta::{self, Regex as MultiRegex};
+use regex_automata::util::syntax;
+use regex_automata::{Input, MatchKind, PatternSet};
 
-use crate::expr::{AtomSink, MAX_REGEX_SIZE, fold};
+use crate::expr::{AtomSink, MAX_REGEX_SIZE, Test, fold_into};
 
 /// Largest compiled size of all `matches` patterns together.
 const MAX_SET_SIZE: usize = 256 * 1024 * 1024;
@@ -20,6 +22,9 @@ pub(crate) struct AtomTable {
     regexes: HashMap<String, u32>,
     regex_list: Vec<(String, u32)>,
     atoms: u32,
+    test_ids: HashMap<String, u32>,
+    /// Distinct comparisons, evaluated at most once per message.
+    pub(crate) tests: Vec<Test>,
 }
 
 impl AtomTable {
@@ -33,34 +38,53 @@ impl AtomTable {
     /// # Errors
     ///
     /// The patterns, together, exceed the regex set's size limit.
-    pub(crate) fn build(self) -> Result<TextMatcher, String> {
+    pub(crate) fn build(&mut self) -> Result<TextMatcher, String> {
         let ac = if self.kw_atoms.is_empty() {
             None
         } else {
             let pats = self.kw_atoms.iter().map(|(k, _)| k.as_str());
             Some(
-                AhoCorasick::builder()
-                    .build(pats)
-                    .map_err(|e| format!("the rules' keywords do not fit one automaton: {e}"))?,
+                // A full DFA costs memory and build time but scans fastest;
+                // messages are routed far more often than rules compile.
+                match AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(pats.clone())
+                {
+                    Ok(ac) => ac,
+                    // Too large for a DFA: the automatic choice (an NFA) is
+                    // slower per byte but has no such limit.
+                    Err(_) => AhoCorasick::builder().build(pats).map_err(|e| {
+                        format!("the rules' keywords do not fit one automaton: {e}")
+                    })?,
+                },
             )
         };
         let set = if self.regex_list.is_empty() {
             None
         } else {
+            // One multi-pattern regex reporting every pattern that matches
+            // anywhere. No literal prefilter: with many patterns it fires
+            // so often that the lazy DFA alone is faster.
+            let pats: Vec<&str> = self.regex_list.iter().map(|(p, _)| p.as_str()).collect();
             Some(
-                RegexSetBuilder::new(self.regex_list.iter().map(|(p, _)| p))
-                    .case_insensitive(true)
-                    .size_limit(MAX_SET_SIZE)
-                    .dfa_size_limit(MAX_SET_SIZE)
-                    .build()
+                MultiRegex::builder()
+                    .configure(
+                        meta::Config::new()
+                            .match_kind(MatchKind::All)
+                            .auto_prefilter(false)
+                            .nfa_size_limit(Some(MAX_SET_SIZE))
+                            .hybrid_cache_capacity(MAX_SET_SIZE / 8),
+                    )
+                    .syntax(syntax::Config::new().case_insensitive(true))
+                    .build_many(&pats)
                     .map_err(|e| format!("the rules' regexes together are too large: {e}"))?,
             )
         };
         Ok(TextMatcher {
             ac,
-            kw_atoms: self.kw_atoms.into_iter().map(|(_, a)| a).collect(),
+            kw_atoms: self.kw_atoms.iter().map(|(_, a)| *a).collect(),
             set,
-            regex_atoms: self.regex_list.into_iter().map(|(_, a)| a).collect(),
+            regex_atoms: self.regex_list.iter().map(|(_, a)| *a).collect(),
             words: (self.atoms as usize).div_ceil(64),
         })
     }
@@ -86,6 +110,16 @@ impl AtomSink for AtomTable {
         a
     }
 
+    fn test(&mut self, key: String, test: Test) -> u32 {
+        if let Some(&id) = self.test_ids.get(&key) {
+            return id;
+        }
+        let id = self.tests.len() as u32;
+        self.tests.push(test);
+        self.test_ids.insert(key, id);
+        id
+    }
+
     fn regex(&mut self, pattern: &str) -> u32 {
         if let Some(&a) = self.regexes.get(pattern) {
             return a;
@@ -103,7 +137,7 @@ impl AtomSink for AtomTable {
 pub(crate) struct TextMatcher {
     ac: Option<AhoCorasick>,
     kw_atoms: Vec<[Option<u32>; 2]>,
-    set: Option<RegexSet>,
+    set: Option<MultiRegex>,
     regex_atoms: Vec<u32>,
     words: usize,
 }
@@ -120,11 +154,19 @@ impl TextMatcher {
     }
 
     /// Scans `text` once and sets the bit of every atom that matched.
-    pub(crate) fn scan(&self, text: &str, bits: &mut [u64]) {
+    /// `folded` and `hits` are reusable buffers.
+    pub(crate) fn scan(
+        &self,
+        text: &str,
+        bits: &mut [u64],
+        folded: &mut String,
+        hits: &mut Option<PatternSet>,
+    ) {
         let set = |bits: &mut [u64], a: u32| bits[a as usize / 64] |= 1 << (a % 64);
         if let Some(ac) = &self.ac {
-            let folded = fold(text);
-            for m in ac.find_overlapping_iter(&folded) {
+            folded.clear();
+            fold_into(text, folded);
+            for m in ac.find_overlapping_iter(folded.as_str()) {
                 let [contains, prefix] = self.kw_atoms[m.pattern().as_usize()];
                 if let Some(a) = contains {
                     set(bits, a);
@@ -136,9 +178,18 @@ impl TextMatcher {
                 }
             }
         }
-        if let Some(rs) = &self.set {
-            for i in rs.matches(text).iter() {
-                set(bits, self.regex_atoms[i]);
+        if let Some(re) = &self.set {
+            let n = re.pattern_len();
+            let hits = match hits {
+                Some(h) if h.capacity() == n => {
+                    h.clear();
+                    h
+                }
+                _ => hits.insert(PatternSet::new(n)),
+            };
+            re.which_overlapping_matches(&Input::new(text), hits);
+            for p in hits.iter() {
+                set(bits, self.regex_atoms[p.as_usize()]);
             }
         }
     }

@@ -15,12 +15,18 @@
 //! * **One scan per message.** The keywords of every `contains`,
 //!   `contains_any` and `starts_with` on the message text are compiled into
 //!   one Aho-Corasick automaton over case-folded text, and every `matches`
-//!   pattern into one `RegexSet`. The message is folded once and scanned
-//!   once, whatever the number of rules.
+//!   pattern into one multi-pattern regex (`regex-automata`'s engine,
+//!   reporting every pattern that matches, like a `RegexSet`). The message
+//!   is folded once and scanned once, whatever the number of rules.
+//! * **Shared comparisons run once.** Rules repeat the same tests
+//!   (`channel == 'sms'`, `contact.tier == 'vip'`); each distinct
+//!   comparison is evaluated at most once per message and its result
+//!   reused by every rule that contains it.
 //! * **Only candidates are evaluated.** Each rule is indexed by something
 //!   that must hold for it to match — a keyword, a regex, a `channel`,
-//!   `lang` or contact attribute value — so a message evaluates only the
-//!   rules that can match, in order. The index never changes a decision.
+//!   `lang` or contact attribute value, a numeric threshold — so a message
+//!   evaluates only the rules that can match, in order. The index never
+//!   changes a decision.
 //! * **Names are resolved at compile time**; evaluation reads fields and
 //!   does not allocate per rule.
 //!
@@ -66,6 +72,7 @@ mod explain;
 mod index;
 mod matcher;
 
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 pub use decision::{Decision, Route};
@@ -74,7 +81,7 @@ pub use explain::{Explanation, Failure, Step};
 pub(crate) use matcher::AtomTable;
 
 use crate::calendar::Calendars;
-use crate::expr::{Facts, FactsEnv, Node};
+use crate::expr::{Facts, FactsEnv, Node, Test};
 use crate::model::{Attributes, RuleId};
 use index::CandidateIndex;
 use matcher::TextMatcher;
@@ -144,6 +151,7 @@ pub struct Router {
     rules: Vec<CompiledRule>,
     matcher: TextMatcher,
     index: CandidateIndex,
+    tests: Vec<Test>,
     default: Option<Route>,
     calendars: Arc<Calendars>,
 }
@@ -151,17 +159,19 @@ pub struct Router {
 impl Router {
     pub(crate) fn new(
         rules: Vec<CompiledRule>,
-        atoms: AtomTable,
+        mut atoms: AtomTable,
         default: Option<Route>,
         calendars: Arc<Calendars>,
     ) -> Result<Router, String> {
         let matcher = atoms.build()?;
+        let tests = std::mem::take(&mut atoms.tests);
         let nodes: Vec<&Node> = rules.iter().map(|r| &r.node).collect();
-        let index = CandidateIndex::new(&nodes, (matcher.words() * 64) as u32);
+        let index = CandidateIndex::new(&nodes, &tests, (matcher.words() * 64) as u32);
         Ok(Router {
             rules,
             matcher,
             index,
+            tests,
             default,
             calendars,
         })
@@ -207,12 +217,33 @@ impl Router {
     }
 
     /// Routes one message.
+    ///
+    /// The per-message buffers (folded text, scan results, candidates,
+    /// comparison cache) are reused from a thread-local scratch space, so
+    /// routing allocates only for the decision it returns.
     pub fn route(&self, facts: &Facts<'_>) -> Decision {
-        let mut atoms = vec![0u64; self.matcher.words()];
-        self.matcher.scan(facts.text, &mut atoms);
-        let env = FactsEnv::new(facts, &self.calendars, &atoms);
-        let mut cand = Vec::new();
-        self.index.candidates(&atoms, &env, &mut cand);
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => self.route_with(facts, &mut scratch),
+            // Re-entered from the same thread: use fresh buffers.
+            Err(_) => self.route_with(facts, &mut Scratch::default()),
+        })
+    }
+
+    fn route_with(&self, facts: &Facts<'_>, s: &mut Scratch) -> Decision {
+        let Scratch {
+            folded,
+            hits,
+            atoms,
+            cand,
+            cache,
+        } = s;
+        atoms.clear();
+        atoms.resize(self.matcher.words(), 0);
+        self.matcher.scan(facts.text, atoms, folded, hits);
+        cache.clear();
+        cache.resize(self.tests.len(), Cell::new(0));
+        let env = FactsEnv::new(facts, &self.calendars, atoms, &self.tests, cache);
+        self.index.candidates(atoms, &env, cand);
         let mut acc = Acc::default();
         for (w, &word) in cand.iter().enumerate() {
             let mut bits = word;
@@ -261,8 +292,10 @@ impl Router {
     /// ```
     pub fn explain(&self, facts: &Facts<'_>) -> (Decision, Explanation) {
         let mut atoms = vec![0u64; self.matcher.words()];
-        self.matcher.scan(facts.text, &mut atoms);
-        let env = FactsEnv::new(facts, &self.calendars, &atoms);
+        self.matcher
+            .scan(facts.text, &mut atoms, &mut String::new(), &mut None);
+        let cache = vec![Cell::new(0); self.tests.len()];
+        let env = FactsEnv::new(facts, &self.calendars, &atoms, &self.tests, &cache);
         let mut acc = Acc::default();
         let mut why = Explanation::default();
         for rule in &self.rules {
@@ -307,6 +340,20 @@ impl Router {
         why.default_applied = true;
         (acc.finish(None, self.default.as_ref()), why)
     }
+}
+
+/// Per-message buffers, reused across calls on one thread.
+#[derive(Default)]
+struct Scratch {
+    folded: String,
+    hits: Option<regex_automata::PatternSet>,
+    atoms: Vec<u64>,
+    cand: Vec<u64>,
+    cache: Vec<Cell<u8>>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 fn continue_effect(a: &RuleAction) -> String {

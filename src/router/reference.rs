@@ -102,10 +102,13 @@ pub(super) fn eval(e: &Expr, f: &Facts<'_>) -> bool {
                     })
                 }
                 Op::Matches => match (l, r) {
-                    (V::Text(hay), V::Text(p)) => RegexBuilder::new(&p)
-                        .case_insensitive(true)
-                        .build()
-                        .is_ok_and(|re| re.is_match(&hay)),
+                    // `\b` is an ASCII word boundary by the language's definition.
+                    (V::Text(hay), V::Text(p)) => {
+                        RegexBuilder::new(&crate::expr::ascii_word_boundaries(&p))
+                            .case_insensitive(true)
+                            .build()
+                            .is_ok_and(|re| re.is_match(&hay))
+                    }
                     _ => false,
                 },
             }
