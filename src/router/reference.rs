@@ -212,7 +212,10 @@ fn atom() -> impl Strategy<Value = String> {
         Just("lang not in ['en']".to_owned()),
         prop::sample::select(vec!["vip", "gold"]).prop_map(|t| format!("contact.tier == '{t}'")),
         Just("contact.tier != 'vip'".to_owned()),
-        (0..20i32).prop_map(|n| format!("contact.orders > {n}")),
+        (prop::sample::select(vec![">", ">=", "<", "<="]), -2..22i32)
+            .prop_map(|(op, n)| format!("contact.orders {op} {n}")),
+        (prop::sample::select(vec![">", "<="]), -2..22i32)
+            .prop_map(|(op, n)| format!("contact.orders {op} {n}.5")),
         Just("contact.beta".to_owned()),
         Just("conversation.new".to_owned()),
         Just("true".to_owned()),
