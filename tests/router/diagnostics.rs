@@ -193,10 +193,17 @@ fn deep_nesting_is_a_limit_error_not_a_stack_overflow() {
     assert_eq!(Expr::parse(&src).unwrap_err().kind(), ExprErrorKind::Limit);
     let src = format!("{}true", "not ".repeat(10_000));
     assert_eq!(Expr::parse(&src).unwrap_err().kind(), ExprErrorKind::Limit);
-    let long = format!("text contains '{}'", "x".repeat(switchboard::expr::MAX_EXPR_LEN));
+    let long = format!(
+        "text contains '{}'",
+        "x".repeat(switchboard::expr::MAX_EXPR_LEN)
+    );
     let err = Expr::parse(&long).unwrap_err();
     assert_eq!(err.kind(), ExprErrorKind::Limit);
-    assert!(err.message().contains("the limit is 65536"), "{}", err.message());
+    assert!(
+        err.message().contains("the limit is 65536"),
+        "{}",
+        err.message()
+    );
 }
 
 const BROKEN: &str = r#"[contact_attributes]
