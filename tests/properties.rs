@@ -1,5 +1,6 @@
 //! Property tests for the channel layer: splitting, rendering and SMS
-//! segment counting.
+//! segment counting; and for the expression language and the router:
+//! printing and parsing expressions, loading configurations, routing.
 //!
 //! The generated text is weighted towards the cases that break naive code:
 //! emoji ZWJ sequences, flags, skin-tone modifiers, CJK with its
@@ -17,7 +18,14 @@ use switchboard::channel::sms::{SmsEncoding, analyze, gsm7_septets, segments};
 use switchboard::channel::{
     Capabilities, Outbound, RenderError, TextLimit, TextUnit, WindowState, render, split_text,
 };
-use switchboard::{Attachment, AttachmentKind, ChannelKind, Content, QuickReply};
+use switchboard::config::Config;
+use switchboard::expr::{
+    BotFacts, ConversationFacts, Expr, ExprKind, Facts, Literal, Op, Operand, OperandKind, Path,
+    Span,
+};
+use switchboard::{
+    Attachment, AttachmentKind, Attributes, ChannelKind, Content, QuickReply, Timestamp, Value,
+};
 use unicode_segmentation::UnicodeSegmentation;
 
 // ---------------------------------------------------------------------------
@@ -853,5 +861,715 @@ fn split_reports_the_oversized_cluster_in_every_unit() {
     for unit in UNITS {
         let err = split_text(family, TextLimit::new(0, unit)).unwrap_err();
         assert_eq!((err.at, err.unit, err.max), (0, unit, 0));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The expression language: printing and parsing.
+
+/// The words that cannot start a path.
+const KEYWORDS: [&str; 11] = [
+    "true",
+    "false",
+    "and",
+    "or",
+    "not",
+    "in",
+    "has",
+    "contains",
+    "contains_any",
+    "starts_with",
+    "matches",
+];
+
+fn node(kind: ExprKind) -> Expr {
+    Expr {
+        kind,
+        span: Span::default(),
+    }
+}
+
+fn operand(kind: OperandKind) -> Operand {
+    Operand {
+        kind,
+        span: Span::default(),
+    }
+}
+
+/// A name as the lexer reads one: a letter or `_`, then letters, digits,
+/// `_` and `-`; ASCII or not.
+fn ident() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => "[a-z_][a-z0-9_-]{0,8}",
+        1 => "[\\p{L}_][\\p{L}\\p{N}_-]{0,5}",
+    ]
+}
+
+/// A dotted path: the first segment is not a keyword, the others may be
+/// (`contact.in`).
+fn path() -> impl Strategy<Value = Path> {
+    let later = prop_oneof![3 => ident(), 1 => select(&KEYWORDS[..]).prop_map(str::to_owned)];
+    (
+        ident().prop_filter("a keyword cannot start a path", |s| {
+            !KEYWORDS.contains(&s.as_str())
+        }),
+        vec(later, 0..3),
+    )
+        .prop_map(|(first, rest)| Path {
+            segments: std::iter::once(first).chain(rest).collect(),
+        })
+}
+
+/// Finite numbers: small integers, fractions, and anything from subnormal
+/// to `f64::MAX`, negative zero included.
+fn number() -> impl Strategy<Value = f64> {
+    use prop::num::f64 as f;
+    prop_oneof![
+        (-1000i32..1000).prop_map(f64::from),
+        f::POSITIVE | f::NEGATIVE | f::NORMAL | f::SUBNORMAL | f::ZERO,
+        select(vec![
+            -0.0,
+            0.1,
+            -2.5,
+            1e21,
+            1e-7,
+            f64::MAX,
+            f64::MIN,
+            5e-324
+        ]),
+    ]
+}
+
+/// Text with the characters quoting must get right: both quotes,
+/// backslashes (also before `n`, `t` and quotes), line ends, tabs, CJK.
+fn literal_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => "['\"\\\\nt\n\r\t a-z退款人工🚚]{0,12}",
+        1 => any::<String>(),
+        1 => fragment(),
+    ]
+}
+
+fn value() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        any::<bool>().prop_map(Value::Bool),
+        number().prop_map(Value::Number),
+        literal_text().prop_map(Value::Text),
+    ]
+}
+
+/// An operand that is not a group.
+fn simple_operand() -> impl Strategy<Value = OperandKind> {
+    prop_oneof![
+        3 => path().prop_map(OperandKind::Path),
+        3 => value().prop_map(OperandKind::Literal),
+        1 => vec(value(), 0..4).prop_map(|items| {
+            OperandKind::List(
+                items
+                    .into_iter()
+                    .map(|value| Literal {
+                        value,
+                        span: Span::default(),
+                    })
+                    .collect(),
+            )
+        }),
+    ]
+}
+
+/// Trees the parser can produce: `or` and `and` have two or more items, a
+/// lone operand is never a group (parentheses alone are no node), groups
+/// appear only as a comparison's operands.
+fn expr_tree() -> impl Strategy<Value = Expr> {
+    let compare = |lhs: BoxedStrategy<OperandKind>, rhs: BoxedStrategy<OperandKind>| {
+        (lhs, select(&Op::ALL[..]), rhs).prop_map(|(lhs, op, rhs)| {
+            node(ExprKind::Compare {
+                lhs: operand(lhs),
+                op,
+                rhs: operand(rhs),
+            })
+        })
+    };
+    let leaf = prop_oneof![
+        1 => simple_operand().prop_map(|o| node(ExprKind::Operand(operand(o)))),
+        2 => compare(simple_operand().boxed(), simple_operand().boxed()),
+    ];
+    leaf.prop_recursive(5, 48, 4, move |inner| {
+        let side = prop_oneof![
+            3 => simple_operand(),
+            1 => inner.clone().prop_map(|e| OperandKind::Group(Box::new(e))),
+        ]
+        .boxed();
+        prop_oneof![
+            vec(inner.clone(), 2..4).prop_map(|items| node(ExprKind::Or(items))),
+            vec(inner.clone(), 2..4).prop_map(|items| node(ExprKind::And(items))),
+            inner.clone().prop_map(|e| node(ExprKind::Not(Box::new(e)))),
+            compare(side.clone(), side),
+        ]
+    })
+}
+
+/// Source that is mostly the language's own tokens, with stray characters,
+/// so that parsing succeeds often and fails in every way.
+fn token_soup() -> impl Strategy<Value = String> {
+    let token = prop_oneof![
+        4 => select(vec![
+            "text", "contact.tier", "conversation.tags", "bot.fallbacks", "hours.eu", "a.in",
+            "true", "false", "and", "or", "not", "in", "not in", "has", "contains",
+            "contains_any", "starts_with", "matches", "==", "!=", "<", "<=", ">", ">=", "(",
+            ")", "[", "]", ",", ".", "'refund'", "\"退款\"", "'it\\'s'", "'\\d+'", "3", "-0",
+            "-1.5", "1_000", "0.", "1e5", "=", "!", "&&", "'", " ",
+        ])
+        .prop_map(str::to_owned),
+        1 => ident(),
+        1 => value().prop_map(|v| match v {
+            Value::Number(n) => n.to_string(),
+            Value::Text(s) => format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'")),
+            other => format!("{other:?}").to_lowercase(),
+        }),
+        1 => any::<char>().prop_map(String::from),
+    ];
+    vec(token, 1..24).prop_map(|tokens| tokens.join(" "))
+}
+
+/// Spells `e` the way people write, not the way it prints: double quotes,
+/// optional escapes, extra parentheses, `1_000` and `3.0`, spaces around
+/// dots, trailing commas in lists, tabs and line breaks. The bytes pick
+/// the variants (zeros once they run out).
+fn spell(e: &Expr, picks: &mut impl Iterator<Item = u8>) -> String {
+    let mut out = String::new();
+    spell_expr(e, picks, &mut out);
+    out
+}
+
+fn pick(picks: &mut impl Iterator<Item = u8>, n: u8) -> u8 {
+    picks.next().unwrap_or(0) % n
+}
+
+fn space(picks: &mut impl Iterator<Item = u8>) -> &'static str {
+    [" ", " ", "  ", "\t", "\n ", "\r\n"][usize::from(pick(picks, 6))]
+}
+
+fn spell_expr(e: &Expr, picks: &mut impl Iterator<Item = u8>, out: &mut String) {
+    // Parentheses around a whole condition are no node.
+    let extra = pick(picks, 5) == 0;
+    if extra {
+        out.push('(');
+    }
+    match &e.kind {
+        ExprKind::Or(items) | ExprKind::And(items) => {
+            let or = matches!(e.kind, ExprKind::Or(_));
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(space(picks));
+                    out.push_str(if or { "or" } else { "and" });
+                    out.push_str(space(picks));
+                }
+                let nested = match item.kind {
+                    ExprKind::Or(_) => true,
+                    ExprKind::And(_) => !or,
+                    _ => false,
+                };
+                spell_grouped(item, nested, picks, out);
+            }
+        }
+        ExprKind::Not(inner) => {
+            out.push_str("not");
+            out.push_str(space(picks));
+            let nested = matches!(inner.kind, ExprKind::Or(_) | ExprKind::And(_));
+            spell_grouped(inner, nested, picks, out);
+        }
+        ExprKind::Compare { lhs, op, rhs } => {
+            spell_operand(lhs, picks, out);
+            let symbolic = !op.as_str().starts_with(char::is_alphabetic);
+            let tight = symbolic && pick(picks, 3) == 0;
+            if !tight {
+                out.push_str(space(picks));
+            }
+            if *op == Op::NotIn {
+                out.push_str("not");
+                out.push_str(space(picks));
+                out.push_str("in");
+            } else {
+                out.push_str(op.as_str());
+            }
+            if !tight {
+                out.push_str(space(picks));
+            }
+            spell_operand(rhs, picks, out);
+        }
+        ExprKind::Operand(o) => spell_operand(o, picks, out),
+        _ => unreachable!("the generator makes no other kinds"),
+    }
+    if extra {
+        out.push(')');
+    }
+}
+
+fn spell_grouped(e: &Expr, parens: bool, picks: &mut impl Iterator<Item = u8>, out: &mut String) {
+    if parens {
+        out.push('(');
+    }
+    spell_expr(e, picks, out);
+    if parens {
+        out.push(')');
+    }
+}
+
+fn spell_operand(o: &Operand, picks: &mut impl Iterator<Item = u8>, out: &mut String) {
+    match &o.kind {
+        OperandKind::Path(p) => {
+            for (i, seg) in p.segments.iter().enumerate() {
+                if i > 0 {
+                    out.push_str([".", ".", " . ", "\n."][usize::from(pick(picks, 4))]);
+                }
+                out.push_str(seg);
+            }
+        }
+        OperandKind::Literal(v) => spell_value(v, picks, out),
+        OperandKind::List(items) => {
+            out.push('[');
+            for (i, l) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str([", ", ",", " ,\n"][usize::from(pick(picks, 3))]);
+                }
+                spell_value(&l.value, picks, out);
+            }
+            if !items.is_empty() && pick(picks, 4) == 0 {
+                out.push(',');
+            }
+            out.push(']');
+        }
+        OperandKind::Group(g) => {
+            out.push('(');
+            spell_expr(g, picks, out);
+            out.push(')');
+        }
+        _ => unreachable!("the generator makes no other kinds"),
+    }
+}
+
+fn spell_value(v: &Value, picks: &mut impl Iterator<Item = u8>, out: &mut String) {
+    match v {
+        Value::Bool(b) => out.push_str(&b.to_string()),
+        Value::Number(n) => {
+            let canonical = n.to_string();
+            match pick(picks, 4) {
+                // 3 as 3.0, 0.5 as 0.50.
+                0 if canonical.contains('.') => out.push_str(&format!("{canonical}0")),
+                0 => out.push_str(&format!("{canonical}.0")),
+                // A digit separator after the first digit.
+                1 => {
+                    let at = canonical
+                        .find(|c: char| c.is_ascii_digit())
+                        .map_or(0, |i| i + 1);
+                    let (head, tail) = canonical.split_at(at);
+                    out.push_str(head);
+                    if tail.starts_with(|c: char| c.is_ascii_digit()) {
+                        out.push('_');
+                    }
+                    out.push_str(tail);
+                }
+                // A leading zero.
+                2 => match canonical.strip_prefix('-') {
+                    Some(abs) => out.push_str(&format!("-0{abs}")),
+                    None => out.push_str(&format!("0{canonical}")),
+                },
+                _ => out.push_str(&canonical),
+            }
+        }
+        Value::Text(s) => {
+            let quote = if pick(picks, 2) == 0 { '\'' } else { '"' };
+            out.push(quote);
+            let chars: Vec<char> = s.chars().collect();
+            for (i, &c) in chars.iter().enumerate() {
+                match c {
+                    '\\' => {
+                        // A backslash may stand alone, as in `\d`, before a
+                        // character that is not written as or into an
+                        // escape.
+                        let alone = chars.get(i + 1).is_some_and(|n| {
+                            !matches!(n, '\\' | '\'' | '"' | 'n' | 't' | '\n' | '\t')
+                        });
+                        let doubled = !alone || pick(picks, 2) == 0;
+                        out.push_str(if doubled { "\\\\" } else { "\\" });
+                    }
+                    c if c == quote => {
+                        out.push('\\');
+                        out.push(c);
+                    }
+                    '\'' | '"' if pick(picks, 2) == 0 => {
+                        out.push('\\');
+                        out.push(c);
+                    }
+                    '\n' if pick(picks, 2) == 0 => out.push_str("\\n"),
+                    '\t' if pick(picks, 2) == 0 => out.push_str("\\t"),
+                    c => out.push(c),
+                }
+            }
+            out.push(quote);
+        }
+        Value::List(_) => unreachable!("literals are text, numbers or booleans"),
+    }
+}
+
+/// What the fuzz target `expr_parse` checks: print → parse gives the same
+/// tree and print → parse → print the same string.
+fn check_print_parse(e: &Expr) -> Result<(), TestCaseError> {
+    let printed = e.to_string();
+    let again = match Expr::parse(&printed) {
+        Ok(again) => again,
+        Err(err) => {
+            return Err(TestCaseError::fail(format!(
+                "{printed:?} does not parse: {} at {:?}\n{e:?}",
+                err.message(),
+                err.span()
+            )));
+        }
+    };
+    prop_assert!(
+        again.same_as(e),
+        "{printed:?} parses to another tree\nfirst: {e:?}\nagain: {again:?}"
+    );
+    prop_assert_eq!(again.to_string(), printed);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Configurations and routing.
+
+/// Declarations the generated rules refer to.
+const CONFIG_PREAMBLE: &str = r#"[[queues]]
+id = "a"
+calendar = "eu"
+
+[[queues]]
+id = "b"
+eligible = "agent.skills.billing >= 2"
+
+[bots.faq]
+
+[calendars.eu]
+timezone = "Europe/Berlin"
+mon-fri = "09:00-18:00"
+closed = ["2026-12-25"]
+
+[templates]
+greeting = "Hello {name}."
+"#;
+
+/// Conditions that check against the preamble.
+const CONDITIONS: &[&str] = &[
+    "true",
+    "false",
+    "text contains 'refund'",
+    "text contains_any ['refund', '退款', 'invoice']",
+    "text starts_with 'hi'",
+    r"text matches 'order #?\d{3,}'",
+    r"text matches '(?-i)URGENT'",
+    "channel == 'sms'",
+    "channel in ['whatsapp', 'webchat']",
+    "lang not in ['en', 'de']",
+    "contact.tier == 'vip'",
+    "contact.orders > 3",
+    "contact.beta",
+    "conversation.new",
+    "conversation.tags has 'refund'",
+    "bot.fallbacks >= 2",
+    "sentiment < -0.3",
+    "hours.eu",
+    "hour >= 18",
+    "weekday in ['sat', 'sun']",
+    "attachments has 'image'",
+];
+
+/// Sometimes-wrong comparisons: unknown names, type mismatches, bad
+/// regexes.
+const CONFIG_PATHS: &[&str] = &[
+    "text",
+    "channel",
+    "contact.tier",
+    "contact.orders",
+    "conversation.tags",
+    "hours.eu",
+    "hours.us",
+    "agent.id",
+    "txt",
+];
+const CONFIG_LITERALS: &[&str] = &["'refund'", "3", "true", "['en', 'zh']", "['a', 2]", "'('"];
+
+/// `then` tables, and whether each routes.
+const ACTIONS: &[(&str, bool)] = &[
+    (r#"{ queue = "a" }"#, true),
+    (r#"{ queue = "b", priority = 7 }"#, true),
+    (r#"{ bot = "faq" }"#, true),
+    ("{ drop = true }", true),
+    (r#"{ tags = ["refund"] }"#, false),
+    ("{ priority = -3 }", false),
+    (r#"{ reply = "greeting" }"#, false),
+    (r#"{ set = { tier = "gold" }, opt_out = true }"#, false),
+    (
+        r#"{ queue = "a", tags = ["vip", "退款"], reply = "greeting" }"#,
+        true,
+    ),
+];
+
+/// `then` tables with a mistake.
+const BAD_ACTIONS: &[(&str, bool)] = &[
+    (r#"{ queue = "c" }"#, true),
+    (r#"{ bot = "faq", queue = "a" }"#, true),
+    ("{ }", false),
+];
+
+fn condition() -> impl Strategy<Value = String> {
+    let atom = prop_oneof![
+        16 => select(CONDITIONS).prop_map(str::to_owned),
+        1 => (select(CONFIG_PATHS), select(&Op::ALL[..]), select(CONFIG_LITERALS))
+            .prop_map(|(p, op, l)| format!("{p} {op} {l}")),
+        1 => (
+            select(vec!["contains", "starts_with", "matches", "=="]),
+            "[a-z 退款'\\\\.*(]{0,6}",
+        )
+            .prop_map(|(op, w)| {
+                format!("text {op} '{}'", w.replace('\\', "\\\\").replace('\'', "\\'"))
+            }),
+    ];
+    atom.prop_recursive(3, 12, 3, |inner| {
+        prop_oneof![
+            vec(inner.clone(), 2..4).prop_map(|v| v.join(" and ")),
+            vec(inner.clone(), 2..4).prop_map(|v| v.join(" or ")),
+            inner.clone().prop_map(|e| format!("not ({e})")),
+            inner.clone().prop_map(|e| format!("({e})")),
+        ]
+    })
+}
+
+/// A TOML basic string.
+fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A small configuration: the preamble, a `[defaults]`, and up to six
+/// rules built from conditions and actions.
+fn config_source() -> impl Strategy<Value = String> {
+    let action = prop_oneof![20 => select(ACTIONS), 1 => select(BAD_ACTIONS)];
+    let rule = (condition(), action, any::<bool>());
+    (
+        select(vec!["", "bot = \"faq\"", "queue = \"a\"", "queue = \"b\""]),
+        vec(rule, 0..6),
+    )
+        .prop_map(|(default, rules)| {
+            let mut src = String::from(CONFIG_PREAMBLE);
+            if !default.is_empty() {
+                src.push_str(&format!("\n[defaults]\n{default}\n"));
+            }
+            for (i, (when, (then, routes), cont)) in rules.into_iter().enumerate() {
+                src.push_str(&format!(
+                    "\n[[rules]]\nid = \"r{i}\"\nwhen = {}\nthen = {then}\n",
+                    toml_string(&when)
+                ));
+                if cont && !routes {
+                    src.push_str("continue = true\n");
+                }
+            }
+            src
+        })
+}
+
+/// The facts of one message, owned.
+#[derive(Debug, Clone)]
+struct Message {
+    ms: u64,
+    channel: Option<ChannelKind>,
+    text: String,
+    lang: Option<&'static str>,
+    contact: Option<Attributes>,
+    image: bool,
+    new: bool,
+    tags: Vec<String>,
+    fallbacks: Option<u32>,
+    sentiment: Option<f64>,
+}
+
+fn message() -> impl Strategy<Value = Message> {
+    let ms = prop_oneof![
+        // 2026 to 2027, around the 2026-12-25 closure.
+        3 => 1_767_225_600_000u64..1_798_761_600_000,
+        1 => select(vec![0, 253_402_300_800_000, i64::MAX as u64, u64::MAX]),
+    ];
+    let text = prop_oneof![
+        vec(
+            select(vec![
+                "refund",
+                "REFUND",
+                "退款",
+                "hi",
+                "order #12345",
+                "URGENT",
+                "invoice",
+                "agent",
+                "人工",
+                "please",
+                "!!",
+                " ",
+            ]),
+            0..6,
+        )
+        .prop_map(|w| w.join(" ")),
+        text(),
+    ];
+    let contact = prop::option::of(
+        (
+            prop::option::of(select(vec!["vip", "gold"])),
+            -2i32..10,
+            any::<bool>(),
+        )
+            .prop_map(|(tier, orders, beta)| {
+                let mut a = Attributes::from([
+                    ("orders".to_owned(), Value::from(orders)),
+                    ("beta".to_owned(), Value::from(beta)),
+                ]);
+                if let Some(t) = tier {
+                    a.insert("tier".to_owned(), Value::from(t));
+                }
+                a
+            }),
+    );
+    (
+        (
+            ms,
+            prop::option::of(select(ChannelKind::BUILT_IN.to_vec())),
+            text,
+            prop::option::of(select(vec!["en", "zh", "de"])),
+            contact,
+        ),
+        (
+            any::<bool>(),
+            any::<bool>(),
+            prop::option::of(Just(vec!["refund".to_owned()])),
+            prop::option::of(0u32..4),
+            prop::option::of(-1.0f64..1.0),
+        ),
+    )
+        .prop_map(
+            |((ms, channel, text, lang, contact), (image, new, tags, fallbacks, sentiment))| {
+                Message {
+                    ms,
+                    channel,
+                    text,
+                    lang,
+                    contact,
+                    image,
+                    new,
+                    tags: tags.unwrap_or_default(),
+                    fallbacks,
+                    sentiment,
+                }
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// (a) The printed form of any tree the parser can produce parses back
+    /// to the same tree, and prints the same.
+    #[test]
+    fn printed_expression_trees_parse_back(e in expr_tree()) {
+        check_print_parse(&e)?;
+    }
+
+    /// (b) The same trees spelled the way people write them parse to the
+    /// same tree, and print → parse → print is a fixed point.
+    #[test]
+    fn hand_written_spellings_parse_to_the_same_tree(
+        e in expr_tree(),
+        picks in vec(any::<u8>(), 0..256),
+    ) {
+        let src = spell(&e, &mut picks.into_iter());
+        let parsed = match Expr::parse(&src) {
+            Ok(parsed) => parsed,
+            Err(err) => {
+                return Err(TestCaseError::fail(format!(
+                    "{src:?} does not parse: {} at {:?}\n{e:?}",
+                    err.message(),
+                    err.span()
+                )));
+            }
+        };
+        prop_assert!(
+            parsed.same_as(&e),
+            "{src:?} parses to another tree\nwanted: {e:?}\ngot:    {parsed:?}"
+        );
+        check_print_parse(&parsed)?;
+    }
+
+    /// (c) Parsing never panics; what parses prints to a fixed point of
+    /// print → parse → print.
+    #[test]
+    fn parsing_never_panics_and_printing_is_a_fixed_point(
+        src in prop_oneof![3 => token_soup(), 1 => any::<String>()],
+    ) {
+        if let Ok(e) = Expr::parse(&src) {
+            check_print_parse(&e)?;
+        }
+    }
+}
+
+proptest! {
+    /// (d) Loading a configuration never panics, an error renders, and a
+    /// router's `route` and `explain` always decide alike.
+    #[test]
+    fn route_and_explain_agree(src in config_source(), m in message()) {
+        let config = match Config::from_toml_str(&src) {
+            Ok(config) => config,
+            Err(err) => {
+                prop_assert!(err.errors().next().is_some(), "no error in {err:?}");
+                prop_assert!(!err.to_string().is_empty());
+                return Ok(());
+            }
+        };
+        let attachments: Vec<Attachment> = if m.image {
+            vec![Attachment::new(AttachmentKind::Image, "https://img.example/a.png")]
+        } else {
+            Vec::new()
+        };
+        let mut facts = Facts::new(Timestamp::from_millis(m.ms))
+            .with_text(&m.text)
+            .with_attachments(&attachments)
+            .with_conversation(ConversationFacts {
+                new: m.new,
+                tags: &m.tags,
+                ..ConversationFacts::default()
+            });
+        if let Some(c) = &m.channel {
+            facts = facts.with_channel(c);
+        }
+        if let Some(l) = m.lang {
+            facts = facts.with_lang(l);
+        }
+        if let Some(c) = &m.contact {
+            facts = facts.with_contact(c);
+        }
+        if let Some(f) = m.fallbacks {
+            facts = facts.with_bot(BotFacts { fallbacks: f, ..BotFacts::default() });
+        }
+        if let Some(s) = m.sentiment {
+            facts = facts.with_sentiment(s);
+        }
+        let decision = config.router().route(&facts);
+        let (explained, why) = config.router().explain(&facts);
+        prop_assert_eq!(&decision, &explained, "{}", why);
+        prop_assert_eq!(decision.rule.is_none(), why.default_applied);
     }
 }
