@@ -47,6 +47,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod assign;
 pub mod calendar;
 pub mod channel;
 pub mod config;
