@@ -16,9 +16,10 @@ use crate::model::ChannelKind;
 /// or two chats and four e-mails" is expressible. A channel with no limit
 /// cannot be assigned at all.
 ///
-/// The JSON form is `{"channels": {"webchat": 3, "sms": 5}, "weights":
-/// {"webchat": 2, "email": 1}, "budget": 6}`; `weights` and `budget` go
-/// together.
+/// The JSON form is the per-channel limits, plus `budget` and `weights`
+/// for a weighted total: `{"webchat": 3, "sms": 5}`, or `{"webchat": 3,
+/// "email": 10, "budget": 6, "weights": {"webchat": 2}}` (so `budget` and
+/// `weights` cannot be custom channel names).
 ///
 /// # Examples
 ///
@@ -40,9 +41,9 @@ use crate::model::ChannelKind;
 /// assert!(!cap.fits(&load, &ChannelKind::Sms)); // no SMS limit: none
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Capacity {
     /// Most conversations at once, per channel.
+    #[serde(flatten)]
     pub channels: BTreeMap<ChannelKind, u32>,
     /// Units each channel's conversation costs out of `budget`; channels
     /// not listed cost 1.
@@ -207,12 +208,16 @@ mod tests {
     #[test]
     fn the_json_form() {
         let cap: Capacity = serde_json::from_str(
-            r#"{"channels": {"webchat": 3, "email": 10}, "weights": {"webchat": 2}, "budget": 8}"#,
+            r#"{"webchat": 3, "email": 10, "weights": {"webchat": 2}, "budget": 8}"#,
         )
         .unwrap();
         assert_eq!(cap.limit(&ChannelKind::Email), 10);
         assert_eq!(cap.weight(&ChannelKind::WebChat), 2);
         assert_eq!(cap.weight(&ChannelKind::Email), 1);
         assert_eq!(cap.budget, Some(8));
+        let back: Capacity = serde_json::from_str(&serde_json::to_string(&cap).unwrap()).unwrap();
+        assert_eq!(back, cap);
+        let plain: Capacity = serde_json::from_str(r#"{"sms": 5}"#).unwrap();
+        assert_eq!(plain, Capacity::new([(ChannelKind::Sms, 5)]));
     }
 }
