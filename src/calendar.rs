@@ -24,8 +24,9 @@ use crate::model::Timestamp;
 
 const DAY: u32 = 86_400;
 const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-/// How far [`Calendar::next_open`] and [`Calendar::next_close`] look ahead.
-const HORIZON_DAYS: i32 = 800;
+/// How far [`Calendar::next_open`] and [`Calendar::next_close`] look ahead,
+/// in days.
+const HORIZON_DAYS: u32 = 800;
 
 /// A calendar as written in configuration.
 ///
@@ -217,31 +218,25 @@ impl Calendar {
         if self.shifts(date).iter().any(|&(s, e)| s <= sod && sod < e) {
             return true;
         }
-        date.yesterday().is_ok_and(|y| {
+        // The part of yesterday's overnight shift that runs into today,
+        // unless a partial closure of today covers this time.
+        let spill = date.yesterday().is_ok_and(|y| {
             self.shifts(y)
                 .iter()
                 .any(|&(s, e)| e > DAY && s <= sod + DAY && sod + DAY < e)
-        })
+        });
+        spill
+            && !self.closures.iter().any(|c| {
+                c.first <= date
+                    && date <= c.last
+                    && c.hours.is_some_and(|(cs, ce)| cs <= sod && sod < ce)
+            })
     }
 
     /// The earliest time at or after `t` when the calendar is open: `t`
     /// itself when open, `None` when it never opens within about two years.
     pub fn next_open(&self, t: Timestamp) -> Option<Timestamp> {
-        if self.is_open(t) {
-            return Some(t);
-        }
-        let start = self.local(t)?.date().yesterday().ok()?;
-        let mut date = start;
-        for _ in 0..HORIZON_DAYS {
-            for &(s, _) in &self.shifts(date) {
-                let at = self.instant(date, s)?;
-                if at > t && self.is_open(at) {
-                    return Some(at);
-                }
-            }
-            date = date.tomorrow().ok()?;
-        }
-        None
+        self.next_where(t, true)
     }
 
     /// The earliest time at or after `t` when the calendar is closed: `t`
@@ -249,29 +244,54 @@ impl Calendar {
     /// Back-to-back shifts (`18:00-24:00` then `00:00-06:00`) count as one
     /// opening.
     pub fn next_close(&self, t: Timestamp) -> Option<Timestamp> {
+        self.next_where(t, false)
+    }
+
+    /// Walks the times where openness can change (shift starts and ends,
+    /// partial closures, midnights) from `t` until `is_open` equals `open`.
+    fn next_where(&self, t: Timestamp, open: bool) -> Option<Timestamp> {
         let mut at = t;
-        for _ in 0..HORIZON_DAYS * 2 {
-            if !self.is_open(at) {
+        // A handful of change points a day, for about two years.
+        for _ in 0..HORIZON_DAYS * 12 {
+            if self.is_open(at) == open {
                 return Some(at);
             }
-            let local = self.local(at)?;
-            let date = local.date();
-            let sod = seconds_of_day(local.time());
-            let mut end = None;
-            for (day, offset) in [(date, 0), (date.yesterday().ok()?, DAY)] {
-                for &(s, e) in &self.shifts(day) {
-                    if s <= sod + offset && sod + offset < e {
-                        let candidate = self.instant(day, e)?;
-                        end = Some(end.map_or(candidate, |x: Timestamp| x.max(candidate)));
-                    }
-                }
-            }
-            match end {
-                Some(e) if e > at => at = e,
-                _ => return None,
-            }
+            at = self.next_change(at)?;
         }
         None
+    }
+
+    /// The first time after `at` where openness may change.
+    fn next_change(&self, at: Timestamp) -> Option<Timestamp> {
+        let date = self.local(at)?.date();
+        let mut best: Option<Timestamp> = None;
+        let mut consider = |day: Date, secs: u32| {
+            for ts in self.instants(day, secs) {
+                if ts > at {
+                    best = Some(best.map_or(ts, |b| b.min(ts)));
+                }
+            }
+        };
+        for day in [date.yesterday(), Ok(date), date.tomorrow()]
+            .into_iter()
+            .flatten()
+        {
+            consider(day, 0);
+            for (s, e) in self.shifts(day) {
+                consider(day, s);
+                consider(day, e);
+            }
+            for c in &self.closures {
+                if let Some((cs, ce)) = c.hours
+                    && c.first <= day
+                    && day <= c.last
+                {
+                    consider(day, cs);
+                    consider(day, ce);
+                }
+            }
+        }
+        best
     }
 
     /// Wall-clock date and time at `t` in the calendar's zone.
@@ -281,25 +301,42 @@ impl Calendar {
         Some(self.tz.to_datetime(ts))
     }
 
-    /// The instant of wall-clock `date` + `secs` (which may pass midnight).
-    /// A time skipped by a clock change maps to the moment the clock
-    /// resumes; a repeated time to its first occurrence.
-    fn instant(&self, date: Date, secs: u32) -> Option<Timestamp> {
-        let dt = date
+    /// The instants of wall-clock `date` + `secs` (which may pass
+    /// midnight): one, or two on the night clocks go back (the wall-clock
+    /// time happens twice). A time skipped when clocks go forward maps to
+    /// the moment the clock resumes.
+    fn instants(&self, date: Date, secs: u32) -> Vec<Timestamp> {
+        let Ok(dt) = date
             .to_datetime(Time::midnight())
             .checked_add(SignedDuration::from_secs(i64::from(secs)))
-            .ok()?;
-        let amb = self.tz.to_ambiguous_timestamp(dt);
-        let ts = match amb.offset() {
-            jiff::tz::AmbiguousOffset::Gap { .. } => {
-                let later = amb.later().ok()?;
-                self.tz.preceding(later).next()?.timestamp()
-            }
-            _ => amb.compatible().ok()?,
+        else {
+            return Vec::new();
         };
-        u64::try_from(ts.as_millisecond())
-            .ok()
+        let amb = self.tz.to_ambiguous_timestamp(dt);
+        let found: Vec<JiffTimestamp> = match amb.offset() {
+            jiff::tz::AmbiguousOffset::Gap { .. } => amb
+                .clone()
+                .later()
+                .ok()
+                .and_then(|later| self.tz.preceding(later).next())
+                .map(|tr| tr.timestamp())
+                .into_iter()
+                .collect(),
+            jiff::tz::AmbiguousOffset::Fold { .. } => {
+                [amb.clone().earlier().ok(), amb.later().ok()]
+                    .into_iter()
+                    .flatten()
+                    .collect()
+            }
+            jiff::tz::AmbiguousOffset::Unambiguous { .. } => {
+                amb.compatible().ok().into_iter().collect()
+            }
+        };
+        found
+            .into_iter()
+            .filter_map(|ts| u64::try_from(ts.as_millisecond()).ok())
             .map(Timestamp::from_millis)
+            .collect()
     }
 
     /// Shifts starting on `date`, after closures.
@@ -599,6 +636,33 @@ mod tests {
         assert!(c.is_open(at("2026-10-25T00:30:00Z"))); // 02:30 CEST
         assert!(c.is_open(at("2026-10-25T01:30:00Z"))); // 02:30 CET
         assert!(!c.is_open(at("2026-10-25T02:00:00Z"))); // 03:00 CET
+    }
+
+    #[test]
+    fn next_open_and_close_inside_the_repeated_hour() {
+        // Berlin falls back at 03:00 CEST on 2026-10-25: 02:00-03:00 twice.
+        let c = cal("Europe/Berlin", &[("sun", "01:00-02:30")], &[]);
+        let second_215 = at("2026-10-25T01:15:00Z"); // 02:15 CET, second time round
+        assert!(c.is_open(second_215));
+        assert_eq!(c.next_close(second_215), Some(at("2026-10-25T01:30:00Z")));
+        let c = cal("Europe/Berlin", &[("sun", "02:30-04:00")], &[]);
+        let second_210 = at("2026-10-25T01:10:00Z"); // 02:10 CET
+        assert_eq!(c.next_open(second_210), Some(at("2026-10-25T01:30:00Z")));
+    }
+
+    #[test]
+    fn a_partial_closure_cuts_into_the_night_shift_of_the_day_before() {
+        let c = cal(
+            "UTC",
+            &[("daily", "22:00-02:00")],
+            &["2026-12-31 00:00-02:00"],
+        );
+        assert!(!c.is_open(at("2026-12-31T01:00:00Z")));
+        assert!(c.is_open(at("2026-12-30T01:00:00Z")));
+        assert_eq!(
+            c.next_close(at("2026-12-30T23:00:00Z")),
+            Some(at("2026-12-31T00:00:00Z"))
+        );
     }
 
     #[test]

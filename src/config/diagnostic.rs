@@ -25,7 +25,7 @@ pub enum Severity {
 ///
 /// ```text
 /// error: unknown name `contact.teir`
-///   --> 7:8 in rule `refund-vip` (rules[0].when)
+///  --> 7:9 in rule `refund-vip` (rules[0].when)
 ///   |
 /// 7 | when = "contact.teir == 'vip'"
 ///   |         ^^^^^^^^^^^^

@@ -69,8 +69,10 @@ use node::SpanMap;
 pub const STRATEGIES: [&str; 4] = ["longest_idle", "least_busy", "round_robin", "most_skilled"];
 
 /// Phrases that ask for a human in every configuration, before
-/// `[escalation] phrases` adds more. English words match as whole words;
-/// Chinese phrases match anywhere in the text.
+/// `[escalation] phrases` adds more. A phrase edge that is an ASCII letter
+/// or digit must fall on a word boundary ("agent" does not fire on
+/// "agenda"); other edges match anywhere, so Chinese phrases match inside
+/// longer text.
 pub const DEFAULT_HUMAN_PHRASES: [&str; 9] = [
     "agent",
     "human",
@@ -166,7 +168,13 @@ impl Config {
     pub fn from_toml_str(src: &str) -> Result<Config, ConfigError> {
         let root = node::from_toml(src).map_err(ConfigError::new)?;
         let (spec, reader) = reader::read(&root);
-        compile(spec, Some(src), &reader.spans, reader.diags)
+        compile(
+            spec,
+            Some(src),
+            &reader.spans,
+            reader.diags,
+            &reader.origins,
+        )
     }
 
     /// Reads, checks and compiles a JSON configuration (the same document
@@ -190,7 +198,7 @@ impl Config {
             ConfigError::new(vec![d])
         })?;
         let (spec, reader) = reader::read(&node::from_json(value));
-        compile(spec, None, &reader.spans, reader.diags)
+        compile(spec, None, &reader.spans, reader.diags, &reader.origins)
     }
 
     /// Checks and compiles a configuration built in code.
@@ -199,7 +207,13 @@ impl Config {
     ///
     /// Every problem found, located by field path.
     pub fn from_spec(spec: ConfigSpec) -> Result<Config, ConfigError> {
-        compile(spec, None, &SpanMap::new(), Vec::new())
+        compile(
+            spec,
+            None,
+            &SpanMap::new(),
+            Vec::new(),
+            &reader::Origins::default(),
+        )
     }
 
     /// The router compiled from the rules.
@@ -277,7 +291,8 @@ impl<'de> Deserialize<'de> for Config {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(d)?;
         let (spec, reader) = reader::read(&node::from_json(value));
-        compile(spec, None, &reader.spans, reader.diags).map_err(serde::de::Error::custom)
+        compile(spec, None, &reader.spans, reader.diags, &reader.origins)
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -329,6 +344,7 @@ fn compile(
     src: Option<&str>,
     spans: &SpanMap,
     read_diags: Vec<Diagnostic>,
+    origins: &reader::Origins,
 ) -> Result<Config, ConfigError> {
     let mut d = Diags { list: read_diags };
 
@@ -336,6 +352,16 @@ fn compile(
     let mut calendars = Calendars::default();
     for (name, cs) in &spec.calendars {
         let item = format!("calendar `{name}`");
+        let usable = name.chars().next().is_some_and(crate::expr::is_ident_start)
+            && name.chars().all(crate::expr::is_ident_continue);
+        if !usable {
+            d.error(
+                format!("calendars.{name}"),
+                Some(&item),
+                format!("rules could not name this calendar as `hours.{name}`"),
+                Some("start the name with a letter and use letters, digits, `_` or `-`".into()),
+            );
+        }
         match Calendar::new(cs) {
             Ok(c) => calendars.insert(name.clone(), c),
             Err(errs) => {
@@ -386,7 +412,7 @@ fn compile(
     let mut queues = Vec::new();
     let mut seen_queues: HashMap<&str, usize> = HashMap::new();
     for (i, q) in spec.queues.iter().enumerate() {
-        let path = format!("queues[{i}]");
+        let path = format!("queues[{}]", origins.queue(i));
         let item = format!("queue `{}`", q.id);
         let item = Some(item.as_str());
         if let Some(first) = seen_queues.insert(q.id.as_str(), i) {
@@ -394,7 +420,7 @@ fn compile(
                 format!("{path}.id"),
                 item,
                 format!("duplicate queue id `{}`", q.id),
-                Some(format!("queues[{first}] has the same id")),
+                Some(format!("queues[{}] has the same id", origins.queue(first))),
             );
         }
         let compile_elig = |p: String, src: &str, d: &mut Diags| match Condition::compile(
@@ -464,6 +490,14 @@ fn compile(
                 );
             }
         }
+        if q.max_size == Some(0) {
+            d.error(
+                format!("{path}.max_size"),
+                item,
+                "max_size must be at least 1".into(),
+                None,
+            );
+        }
         if let Some(t) = q.offer_timeout
             && t < Duration::from_secs(1)
         {
@@ -488,7 +522,7 @@ fn compile(
     let mut exprs: Vec<Option<Expr>> = Vec::new();
     let mut seen_rules: HashMap<&str, usize> = HashMap::new();
     for (i, r) in spec.rules.iter().enumerate() {
-        let path = format!("rules[{i}]");
+        let path = format!("rules[{}]", origins.rule(i));
         let item = format!("rule `{}`", r.id);
         let item = Some(item.as_str());
         if r.id.trim().is_empty() {
@@ -505,7 +539,8 @@ fn compile(
                 item,
                 format!("duplicate rule id `{}`", r.id),
                 Some(format!(
-                    "rules[{first}] has the same id; decisions name rules by id"
+                    "rules[{}] has the same id; decisions name rules by id",
+                    origins.rule(first)
                 )),
             );
         }
@@ -555,7 +590,7 @@ fn compile(
         let item = format!("rule `{}`", r.id);
         if let Some(u) = unconditional {
             warnings.push(
-                Diagnostic::warning(format!("rules[{i}].when"), format!("rule `{}` can never run", r.id))
+                Diagnostic::warning(format!("rules[{}].when", origins.rule(i)), format!("rule `{}` can never run", r.id))
                     .item(Some(&item))
                     .help(format!("rule `{u}` above it always matches and routes; move this rule above it or remove it")),
             );
@@ -565,7 +600,7 @@ fn compile(
         let canonical = e.to_string();
         if let Some(first) = stopping.get(&canonical) {
             warnings.push(
-                Diagnostic::warning(format!("rules[{i}].when"), format!("rule `{}` can never run", r.id))
+                Diagnostic::warning(format!("rules[{}].when", origins.rule(i)), format!("rule `{}` can never run", r.id))
                     .item(Some(&item))
                     .help(format!("rule `{first}` above has the same condition and routes, so it always decides first")),
             );
@@ -637,6 +672,24 @@ fn compile(
             None,
         );
     }
+    for (i, p) in esc.phrases.iter().enumerate() {
+        if p.trim().is_empty() {
+            d.error(
+                format!("escalation.phrases[{i}]"),
+                None,
+                "an empty phrase would match every message".into(),
+                Some("remove it".into()),
+            );
+        }
+    }
+    if esc.max_fallbacks == Some(0) {
+        d.error(
+            "escalation.max_fallbacks".into(),
+            None,
+            "max_fallbacks must be at least 1".into(),
+            None,
+        );
+    }
     let mut triggers = Vec::new();
     for (id, when) in default_triggers(esc) {
         // Built from validated settings, so these always compile; a failure
@@ -652,7 +705,7 @@ fn compile(
     }
     let mut seen_triggers: HashMap<&str, usize> = HashMap::new();
     for (i, t) in esc.rules.iter().enumerate() {
-        let path = format!("escalation.rules[{i}]");
+        let path = format!("escalation.rules[{}]", origins.trigger(i));
         let item = format!("escalation rule `{}`", t.id);
         let item = Some(item.as_str());
         if let Some(first) = seen_triggers.insert(t.id.as_str(), i) {
@@ -660,7 +713,10 @@ fn compile(
                 format!("{path}.id"),
                 item,
                 format!("duplicate escalation rule id `{}`", t.id),
-                Some(format!("escalation.rules[{first}] has the same id")),
+                Some(format!(
+                    "escalation.rules[{}] has the same id",
+                    origins.trigger(first)
+                )),
             );
         }
         if let Some(q) = &t.queue
@@ -836,17 +892,28 @@ fn default_triggers(esc: &EscalationSpec) -> Vec<(&'static str, String)> {
         .copied()
         .chain(esc.phrases.iter().map(String::as_str))
         .collect();
-    // Phrases with a letter of a spaced script match as whole words; others
-    // (Chinese, Japanese) anywhere.
-    let (words, anywhere): (Vec<&str>, Vec<&str>) = phrases
+    // A phrase edge that is an ASCII letter or digit must sit on a word
+    // boundary ("agent" does not fire on "agenda"); other edges (CJK,
+    // punctuation, other scripts) match anywhere. Empty phrases are
+    // rejected when the configuration compiles.
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    let (bounded, anywhere): (Vec<&str>, Vec<&str>) = phrases
         .iter()
-        .partition(|p| p.chars().any(|c| c.is_ascii_alphabetic()));
+        .filter(|p| !p.is_empty())
+        .partition(|p| word(p.chars().next()) || word(p.chars().last()));
     let mut request = Vec::new();
-    if !words.is_empty() {
-        let alts: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
+    if !bounded.is_empty() {
+        let alts: Vec<String> = bounded
+            .iter()
+            .map(|w| {
+                let start = if word(w.chars().next()) { r"\b" } else { "" };
+                let end = if word(w.chars().last()) { r"\b" } else { "" };
+                format!("{start}{}{end}", regex::escape(w))
+            })
+            .collect();
         request.push(format!(
             "text matches {}",
-            quote(&format!(r"\b(?:{})\b", alts.join("|")))
+            quote(&format!("(?:{})", alts.join("|")))
         ));
     }
     if !anywhere.is_empty() {

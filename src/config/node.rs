@@ -73,9 +73,11 @@ fn toml_table(t: &DeTable<'_>) -> Kind {
 fn toml_node(v: &DeValue<'_>, span: std::ops::Range<usize>) -> Node {
     let kind = match v {
         DeValue::String(s) => Kind::Str(s.to_string()),
+        // An integer beyond i64 reads as an infinite float, which the
+        // reader reports as out of range.
         DeValue::Integer(i) => match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
             Ok(n) => Kind::Int(n),
-            Err(_) => Kind::Float(f64::NAN),
+            Err(_) => Kind::Float(f64::INFINITY),
         },
         DeValue::Float(f) => Kind::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN)),
         DeValue::Boolean(b) => Kind::Bool(*b),

@@ -18,7 +18,31 @@ use crate::model::{Attributes, Value};
 pub(crate) struct Reader {
     pub(crate) diags: Vec<Diagnostic>,
     pub(crate) spans: SpanMap,
+    pub(crate) origins: Origins,
     item: Option<String>,
+}
+
+/// Where each read item sits in the document, so diagnostics name the right
+/// `rules[i]` even when an item before it could not be read.
+#[derive(Debug, Default)]
+pub(crate) struct Origins {
+    rules: Vec<usize>,
+    queues: Vec<usize>,
+    triggers: Vec<usize>,
+}
+
+impl Origins {
+    pub(crate) fn rule(&self, i: usize) -> usize {
+        self.rules.get(i).copied().unwrap_or(i)
+    }
+
+    pub(crate) fn queue(&self, i: usize) -> usize {
+        self.queues.get(i).copied().unwrap_or(i)
+    }
+
+    pub(crate) fn trigger(&self, i: usize) -> usize {
+        self.triggers.get(i).copied().unwrap_or(i)
+    }
 }
 
 type Entries = [(String, Node)];
@@ -79,6 +103,10 @@ impl Reader {
         self.note(path, n);
         match n.kind {
             Kind::Int(i) => Some(i),
+            Kind::Float(f) if !f.is_finite() || f.fract() == 0.0 => {
+                self.err(path, "this number is out of range");
+                None
+            }
             _ => {
                 self.wrong(path, n, "an integer");
                 None
@@ -91,6 +119,10 @@ impl Reader {
         match n.kind {
             Kind::Int(i) => Some(i as f64),
             Kind::Float(f) if f.is_finite() => Some(f),
+            Kind::Float(_) => {
+                self.err(path, "expected a finite number");
+                None
+            }
             _ => {
                 self.wrong(path, n, "a number");
                 None
@@ -206,6 +238,7 @@ pub(crate) fn read(root: &Node) -> (ConfigSpec, Reader) {
         for (i, item) in r.array(n, "rules").iter().enumerate() {
             if let Some(rule) = read_rule(&mut r, item, &format!("rules[{i}]")) {
                 spec.rules.push(rule);
+                r.origins.rules.push(i);
             }
         }
     }
@@ -213,6 +246,7 @@ pub(crate) fn read(root: &Node) -> (ConfigSpec, Reader) {
         for (i, item) in r.array(n, "queues").iter().enumerate() {
             if let Some(q) = read_queue(&mut r, item, &format!("queues[{i}]")) {
                 spec.queues.push(q);
+                r.origins.queues.push(i);
             }
         }
     }
@@ -411,10 +445,14 @@ fn read_queue(r: &mut Reader, n: &Node, path: &str) -> Option<QueueSpec> {
     q.skill = get(e, "skill").and_then(|v| r.string(v, &join(path, "skill")));
     if let Some(v) = get(e, "priority") {
         let p = join(path, "priority");
-        q.priority = r
-            .int(v, &p)
-            .and_then(|i| i32::try_from(i).ok())
-            .unwrap_or(0);
+        if let Some(i) = r.int(v, &p) {
+            match i32::try_from(i) {
+                Ok(i) => q.priority = i,
+                Err(_) => {
+                    r.err(&p, format!("priority {i} is out of range"));
+                }
+            }
+        }
     }
     q.sla = get(e, "sla").and_then(|v| r.duration(v, &join(path, "sla")));
     q.calendar = get(e, "calendar").and_then(|v| r.string(v, &join(path, "calendar")));
@@ -520,7 +558,15 @@ fn read_escalation(r: &mut Reader, n: &Node) -> EscalationSpec {
         .unwrap_or_default();
     if let Some(v) = get(e, "max_fallbacks") {
         match r.int(v, "escalation.max_fallbacks") {
-            Some(i) if i >= 1 => s.max_fallbacks = u32::try_from(i).ok(),
+            Some(i) if i >= 1 => match u32::try_from(i) {
+                Ok(n) => s.max_fallbacks = Some(n),
+                Err(_) => {
+                    r.err(
+                        "escalation.max_fallbacks",
+                        format!("max_fallbacks {i} is out of range"),
+                    );
+                }
+            },
             Some(_) => {
                 r.err(
                     "escalation.max_fallbacks",
@@ -547,7 +593,10 @@ fn read_escalation(r: &mut Reader, n: &Node) -> EscalationSpec {
             let when = get(te, "when").and_then(|x| r.string(x, &join(&p, "when")));
             let queue = get(te, "queue").and_then(|x| r.string(x, &join(&p, "queue")));
             match (id, when) {
-                (Some(id), Some(when)) => s.rules.push(TriggerSpec { id, when, queue }),
+                (Some(id), Some(when)) => {
+                    s.rules.push(TriggerSpec { id, when, queue });
+                    r.origins.triggers.push(i);
+                }
                 _ => {
                     r.err(&p, "an escalation rule needs `id` and `when`");
                 }

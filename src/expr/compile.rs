@@ -99,6 +99,7 @@ pub(crate) struct Compiler<'s> {
     schema: &'s Schema,
     ctx: Context,
     sink: Option<&'s mut dyn AtomSink>,
+    depth: usize,
     pub(crate) errors: Vec<ExprError>,
 }
 
@@ -112,12 +113,32 @@ impl<'s> Compiler<'s> {
             schema,
             ctx,
             sink,
+            depth: 0,
             errors: Vec::new(),
         }
     }
 
     /// Compiles a condition; problems go to `self.errors`.
     pub(crate) fn condition(&mut self, e: &Expr) -> Node {
+        // The parser bounds nesting; a tree built by hand is bounded here.
+        self.depth += 1;
+        let node = if self.depth > 2 * super::parser::MAX_DEPTH {
+            self.fail(ExprError::new(
+                ExprErrorKind::Limit,
+                e.span,
+                format!(
+                    "expression nests more than {} levels deep",
+                    super::parser::MAX_DEPTH
+                ),
+            ))
+        } else {
+            self.condition_inner(e)
+        };
+        self.depth -= 1;
+        node
+    }
+
+    fn condition_inner(&mut self, e: &Expr) -> Node {
         match &e.kind {
             ExprKind::Or(items) => Node::Or(items.iter().map(|i| self.condition(i)).collect()),
             ExprKind::And(items) => Node::And(items.iter().map(|i| self.condition(i)).collect()),
@@ -301,7 +322,14 @@ impl<'s> Compiler<'s> {
                 } else if lt == Type::Skills && !matches!(rt, Type::Text | Type::Any) {
                     Some(("`agent.skills has` takes a skill name".into(), None))
                 } else {
-                    None
+                    // Path lists hold text; a literal list its own type.
+                    let held = match &lhs.kind {
+                        OperandKind::List(items) => items.first().map(|l| lit_type(&l.value)),
+                        OperandKind::Path(_) if lt == Type::List => Some(Type::Text),
+                        _ => None,
+                    };
+                    held.filter(|&h| rt != Type::Any && h != rt)
+                        .map(|h| (format!("{} but the list holds {h}", named(rhs, rt)), None))
                 }
             }
             Op::Contains | Op::StartsWith | Op::Matches | Op::ContainsAny => {
@@ -399,8 +427,9 @@ impl<'s> Compiler<'s> {
         }
         if let (true, Some(needles)) = (text_op, literals) {
             let folded: Vec<String> = needles.iter().map(|n| fold(n)).collect();
-            if folded.iter().any(String::is_empty) {
-                // Every text contains and starts with the empty string.
+            if folded.iter().any(String::is_empty) && matches!(la, Arg::Fact(Fact::Text)) {
+                // The message text is never missing, and every text
+                // contains and starts with the empty string.
                 return Node::Const(true, span);
             }
             if folded.is_empty() {

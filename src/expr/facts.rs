@@ -81,6 +81,7 @@ impl<'a> Facts<'a> {
             contact: None,
             conversation: ConversationFacts {
                 new: true,
+                messages: 1,
                 ..ConversationFacts::default()
             },
             bot: None,

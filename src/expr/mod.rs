@@ -11,7 +11,7 @@
 //!          | contains_any | matches | starts_with
 //! operand := path | string | number | true | false | list | "(" expr ")"
 //! path    := ident ("." ident)*
-//! list    := "[" (literal ("," literal)*)? "]"
+//! list    := "[" (literal ("," literal)* ","?)? "]"
 //! ```
 //!
 //! # Semantics
@@ -97,6 +97,7 @@ pub(crate) use compile::ascii_word_boundaries;
 pub(crate) use compile::{AtomSink, Compiler};
 pub(crate) use env::FactsEnv;
 pub(crate) use error::Snippet;
+pub(crate) use lexer::{is_ident_continue, is_ident_start};
 pub(crate) use program::{Arg, Env, Node, Test, Val};
 pub(crate) use schema::{Fact, suggest};
 

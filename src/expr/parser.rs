@@ -259,7 +259,7 @@ impl Parser {
                         self.span(),
                         format!("expected `)`, found {}", self.peek().describe()),
                     )
-                    .with_help(format!("the `(` at byte {} is not closed", span.start)));
+                    .with_help("a `(` before it is never closed"));
                 }
                 let (_, close) = self.bump();
                 return Ok(Operand {

@@ -256,7 +256,13 @@ impl Schema {
         ctx: Context,
     ) -> Result<(Fact, Type), ExprError> {
         let seg = &path.segments;
-        let head = seg[0].as_str();
+        let Some(head) = seg.first().map(String::as_str) else {
+            return Err(ExprError::new(
+                ExprErrorKind::UnknownName,
+                span,
+                "empty name",
+            ));
+        };
         let rest = &seg[1..];
         let unknown = |what: String, candidates: &mut dyn Iterator<Item = String>| {
             let mut err = ExprError::new(

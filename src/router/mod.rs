@@ -8,7 +8,7 @@
 //! and when nothing routes the `[defaults]` route applies — Twilio
 //! TaskRouter's first match with a default, and Chatwoot's accumulating
 //! tags, in one model. [`Router::explain`] gives the same decision with the
-//! reason for every rule.
+//! reason for every rule it evaluated, up to the one that decided.
 //!
 //! # Speed by design
 //!
@@ -28,7 +28,8 @@
 //!   evaluates only the rules that can match, in order. The index never
 //!   changes a decision.
 //! * **Names are resolved at compile time**; evaluation reads fields and
-//!   does not allocate per rule.
+//!   does not allocate per rule (a text operator on a field other than the
+//!   message text folds that field's value when it runs).
 //!
 //! # Rules from untrusted users
 //!
@@ -220,7 +221,7 @@ impl Router {
     ///
     /// The per-message buffers (folded text, scan results, candidates,
     /// comparison cache) are reused from a thread-local scratch space, so
-    /// routing allocates only for the decision it returns.
+    /// routing allocates little beyond the decision it returns.
     pub fn route(&self, facts: &Facts<'_>) -> Decision {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
             Ok(mut scratch) => self.route_with(facts, &mut scratch),

@@ -288,3 +288,72 @@ mon-fry = "9-5"
         ]
     );
 }
+
+#[test]
+fn escalation_phrases_match_whole_words_only_at_ascii_word_edges() {
+    use switchboard::expr::BotFacts;
+    let c = Config::from_toml_str(
+        "[[queues]]\nid = 'q'\n[escalation]\nphrases = ['help!', 'être rappelé', 'speak to someone']\n",
+    )
+    .unwrap();
+    let request = &c.escalation_triggers()[0];
+    assert_eq!(request.id.as_str(), "explicit_request");
+    let fires = |text: &str| {
+        let facts = Facts::new(Timestamp::EPOCH)
+            .with_text(text)
+            .with_bot(BotFacts::default());
+        request.condition.evaluate(&facts, c.calendars())
+    };
+    assert!(fires("please help! now"));
+    assert!(fires("je veux être rappelé"));
+    assert!(fires("Can I speak to someone?"));
+    assert!(fires("转人工"));
+    assert!(fires("an AGENT please"));
+    assert!(!fires("what is on the agenda"));
+    assert!(!fires("hello"));
+
+    let err =
+        Config::from_toml_str("[escalation]\nphrases = ['']\nmax_fallbacks = 0\n").unwrap_err();
+    let msgs: Vec<_> = err.errors().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        msgs,
+        [
+            "an empty phrase would match every message",
+            "max_fallbacks must be at least 1"
+        ]
+    );
+}
+
+#[test]
+fn out_of_range_numbers_are_reported_not_dropped() {
+    let err = Config::from_toml_str(
+        "[[queues]]\nid = 'q'\npriority = 3000000000\nmax_size = 9223372036854775808\n[escalation]\nmax_fallbacks = 5000000000\nmin_confidence = inf\n",
+    )
+    .unwrap_err();
+    let msgs: Vec<_> = err
+        .errors()
+        .map(|d| (d.path.as_str(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        msgs,
+        [
+            ("queues[0].priority", "priority 3000000000 is out of range"),
+            ("queues[0].max_size", "this number is out of range"),
+            (
+                "escalation.max_fallbacks",
+                "max_fallbacks 5000000000 is out of range"
+            ),
+            ("escalation.min_confidence", "expected a finite number"),
+        ]
+    );
+}
+
+#[test]
+fn calendar_names_must_be_usable_in_rules() {
+    let err = Config::from_toml_str("[calendars.24x7]\ntimezone = 'UTC'\ndaily = '00:00-24:00'\n")
+        .unwrap_err();
+    assert_eq!(
+        err.errors().next().unwrap().message,
+        "rules could not name this calendar as `hours.24x7`"
+    );
+}

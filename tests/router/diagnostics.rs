@@ -296,3 +296,29 @@ fn json_errors_name_the_field_path() {
         "{d}"
     );
 }
+
+#[test]
+fn diagnostics_name_the_right_rule_after_an_unreadable_one() {
+    let err = Config::from_toml_str(
+        "[[queues]]\nid = 'q'\n\n[[rules]]\nid = 'a'\nwhen = 'true'\n\n[[rules]]\nid = 'b'\nwhen = \"txt contains 'x'\"\nthen = { queue = 'q' }\n",
+    )
+    .unwrap_err();
+    let found: Vec<_> = err.errors().map(|d| (d.path.as_str(), d.line)).collect();
+    assert_eq!(found, [("rules[0]", Some(4)), ("rules[1].when", Some(10))]);
+}
+
+#[test]
+fn comparisons_with_missing_or_mistyped_values_stay_false_or_are_rejected() {
+    use switchboard::Timestamp;
+    use switchboard::expr::{Condition, Facts};
+    let empty = Condition::compile("lang contains ''", &Schema::default(), Context::Route).unwrap();
+    assert!(!empty.evaluate(&Facts::new(Timestamp::EPOCH), &Default::default()));
+    assert!(empty.evaluate(
+        &Facts::new(Timestamp::EPOCH).with_lang("en"),
+        &Default::default()
+    ));
+    let err = first_error("conversation.tags has 3", Context::Route);
+    assert_eq!(err.message(), "3 is number but the list holds text");
+    let err = first_error("['a', 'b'] has true", Context::Route);
+    assert_eq!(err.message(), "true is bool but the list holds text");
+}
