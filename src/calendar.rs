@@ -315,19 +315,16 @@ impl Calendar {
         let amb = self.tz.to_ambiguous_timestamp(dt);
         let found: Vec<JiffTimestamp> = match amb.offset() {
             jiff::tz::AmbiguousOffset::Gap { .. } => amb
-                .clone()
                 .later()
                 .ok()
                 .and_then(|later| self.tz.preceding(later).next())
                 .map(|tr| tr.timestamp())
                 .into_iter()
                 .collect(),
-            jiff::tz::AmbiguousOffset::Fold { .. } => {
-                [amb.clone().earlier().ok(), amb.later().ok()]
-                    .into_iter()
-                    .flatten()
-                    .collect()
-            }
+            jiff::tz::AmbiguousOffset::Fold { .. } => [amb.earlier().ok(), amb.later().ok()]
+                .into_iter()
+                .flatten()
+                .collect(),
             jiff::tz::AmbiguousOffset::Unambiguous { .. } => {
                 amb.compatible().ok().into_iter().collect()
             }
