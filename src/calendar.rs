@@ -12,6 +12,7 @@
 //! skipped hour starts when the clock resumes; on the night they go back, the
 //! repeated hour is open or closed as its wall-clock time says.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -277,7 +278,7 @@ impl Calendar {
             .flatten()
         {
             consider(day, 0);
-            for (s, e) in self.shifts(day) {
+            for &(s, e) in self.shifts(day).iter() {
                 consider(day, s);
                 consider(day, e);
             }
@@ -337,14 +338,16 @@ impl Calendar {
     }
 
     /// Shifts starting on `date`, after closures.
-    fn shifts(&self, date: Date) -> Vec<(u32, u32)> {
+    /// Borrows the weekly shifts unless a closure applies: `is_open` runs
+    /// on the routing path, once per `hours.*` condition evaluated.
+    fn shifts(&self, date: Date) -> Cow<'_, [(u32, u32)]> {
         let day = date.weekday().to_monday_zero_offset() as usize;
-        let mut shifts = self.weekly[day].clone();
+        let mut shifts = Cow::Borrowed(self.weekly[day].as_slice());
         for c in &self.closures {
             if c.first <= date && date <= c.last {
                 match c.hours {
-                    None => return Vec::new(),
-                    Some((cs, ce)) => shifts = subtract(&shifts, cs, ce),
+                    None => return Cow::Borrowed(&[]),
+                    Some((cs, ce)) => shifts = Cow::Owned(subtract(&shifts, cs, ce)),
                 }
             }
         }

@@ -48,6 +48,7 @@
 #![deny(missing_docs)]
 
 pub mod assign;
+mod bits;
 pub mod calendar;
 pub mod channel;
 pub mod config;

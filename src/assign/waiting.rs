@@ -44,7 +44,7 @@ use crate::model::{ConversationId, Timestamp};
 pub struct WaitingList {
     aging_ms: Option<u64>,
     order: BTreeSet<Entry>,
-    by_id: HashMap<ConversationId, Entry>,
+    by_id: HashMap<ConversationId, (Entry, Waiting)>,
     seq: u64,
 }
 
@@ -98,32 +98,20 @@ impl WaitingList {
             id: id.clone(),
         };
         self.order.insert(e.clone());
-        self.by_id.insert(id, e);
+        self.by_id.insert(id, (e, Waiting { priority, enqueued }));
         fresh
     }
 
     /// Removes a conversation; returns how it was waiting.
     pub fn remove(&mut self, id: &ConversationId) -> Option<Waiting> {
-        let e = self.by_id.remove(id)?;
+        let (e, waiting) = self.by_id.remove(id)?;
         self.order.remove(&e);
-        Some(self.describe(&e))
-    }
-
-    fn describe(&self, e: &Entry) -> Waiting {
-        let enqueued = Timestamp::from_millis(e.enqueued);
-        let priority = match self.aging_ms {
-            Some(step) => {
-                let rank = -e.neg_rank + i128::from(e.enqueued);
-                i32::try_from(rank / i128::from(step)).unwrap_or(i32::MAX)
-            }
-            None => i32::try_from(-e.neg_rank).unwrap_or(i32::MAX),
-        };
-        Waiting { priority, enqueued }
+        Some(waiting)
     }
 
     /// How a conversation is waiting, if it is.
     pub fn get(&self, id: &ConversationId) -> Option<Waiting> {
-        self.by_id.get(id).map(|e| self.describe(e))
+        self.by_id.get(id).map(|(_, w)| *w)
     }
 
     /// Whether a conversation is waiting here.
@@ -144,7 +132,7 @@ impl WaitingList {
     /// 1-based place in line. Counts the conversations ahead, so it costs
     /// time proportional to the position.
     pub fn position(&self, id: &ConversationId) -> Option<usize> {
-        let e = self.by_id.get(id)?;
+        let (e, _) = self.by_id.get(id)?;
         Some(self.order.range(..e).count() + 1)
     }
 

@@ -326,8 +326,7 @@ impl Diags {
         name: &str,
         known: &[&str],
     ) {
-        let help = crate::expr::suggest(name, &mut known.iter().map(|s| (*s).to_owned()))
-            .map(|s| format!("did you mean `{s}`?"))
+        let help = crate::expr::did_you_mean(name, &mut known.iter().map(|s| (*s).to_owned()))
             .unwrap_or_else(|| {
                 if known.is_empty() {
                     format!("no {kind}s are declared")

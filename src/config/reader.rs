@@ -11,7 +11,7 @@ use super::spec::{
     RelaxSpec, RuleSpec, TriggerSpec,
 };
 use crate::calendar::CalendarSpec;
-use crate::expr::{AttrType, suggest};
+use crate::expr::{AttrType, did_you_mean};
 use crate::model::{Attributes, Value};
 
 #[derive(Default)]
@@ -79,8 +79,7 @@ impl Reader {
             if !keys.contains(&k.as_str()) && !keys.is_empty() {
                 let p = join(path, k);
                 self.note(&p, v);
-                let help = suggest(k, &mut keys.iter().map(|s| (*s).to_owned()))
-                    .map(|s| format!("did you mean `{s}`?"))
+                let help = did_you_mean(k, &mut keys.iter().map(|s| (*s).to_owned()))
                     .unwrap_or_else(|| format!("the keys here are: {}", keys.join(", ")));
                 self.err(&p, format!("unknown key `{k}`")).help = Some(help);
             }
@@ -467,11 +466,12 @@ fn read_queue(r: &mut Reader, n: &Node, path: &str) -> Option<QueueSpec> {
             let elig = get(se, "eligible").and_then(|x| r.string(x, &join(&sp, "eligible")));
             match (after, elig) {
                 (Some(after), Some(eligible)) => q.relax.push(RelaxSpec { after, eligible }),
-                (a, b) => {
-                    if get(se, "after").is_none() && a.is_none() {
+                // A present but malformed value was reported when read.
+                _ => {
+                    if get(se, "after").is_none() {
                         r.err(&sp, "a relaxation step needs `after`");
                     }
-                    if get(se, "eligible").is_none() && b.is_none() {
+                    if get(se, "eligible").is_none() {
                         r.err(&sp, "a relaxation step needs `eligible`");
                     }
                 }

@@ -324,9 +324,8 @@ impl<'s> Compiler<'s> {
                 } else {
                     // Path lists hold text; a literal list its own type.
                     let held = match &lhs.kind {
-                        OperandKind::List(items) => items.first().map(|l| lit_type(&l.value)),
                         OperandKind::Path(_) if lt == Type::List => Some(Type::Text),
-                        _ => None,
+                        _ => list_elem_type(lhs),
                     };
                     held.filter(|&h| rt != Type::Any && h != rt)
                         .map(|h| (format!("{} but the list holds {h}", named(rhs, rt)), None))
@@ -473,7 +472,7 @@ fn lit_text(v: &Value) -> String {
     s
 }
 
-/// The element type of a literal list on the right, if it is one and is not
+/// The element type of a literal list operand, if it is one and is not
 /// empty.
 fn list_elem_type(o: &Operand) -> Option<Type> {
     match &o.kind {

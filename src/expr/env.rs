@@ -100,7 +100,6 @@ impl Env for FactsEnv<'_> {
     }
 
     fn atom(&self, id: u32) -> bool {
-        let (word, bit) = (id as usize / 64, id % 64);
-        self.atoms.get(word).is_some_and(|w| w & (1 << bit) != 0)
+        crate::bits::get(self.atoms, id as usize)
     }
 }

@@ -99,7 +99,7 @@ pub(crate) use env::FactsEnv;
 pub(crate) use error::Snippet;
 pub(crate) use lexer::{is_ident_continue, is_ident_start};
 pub(crate) use program::{Arg, Env, Node, Test, Val};
-pub(crate) use schema::{Fact, suggest};
+pub(crate) use schema::{Fact, did_you_mean};
 
 use crate::calendar::Calendars;
 

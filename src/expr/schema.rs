@@ -265,15 +265,7 @@ impl Schema {
         };
         let rest = &seg[1..];
         let unknown = |what: String, candidates: &mut dyn Iterator<Item = String>| {
-            let mut err = ExprError::new(
-                ExprErrorKind::UnknownName,
-                span,
-                format!("unknown name `{what}`"),
-            );
-            if let Some(s) = suggest(&what, candidates) {
-                err = err.with_help(format!("did you mean `{s}`?"));
-            }
-            err
+            unknown_name(span, &what, candidates)
         };
         let no_fields = |n: usize| {
             ExprError::new(
@@ -324,16 +316,8 @@ impl Schema {
             "weekday" => scalar(Fact::Weekday, Type::Text),
             "contact" => match rest {
                 [] => Err(needs_field("contact.tier")),
-                [name] => match &self.contact {
-                    None => Ok((Fact::Contact(name.as_str().into()), Type::Any)),
-                    Some(decl) => match decl.get(name) {
-                        Some(t) => Ok((Fact::Contact(name.as_str().into()), t.ty())),
-                        None => Err(unknown(
-                            format!("contact.{name}"),
-                            &mut decl.keys().map(|k| format!("contact.{k}")),
-                        )),
-                    },
-                },
+                [name] => declared(&self.contact, name, "contact", Fact::Contact)
+                    .map_err(|(what, known)| unknown(what, &mut known.into_iter())),
                 _ => Err(no_fields(2)),
             },
             "hours" => match rest {
@@ -374,16 +358,10 @@ impl Schema {
                 [f] if f == "languages" => Ok((Fact::AgentLanguages, Type::List)),
                 [f] if f == "channels" => Ok((Fact::AgentChannels, Type::List)),
                 [f] if f == "attributes" => Err(needs_field("agent.attributes.team")),
-                [f, name] if f == "attributes" => match &self.agent {
-                    None => Ok((Fact::AgentAttr(name.as_str().into()), Type::Any)),
-                    Some(decl) => match decl.get(name) {
-                        Some(t) => Ok((Fact::AgentAttr(name.as_str().into()), t.ty())),
-                        None => Err(unknown(
-                            format!("agent.attributes.{name}"),
-                            &mut decl.keys().map(|k| format!("agent.attributes.{k}")),
-                        )),
-                    },
-                },
+                [f, name] if f == "attributes" => {
+                    declared(&self.agent, name, "agent.attributes", Fact::AgentAttr)
+                        .map_err(|(what, known)| unknown(what, &mut known.into_iter()))
+                }
                 [f, ..] if ["id", "languages", "channels"].contains(&f.as_str()) => {
                     Err(no_fields(2))
                 }
@@ -414,6 +392,27 @@ impl Schema {
     }
 }
 
+/// Resolves a host attribute: any name (untyped) when none are declared,
+/// else a declared one with its type. On failure, the full name and the
+/// declared names, for a suggestion.
+fn declared(
+    decl: &Option<BTreeMap<String, AttrType>>,
+    name: &str,
+    prefix: &str,
+    fact: fn(Box<str>) -> Fact,
+) -> Result<(Fact, Type), (String, Vec<String>)> {
+    match decl {
+        None => Ok((fact(name.into()), Type::Any)),
+        Some(decl) => match decl.get(name) {
+            Some(t) => Ok((fact(name.into()), t.ty())),
+            None => Err((
+                format!("{prefix}.{name}"),
+                decl.keys().map(|k| format!("{prefix}.{k}")).collect(),
+            )),
+        },
+    }
+}
+
 fn field(
     rest: &[String],
     table: &[(&str, Type, Fact)],
@@ -427,15 +426,9 @@ fn field(
             Some((_, ty, fact)) => Ok((fact.clone(), *ty)),
             None => {
                 let what = format!("{head}.{name}");
-                let mut err = ExprError::new(
-                    ExprErrorKind::UnknownName,
-                    span,
-                    format!("unknown name `{what}`"),
-                );
                 let mut names = table.iter().map(|(n, _, _)| format!("{head}.{n}"));
-                if let Some(s) = suggest(&what, &mut names) {
-                    err = err.with_help(format!("did you mean `{s}`?"));
-                } else {
+                let mut err = unknown_name(span, &what, &mut names);
+                if err.help().is_none() {
                     let all: Vec<_> = table.iter().map(|(n, _, _)| *n).collect();
                     err = err.with_help(format!("`{head}` has: {}", all.join(", ")));
                 }
@@ -450,13 +443,29 @@ fn field(
     }
 }
 
-/// The closest candidate to `what` by edit distance, if close enough to be a
-/// likely typo.
-pub(crate) fn suggest(what: &str, candidates: &mut dyn Iterator<Item = String>) -> Option<String> {
+/// An unknown-name error, with a suggestion when one is close.
+fn unknown_name(span: Span, what: &str, candidates: &mut dyn Iterator<Item = String>) -> ExprError {
+    let err = ExprError::new(
+        ExprErrorKind::UnknownName,
+        span,
+        format!("unknown name `{what}`"),
+    );
+    match did_you_mean(what, candidates) {
+        Some(help) => err.with_help(help),
+        None => err,
+    }
+}
+
+/// "did you mean `x`?" for the candidate closest to `what` by edit
+/// distance, if close enough to be a likely typo.
+pub(crate) fn did_you_mean(
+    what: &str,
+    candidates: &mut dyn Iterator<Item = String>,
+) -> Option<String> {
     let limit = (what.chars().count() / 3).max(1);
     candidates
         .map(|c| (strsim::damerau_levenshtein(what, &c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+        .map(|(_, c)| format!("did you mean `{c}`?"))
 }

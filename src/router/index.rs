@@ -89,33 +89,19 @@ impl CandidateIndex {
         for (r, node) in rules.iter().enumerate() {
             let r32 = r as u32;
             match anchor(node, tests, &cost) {
-                None => idx.always[r / 64] |= 1 << (r % 64),
+                None => crate::bits::set(&mut idx.always, r),
                 Some(keys) => {
                     for k in keys {
                         match k {
                             Key::Atom(a) => idx.by_atom[a as usize].push(r32),
                             Key::Eq(fact, v) => {
-                                let pos = match idx.by_value.iter().position(|(f, _)| *f == fact) {
-                                    Some(p) => p,
-                                    None => {
-                                        idx.by_value.push((fact, HashMap::new()));
-                                        idx.by_value.len() - 1
-                                    }
-                                };
-                                let list = idx.by_value[pos].1.entry(v).or_default();
+                                let list = per_fact(&mut idx.by_value, fact).entry(v).or_default();
                                 if list.last() != Some(&r32) {
                                     list.push(r32);
                                 }
                             }
                             Key::Range(fact, bound, bits) => {
-                                let pos = match idx.by_range.iter().position(|(f, _)| *f == fact) {
-                                    Some(p) => p,
-                                    None => {
-                                        idx.by_range.push((fact, Thresholds::default()));
-                                        idx.by_range.len() - 1
-                                    }
-                                };
-                                let t = &mut idx.by_range[pos].1;
+                                let t = per_fact(&mut idx.by_range, fact);
                                 let x = f64::from_bits(bits);
                                 match bound {
                                     Bound::Gt => t.above.push((x, false, r32)),
@@ -144,15 +130,10 @@ impl CandidateIndex {
     pub(crate) fn candidates<E: Env>(&self, atoms: &[u64], env: &E, out: &mut Vec<u64>) {
         out.clear();
         out.extend_from_slice(&self.always);
-        let mut set = |r: u32| out[r as usize / 64] |= 1 << (r % 64);
-        for (w, &word) in atoms.iter().enumerate() {
-            let mut bits = word;
-            while bits != 0 {
-                let a = w * 64 + bits.trailing_zeros() as usize;
-                bits &= bits - 1;
-                if let Some(list) = self.by_atom.get(a) {
-                    list.iter().for_each(|&r| set(r));
-                }
+        let mut set = |r: u32| crate::bits::set(out, r as usize);
+        for a in crate::bits::ones(atoms) {
+            if let Some(list) = self.by_atom.get(a) {
+                list.iter().for_each(|&r| set(r));
             }
         }
         for (fact, map) in &self.by_value {
@@ -182,6 +163,18 @@ impl CandidateIndex {
             }
         }
     }
+}
+
+/// The entry for `fact` in a small per-fact table, added when missing.
+fn per_fact<T: Default>(table: &mut Vec<(Fact, T)>, fact: Fact) -> &mut T {
+    let pos = match table.iter().position(|(f, _)| *f == fact) {
+        Some(p) => p,
+        None => {
+            table.push((fact, T::default()));
+            table.len() - 1
+        }
+    };
+    &mut table[pos].1
 }
 
 /// Facts cheap to read and selective enough to index on.

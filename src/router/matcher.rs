@@ -162,7 +162,7 @@ impl TextMatcher {
         folded: &mut String,
         hits: &mut Option<PatternSet>,
     ) {
-        let set = |bits: &mut [u64], a: u32| bits[a as usize / 64] |= 1 << (a % 64);
+        let set = |bits: &mut [u64], a: u32| crate::bits::set(bits, a as usize);
         if let Some(ac) = &self.ac {
             folded.clear();
             fold_into(text, folded);

@@ -246,15 +246,10 @@ impl Router {
         let env = FactsEnv::new(facts, &self.calendars, atoms, &self.tests, cache);
         self.index.candidates(atoms, &env, cand);
         let mut acc = Acc::default();
-        for (w, &word) in cand.iter().enumerate() {
-            let mut bits = word;
-            while bits != 0 {
-                let r = w * 64 + bits.trailing_zeros() as usize;
-                bits &= bits - 1;
-                let rule = &self.rules[r];
-                if rule.node.eval(&env) && acc.apply(rule) {
-                    return acc.finish(Some(rule), None);
-                }
+        for r in crate::bits::ones(cand) {
+            let rule = &self.rules[r];
+            if rule.node.eval(&env) && acc.apply(rule) {
+                return acc.finish(Some(rule), None);
             }
         }
         acc.finish(None, self.default.as_ref())
@@ -302,24 +297,20 @@ impl Router {
         for rule in &self.rules {
             if rule.node.eval(&env) {
                 let stops = acc.apply(rule);
-                let effect = if stops {
-                    let probe = acc.clone();
-                    probe.finish(Some(rule), None).route.as_ref().map_or_else(
-                        || "→ nowhere".to_owned(),
-                        |r| explain::describe_route(Some(r)),
-                    )
-                } else {
-                    continue_effect(&rule.action)
-                };
-                why.steps.push(Step {
+                let mut step = Step {
                     rule: rule.id.clone(),
                     matched: true,
                     failed: Vec::new(),
-                    effect: Some(effect),
-                });
+                    effect: None,
+                };
                 if stops {
-                    return (acc.finish(Some(rule), None), why);
+                    let decision = acc.finish(Some(rule), None);
+                    step.effect = Some(explain::describe_route(decision.route.as_ref()));
+                    why.steps.push(step);
+                    return (decision, why);
                 }
+                step.effect = Some(continue_effect(&rule.action));
+                why.steps.push(step);
             } else {
                 let mut fails = Vec::new();
                 rule.node.why_false(&env, &mut fails);
