@@ -55,6 +55,7 @@ pub mod config;
 pub mod expr;
 pub mod model;
 pub mod router;
+mod symbols;
 
 pub use model::{
     Address, AddressError, AgentId, Attachment, AttachmentKind, Attributes, BotId, ChannelKind,

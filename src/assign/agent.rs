@@ -2,13 +2,13 @@
 //! offered work.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::capacity::{Capacity, Load};
-use crate::expr::AgentFacts;
+use super::capacity::{Capacity, Slots};
+use crate::expr::InternedAgent;
 use crate::model::{AgentId, Attributes, ChannelKind, Timestamp};
+use crate::symbols::Symbols;
 
 /// Highest skill level.
 pub const MAX_SKILL_LEVEL: u8 = 10;
@@ -136,153 +136,254 @@ pub enum Presence {
     Offline,
 }
 
-/// An agent as the assigner tracks them.
+/// An agent as the assigner stores them: names interned, capacity and
+/// holdings side by side, rarely used parts boxed. Read it through
+/// [`AgentView`].
+#[derive(Clone, Debug)]
+pub(crate) struct AgentState {
+    pub(crate) id: AgentId,
+    /// `(skill, level)`, sorted by skill number.
+    pub(crate) skills: Box<[(u32, u8)]>,
+    pub(crate) languages: Box<[u32]>,
+    pub(crate) slots: Slots,
+    pub(crate) attributes: Option<Box<Attributes>>,
+    pub(crate) presence: Presence,
+    /// Offers missed in a row.
+    pub(crate) missed: u32,
+    /// Since when the agent has held nothing (or since sign-in).
+    pub(crate) idle_since: Timestamp,
+    /// The assigner's offer counter at this agent's last offer (0: never):
+    /// the round-robin key, and the idle order of busy agents.
+    pub(crate) rotation: u64,
+    pub(crate) wrap_up_until: Timestamp,
+    /// Set while offline with assigned conversations in their grace period.
+    pub(crate) grace_until: Option<Timestamp>,
+    /// Pools whose agent-only condition the agent meets.
+    pub(crate) pools: Box<[u32]>,
+    /// Whether the agent sits in the ready sets of its pools.
+    pub(crate) ready: bool,
+    /// The agent's rank in each of `pools` while `ready` (empty when not).
+    pub(crate) ranks: Box<[u64]>,
+    /// Conversations offered to or assigned to the agent.
+    pub(crate) held: Vec<u32>,
+    /// Times of recent assignments, kept only under a fairness cap.
+    pub(crate) recent: Vec<Timestamp>,
+    /// The agent's pending timer, if any.
+    pub(crate) deadline: Option<Timestamp>,
+    /// A profile update lowered the capacity below what the agent holds;
+    /// cleared once back within it.
+    pub(crate) over_ok: bool,
+}
+
+impl AgentState {
+    /// A new agent, offline, idle since `now`.
+    pub(crate) fn new(profile: &AgentProfile, now: Timestamp, symbols: &mut Symbols) -> Self {
+        let mut a = AgentState {
+            id: profile.agent.clone(),
+            skills: Box::default(),
+            languages: Box::default(),
+            slots: Slots::default(),
+            attributes: None,
+            presence: Presence::Offline,
+            missed: 0,
+            idle_since: now,
+            rotation: 0,
+            wrap_up_until: now,
+            grace_until: None,
+            pools: Box::default(),
+            ready: false,
+            ranks: Box::default(),
+            held: Vec::new(),
+            recent: Vec::new(),
+            deadline: None,
+            over_ok: false,
+        };
+        a.update(profile, symbols);
+        a
+    }
+
+    /// Replaces the profile, keeping presence, holdings and history.
+    pub(crate) fn update(&mut self, profile: &AgentProfile, symbols: &mut Symbols) {
+        let mut skills: Vec<(u32, u8)> = profile
+            .skills
+            .iter()
+            .map(|(k, &v)| (symbols.intern(k), v))
+            .collect();
+        skills.sort_unstable();
+        self.skills = skills.into();
+        let mut langs: Vec<u32> = profile
+            .languages
+            .iter()
+            .map(|l| symbols.intern(l))
+            .collect();
+        langs.dedup();
+        self.languages = langs.into();
+        self.slots = Slots::new(&profile.capacity, Some(&self.slots), symbols);
+        self.over_ok = self.slots.over();
+        self.attributes =
+            (!profile.attributes.is_empty()).then(|| Box::new(profile.attributes.clone()));
+    }
+
+    /// The agent as expressions see it.
+    pub(crate) fn facts<'a>(&'a self, symbols: &'a Symbols) -> InternedAgent<'a> {
+        InternedAgent {
+            id: &self.id,
+            skills: &self.skills,
+            languages: &self.languages,
+            channels: self.slots.channels(),
+            attributes: self.attributes.as_deref(),
+            symbols,
+        }
+    }
+}
+
+/// A read-only view of an agent in an [`Assigner`](super::Assigner), and
+/// what a [`Strategy`](super::Strategy) ranks.
 ///
 /// # Examples
 ///
 /// ```
-/// use std::time::Duration;
-/// use switchboard::assign::{Agent, AgentProfile, Capacity, Presence};
-/// use switchboard::{ChannelKind, Timestamp};
+/// use switchboard::assign::{AgentProfile, Assigner, Capacity, Presence};
+/// use switchboard::config::Config;
+/// use switchboard::{AgentId, ChannelKind, Timestamp};
 ///
+/// let config = Config::from_toml_str("[[queues]]\nid = \"support\"")?;
 /// let t0 = Timestamp::from_millis(0);
-/// let profile = AgentProfile::new("ana").with_capacity(Capacity::new([(ChannelKind::WebChat, 1)]));
-/// let mut ana = Agent::new(profile, t0);
-/// assert!(!ana.can_take(&ChannelKind::WebChat, t0)); // offline until they sign in
+/// let mut assigner = Assigner::new(config.into(), t0);
+/// let ana = AgentProfile::new("ana")
+///     .with_skill("billing", 3)
+///     .with_capacity(Capacity::new([(ChannelKind::WebChat, 2)]));
+/// assigner.upsert_agent(t0, ana)?;
+/// assigner.set_presence(t0, &AgentId::new("ana"), Presence::Available)?;
 ///
-/// ana.set_presence(Presence::Available, t0);
-/// assert!(ana.can_take(&ChannelKind::WebChat, t0));
-///
-/// ana.assign(&ChannelKind::WebChat, t0);
-/// assert!(!ana.can_take(&ChannelKind::WebChat, t0)); // full
-///
-/// // Closing starts 30 s of wrap-up before the next offer.
-/// let t1 = t0 + Duration::from_secs(60);
-/// ana.release(&ChannelKind::WebChat, t1, Duration::from_secs(30));
-/// assert!(!ana.can_take(&ChannelKind::WebChat, t1));
-/// assert!(ana.can_take(&ChannelKind::WebChat, t1 + Duration::from_secs(30)));
-/// assert_eq!(ana.idle_since(), t1);
+/// let view = assigner.agent(&AgentId::new("ana")).unwrap();
+/// assert_eq!(view.skill("billing"), Some(3));
+/// assert_eq!(view.presence(), Presence::Available);
+/// assert_eq!(view.load(&ChannelKind::WebChat), 0);
+/// assert_eq!(view.limit(&ChannelKind::WebChat), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq)]
-pub struct Agent {
-    profile: AgentProfile,
-    channels: Vec<ChannelKind>,
-    presence: Presence,
-    idle_since: Timestamp,
-    load: Load,
-    wrap_up_until: Timestamp,
-    missed_offers: u32,
+#[derive(Clone, Copy, Debug)]
+pub struct AgentView<'a> {
+    pub(crate) state: &'a AgentState,
+    pub(crate) symbols: &'a Symbols,
 }
 
-impl Agent {
-    /// A new agent, offline, idle since `now`.
-    pub fn new(profile: AgentProfile, now: Timestamp) -> Self {
-        let channels = profile.capacity.channels.keys().cloned().collect();
-        Agent {
-            profile,
-            channels,
-            presence: Presence::Offline,
-            idle_since: now,
-            load: Load::default(),
-            wrap_up_until: now,
-            missed_offers: 0,
-        }
-    }
-
-    /// Replaces the profile, keeping presence, load and history.
-    pub fn update(&mut self, profile: AgentProfile) {
-        self.channels = profile.capacity.channels.keys().cloned().collect();
-        self.profile = profile;
-    }
-
-    /// The profile.
-    pub fn profile(&self) -> &AgentProfile {
-        &self.profile
-    }
-
+impl<'a> AgentView<'a> {
     /// The agent's id.
-    pub fn id(&self) -> &AgentId {
-        &self.profile.agent
+    pub fn id(&self) -> &'a AgentId {
+        &self.state.id
     }
 
     /// Presence.
     pub fn presence(&self) -> Presence {
-        self.presence
+        self.state.presence
     }
 
-    /// Since when the agent has held no conversation (or since sign-in):
-    /// the `longest_idle` strategy's key.
+    /// The level of `skill`, if the agent has it.
+    pub fn skill(&self, skill: &str) -> Option<u8> {
+        self.state.facts(self.symbols).skill(skill)
+    }
+
+    /// Skills and levels, in no particular order.
+    pub fn skills(&self) -> impl Iterator<Item = (&'a str, u8)> + 'a {
+        let symbols = self.symbols;
+        self.state
+            .skills
+            .iter()
+            .map(move |(s, l)| (symbols.name(*s), *l))
+    }
+
+    /// Languages.
+    pub fn languages(&self) -> impl Iterator<Item = &'a str> + 'a {
+        let symbols = self.symbols;
+        self.state.languages.iter().map(move |l| symbols.name(*l))
+    }
+
+    /// Host attributes.
+    pub fn attributes(&self) -> Option<&'a Attributes> {
+        self.state.attributes.as_deref()
+    }
+
+    /// Conversations held (offered or assigned) on `channel`.
+    pub fn load(&self, channel: &ChannelKind) -> u32 {
+        self.symbols
+            .get(channel.as_str())
+            .map_or(0, |c| self.state.slots.held(c))
+    }
+
+    /// The limit on `channel` (0 when the agent does not work it).
+    pub fn limit(&self, channel: &ChannelKind) -> u32 {
+        self.symbols
+            .get(channel.as_str())
+            .map_or(0, |c| self.state.slots.limit(c))
+    }
+
+    /// Conversations held (offered or assigned) on all channels.
+    pub fn total_load(&self) -> u32 {
+        self.state.slots.total()
+    }
+
+    /// How full the agent is, in thousandths (0 idle, 1000 full): the
+    /// larger of the fullest channel and the weighted budget used.
+    pub fn load_permille(&self) -> u32 {
+        self.state.slots.permille()
+    }
+
+    /// Since when the agent has held nothing (or since they became
+    /// available).
     pub fn idle_since(&self) -> Timestamp {
-        self.idle_since
+        self.state.idle_since
     }
 
-    /// What the agent holds.
-    pub fn load(&self) -> &Load {
-        &self.load
+    /// A counter that increases with every offer the assigner makes; this
+    /// agent's value at their last offer (0 when never offered). Lower
+    /// means offered longer ago: the round-robin key.
+    pub fn rotation(&self) -> u64 {
+        self.state.rotation
     }
 
-    /// Offers missed in a row.
-    pub fn missed_offers(&self) -> u32 {
-        self.missed_offers
-    }
-
-    /// When wrap-up after the last close ends.
+    /// When the wrap-up after the agent's last conversation ends.
     pub fn wrap_up_until(&self) -> Timestamp {
-        self.wrap_up_until
+        self.state.wrap_up_until
     }
 
-    /// Changes presence. Becoming available counts as the start of an idle
-    /// period when the agent holds nothing, and clears missed offers.
-    pub fn set_presence(&mut self, presence: Presence, now: Timestamp) {
-        if presence == Presence::Available && self.presence != Presence::Available {
-            self.missed_offers = 0;
-            if self.load.total() == 0 {
-                self.idle_since = now;
+    /// Offers missed (expired) in a row.
+    pub fn missed_offers(&self) -> u32 {
+        self.state.missed
+    }
+
+    /// The conversations offered or assigned to the agent, as the assigner
+    /// numbers them internally; see
+    /// [`Assigner::conversations_of`](super::Assigner::conversations_of)
+    /// for their ids.
+    pub(crate) fn held(&self) -> &'a [u32] {
+        &self.state.held
+    }
+
+    /// The profile, rebuilt from what the assigner stores.
+    pub fn profile(&self) -> AgentProfile {
+        let symbols = self.symbols;
+        let s = self.state;
+        let mut capacity = Capacity::default();
+        let (_, budget) = s.slots.units();
+        for &c in s.slots.channels() {
+            let kind: ChannelKind = symbols.name(c).parse().unwrap_or(ChannelKind::WebChat);
+            let limit = s.slots.limit(c);
+            if limit > 0 {
+                capacity.channels.insert(kind.clone(), limit);
+            }
+            if budget.is_some() && s.slots.weight(c) != 1 {
+                capacity.weights.insert(kind, s.slots.weight(c));
             }
         }
-        self.presence = presence;
-    }
-
-    /// Whether a new conversation on `channel` may be offered at `now`:
-    /// available, past wrap-up, and with room on that channel.
-    pub fn can_take(&self, channel: &ChannelKind, now: Timestamp) -> bool {
-        self.presence == Presence::Available
-            && now >= self.wrap_up_until
-            && self.profile.capacity.fits(&self.load, channel)
-    }
-
-    /// Takes a conversation on `channel`.
-    pub fn assign(&mut self, channel: &ChannelKind, _now: Timestamp) {
-        self.load.add(channel, &self.profile.capacity);
-        self.missed_offers = 0;
-    }
-
-    /// Releases a conversation on `channel` at `now`, starting `wrap_up`
-    /// before the next offer. An agent left holding nothing is idle from
-    /// now.
-    pub fn release(&mut self, channel: &ChannelKind, now: Timestamp, wrap_up: Duration) {
-        self.load.remove(channel, &self.profile.capacity);
-        self.wrap_up_until = self.wrap_up_until.max(now + wrap_up);
-        if self.load.total() == 0 {
-            self.idle_since = now;
-        }
-    }
-
-    /// Records a missed (declined or expired) offer; returns the count in
-    /// a row.
-    pub fn miss_offer(&mut self) -> u32 {
-        self.missed_offers += 1;
-        self.missed_offers
-    }
-
-    /// The agent as expressions see it (`agent.*`).
-    pub fn facts(&self) -> AgentFacts<'_> {
-        AgentFacts {
-            id: &self.profile.agent,
-            skills: &self.profile.skills,
-            languages: &self.profile.languages,
-            channels: &self.channels,
-            attributes: &self.profile.attributes,
+        capacity.budget = budget;
+        AgentProfile {
+            agent: s.id.clone(),
+            skills: self.skills().map(|(k, v)| (k.to_owned(), v)).collect(),
+            languages: self.languages().map(str::to_owned).collect(),
+            capacity,
+            attributes: s.attributes.as_deref().cloned().unwrap_or_default(),
         }
     }
 }
@@ -290,50 +391,6 @@ impl Agent {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn chat(n: u32) -> Capacity {
-        Capacity::new([(ChannelKind::WebChat, n)])
-    }
-
-    #[test]
-    fn away_keeps_work_but_takes_none() {
-        let t = Timestamp::from_millis(0);
-        let mut a = Agent::new(AgentProfile::new("a").with_capacity(chat(2)), t);
-        a.set_presence(Presence::Available, t);
-        a.assign(&ChannelKind::WebChat, t);
-        a.set_presence(Presence::Away, t);
-        assert!(!a.can_take(&ChannelKind::WebChat, t));
-        assert_eq!(a.load().total(), 1);
-    }
-
-    #[test]
-    fn missed_offers_count_in_a_row_and_reset() {
-        let t = Timestamp::from_millis(0);
-        let mut a = Agent::new(AgentProfile::new("a").with_capacity(chat(2)), t);
-        assert_eq!(a.miss_offer(), 1);
-        assert_eq!(a.miss_offer(), 2);
-        a.assign(&ChannelKind::WebChat, t);
-        assert_eq!(a.missed_offers(), 0);
-        a.miss_offer();
-        a.set_presence(Presence::Away, t);
-        a.set_presence(Presence::Available, t);
-        assert_eq!(a.missed_offers(), 0);
-    }
-
-    #[test]
-    fn idle_time_starts_when_the_last_conversation_ends() {
-        let t0 = Timestamp::from_millis(0);
-        let t1 = Timestamp::from_millis(5_000);
-        let t2 = Timestamp::from_millis(9_000);
-        let mut a = Agent::new(AgentProfile::new("a").with_capacity(chat(2)), t0);
-        a.set_presence(Presence::Available, t0);
-        a.assign(&ChannelKind::WebChat, t0);
-        a.assign(&ChannelKind::WebChat, t0);
-        a.release(&ChannelKind::WebChat, t1, Duration::ZERO);
-        assert_eq!(a.idle_since(), t0); // still holds one
-        a.release(&ChannelKind::WebChat, t2, Duration::ZERO);
-        assert_eq!(a.idle_since(), t2);
-    }
 
     #[test]
     fn profiles_are_validated() {
@@ -346,23 +403,33 @@ mod tests {
     }
 
     #[test]
-    fn the_profile_is_what_eligibility_sees() {
+    fn the_stored_profile_is_what_eligibility_sees_and_round_trips() {
         use crate::calendar::Calendars;
         use crate::expr::{Condition, Context, Facts, Schema};
         let t = Timestamp::from_millis(0);
-        let a = Agent::new(
-            AgentProfile::new("a")
-                .with_skill("billing", 3)
-                .with_languages(["de"])
-                .with_capacity(chat(1)),
-            t,
-        );
+        let mut symbols = Symbols::default();
+        let profile = AgentProfile::new("a")
+            .with_skill("billing", 3)
+            .with_skill("sales", 1)
+            .with_languages(["de", "en"])
+            .with_capacity(
+                Capacity::new([(ChannelKind::WebChat, 1), (ChannelKind::Email, 4)])
+                    .with_budget(4, [(ChannelKind::WebChat, 2)]),
+            );
+        let a = AgentState::new(&profile, t, &mut symbols);
         let c = Condition::compile(
-            "agent.skills.billing >= 2 and agent.languages has 'de' and agent.channels has 'webchat'",
+            "agent.skills.billing >= 2 and agent.languages has 'de' and agent.channels has 'webchat' \
+             and agent.skills has 'sales' and not (agent.skills has 'legal')",
             &Schema::default(),
             Context::Eligibility,
         )
         .unwrap();
-        assert!(c.evaluate(&Facts::new(t).with_agent(a.facts()), &Calendars::default()));
+        let facts = Facts::new(t).with_interned_agent(a.facts(&symbols));
+        assert!(c.evaluate(&facts, &Calendars::default()));
+        let view = AgentView {
+            state: &a,
+            symbols: &symbols,
+        };
+        assert_eq!(view.profile(), profile);
     }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::ChannelKind;
+use crate::symbols::Symbols;
 
 /// An agent's concurrent capacity: how many conversations per channel, and
 /// optionally a weighted total across channels.
@@ -24,21 +25,17 @@ use crate::model::ChannelKind;
 /// # Examples
 ///
 /// ```
-/// use switchboard::assign::{Capacity, Load};
+/// use switchboard::assign::Capacity;
 /// use switchboard::ChannelKind;
 ///
+/// // Three chats and ten e-mails at once, but a chat costs 2 units of 6:
+/// // three chats, or two chats and two e-mails, or six e-mails.
 /// let cap = Capacity::new([(ChannelKind::WebChat, 3), (ChannelKind::Email, 10)])
-///     .with_budget(6, [(ChannelKind::WebChat, 2), (ChannelKind::Email, 1)]);
-///
-/// let mut load = Load::default();
-/// load.add(&ChannelKind::WebChat, &cap);
-/// load.add(&ChannelKind::WebChat, &cap);
-/// // Two chats use 4 of 6 units: one more chat (2 units) fits, as do two e-mails.
-/// assert!(cap.fits(&load, &ChannelKind::WebChat));
-/// load.add(&ChannelKind::Email, &cap);
-/// load.add(&ChannelKind::Email, &cap);
-/// assert!(!cap.fits(&load, &ChannelKind::Email)); // 6 of 6 units
-/// assert!(!cap.fits(&load, &ChannelKind::Sms)); // no SMS limit: none
+///     .with_budget(6, [(ChannelKind::WebChat, 2)]);
+/// assert_eq!(cap.limit(&ChannelKind::Email), 10);
+/// assert_eq!(cap.weight(&ChannelKind::WebChat), 2);
+/// assert_eq!(cap.weight(&ChannelKind::Email), 1);
+/// assert_eq!(cap.limit(&ChannelKind::Sms), 0); // SMS not worked
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Capacity {
@@ -85,85 +82,176 @@ impl Capacity {
     pub fn weight(&self, channel: &ChannelKind) -> u32 {
         self.weights.get(channel).copied().unwrap_or(1)
     }
-
-    /// Whether one more conversation on `channel` fits on top of `load`.
-    pub fn fits(&self, load: &Load, channel: &ChannelKind) -> bool {
-        let per_channel = load.on(channel) < self.limit(channel);
-        let total = self
-            .budget
-            .is_none_or(|b| load.units.saturating_add(self.weight(channel)) <= b);
-        per_channel && total
-    }
-
-    /// How full `load` makes the agent, from 0 (idle) to 1 (full): the
-    /// larger of the budget used and the fullest channel. Used by the
-    /// `least_busy` strategy.
-    ///
-    /// ```
-    /// use switchboard::assign::{Capacity, Load};
-    /// use switchboard::ChannelKind;
-    ///
-    /// let cap = Capacity::new([(ChannelKind::WebChat, 4)]);
-    /// let mut load = Load::default();
-    /// load.add(&ChannelKind::WebChat, &cap);
-    /// assert_eq!(cap.load_ratio(&load), 0.25);
-    /// ```
-    pub fn load_ratio(&self, load: &Load) -> f64 {
-        let mut ratio: f64 = 0.0;
-        for (channel, &limit) in &self.channels {
-            if limit > 0 {
-                ratio = ratio.max(f64::from(load.on(channel)) / f64::from(limit));
-            }
-        }
-        if let Some(b) = self.budget.filter(|b| *b > 0) {
-            ratio = ratio.max(f64::from(load.units) / f64::from(b));
-        }
-        ratio.min(1.0)
-    }
 }
 
-/// What an agent currently holds: conversations per channel and units of
-/// the weighted budget.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Load {
-    per_channel: BTreeMap<ChannelKind, u32>,
+/// One channel's limit, weight and current holding, inside [`Slots`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Slot {
+    limit: u32,
+    weight: u32,
+    held: u32,
+}
+
+/// An agent's capacity and what they hold, in the assigner's compact form:
+/// channels as interned names, sorted, with their limits and holdings
+/// alongside.
+///
+/// Offers count as held: a conversation offered to an agent reserves its
+/// place until accepted, declined or expired.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Slots {
+    channels: Box<[u32]>,
+    slots: Box<[Slot]>,
+    budget: Option<u32>,
     units: u32,
 }
 
-impl Load {
-    /// Conversations held on `channel`.
-    pub fn on(&self, channel: &ChannelKind) -> u32 {
-        self.per_channel.get(channel).copied().unwrap_or(0)
+impl Slots {
+    /// Slots for `cap`, carrying over what `old` holds. A channel dropped
+    /// from the capacity while conversations on it are held stays, with
+    /// limit 0, until they are released.
+    pub(crate) fn new(cap: &Capacity, old: Option<&Slots>, symbols: &mut Symbols) -> Slots {
+        let mut entries: Vec<(u32, Slot)> = cap
+            .channels
+            .iter()
+            .map(|(ch, &limit)| {
+                (
+                    symbols.intern(ch.as_str()),
+                    Slot {
+                        limit,
+                        weight: cap.weight(ch),
+                        held: 0,
+                    },
+                )
+            })
+            .collect();
+        if let Some(old) = old {
+            for (i, &ch) in old.channels.iter().enumerate() {
+                let held = old.slots[i].held;
+                if held == 0 {
+                    continue;
+                }
+                match entries.iter_mut().find(|(c, _)| *c == ch) {
+                    Some((_, s)) => s.held = held,
+                    None => entries.push((
+                        ch,
+                        Slot {
+                            limit: 0,
+                            weight: old.slots[i].weight,
+                            held,
+                        },
+                    )),
+                }
+            }
+        }
+        entries.sort_by_key(|(c, _)| *c);
+        let units = entries
+            .iter()
+            .map(|(_, s)| s.held.saturating_mul(s.weight))
+            .fold(0u32, u32::saturating_add);
+        Slots {
+            channels: entries.iter().map(|(c, _)| *c).collect(),
+            slots: entries.iter().map(|(_, s)| *s).collect(),
+            budget: cap.budget,
+            units,
+        }
     }
 
-    /// Budget units in use.
-    pub fn units(&self) -> u32 {
-        self.units
+    fn find(&self, channel: u32) -> Option<usize> {
+        self.channels.binary_search(&channel).ok()
+    }
+
+    /// The channels, as interned names, sorted.
+    pub(crate) fn channels(&self) -> &[u32] {
+        &self.channels
+    }
+
+    /// Whether one more conversation on `channel` fits.
+    pub(crate) fn fits(&self, channel: u32) -> bool {
+        self.find(channel).is_some_and(|i| self.slot_fits(i))
+    }
+
+    fn slot_fits(&self, i: usize) -> bool {
+        let s = self.slots[i];
+        s.held < s.limit
+            && self
+                .budget
+                .is_none_or(|b| self.units.saturating_add(s.weight) <= b)
+    }
+
+    /// Whether one more conversation fits on any channel.
+    pub(crate) fn any_fits(&self) -> bool {
+        (0..self.slots.len()).any(|i| self.slot_fits(i))
+    }
+
+    /// Takes one conversation on `channel` (one more held, even past the
+    /// limit, so that releases always balance).
+    pub(crate) fn add(&mut self, channel: u32) {
+        if let Some(i) = self.find(channel) {
+            let s = &mut self.slots[i];
+            s.held = s.held.saturating_add(1);
+            self.units = self.units.saturating_add(s.weight);
+        }
+    }
+
+    /// Releases one conversation on `channel`; releasing what is not held
+    /// changes nothing.
+    pub(crate) fn remove(&mut self, channel: u32) {
+        if let Some(i) = self.find(channel)
+            && self.slots[i].held > 0
+        {
+            let s = &mut self.slots[i];
+            s.held -= 1;
+            self.units = self.units.saturating_sub(s.weight);
+        }
+    }
+
+    /// Conversations held on `channel`.
+    pub(crate) fn held(&self, channel: u32) -> u32 {
+        self.find(channel).map_or(0, |i| self.slots[i].held)
+    }
+
+    /// The limit on `channel`.
+    pub(crate) fn limit(&self, channel: u32) -> u32 {
+        self.find(channel).map_or(0, |i| self.slots[i].limit)
+    }
+
+    /// The weight of `channel` in the budget.
+    pub(crate) fn weight(&self, channel: u32) -> u32 {
+        self.find(channel).map_or(1, |i| self.slots[i].weight)
     }
 
     /// Conversations held on all channels.
-    pub fn total(&self) -> u32 {
-        self.per_channel.values().sum()
+    pub(crate) fn total(&self) -> u32 {
+        self.slots
+            .iter()
+            .map(|s| s.held)
+            .fold(0, u32::saturating_add)
     }
 
-    /// Takes one conversation on `channel`, costing its weight in `cap`.
-    pub fn add(&mut self, channel: &ChannelKind, cap: &Capacity) {
-        *self.per_channel.entry(channel.clone()).or_default() += 1;
-        self.units = self.units.saturating_add(cap.weight(channel));
+    /// Budget units in use and the budget.
+    pub(crate) fn units(&self) -> (u32, Option<u32>) {
+        (self.units, self.budget)
     }
 
-    /// Releases one conversation on `channel`. Releasing what is not held
-    /// changes nothing.
-    pub fn remove(&mut self, channel: &ChannelKind, cap: &Capacity) {
-        if let Some(n) = self.per_channel.get_mut(channel)
-            && *n > 0
-        {
-            *n -= 1;
-            if *n == 0 {
-                self.per_channel.remove(channel);
+    /// Whether any channel or the budget is over its limit.
+    pub(crate) fn over(&self) -> bool {
+        self.slots.iter().any(|s| s.held > s.limit) || self.budget.is_some_and(|b| self.units > b)
+    }
+
+    /// How full the agent is, in thousandths: the larger of the budget used
+    /// and the fullest channel. The `least_busy` strategy's key.
+    pub(crate) fn permille(&self) -> u32 {
+        let mut r = 0u64;
+        for s in &*self.slots {
+            if s.limit > 0 {
+                r = r.max(u64::from(s.held) * 1000 / u64::from(s.limit));
             }
-            self.units = self.units.saturating_sub(cap.weight(channel));
         }
+        if let Some(b) = self.budget.filter(|b| *b > 0) {
+            r = r.max(u64::from(self.units) * 1000 / u64::from(b));
+        }
+        u32::try_from(r.min(1000)).unwrap_or(1000)
     }
 }
 
@@ -171,38 +259,70 @@ impl Load {
 mod tests {
     use super::*;
 
+    fn slots(cap: &Capacity, sym: &mut Symbols) -> Slots {
+        Slots::new(cap, None, sym)
+    }
+
     #[test]
     fn per_channel_limits_are_independent() {
+        let mut sym = Symbols::default();
         let cap = Capacity::new([(ChannelKind::WebChat, 2), (ChannelKind::Sms, 1)]);
-        let mut load = Load::default();
-        load.add(&ChannelKind::WebChat, &cap);
-        load.add(&ChannelKind::WebChat, &cap);
-        assert!(!cap.fits(&load, &ChannelKind::WebChat));
-        assert!(cap.fits(&load, &ChannelKind::Sms));
-        assert_eq!(load.total(), 2);
+        let mut s = slots(&cap, &mut sym);
+        let (chat, sms) = (sym.intern("webchat"), sym.intern("sms"));
+        s.add(chat);
+        s.add(chat);
+        assert!(!s.fits(chat));
+        assert!(s.fits(sms));
+        assert_eq!(s.total(), 2);
+        assert_eq!(s.permille(), 1000);
     }
 
     #[test]
     fn the_budget_caps_the_mix() {
         // One voice call (weight 6) or up to three chats (weight 2).
+        let mut sym = Symbols::default();
         let cap = Capacity::new([(ChannelKind::Voice, 1), (ChannelKind::WebChat, 3)])
             .with_budget(6, [(ChannelKind::Voice, 6), (ChannelKind::WebChat, 2)]);
-        let mut load = Load::default();
-        load.add(&ChannelKind::WebChat, &cap);
-        assert!(!cap.fits(&load, &ChannelKind::Voice));
-        load.remove(&ChannelKind::WebChat, &cap);
-        assert!(cap.fits(&load, &ChannelKind::Voice));
-        load.add(&ChannelKind::Voice, &cap);
-        assert!(!cap.fits(&load, &ChannelKind::WebChat));
-        assert_eq!(cap.load_ratio(&load), 1.0);
+        let mut s = slots(&cap, &mut sym);
+        let (voice, chat) = (sym.intern("voice"), sym.intern("webchat"));
+        s.add(chat);
+        assert!(!s.fits(voice));
+        assert_eq!(s.permille(), 333);
+        s.remove(chat);
+        assert!(s.fits(voice));
+        s.add(voice);
+        assert!(!s.fits(chat));
+        assert!(!s.any_fits());
+        assert_eq!(s.permille(), 1000);
     }
 
     #[test]
     fn releasing_what_is_not_held_changes_nothing() {
+        let mut sym = Symbols::default();
         let cap = Capacity::new([(ChannelKind::Sms, 1)]);
-        let mut load = Load::default();
-        load.remove(&ChannelKind::Sms, &cap);
-        assert_eq!(load, Load::default());
+        let mut s = slots(&cap, &mut sym);
+        let before = s.clone();
+        s.remove(sym.intern("sms"));
+        s.remove(sym.intern("email"));
+        assert_eq!(s, before);
+    }
+
+    #[test]
+    fn a_new_capacity_keeps_what_is_held() {
+        let mut sym = Symbols::default();
+        let mut s = slots(
+            &Capacity::new([(ChannelKind::Sms, 2), (ChannelKind::Email, 1)]),
+            &mut sym,
+        );
+        let (sms, email) = (sym.intern("sms"), sym.intern("email"));
+        s.add(sms);
+        s.add(email);
+        let s2 = Slots::new(&Capacity::new([(ChannelKind::Sms, 1)]), Some(&s), &mut sym);
+        assert_eq!(s2.held(sms), 1);
+        assert!(!s2.fits(sms));
+        // E-mail was dropped but one is still held: it stays, at limit 0.
+        assert_eq!((s2.held(email), s2.limit(email)), (1, 0));
+        assert!(s2.over());
     }
 
     #[test]

@@ -1,17 +1,38 @@
-//! The assigner's building blocks: agent capacity and queue waiting lists.
+//! The skills and queue assigner: which agent gets which waiting
+//! conversation.
 //!
-//! This module owns *who the agents are and when they may take work*
-//! ([`Agent`], [`AgentProfile`], [`Presence`]), *how much they can hold*
-//! ([`Capacity`], [`Load`]) and *who is served next* in a queue
-//! ([`WaitingList`]). Matching waiting
-//! conversations to agents — strategies, offers, requeues and wait
-//! estimates — builds on these.
+//! [`Assigner`] holds the agents ([`AgentProfile`], [`Presence`],
+//! [`Capacity`]) and the conversations waiting in, offered from or
+//! assigned through the configured queues, and decides every offer. It
+//! never loses a conversation and never leaves an eligible agent idle
+//! while one waits; see its docs for the guarantees and
+//! [`estimate`] for how waits are estimated.
+//!
+//! Queues come from the configuration (`[[queues]]` and `[assignment]`,
+//! see [`config`](crate::config)): eligibility expressions over `agent.*`
+//! and the conversation, priority and aging, relaxation steps, overflow,
+//! size limit, business hours, the [`Strategy`], offer and reply
+//! timeouts, multi-offer, wrap-up.
 
 mod agent;
+mod assigner;
 mod capacity;
+mod conversation;
+mod eligibility;
+mod error;
+pub mod estimate;
+mod event;
+mod invariants;
+mod matching;
+mod pool;
+mod queue;
+mod strategy;
 mod waiting;
 
-pub use agent::{Agent, AgentError, AgentProfile, MAX_SKILL_LEVEL, Presence};
-
-pub use capacity::{Capacity, Load};
-pub use waiting::{Waiting, WaitingList};
+pub use agent::{AgentError, AgentProfile, AgentView, MAX_SKILL_LEVEL, Presence};
+pub use assigner::{Assigner, MAX_RELAX_STEPS, QueueStats};
+pub use capacity::Capacity;
+pub use conversation::{ConversationStatus, Request};
+pub use error::AssignError;
+pub use event::{AssignEvent, MissReason, RevokeReason, UnassignReason};
+pub use strategy::{LeastBusy, LongestIdle, MostSkilled, RoundRobin, Strategy};

@@ -1,149 +1,132 @@
-//! The waiting conversations of one queue, in service order.
+//! The waiting conversations of one queue step, in service order.
+//!
+//! Service order is highest *effective* priority first, then longest
+//! waiting (FIFO), then arrival order. Effective priority is the base
+//! priority plus one point per `aging` step waited. Every conversation of a
+//! queue ages at the same rate, so the order of two of them never changes
+//! by itself: `base + (now − enqueued) / step` compares like
+//! `base · step − enqueued`, which does not depend on `now`. A waiting list
+//! is therefore an ordered set keyed once at enqueue, never re-sorted.
+//!
+//! A conversation requeued because its agent left goes to the *front*:
+//! ahead of every conversation that was not requeued, in order of original
+//! enqueue time among those that were.
 
-use std::collections::{BTreeSet, HashMap};
-use std::time::Duration;
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
-use crate::model::{ConversationId, Timestamp};
+use crate::model::Timestamp;
 
-/// Waiting conversations of one queue, kept in the order they are served:
-/// highest *effective* priority first, then longest waiting (FIFO).
-///
-/// Effective priority is the base priority plus one point per `aging` step
-/// waited (no aging when `aging` is `None`). Because every conversation of a
-/// queue ages at the same rate, the order of two waiting conversations never
-/// changes by itself: `base + (now − enqueued) / step` compares like
-/// `base · step − enqueued`, which does not depend on `now`. So the list is
-/// an ordered set keyed once at enqueue, never re-sorted.
-///
-/// A conversation keeps its enqueue time when it is requeued (an offer
-/// declined or expired, its agent signed out), so it returns to the place
-/// its wait has earned.
-///
-/// # Examples
-///
-/// ```
-/// use std::time::Duration;
-/// use switchboard::assign::WaitingList;
-/// use switchboard::{ConversationId, Timestamp};
-///
-/// let minute = Duration::from_secs(60);
-/// let mut q = WaitingList::new(Some(minute));
-/// let t0 = Timestamp::from_millis(0) + 10 * minute;
-/// q.insert(ConversationId::new("early"), 0, t0);
-/// q.insert(ConversationId::new("vip"), 5, t0 + 3 * minute);
-/// // The VIP arrived 3 minutes later with 5 more points: it goes first…
-/// assert_eq!(q.first().map(|c| c.as_str()), Some("vip"));
-/// // …but one that has waited more than 5 minutes longer outranks it.
-/// q.insert(ConversationId::new("late"), 5, t0 + 10 * minute);
-/// q.insert(ConversationId::new("old"), 0, t0.saturating_sub(4 * minute));
-/// let order: Vec<_> = q.iter().map(|c| c.as_str()).collect();
-/// assert_eq!(order, ["old", "vip", "early", "late"]);
-/// assert_eq!(q.position(&ConversationId::new("early")), Some(3));
-/// ```
-#[derive(Clone, Debug, Default)]
-pub struct WaitingList {
-    aging_ms: Option<u64>,
-    order: BTreeSet<Entry>,
-    by_id: HashMap<ConversationId, (Entry, Waiting)>,
-    seq: u64,
+/// Largest base priority magnitude; priorities are clamped to it.
+pub(crate) const MAX_PRIORITY: i64 = 2_000_000;
+/// Largest aging step, in milliseconds (about 115 days).
+pub(crate) const MAX_AGING_MS: u64 = 10_000_000_000;
+
+/// How a conversation ranks in its queue: everything its place depends on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Standing {
+    /// Requeued after its agent left: ahead of everyone else.
+    pub(crate) front: bool,
+    /// Base priority (queue plus request), clamped.
+    pub(crate) priority: i64,
+    /// When it started waiting; kept across requeues and overflow.
+    pub(crate) enqueued: Timestamp,
+    /// Arrival order, for ties.
+    pub(crate) seq: u64,
 }
 
-/// Sort key: larger rank first, then earlier enqueue, then arrival order.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Entry {
-    neg_rank: i128,
+/// Sort key in a waiting list: the time-invariant form of the order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct WaitKey {
+    neg_rank: i64,
     enqueued: u64,
     seq: u64,
-    id: ConversationId,
 }
 
-/// One waiting conversation, as [`WaitingList::get`] reports it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Waiting {
-    /// Base priority.
-    pub priority: i32,
-    /// When it started waiting (kept across requeues).
-    pub enqueued: Timestamp,
-}
-
-impl WaitingList {
-    /// An empty list; `aging` is the wait that earns one priority point.
-    pub fn new(aging: Option<Duration>) -> Self {
-        WaitingList {
-            aging_ms: aging.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX).max(1)),
-            ..WaitingList::default()
-        }
-    }
-
-    fn rank(&self, priority: i32, enqueued: Timestamp) -> i128 {
-        match self.aging_ms {
-            // base · step − enqueued: the time-invariant form of
-            // base + (now − enqueued) / step.
-            Some(step) => {
-                i128::from(priority) * i128::from(step) - i128::from(enqueued.as_millis())
-            }
-            None => i128::from(priority),
-        }
-    }
-
-    /// Adds a conversation, or moves it if already waiting (a priority
-    /// change). Returns whether it was new.
-    pub fn insert(&mut self, id: ConversationId, priority: i32, enqueued: Timestamp) -> bool {
-        let fresh = self.remove(&id).is_none();
-        self.seq += 1;
-        let e = Entry {
-            neg_rank: -self.rank(priority, enqueued),
-            enqueued: enqueued.as_millis(),
-            seq: self.seq,
-            id: id.clone(),
+impl Standing {
+    /// The key under `aging_ms` (one point per that many milliseconds).
+    pub(crate) fn key(&self, aging_ms: Option<u64>) -> WaitKey {
+        let neg_rank = if self.front {
+            i64::MIN
+        } else {
+            let rank = match aging_ms {
+                Some(step) => {
+                    i128::from(self.priority) * i128::from(step)
+                        - i128::from(self.enqueued.as_millis())
+                }
+                None => i128::from(self.priority),
+            };
+            i64::try_from(-rank).unwrap_or(i64::MAX).max(i64::MIN + 1)
         };
-        self.order.insert(e.clone());
-        self.by_id.insert(id, (e, Waiting { priority, enqueued }));
-        fresh
+        WaitKey {
+            neg_rank,
+            enqueued: self.enqueued.as_millis(),
+            seq: self.seq,
+        }
     }
 
-    /// Removes a conversation; returns how it was waiting.
-    pub fn remove(&mut self, id: &ConversationId) -> Option<Waiting> {
-        let (e, waiting) = self.by_id.remove(id)?;
-        self.order.remove(&e);
-        Some(waiting)
+    /// Effective priority at `now` as a fraction `(numerator, denominator)`.
+    fn effective(&self, aging_ms: Option<u64>, now: Timestamp) -> (i128, i128) {
+        match aging_ms {
+            Some(step) => {
+                let waited = i128::from(now.as_millis()) - i128::from(self.enqueued.as_millis());
+                (
+                    i128::from(self.priority) * i128::from(step) + waited.max(0),
+                    i128::from(step),
+                )
+            }
+            None => (i128::from(self.priority), 1),
+        }
     }
 
-    /// How a conversation is waiting, if it is.
-    pub fn get(&self, id: &ConversationId) -> Option<Waiting> {
-        self.by_id.get(id).map(|(_, w)| *w)
+    /// Service order between conversations of different queues at `now`:
+    /// `Less` means `self` is served first. Front first, then higher
+    /// effective priority, then longer wait, then arrival.
+    pub(crate) fn serve_before(
+        &self,
+        aging: Option<u64>,
+        other: &Standing,
+        other_aging: Option<u64>,
+        now: Timestamp,
+    ) -> Ordering {
+        let (an, ad) = self.effective(aging, now);
+        let (bn, bd) = other.effective(other_aging, now);
+        other
+            .front
+            .cmp(&self.front)
+            .then_with(|| (bn * ad).cmp(&(an * bd)))
+            .then_with(|| self.enqueued.cmp(&other.enqueued))
+            .then_with(|| self.seq.cmp(&other.seq))
+    }
+}
+
+/// One ordered list of waiting conversations (by their assigner index).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct WaitList {
+    set: BTreeMap<WaitKey, u32>,
+}
+
+impl WaitList {
+    pub(crate) fn insert(&mut self, key: WaitKey, conv: u32) {
+        self.set.insert(key, conv);
     }
 
-    /// Whether a conversation is waiting here.
-    pub fn contains(&self, id: &ConversationId) -> bool {
-        self.by_id.contains_key(id)
+    pub(crate) fn remove(&mut self, key: &WaitKey) -> Option<u32> {
+        self.set.remove(key)
     }
 
-    /// The conversation to serve next.
-    pub fn first(&self) -> Option<&ConversationId> {
-        self.order.first().map(|e| &e.id)
+    /// Conversations in service order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        self.set.values().copied()
     }
 
-    /// All waiting conversations, in service order.
-    pub fn iter(&self) -> impl Iterator<Item = &ConversationId> {
-        self.order.iter().map(|e| &e.id)
+    /// How many are ahead of `key`.
+    pub(crate) fn ahead_of(&self, key: &WaitKey) -> usize {
+        self.set.range(..key).count()
     }
 
-    /// 1-based place in line. Counts the conversations ahead, so it costs
-    /// time proportional to the position.
-    pub fn position(&self, id: &ConversationId) -> Option<usize> {
-        let (e, _) = self.by_id.get(id)?;
-        Some(self.order.range(..e).count() + 1)
-    }
-
-    /// Number waiting.
-    pub fn len(&self) -> usize {
-        self.order.len()
-    }
-
-    /// Whether none are waiting.
-    pub fn is_empty(&self) -> bool {
-        self.order.is_empty()
+    pub(crate) fn len(&self) -> usize {
+        self.set.len()
     }
 }
 
@@ -151,72 +134,86 @@ impl WaitingList {
 mod tests {
     use super::*;
 
-    fn id(s: &str) -> ConversationId {
-        ConversationId::new(s)
-    }
-
-    #[test]
-    fn fifo_within_equal_priority() {
-        let mut q = WaitingList::new(None);
-        for (i, name) in ["a", "b", "c"].iter().enumerate() {
-            q.insert(id(name), 0, Timestamp::from_millis(i as u64));
+    fn st(priority: i64, enqueued: u64, seq: u64) -> Standing {
+        Standing {
+            front: false,
+            priority,
+            enqueued: Timestamp::from_millis(enqueued),
+            seq,
         }
-        q.insert(id("urgent"), 1, Timestamp::from_millis(9));
-        let order: Vec<_> = q.iter().map(|c| c.as_str()).collect();
-        assert_eq!(order, ["urgent", "a", "b", "c"]);
+    }
+
+    fn order(list: &[Standing], aging: Option<u64>) -> Vec<u64> {
+        let mut l = WaitList::default();
+        for s in list {
+            l.insert(s.key(aging), s.seq as u32);
+        }
+        l.iter().map(u64::from).collect()
     }
 
     #[test]
-    fn a_requeued_conversation_returns_to_the_place_its_wait_earned() {
-        let mut q = WaitingList::new(None);
-        q.insert(id("a"), 0, Timestamp::from_millis(10));
-        q.insert(id("b"), 0, Timestamp::from_millis(20));
-        let was = q.remove(&id("a")).unwrap();
-        q.insert(id("c"), 0, Timestamp::from_millis(30));
-        q.insert(id("a"), was.priority, was.enqueued);
-        assert_eq!(q.position(&id("a")), Some(1));
-        assert_eq!(
-            q.get(&id("a")),
-            Some(Waiting {
-                priority: 0,
-                enqueued: Timestamp::from_millis(10)
-            })
-        );
+    fn fifo_within_equal_priority_and_priority_first() {
+        let list = [st(0, 10, 0), st(0, 20, 1), st(1, 30, 2), st(0, 5, 3)];
+        assert_eq!(order(&list, None), [2, 3, 0, 1]);
     }
 
     #[test]
-    fn the_order_never_flips_as_time_passes() {
-        // With aging, compare effective priorities at several later times:
-        // the list order must agree with every one of them.
+    fn aging_lets_a_long_wait_overtake_priority() {
+        // One point per minute: priority 5 arriving 3 min later goes first;
+        // one arriving 6 min later does not.
+        let m = 60_000;
+        let list = [st(0, 10 * m, 0), st(5, 13 * m, 1), st(5, 16 * m, 2)];
+        assert_eq!(order(&list, Some(m)), [1, 0, 2]);
+    }
+
+    #[test]
+    fn the_list_order_agrees_with_effective_priority_at_every_later_time() {
         let step = 60_000u64;
-        let mut q = WaitingList::new(Some(Duration::from_millis(step)));
-        let arrivals = [
-            (0, 0u64),
-            (3, 90_000),
-            (1, 30_000),
-            (2, 200_000),
-            (0, 10_000),
+        let list = [
+            st(0, 0, 0),
+            st(3, 90_000, 1),
+            st(1, 30_000, 2),
+            st(2, 200_000, 3),
+            st(0, 10_000, 4),
         ];
-        for (i, (p, t)) in arrivals.iter().enumerate() {
-            q.insert(id(&i.to_string()), *p, Timestamp::from_millis(*t));
-        }
-        let order: Vec<usize> = q.iter().map(|c| c.as_str().parse().unwrap()).collect();
+        let o = order(&list, Some(step));
         for now in [200_000u64, 1_000_000, 100_000_000] {
-            let eff = |i: usize| {
-                let (p, t) = arrivals[i];
-                f64::from(p) + (now - t) as f64 / step as f64
-            };
-            assert!(order.windows(2).all(|w| eff(w[0]) >= eff(w[1])), "at {now}");
+            let now = Timestamp::from_millis(now);
+            for w in o.windows(2) {
+                let (a, b) = (&list[w[0] as usize], &list[w[1] as usize]);
+                assert_eq!(
+                    a.serve_before(Some(step), b, Some(step), now),
+                    Ordering::Less
+                );
+            }
         }
-        assert_eq!(q.get(&id("1")).unwrap().priority, 3);
     }
 
     #[test]
-    fn insert_twice_moves_instead_of_duplicating() {
-        let mut q = WaitingList::new(None);
-        assert!(q.insert(id("a"), 0, Timestamp::from_millis(0)));
-        assert!(!q.insert(id("a"), 5, Timestamp::from_millis(0)));
-        assert_eq!(q.len(), 1);
-        assert_eq!(q.get(&id("a")).unwrap().priority, 5);
+    fn requeued_at_the_front_keep_their_original_order() {
+        let mut a = st(0, 50, 0);
+        a.front = true;
+        let mut b = st(0, 40, 1);
+        b.front = true;
+        let list = [st(9, 0, 2), a, b];
+        assert_eq!(order(&list, None), [1, 0, 2]);
+        let mut l = WaitList::default();
+        for s in &list {
+            l.insert(s.key(None), s.seq as u32);
+        }
+        assert_eq!(l.ahead_of(&list[0].key(None)), 2);
+    }
+
+    #[test]
+    fn extreme_values_do_not_overflow() {
+        let list = [
+            st(MAX_PRIORITY, u64::MAX, 0),
+            st(-MAX_PRIORITY, 0, 1),
+            st(0, u64::MAX / 2, 2),
+        ];
+        let o = order(&list, Some(MAX_AGING_MS));
+        assert_eq!(o.len(), 3);
+        let now = Timestamp::from_millis(u64::MAX);
+        let _ = list[0].serve_before(Some(MAX_AGING_MS), &list[1], None, now);
     }
 }

@@ -1,5 +1,5 @@
-//! Configuration: rules, queues, calendars, templates, bots, escalation
-//! and defaults, read from TOML or JSON, checked and compiled.
+//! Configuration: rules, queues, calendars, templates, bots, escalation,
+//! assignment and defaults, read from TOML or JSON, checked and compiled.
 //!
 //! ```toml
 //! [calendars.eu]
@@ -12,6 +12,13 @@
 //! eligible = "agent.skills.billing >= 2 and agent.languages has conversation.lang"
 //! calendar = "eu"
 //! sla = "15m"
+//! aging = "30s"
+//! offers = 2
+//!
+//! [assignment]
+//! max_missed_offers = 3
+//! wrap_up = "30s"
+//! fairness = { max = 20, per = "1h" }
 //!
 //! [bots.faq]
 //! timeout = "10s"
@@ -55,8 +62,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use diagnostic::{ConfigError, Diagnostic, Severity};
 pub use spec::{
-    ActionSpec, BotSpec, ConfigSpec, DefaultsSpec, EscalationSpec, OverflowSpec, QueueSpec,
-    RelaxSpec, RuleSpec, TriggerSpec,
+    ActionSpec, AssignmentSpec, BotSpec, ConfigSpec, DefaultsSpec, EscalationSpec, FairnessSpec,
+    OverflowSpec, QueueSpec, RelaxSpec, RuleSpec, TriggerSpec,
 };
 
 use crate::calendar::{Calendar, Calendars};
@@ -88,6 +95,74 @@ pub const DEFAULT_HUMAN_PHRASES: [&str; 9] = [
 /// Consecutive bot fallbacks that escalate when `[escalation]
 /// max_fallbacks` is not set.
 pub const DEFAULT_MAX_FALLBACKS: u32 = 2;
+
+/// Offers an agent may let expire in a row before being set away when
+/// `[assignment] max_missed_offers` is not set.
+pub const DEFAULT_MAX_MISSED_OFFERS: u32 = 3;
+
+/// How long an agent has to accept an offer when a queue's
+/// `offer_timeout` is not set.
+pub const DEFAULT_OFFER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a conversation waits for its preferred agent when
+/// `[assignment] preferred_wait` is not set.
+pub const DEFAULT_PREFERRED_WAIT: Duration = Duration::from_secs(60);
+
+/// The lowest priority a queue or rule may give.
+const MIN_PRIORITY: i64 = -1_000_000;
+/// The highest priority a queue or rule may give.
+const MAX_PRIORITY: i64 = 1_000_000;
+/// The most agents a conversation may be offered to at once.
+const MAX_OFFERS: i64 = 10;
+
+/// A problem with a value: its message and a suggested fix.
+type Problem = (String, Option<String>);
+
+/// Checks a queue or rule priority.
+fn check_priority(p: i64) -> Result<(), Problem> {
+    if (MIN_PRIORITY..=MAX_PRIORITY).contains(&p) {
+        return Ok(());
+    }
+    Err((
+        format!("priority {p} is outside {MIN_PRIORITY} to {MAX_PRIORITY}"),
+        Some("higher is served first; values such as 0, 10 and 100 are plenty".into()),
+    ))
+}
+
+/// Checks a queue's `offers`.
+fn check_offers(n: i64) -> Result<(), Problem> {
+    if (1..=MAX_OFFERS).contains(&n) {
+        return Ok(());
+    }
+    Err((
+        format!("offers {n} is outside 1 to {MAX_OFFERS}"),
+        Some("it is how many agents are offered a conversation at once; 1 is the default".into()),
+    ))
+}
+
+/// Checks a count that must be at least 1 and fit a `u32`.
+fn check_count(field: &str, n: i64, help: &str) -> Result<u32, Problem> {
+    if n < 1 {
+        return Err((format!("{field} must be at least 1"), Some(help.into())));
+    }
+    u32::try_from(n).map_err(|_| (format!("{field} {n} is out of range"), None))
+}
+
+/// Checks a duration that must be at least one second.
+fn check_seconds(field: &str, d: Duration, help: &str) -> Result<(), Problem> {
+    if d >= Duration::from_secs(1) {
+        return Ok(());
+    }
+    Err((format!("{field} must be at least 1s"), Some(help.into())))
+}
+
+const MISSED_OFFERS_HELP: &str = "it is how many offers in a row an agent may let expire before being set away; 3 is the default";
+const FAIRNESS_MAX_HELP: &str =
+    "it is the most assignments an agent gets in any `per` window; remove `fairness` for no cap";
+const FAIRNESS_PER_HELP: &str = "write the window as a duration, such as 1h";
+const HANDLE_TIME_HELP: &str =
+    "it is the average handle time assumed until one is observed, such as 5m";
+const AGING_HELP: &str = "it is the wait that earns one priority point, such as 30s";
 
 /// A compiled queue: its settings and its eligibility conditions.
 #[derive(Clone, Debug)]
@@ -226,6 +301,13 @@ impl Config {
         &self.spec
     }
 
+    /// `[assignment]`, as written: the assigner's settings (see
+    /// [`DEFAULT_MAX_MISSED_OFFERS`] and [`DEFAULT_PREFERRED_WAIT`] for the
+    /// defaults of unset ones).
+    pub fn assignment(&self) -> &AssignmentSpec {
+        &self.spec.assignment
+    }
+
     /// The calendars, and the zone `hour` and `weekday` are read in.
     pub fn calendars(&self) -> &Calendars {
         &self.calendars
@@ -302,6 +384,10 @@ struct Diags {
 }
 
 impl Diags {
+    fn problem(&mut self, path: String, item: Option<&str>, (msg, help): Problem) {
+        self.error(path, item, msg, help);
+    }
+
     fn error(&mut self, path: String, item: Option<&str>, msg: String, help: Option<String>) {
         let mut d = Diagnostic::error(path, msg).item(item);
         d.help = help;
@@ -506,6 +592,19 @@ fn compile(
                 "offer_timeout must be at least 1s".into(),
                 Some("agents need time to see an offer; 30s is the default".into()),
             );
+        }
+        if let Err(p) = check_priority(q.priority.into()) {
+            d.problem(format!("{path}.priority"), item, p);
+        }
+        if let Some(a) = q.aging
+            && let Err(p) = check_seconds("aging", a, AGING_HELP)
+        {
+            d.problem(format!("{path}.aging"), item, p);
+        }
+        if let Some(n) = q.offers
+            && let Err(p) = check_offers(n.into())
+        {
+            d.problem(format!("{path}.offers"), item, p);
         }
         queues.push(QueueConfig {
             id: QueueId::new(q.id.clone()),
@@ -732,6 +831,7 @@ fn compile(
             Err(errs) => d.expr(format!("{path}.when"), item, &t.when, errs),
         }
     }
+    check_assignment(&spec.assignment, &mut d);
     let escalation_queue = esc
         .queue
         .clone()
@@ -844,6 +944,11 @@ fn check_action(
     {
         d.reference(format!("{path}.reply"), item, "template", t, templates);
     }
+    if let Some(p) = a.priority
+        && let Err(p) = check_priority(p.into())
+    {
+        d.problem(format!("{path}.priority"), item, p);
+    }
     if a.tags.iter().any(|t| t.trim().is_empty()) {
         d.error(
             format!("{path}.tags"),
@@ -877,6 +982,28 @@ fn check_action(
         opt_out: a.opt_out,
         set: a.set.clone(),
     })
+}
+
+/// Checks `[assignment]`.
+fn check_assignment(a: &AssignmentSpec, d: &mut Diags) {
+    if let Some(n) = a.max_missed_offers
+        && let Err(p) = check_count("max_missed_offers", n.into(), MISSED_OFFERS_HELP)
+    {
+        d.problem("assignment.max_missed_offers".into(), None, p);
+    }
+    if let Some(f) = &a.fairness {
+        if let Err(p) = check_count("fairness.max", f.max.into(), FAIRNESS_MAX_HELP) {
+            d.problem("assignment.fairness.max".into(), None, p);
+        }
+        if let Err(p) = check_seconds("fairness.per", f.per, FAIRNESS_PER_HELP) {
+            d.problem("assignment.fairness.per".into(), None, p);
+        }
+    }
+    if let Some(t) = a.handle_time
+        && let Err(p) = check_seconds("handle_time", t, HANDLE_TIME_HELP)
+    {
+        d.problem("assignment.handle_time".into(), None, p);
+    }
 }
 
 /// The escalation settings as expressions.

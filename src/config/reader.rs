@@ -7,9 +7,10 @@ use super::diagnostic::Diagnostic;
 use super::duration;
 use super::node::{Kind, Node, SpanMap};
 use super::spec::{
-    ActionSpec, BotSpec, ConfigSpec, DefaultsSpec, EscalationSpec, OverflowSpec, QueueSpec,
-    RelaxSpec, RuleSpec, TriggerSpec,
+    ActionSpec, AssignmentSpec, BotSpec, ConfigSpec, DefaultsSpec, EscalationSpec, FairnessSpec,
+    OverflowSpec, QueueSpec, RelaxSpec, RuleSpec, TriggerSpec,
 };
+use super::{Problem, check_count, check_offers, check_priority};
 use crate::calendar::CalendarSpec;
 use crate::expr::{AttrType, did_you_mean};
 use crate::model::{Attributes, Value};
@@ -151,6 +152,35 @@ impl Reader {
         }
     }
 
+    /// The value of a range check, or its problem reported at `path`.
+    fn checked<T>(&mut self, path: &str, check: Result<T, Problem>) -> Option<T> {
+        match check {
+            Ok(v) => Some(v),
+            Err((msg, help)) => {
+                self.err(path, msg).help = help;
+                None
+            }
+        }
+    }
+
+    /// A queue or rule priority.
+    fn priority(&mut self, n: &Node, path: &str) -> Option<i32> {
+        let p = self.int(n, path)?;
+        self.checked(path, check_priority(p))?;
+        i32::try_from(p).ok()
+    }
+
+    /// A count that must be at least 1. Zero fits the type and is reported
+    /// when the configuration compiles, so the values beside it are still
+    /// read and checked.
+    fn count(&mut self, n: &Node, path: &str, field: &str, help: &str) -> Option<u32> {
+        let i = self.int(n, path)?;
+        match u32::try_from(i) {
+            Ok(n) => Some(n),
+            Err(_) => self.checked(path, check_count(field, i, help)),
+        }
+    }
+
     fn strings(&mut self, n: &Node, path: &str) -> Vec<String> {
         self.note(path, n);
         match &n.kind {
@@ -214,13 +244,14 @@ fn get<'n>(entries: &'n Entries, key: &str) -> Option<&'n Node> {
         .map(|(_, n)| n)
 }
 
-const TOP: [&str; 9] = [
+const TOP: [&str; 10] = [
     "rules",
     "queues",
     "calendars",
     "templates",
     "bots",
     "escalation",
+    "assignment",
     "defaults",
     "contact_attributes",
     "agent_attributes",
@@ -284,6 +315,9 @@ pub(crate) fn read(root: &Node) -> (ConfigSpec, Reader) {
     }
     if let Some(n) = get(top, "escalation") {
         spec.escalation = read_escalation(&mut r, n);
+    }
+    if let Some(n) = get(top, "assignment") {
+        spec.assignment = read_assignment(&mut r, n);
     }
     if let Some(n) = get(top, "defaults")
         && let Some(e) = r.table(n, "defaults", &["bot", "queue", "timezone"])
@@ -381,17 +415,7 @@ fn read_action(r: &mut Reader, n: &Node, path: &str) -> Option<ActionSpec> {
     a.drop = get(e, "drop")
         .and_then(|v| r.boolean(v, &join(path, "drop")))
         .unwrap_or(false);
-    if let Some(v) = get(e, "priority") {
-        let p = join(path, "priority");
-        if let Some(i) = r.int(v, &p) {
-            match i32::try_from(i) {
-                Ok(i) => a.priority = Some(i),
-                Err(_) => {
-                    r.err(&p, format!("priority {i} is out of range"));
-                }
-            }
-        }
-    }
+    a.priority = get(e, "priority").and_then(|v| r.priority(v, &join(path, "priority")));
     a.tags = get(e, "tags")
         .map(|v| r.strings(v, &join(path, "tags")))
         .unwrap_or_default();
@@ -428,6 +452,9 @@ fn read_queue(r: &mut Reader, n: &Node, path: &str) -> Option<QueueSpec> {
         "max_size",
         "offer_timeout",
         "reply_timeout",
+        "aging",
+        "offers",
+        "wrap_up",
     ];
     let e = r.table(n, path, &keys)?;
     let id = match get(e, "id") {
@@ -442,16 +469,8 @@ fn read_queue(r: &mut Reader, n: &Node, path: &str) -> Option<QueueSpec> {
     q.eligible = get(e, "eligible").and_then(|v| r.string(v, &join(path, "eligible")));
     q.strategy = get(e, "strategy").and_then(|v| r.string(v, &join(path, "strategy")));
     q.skill = get(e, "skill").and_then(|v| r.string(v, &join(path, "skill")));
-    if let Some(v) = get(e, "priority") {
-        let p = join(path, "priority");
-        if let Some(i) = r.int(v, &p) {
-            match i32::try_from(i) {
-                Ok(i) => q.priority = i,
-                Err(_) => {
-                    r.err(&p, format!("priority {i} is out of range"));
-                }
-            }
-        }
+    if let Some(p) = get(e, "priority").and_then(|v| r.priority(v, &join(path, "priority"))) {
+        q.priority = p;
     }
     q.sla = get(e, "sla").and_then(|v| r.duration(v, &join(path, "sla")));
     q.calendar = get(e, "calendar").and_then(|v| r.string(v, &join(path, "calendar")));
@@ -508,6 +527,16 @@ fn read_queue(r: &mut Reader, n: &Node, path: &str) -> Option<QueueSpec> {
         get(e, "offer_timeout").and_then(|v| r.duration(v, &join(path, "offer_timeout")));
     q.reply_timeout =
         get(e, "reply_timeout").and_then(|v| r.duration(v, &join(path, "reply_timeout")));
+    q.aging = get(e, "aging").and_then(|v| r.duration(v, &join(path, "aging")));
+    if let Some(v) = get(e, "offers") {
+        let p = join(path, "offers");
+        if let Some(i) = r.int(v, &p)
+            && r.checked(&p, check_offers(i)).is_some()
+        {
+            q.offers = u32::try_from(i).ok();
+        }
+    }
+    q.wrap_up = get(e, "wrap_up").and_then(|v| r.duration(v, &join(path, "wrap_up")));
     r.item = None;
     Some(q)
 }
@@ -603,5 +632,59 @@ fn read_escalation(r: &mut Reader, n: &Node) -> EscalationSpec {
             }
         }
     }
+    s
+}
+
+fn read_assignment(r: &mut Reader, n: &Node) -> AssignmentSpec {
+    let keys = [
+        "max_missed_offers",
+        "wrap_up",
+        "offline_grace",
+        "preferred_wait",
+        "fairness",
+        "handle_time",
+    ];
+    let mut s = AssignmentSpec::default();
+    let Some(e) = r.table(n, "assignment", &keys) else {
+        return s;
+    };
+    s.max_missed_offers = get(e, "max_missed_offers").and_then(|v| {
+        r.count(
+            v,
+            "assignment.max_missed_offers",
+            "max_missed_offers",
+            super::MISSED_OFFERS_HELP,
+        )
+    });
+    s.wrap_up = get(e, "wrap_up").and_then(|v| r.duration(v, "assignment.wrap_up"));
+    s.offline_grace =
+        get(e, "offline_grace").and_then(|v| r.duration(v, "assignment.offline_grace"));
+    s.preferred_wait =
+        get(e, "preferred_wait").and_then(|v| r.duration(v, "assignment.preferred_wait"));
+    if let Some(v) = get(e, "fairness") {
+        let p = "assignment.fairness";
+        if let Some(fe) = r.table(v, p, &["max", "per"]) {
+            let max = get(fe, "max").and_then(|x| {
+                r.count(
+                    x,
+                    "assignment.fairness.max",
+                    "fairness.max",
+                    super::FAIRNESS_MAX_HELP,
+                )
+            });
+            let per = get(fe, "per").and_then(|x| r.duration(x, "assignment.fairness.per"));
+            match (max, per) {
+                (Some(max), Some(per)) => s.fairness = Some(FairnessSpec { max, per }),
+                // A present but malformed value was reported when read.
+                _ => {
+                    if get(fe, "max").is_none() || get(fe, "per").is_none() {
+                        r.err(p, "fairness needs `max` and `per`").help =
+                            Some("fairness = { max = 20, per = \"1h\" }".into());
+                    }
+                }
+            }
+        }
+    }
+    s.handle_time = get(e, "handle_time").and_then(|v| r.duration(v, "assignment.handle_time"));
     s
 }

@@ -50,6 +50,8 @@ pub struct ConfigSpec {
     pub bots: BTreeMap<String, BotSpec>,
     /// `[escalation]`: when a bot conversation goes to a human.
     pub escalation: EscalationSpec,
+    /// `[assignment]`: how the assigner offers conversations to agents.
+    pub assignment: AssignmentSpec,
     /// `[defaults]`.
     pub defaults: DefaultsSpec,
     /// `[contact_attributes]`: declared contact attribute types. When
@@ -134,7 +136,7 @@ pub struct ActionSpec {
     #[serde(default, skip_serializing_if = "is_false")]
     pub drop: bool,
     /// Priority in the queue; higher is served first. The highest priority
-    /// any matching rule gives wins.
+    /// any matching rule gives wins. Between -1000000 and 1000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     /// Tags added to the conversation.
@@ -208,6 +210,9 @@ impl ActionSpec {
 /// calendar = "eu"
 /// relax = [{ after = "2m", eligible = "agent.skills.billing >= 1" }]
 /// overflow = { after = "10m", to = "general" }
+/// aging = "30s"    # one priority point for every 30 s waited
+/// offers = 2       # offer to two agents at once; the first to accept wins
+/// wrap_up = "1m"   # overrides [assignment] wrap_up
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -225,7 +230,8 @@ pub struct QueueSpec {
     /// The skill `most_skilled` ranks by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skill: Option<String>,
-    /// Base priority of its conversations.
+    /// Base priority of its conversations; higher is served first. Between
+    /// -1000000 and 1000000.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub priority: i32,
     /// Target time to answer.
@@ -243,13 +249,28 @@ pub struct QueueSpec {
     /// Most conversations waiting at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_size: Option<usize>,
-    /// How long an agent has to accept an offer (default 30 s).
+    /// How long an agent has to accept an offer (default
+    /// [`DEFAULT_OFFER_TIMEOUT`](super::DEFAULT_OFFER_TIMEOUT), 30 s).
     #[serde(default, with = "opt_str", skip_serializing_if = "Option::is_none")]
     pub offer_timeout: Option<Duration>,
     /// How long an assigned agent has to reply before the conversation is
     /// offered to another.
     #[serde(default, with = "opt_str", skip_serializing_if = "Option::is_none")]
     pub reply_timeout: Option<Duration>,
+    /// Linear aging: each time a conversation has waited this long it gains
+    /// one priority point, so long waits are not starved by higher
+    /// priorities. No aging when omitted; at least 1 s.
+    #[serde(default, with = "opt_str", skip_serializing_if = "Option::is_none")]
+    pub aging: Option<Duration>,
+    /// How many agents are offered a conversation at once; the first to
+    /// accept takes it and the other offers are withdrawn. 1 to 10; 1 when
+    /// omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offers: Option<u32>,
+    /// Time after one of its conversations closes before the agent gets the
+    /// next offer; overrides [`AssignmentSpec::wrap_up`] for this queue.
+    #[serde(default, with = "opt_str", skip_serializing_if = "Option::is_none")]
+    pub wrap_up: Option<Duration>,
 }
 
 fn is_zero(n: &i32) -> bool {
@@ -272,6 +293,9 @@ impl QueueSpec {
             max_size: None,
             offer_timeout: None,
             reply_timeout: None,
+            aging: None,
+            offers: None,
+            wrap_up: None,
         }
     }
 }
@@ -363,6 +387,67 @@ pub struct TriggerSpec {
     /// The queue to escalate to; the escalation queue when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue: Option<String>,
+}
+
+/// `[assignment]`: how the assigner offers conversations to agents. Every
+/// setting is optional.
+///
+/// ```toml
+/// [assignment]
+/// max_missed_offers = 3   # offers let expire in a row before the agent is set away
+/// wrap_up = "30s"         # pause after a conversation closes before the next offer
+/// offline_grace = "2m"    # an agent who goes offline keeps conversations this long
+/// preferred_wait = "1m"   # wait for the preferred agent before offering to others
+/// handle_time = "5m"      # assumed average handle time until one is observed
+/// fairness = { max = 20, per = "1h" }  # at most 20 assignments per agent in any hour
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct AssignmentSpec {
+    /// Offers an agent may miss (let expire) in a row before being set
+    /// away. At least 1; [`DEFAULT_MAX_MISSED_OFFERS`](super::DEFAULT_MAX_MISSED_OFFERS)
+    /// (3) when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_missed_offers: Option<u32>,
+    /// Time after a conversation closes before the agent's next offer; none
+    /// when omitted. A queue's own `wrap_up` overrides it.
+    #[serde(default, with = "opt_str", skip_serializing_if = "Option::is_none")]
+    pub wrap_up: Option<Duration>,
+    /// How long an agent who goes offline keeps their assigned conversations
+    /// before they are requeued; they are requeued at once when omitted.
+    #[serde(default, with = "opt_str", skip_serializing_if = "Option::is_none")]
+    pub offline_grace: Option<Duration>,
+    /// How long a conversation waits for its preferred agent before anyone
+    /// else is offered it; [`DEFAULT_PREFERRED_WAIT`](super::DEFAULT_PREFERRED_WAIT)
+    /// (60 s) when omitted.
+    #[serde(default, with = "opt_str", skip_serializing_if = "Option::is_none")]
+    pub preferred_wait: Option<Duration>,
+    /// A cap on assignments per agent over a sliding window; no cap when
+    /// omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fairness: Option<FairnessSpec>,
+    /// The average handle time assumed for wait estimates until one has
+    /// been observed; at least 1 s.
+    #[serde(default, with = "opt_str", skip_serializing_if = "Option::is_none")]
+    pub handle_time: Option<Duration>,
+}
+
+/// `[assignment] fairness`: at most `max` assignments per agent in any
+/// window of `per`.
+///
+/// ```toml
+/// [assignment]
+/// fairness = { max = 20, per = "1h" }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FairnessSpec {
+    /// The most assignments one agent gets in any window; at least 1.
+    pub max: u32,
+    /// The length of the sliding window; at least 1 s.
+    #[serde(with = "serde_str")]
+    pub per: Duration,
 }
 
 /// `[defaults]`.

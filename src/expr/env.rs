@@ -38,6 +38,30 @@ impl<'a> FactsEnv<'a> {
         }
     }
 
+    fn agent_fact(&self, fact: &Fact) -> Option<Val<'_>> {
+        if let Some(a) = &self.facts.interned_agent {
+            return Some(match fact {
+                Fact::AgentId => Val::Text(a.id.as_str()),
+                Fact::AgentSkills => Val::SymSkills(a.skills, a.symbols),
+                Fact::AgentSkill(k) => Val::Num(f64::from(a.skill(k)?)),
+                Fact::AgentLanguages => Val::Syms(a.languages, a.symbols),
+                Fact::AgentChannels => Val::Syms(a.channels, a.symbols),
+                Fact::AgentAttr(k) => Val::of(a.attributes?.get(&**k)?),
+                _ => return None,
+            });
+        }
+        let a = self.facts.agent?;
+        Some(match fact {
+            Fact::AgentId => Val::Text(a.id.as_str()),
+            Fact::AgentSkills => Val::Skills(a.skills),
+            Fact::AgentSkill(k) => Val::Num(f64::from(*a.skills.get(&**k)?)),
+            Fact::AgentLanguages => Val::Strings(a.languages),
+            Fact::AgentChannels => Val::Channels(a.channels),
+            Fact::AgentAttr(k) => Val::of(a.attributes.get(&**k)?),
+            _ => return None,
+        })
+    }
+
     fn local(&self) -> Option<(u32, &'static str)> {
         *self
             .local
@@ -72,12 +96,12 @@ impl Env for FactsEnv<'_> {
             Fact::BotConfidence => Val::Num(f.bot?.confidence?),
             Fact::BotFallbacks => Val::Num(f64::from(f.bot?.fallbacks)),
             Fact::BotHandoff => Val::Bool(f.bot?.handoff),
-            Fact::AgentId => Val::Text(f.agent?.id.as_str()),
-            Fact::AgentSkills => Val::Skills(f.agent?.skills),
-            Fact::AgentSkill(k) => Val::Num(f64::from(*f.agent?.skills.get(&**k)?)),
-            Fact::AgentLanguages => Val::Strings(f.agent?.languages),
-            Fact::AgentChannels => Val::Channels(f.agent?.channels),
-            Fact::AgentAttr(k) => Val::of(f.agent?.attributes.get(&**k)?),
+            Fact::AgentId
+            | Fact::AgentSkills
+            | Fact::AgentSkill(_)
+            | Fact::AgentLanguages
+            | Fact::AgentChannels
+            | Fact::AgentAttr(_) => return self.agent_fact(fact),
         })
     }
 

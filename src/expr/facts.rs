@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::model::{AgentId, Attachment, Attributes, ChannelKind, QueueId, Timestamp};
+use crate::symbols::Symbols;
 
 /// What a rule, a queue's eligibility or an escalation trigger can see about
 /// one message and its conversation.
@@ -66,6 +67,9 @@ pub struct Facts<'a> {
     pub sentiment: Option<f64>,
     /// The agent being considered, in queue eligibility.
     pub agent: Option<AgentFacts<'a>>,
+    /// The agent in the assigner's interned form; takes precedence over
+    /// `agent`.
+    pub(crate) interned_agent: Option<InternedAgent<'a>>,
 }
 
 impl<'a> Facts<'a> {
@@ -87,6 +91,7 @@ impl<'a> Facts<'a> {
             bot: None,
             sentiment: None,
             agent: None,
+            interned_agent: None,
         }
     }
 
@@ -142,6 +147,34 @@ impl<'a> Facts<'a> {
     pub fn with_agent(mut self, agent: AgentFacts<'a>) -> Self {
         self.agent = Some(agent);
         self
+    }
+
+    /// Sets the agent in the assigner's interned form.
+    pub(crate) fn with_interned_agent(mut self, agent: InternedAgent<'a>) -> Self {
+        self.interned_agent = Some(agent);
+        self
+    }
+}
+
+/// An agent whose skill, language and channel names are interned: the
+/// assigner's compact form of [`AgentFacts`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct InternedAgent<'a> {
+    pub(crate) id: &'a AgentId,
+    /// `(skill, level)`, sorted by skill number.
+    pub(crate) skills: &'a [(u32, u8)],
+    pub(crate) languages: &'a [u32],
+    pub(crate) channels: &'a [u32],
+    pub(crate) attributes: Option<&'a Attributes>,
+    pub(crate) symbols: &'a Symbols,
+}
+
+impl InternedAgent<'_> {
+    /// The level of the skill named `name`.
+    pub(crate) fn skill(&self, name: &str) -> Option<u8> {
+        let n = self.symbols.get(name)?;
+        let i = self.skills.binary_search_by_key(&n, |(s, _)| *s).ok()?;
+        Some(self.skills[i].1)
     }
 }
 

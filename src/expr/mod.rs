@@ -84,6 +84,7 @@ mod span;
 pub use ast::{Expr, ExprKind, Literal, Op, Operand, OperandKind, Path};
 pub use compile::MAX_REGEX_SIZE;
 pub use error::{ExprError, ExprErrorKind};
+pub(crate) use facts::InternedAgent;
 pub use facts::{AgentFacts, BotFacts, ConversationFacts, Facts};
 pub use fold::fold;
 pub(crate) use fold::fold_into;
@@ -204,6 +205,25 @@ impl Condition {
         }
         Ok(Condition {
             source: src.to_owned(),
+            expr,
+            node,
+        })
+    }
+
+    /// Compiles an already parsed expression; its source is the
+    /// expression's canonical text.
+    pub(crate) fn from_expr(
+        expr: Expr,
+        schema: &Schema,
+        ctx: Context,
+    ) -> Result<Condition, Vec<ExprError>> {
+        let mut c = Compiler::new(schema, ctx, None);
+        let node = c.condition(&expr);
+        if !c.errors.is_empty() {
+            return Err(c.errors);
+        }
+        Ok(Condition {
+            source: expr.to_string(),
             expr,
             node,
         })

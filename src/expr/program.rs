@@ -12,6 +12,7 @@ use super::fold::fold_into;
 use super::schema::Fact;
 use super::span::Span;
 use crate::model::{Attachment, ChannelKind, Value};
+use crate::symbols::Symbols;
 
 /// A compiled condition.
 #[derive(Clone, Debug)]
@@ -64,6 +65,10 @@ pub(crate) enum Val<'a> {
     Attachments(&'a [Attachment]),
     Channels(&'a [ChannelKind]),
     Skills(&'a BTreeMap<String, u8>),
+    /// Interned skills, `(skill, level)` sorted by skill number.
+    SymSkills(&'a [(u32, u8)], &'a Symbols),
+    /// An interned list of names.
+    Syms(&'a [u32], &'a Symbols),
 }
 
 impl<'a> Val<'a> {
@@ -79,7 +84,11 @@ impl<'a> Val<'a> {
     fn is_list(self) -> bool {
         matches!(
             self,
-            Val::Values(_) | Val::Strings(_) | Val::Attachments(_) | Val::Channels(_)
+            Val::Values(_)
+                | Val::Strings(_)
+                | Val::Attachments(_)
+                | Val::Channels(_)
+                | Val::Syms(..)
         )
     }
 
@@ -90,6 +99,7 @@ impl<'a> Val<'a> {
             Val::Strings(l) => l.iter().any(|s| f(Val::Text(s))),
             Val::Attachments(l) => l.iter().any(|a| f(Val::Text(a.kind.as_str()))),
             Val::Channels(l) => l.iter().any(|c| f(Val::Text(c.as_str()))),
+            Val::Syms(l, names) => l.iter().any(|n| f(Val::Text(names.name(*n)))),
             _ => false,
         }
     }
@@ -100,6 +110,7 @@ impl<'a> Val<'a> {
             Val::Strings(l) => l.len(),
             Val::Attachments(l) => l.len(),
             Val::Channels(l) => l.len(),
+            Val::Syms(l, _) => l.len(),
             _ => return None,
         })
     }
@@ -110,6 +121,7 @@ impl<'a> Val<'a> {
             Val::Strings(l) => Val::Text(l.get(i)?),
             Val::Attachments(l) => Val::Text(l.get(i)?.kind.as_str()),
             Val::Channels(l) => Val::Text(l.get(i)?.as_str()),
+            Val::Syms(l, names) => Val::Text(names.name(*l.get(i)?)),
             _ => return None,
         })
     }
@@ -126,6 +138,14 @@ impl<'a> Val<'a> {
             }
             Val::Skills(m) => {
                 let parts: Vec<_> = m.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                s = format!("{{{}}}", parts.join(", "));
+            }
+            Val::SymSkills(m, names) => {
+                let mut parts: Vec<_> = m
+                    .iter()
+                    .map(|(k, v)| format!("{}: {v}", names.name(*k)))
+                    .collect();
+                parts.sort();
                 s = format!("{{{}}}", parts.join(", "));
             }
             list => {
@@ -244,6 +264,9 @@ impl Test {
             Op::NotIn => !l.is_list() && r.is_list() && !r.any_elem(|e| eq(l, e)),
             Op::Has => match (l, r) {
                 (Val::Skills(m), Val::Text(k)) => m.contains_key(k),
+                (Val::SymSkills(m, names), Val::Text(k)) => names
+                    .get(k)
+                    .is_some_and(|n| m.binary_search_by_key(&n, |(s, _)| *s).is_ok()),
                 (list, x) => !x.is_list() && list.any_elem(|e| eq(e, x)),
             },
             Op::Contains | Op::StartsWith | Op::ContainsAny => {
@@ -302,6 +325,7 @@ fn eq(a: Val<'_>, b: Val<'_>) -> bool {
         (Val::Num(x), Val::Num(y)) => x == y,
         (Val::Bool(x), Val::Bool(y)) => x == y,
         (Val::Skills(x), Val::Skills(y)) => x == y,
+        (Val::SymSkills(x, _), Val::SymSkills(y, _)) => x == y,
         (x, y) if x.is_list() && y.is_list() => {
             let n = x.len();
             n == y.len()

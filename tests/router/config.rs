@@ -2,7 +2,10 @@
 
 use std::time::Duration;
 
-use switchboard::config::{Config, ConfigSpec, Severity};
+use switchboard::config::{
+    ActionSpec, AssignmentSpec, Config, ConfigSpec, DEFAULT_MAX_MISSED_OFFERS,
+    DEFAULT_OFFER_TIMEOUT, DEFAULT_PREFERRED_WAIT, FairnessSpec, QueueSpec, RuleSpec, Severity,
+};
 use switchboard::expr::Facts;
 use switchboard::{ChannelKind, Timestamp};
 
@@ -337,7 +340,10 @@ fn out_of_range_numbers_are_reported_not_dropped() {
     assert_eq!(
         msgs,
         [
-            ("queues[0].priority", "priority 3000000000 is out of range"),
+            (
+                "queues[0].priority",
+                "priority 3000000000 is outside -1000000 to 1000000"
+            ),
             ("queues[0].max_size", "this number is out of range"),
             (
                 "escalation.max_fallbacks",
@@ -356,4 +362,440 @@ fn calendar_names_must_be_usable_in_rules() {
         err.errors().next().unwrap().message,
         "rules could not name this calendar as `hours.24x7`"
     );
+}
+
+const ASSIGNMENT: &str = r#"
+[[queues]]
+id = "billing"
+priority = -1000000
+aging = "30s"
+offers = 3
+wrap_up = "2m"
+
+[[queues]]
+id = "general"
+priority = 1000000
+
+[[rules]]
+id = "vip"
+when = "contact.tier == 'vip'"
+then = { queue = "billing", priority = 1000000 }
+
+[assignment]
+max_missed_offers = 5
+wrap_up = "45s"
+offline_grace = "3m"
+preferred_wait = "90s"
+fairness = { max = 20, per = "1h" }
+handle_time = "4m 30s"
+"#;
+
+#[test]
+fn assignment_and_queue_offer_settings_read_from_toml() {
+    let c = Config::from_toml_str(ASSIGNMENT).unwrap_or_else(|e| panic!("{e}"));
+    let a = c.assignment();
+    assert_eq!(a.max_missed_offers, Some(5));
+    assert_eq!(a.wrap_up, Some(Duration::from_secs(45)));
+    assert_eq!(a.offline_grace, Some(Duration::from_secs(180)));
+    assert_eq!(a.preferred_wait, Some(Duration::from_secs(90)));
+    assert_eq!(
+        a.fairness,
+        Some(FairnessSpec {
+            max: 20,
+            per: Duration::from_secs(3600)
+        })
+    );
+    assert_eq!(a.handle_time, Some(Duration::from_secs(270)));
+    assert_eq!(a, &c.spec().assignment);
+
+    let billing = &c.queue("billing").unwrap().spec;
+    assert_eq!(billing.priority, -1_000_000);
+    assert_eq!(billing.aging, Some(Duration::from_secs(30)));
+    assert_eq!(billing.offers, Some(3));
+    assert_eq!(billing.wrap_up, Some(Duration::from_secs(120)));
+    let general = &c.queue("general").unwrap().spec;
+    assert_eq!(general.priority, 1_000_000);
+    assert_eq!(c.spec().rules[0].then.priority, Some(1_000_000));
+
+    // The JSON form, and serde, read the same settings back.
+    let json = serde_json::to_string(&c).unwrap();
+    assert!(
+        json.contains(r#""fairness":{"max":20,"per":"1h"}"#),
+        "{json}"
+    );
+    let back = Config::from_json_str(&json).unwrap_or_else(|e| panic!("{e}\n{json}"));
+    assert_eq!(back.spec(), c.spec());
+    let spec: ConfigSpec = serde_json::from_str(&json).unwrap();
+    assert_eq!(&spec, c.spec());
+}
+
+#[test]
+fn assignment_settings_default_when_absent() {
+    let c = Config::from_toml_str("[[queues]]\nid = 'q'\n").unwrap();
+    assert_eq!(c.assignment(), &AssignmentSpec::default());
+    let a = c.assignment();
+    assert_eq!(a.max_missed_offers, None);
+    assert_eq!(a.wrap_up, None);
+    assert_eq!(a.offline_grace, None);
+    assert_eq!(a.preferred_wait, None);
+    assert_eq!(a.fairness, None);
+    assert_eq!(a.handle_time, None);
+    let q = &c.queue("q").unwrap().spec;
+    assert_eq!((q.aging, q.offers, q.wrap_up), (None, None, None));
+    assert_eq!(q, &QueueSpec::new("q"));
+
+    assert_eq!(DEFAULT_MAX_MISSED_OFFERS, 3);
+    assert_eq!(DEFAULT_OFFER_TIMEOUT, Duration::from_secs(30));
+    assert_eq!(DEFAULT_PREFERRED_WAIT, Duration::from_secs(60));
+
+    // An empty table is the same as none, and writes nothing back.
+    let empty = Config::from_toml_str("[[queues]]\nid = 'q'\n[assignment]\n").unwrap();
+    assert_eq!(empty.spec(), c.spec());
+    let json = serde_json::to_string(&empty).unwrap();
+    assert!(json.contains(r#""assignment":{}"#), "{json}");
+}
+
+type Found<'a> = (&'a str, Option<usize>, &'a str, Option<&'a str>);
+
+fn errors(err: &switchboard::config::ConfigError) -> Vec<Found<'_>> {
+    err.errors()
+        .map(|d| {
+            (
+                d.path.as_str(),
+                d.line,
+                d.message.as_str(),
+                d.help.as_deref(),
+            )
+        })
+        .collect()
+}
+
+const PRIORITY_HELP: Option<&str> =
+    Some("higher is served first; values such as 0, 10 and 100 are plenty");
+const OFFERS_HELP: Option<&str> =
+    Some("it is how many agents are offered a conversation at once; 1 is the default");
+const MISSED_HELP: Option<&str> = Some(
+    "it is how many offers in a row an agent may let expire before being set away; 3 is the default",
+);
+const FAIRNESS_MAX_HELP: Option<&str> = Some(
+    "it is the most assignments an agent gets in any `per` window; remove `fairness` for no cap",
+);
+
+#[test]
+fn bad_assignment_values_are_reported_with_their_paths() {
+    let err = Config::from_toml_str(
+        r#"
+[[queues]]
+id = "a"
+priority = 1000001
+aging = "500ms"
+offers = 11
+
+[[queues]]
+id = "b"
+offers = 0
+priority = -3000000000
+
+[[rules]]
+id = "r"
+then = { queue = "a", priority = -1000001 }
+
+[assignment]
+max_missed_offers = 0
+fairness = { max = 0, per = "0s" }
+handle_time = "0s"
+wrap_up = "soon"
+"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        errors(&err),
+        [
+            (
+                "queues[0].priority",
+                Some(4),
+                "priority 1000001 is outside -1000000 to 1000000",
+                PRIORITY_HELP
+            ),
+            (
+                "queues[0].aging",
+                Some(5),
+                "aging must be at least 1s",
+                Some("it is the wait that earns one priority point, such as 30s")
+            ),
+            (
+                "queues[0].offers",
+                Some(6),
+                "offers 11 is outside 1 to 10",
+                OFFERS_HELP
+            ),
+            (
+                "queues[1].offers",
+                Some(10),
+                "offers 0 is outside 1 to 10",
+                OFFERS_HELP
+            ),
+            (
+                "queues[1].priority",
+                Some(11),
+                "priority -3000000000 is outside -1000000 to 1000000",
+                PRIORITY_HELP
+            ),
+            (
+                "rules[0].then.priority",
+                Some(15),
+                "priority -1000001 is outside -1000000 to 1000000",
+                PRIORITY_HELP
+            ),
+            (
+                "assignment.max_missed_offers",
+                Some(18),
+                "max_missed_offers must be at least 1",
+                MISSED_HELP
+            ),
+            (
+                "assignment.fairness.max",
+                Some(19),
+                "fairness.max must be at least 1",
+                FAIRNESS_MAX_HELP
+            ),
+            (
+                "assignment.fairness.per",
+                Some(19),
+                "fairness.per must be at least 1s",
+                Some("write the window as a duration, such as 1h")
+            ),
+            (
+                "assignment.handle_time",
+                Some(20),
+                "handle_time must be at least 1s",
+                Some("it is the average handle time assumed until one is observed, such as 5m")
+            ),
+            (
+                "assignment.wrap_up",
+                Some(21),
+                "`soon` is not a duration; write a number and a unit, such as 30s, 15m, 24h or 1h 30m",
+                None
+            ),
+        ]
+    );
+    // The rendered report names the table and the line.
+    let text = err.to_string();
+    assert!(
+        text.contains(
+            "error: max_missed_offers must be at least 1\n  --> 18:21 (assignment.max_missed_offers)"
+        ),
+        "{text}"
+    );
+    assert!(text.ends_with("11 errors\n"), "{text}");
+}
+
+#[test]
+fn fairness_needs_a_cap_and_a_window_of_at_least_a_second() {
+    let per =
+        Config::from_toml_str("[assignment]\nfairness = { max = 5, per = \"0s\" }\n").unwrap_err();
+    assert_eq!(
+        errors(&per),
+        [(
+            "assignment.fairness.per",
+            Some(2),
+            "fairness.per must be at least 1s",
+            Some("write the window as a duration, such as 1h")
+        )]
+    );
+
+    let missing = Config::from_toml_str("[assignment]\nfairness = { max = 5 }\n").unwrap_err();
+    assert_eq!(
+        errors(&missing),
+        [(
+            "assignment.fairness",
+            Some(2),
+            "fairness needs `max` and `per`",
+            Some(r#"fairness = { max = 20, per = "1h" }"#)
+        )]
+    );
+
+    let negative = Config::from_toml_str("[assignment]\nmax_missed_offers = -1\n").unwrap_err();
+    assert_eq!(
+        errors(&negative),
+        [(
+            "assignment.max_missed_offers",
+            Some(2),
+            "max_missed_offers must be at least 1",
+            MISSED_HELP
+        )]
+    );
+
+    let typed = Config::from_toml_str(
+        "[assignment]\nmax_missed_offers = 'three'\nfairness = { max = 4294967296, per = '1h' }\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        errors(&typed),
+        [
+            (
+                "assignment.max_missed_offers",
+                Some(2),
+                "expected an integer, found text",
+                None
+            ),
+            (
+                "assignment.fairness.max",
+                Some(3),
+                "fairness.max 4294967296 is out of range",
+                None
+            ),
+        ]
+    );
+}
+
+#[test]
+fn configurations_built_in_code_are_checked_against_the_same_bounds() {
+    let mut spec = ConfigSpec::default();
+    let mut q = QueueSpec::new("q");
+    q.priority = 2_000_000;
+    q.aging = Some(Duration::ZERO);
+    q.offers = Some(0);
+    spec.queues.push(q);
+    spec.rules.push(RuleSpec::new(
+        "r",
+        "true",
+        ActionSpec::queue("q").with_priority(i32::MIN),
+    ));
+    spec.assignment.max_missed_offers = Some(0);
+    spec.assignment.fairness = Some(FairnessSpec {
+        max: 0,
+        per: Duration::from_millis(999),
+    });
+    spec.assignment.handle_time = Some(Duration::from_millis(10));
+    let err = Config::from_spec(spec.clone()).unwrap_err();
+    let found: Vec<_> = err
+        .errors()
+        .map(|d| (d.path.as_str(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "queues[0].priority",
+                "priority 2000000 is outside -1000000 to 1000000"
+            ),
+            ("queues[0].aging", "aging must be at least 1s"),
+            ("queues[0].offers", "offers 0 is outside 1 to 10"),
+            (
+                "rules[0].then.priority",
+                "priority -2147483648 is outside -1000000 to 1000000"
+            ),
+            (
+                "assignment.max_missed_offers",
+                "max_missed_offers must be at least 1"
+            ),
+            ("assignment.fairness.max", "fairness.max must be at least 1"),
+            (
+                "assignment.fairness.per",
+                "fairness.per must be at least 1s"
+            ),
+            ("assignment.handle_time", "handle_time must be at least 1s"),
+        ]
+    );
+
+    // The smallest good values compile.
+    spec.queues[0].priority = -1_000_000;
+    spec.queues[0].aging = Some(Duration::from_secs(1));
+    spec.queues[0].offers = Some(10);
+    spec.rules[0].then.priority = Some(1_000_000);
+    spec.assignment.max_missed_offers = Some(1);
+    spec.assignment.fairness = Some(FairnessSpec {
+        max: 1,
+        per: Duration::from_secs(1),
+    });
+    spec.assignment.handle_time = Some(Duration::from_secs(1));
+    spec.assignment.wrap_up = Some(Duration::ZERO);
+    spec.assignment.offline_grace = Some(Duration::ZERO);
+    spec.assignment.preferred_wait = Some(Duration::ZERO);
+    let c = Config::from_spec(spec).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.assignment().max_missed_offers, Some(1));
+    assert_eq!(c.queue("q").unwrap().spec.offers, Some(10));
+}
+
+#[test]
+fn unknown_assignment_keys_get_suggestions() {
+    let err = Config::from_toml_str(
+        r#"
+[[queues]]
+id = "q"
+offer = 2
+
+[assignment]
+max_missed_offer = 2
+wrapup = "1m"
+fairness = { max = 5, pre = "1h" }
+colour = "red"
+
+[assignmnet]
+"#,
+    )
+    .unwrap_err();
+    let unknown: Vec<_> = err
+        .errors()
+        .filter(|d| d.message.starts_with("unknown key"))
+        .map(|d| {
+            (
+                d.path.as_str(),
+                d.line,
+                d.message.as_str(),
+                d.help.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unknown,
+        [
+            (
+                "queues[0].offer",
+                Some(4),
+                "unknown key `offer`",
+                Some("did you mean `offers`?")
+            ),
+            (
+                "assignment.max_missed_offer",
+                Some(7),
+                "unknown key `max_missed_offer`",
+                Some("did you mean `max_missed_offers`?")
+            ),
+            (
+                "assignment.wrapup",
+                Some(8),
+                "unknown key `wrapup`",
+                Some("did you mean `wrap_up`?")
+            ),
+            (
+                "assignment.fairness.pre",
+                Some(9),
+                "unknown key `pre`",
+                Some("did you mean `per`?")
+            ),
+            (
+                "assignment.colour",
+                Some(10),
+                "unknown key `colour`",
+                Some(
+                    "the keys here are: max_missed_offers, wrap_up, offline_grace, preferred_wait, fairness, handle_time"
+                )
+            ),
+            (
+                "assignmnet",
+                Some(12),
+                "unknown key `assignmnet`",
+                Some("did you mean `assignment`?")
+            ),
+        ]
+    );
+
+    // Through serde too: an unknown key is an error, not silently dropped.
+    let e = serde_json::from_str::<ConfigSpec>(r#"{"assignment": {"wrapup": "1m"}}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("unknown key `wrapup`"), "{e}");
+    assert!(e.contains("did you mean `wrap_up`?"), "{e}");
 }

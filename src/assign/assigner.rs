@@ -1,0 +1,1527 @@
+//! The assigner: agents, queues and the conversations between them.
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::agent::{AgentProfile, AgentState, AgentView, Presence};
+use super::conversation::{Conv, ConvExtra, ConversationStatus, Phase, Request};
+use super::eligibility::Split;
+use super::error::AssignError;
+use super::estimate::Estimator;
+use super::event::{AssignEvent, RevokeReason, UnassignReason};
+use super::pool::Pool;
+use super::queue::{QueueState, Tier};
+use super::strategy::{self, Strategy};
+use super::waiting::{MAX_AGING_MS, MAX_PRIORITY, Standing, WaitList};
+use crate::config::{
+    Config, DEFAULT_MAX_MISSED_OFFERS, DEFAULT_OFFER_TIMEOUT, DEFAULT_PREFERRED_WAIT,
+};
+use crate::model::{AgentId, ChannelKind, ConversationId, QueueId, Timestamp};
+use crate::symbols::Symbols;
+
+/// Most relaxation steps a queue uses; later ones are ignored.
+pub const MAX_RELAX_STEPS: usize = 32;
+
+/// What a timer is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Target {
+    Queue(u32),
+    Agent(u32),
+    Conv(u32),
+}
+
+/// Settings from `[assignment]`.
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    pub(crate) max_missed: u32,
+    pub(crate) offline_grace: Duration,
+    pub(crate) preferred_wait: Duration,
+    pub(crate) fairness: Option<(u32, Duration)>,
+    pub(crate) handle_time: Option<Duration>,
+}
+
+/// Chooses which agent gets which waiting conversation: the skills and
+/// queue assigner.
+///
+/// It is sans-IO, like the rest of the crate: every call takes `now`, the
+/// assigner never reads a clock, and what it decides comes out as
+/// [`AssignEvent`]s from [`poll_event`](Assigner::poll_event). Call
+/// [`handle_timeout`](Assigner::handle_timeout) at
+/// [`poll_timeout`](Assigner::poll_timeout) (offers expire, wrap-up ends,
+/// relaxation and overflow steps, business hours); every other call also
+/// first runs whatever timers are due. Time never goes backwards: a `now`
+/// earlier than one already seen is taken as the later one.
+///
+/// # What it guarantees
+///
+/// - **Work-conserving.** After every call, no agent who is available, past
+///   wrap-up, under the fairness cap, eligible and with room on the
+///   conversation's channel stays without an offer while that conversation
+///   waits in an open queue — unless the conversation is waiting for its
+///   preferred agent.
+/// - **Nothing lost.** A conversation is waiting in exactly one queue,
+///   offered (to one agent, or up to `offers` agents under multi-offer), or
+///   assigned to one agent, until the host [finishes](Assigner::finish) it.
+///   An agent who goes offline or is removed has their offers revoked and
+///   their assigned conversations requeued at the front, keeping their
+///   original wait (after `[assignment] offline_grace` for going offline).
+/// - **Never over capacity.** Offers reserve capacity: an agent is never
+///   offered more than their per-channel limits and weighted budget allow.
+/// - **Fair order.** Highest effective priority (queue priority + request
+///   priority + aging) first, then longest waiting. Agents are chosen by the
+///   queue's [`Strategy`].
+///
+/// # Fast with many agents
+///
+/// Each queue's eligibility is split into the part that reads only the
+/// agent (decided when the agent is added or changed) and the rest. Agents
+/// meeting an agent-only part sit in an ordered set of ready agents (a
+/// pool) ranked by the strategy, so an arriving conversation takes the
+/// first suitable agent of its pool without scanning, and an agent who
+/// frees up looks only at the heads of the waiting lists of the queues it
+/// is eligible for.
+///
+/// # Examples
+///
+/// ```
+/// use switchboard::assign::{AgentProfile, AssignEvent, Assigner, Capacity, Presence, Request};
+/// use switchboard::config::Config;
+/// use switchboard::{AgentId, ChannelKind, ConversationId, Timestamp};
+///
+/// let config = Config::from_toml_str(r#"
+///     [[queues]]
+///     id = "billing"
+///     eligible = "agent.skills.billing >= 2 and agent.languages has conversation.lang"
+/// "#)?;
+/// let t0 = Timestamp::from_millis(0);
+/// let mut a = Assigner::new(config.into(), t0);
+///
+/// let ana = AgentId::new("ana");
+/// a.upsert_agent(t0, AgentProfile::new("ana")
+///     .with_skill("billing", 3)
+///     .with_languages(["es", "en"])
+///     .with_capacity(Capacity::new([(ChannelKind::WhatsApp, 2)])))?;
+/// a.set_presence(t0, &ana, Presence::Available)?;
+///
+/// a.enqueue(t0, Request::new("c1", "billing", ChannelKind::WhatsApp).with_lang("es"))?;
+/// let Some(AssignEvent::Offered { agent, expires, .. }) = a.poll_event() else { panic!() };
+/// assert_eq!(agent, ana);
+/// assert_eq!(a.poll_timeout(), Some(expires)); // 30 s to accept
+///
+/// a.accept(t0, &ana, &ConversationId::new("c1"))?;
+/// assert!(matches!(a.poll_event(), Some(AssignEvent::Assigned { .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct Assigner {
+    pub(crate) config: Arc<Config>,
+    pub(crate) settings: Settings,
+    pub(crate) symbols: Symbols,
+    /// Channel kinds by interned name, for eligibility facts.
+    pub(crate) channel_kinds: HashMap<u32, ChannelKind>,
+    pub(crate) agents: Vec<Option<AgentState>>,
+    free_agents: Vec<u32>,
+    pub(crate) agent_index: HashMap<AgentId, u32>,
+    pub(crate) convs: Vec<Option<Conv>>,
+    free_convs: Vec<u32>,
+    pub(crate) conv_index: HashMap<ConversationId, u32>,
+    pub(crate) queues: Vec<QueueState>,
+    queue_index: HashMap<QueueId, u32>,
+    pub(crate) pools: Vec<Pool>,
+    pub(crate) timers: BTreeSet<(Timestamp, Target)>,
+    events: VecDeque<AssignEvent>,
+    seq: u64,
+    pub(crate) rotation: u64,
+    pub(crate) now: Timestamp,
+}
+
+impl Assigner {
+    /// An assigner for `config`'s queues, with no agents and nothing
+    /// waiting, at time `now`.
+    pub fn new(config: Arc<Config>, now: Timestamp) -> Assigner {
+        let a = config.assignment();
+        let settings = Settings {
+            max_missed: a
+                .max_missed_offers
+                .unwrap_or(DEFAULT_MAX_MISSED_OFFERS)
+                .max(1),
+            offline_grace: a.offline_grace.unwrap_or_default(),
+            preferred_wait: a.preferred_wait.unwrap_or(DEFAULT_PREFERRED_WAIT),
+            fairness: a
+                .fairness
+                .as_ref()
+                .map(|f| (f.max.max(1), f.per.max(Duration::from_millis(1)))),
+            handle_time: a.handle_time,
+        };
+        let default_wrap_up = a.wrap_up.unwrap_or_default();
+        let mut me = Assigner {
+            settings,
+            symbols: Symbols::default(),
+            channel_kinds: HashMap::new(),
+            agents: Vec::new(),
+            free_agents: Vec::new(),
+            agent_index: HashMap::new(),
+            convs: Vec::new(),
+            free_convs: Vec::new(),
+            conv_index: HashMap::new(),
+            queues: Vec::new(),
+            queue_index: HashMap::new(),
+            pools: Vec::new(),
+            timers: BTreeSet::new(),
+            events: VecDeque::new(),
+            seq: 0,
+            rotation: 0,
+            now,
+            config: config.clone(),
+        };
+        let ids: HashMap<&str, u32> = config
+            .queues()
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (q.id.as_str(), i as u32))
+            .collect();
+        for (qi, q) in config.queues().iter().enumerate() {
+            let spec = &q.spec;
+            let strategy = strategy::built_in(spec.strategy.as_deref(), spec.skill.as_deref());
+            let mut steps = vec![(Duration::ZERO, q.eligible.as_ref())];
+            steps.extend(
+                q.relax
+                    .iter()
+                    .take(MAX_RELAX_STEPS)
+                    .map(|(after, c)| (*after, Some(c))),
+            );
+            let tiers = steps
+                .into_iter()
+                .enumerate()
+                .map(|(ti, (after, cond))| {
+                    let split = Split::new(cond, config.schema());
+                    let pool = me.pool_for(&strategy, split.agent.clone(), qi as u32, ti as u8);
+                    Tier {
+                        after,
+                        pool,
+                        rest: split.rest,
+                        list: WaitList::default(),
+                    }
+                })
+                .collect();
+            let calendar = spec
+                .calendar
+                .as_deref()
+                .and_then(|c| config.calendars().get(c))
+                .cloned();
+            let mut state = QueueState {
+                id: q.id.clone(),
+                priority: i64::from(spec.priority).clamp(-MAX_PRIORITY, MAX_PRIORITY),
+                aging_ms: spec.aging.map(|d| {
+                    u64::try_from(d.as_millis())
+                        .unwrap_or(u64::MAX)
+                        .clamp(1, MAX_AGING_MS)
+                }),
+                tiers,
+                overflow: spec.overflow.as_ref().and_then(|o| {
+                    Some((
+                        o.after.max(Duration::from_millis(1)),
+                        *ids.get(o.to.as_str())?,
+                    ))
+                }),
+                max_size: spec.max_size,
+                offer_timeout: spec
+                    .offer_timeout
+                    .unwrap_or(DEFAULT_OFFER_TIMEOUT)
+                    .max(Duration::from_millis(1)),
+                reply_timeout: spec.reply_timeout.map(|d| d.max(Duration::from_millis(1))),
+                offers: spec.offers.unwrap_or(1).clamp(1, 10) as usize,
+                wrap_up: spec.wrap_up.unwrap_or(default_wrap_up),
+                open: true,
+                next_change: None,
+                calendar,
+                estimator: Estimator::default(),
+            };
+            state.update_hours(now);
+            if let Some(t) = state.next_change {
+                me.timers.insert((t, Target::Queue(qi as u32)));
+            }
+            me.queue_index.insert(q.id.clone(), qi as u32);
+            me.queues.push(state);
+        }
+        me
+    }
+
+    /// The pool for `(strategy, condition)`, created when new, with
+    /// `(queue, tier)` recorded as a user.
+    fn pool_for(
+        &mut self,
+        strategy: &Arc<dyn Strategy>,
+        condition: Option<crate::expr::Condition>,
+        queue: u32,
+        tier: u8,
+    ) -> u32 {
+        let key = (
+            strategy.name().to_owned(),
+            condition
+                .as_ref()
+                .map(|c| c.source().to_owned())
+                .unwrap_or_default(),
+        );
+        if let Some(i) = self.pools.iter().position(|p| p.key == key) {
+            self.pools[i].users.push((queue, tier));
+            return i as u32;
+        }
+        self.pools.push(Pool {
+            strategy: strategy.clone(),
+            condition,
+            ready: BTreeSet::new(),
+            staffed: 0,
+            users: vec![(queue, tier)],
+            key,
+        });
+        (self.pools.len() - 1) as u32
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Arc<Config> {
+        &self.config
+    }
+
+    /// Replaces the strategy of `queue` (all its eligibility steps), for a
+    /// host-defined [`Strategy`]. Agents are re-ranked, so this is cheapest
+    /// before agents are added.
+    ///
+    /// # Errors
+    ///
+    /// [`AssignError::UnknownQueue`].
+    pub fn set_strategy(
+        &mut self,
+        now: Timestamp,
+        queue: &QueueId,
+        strategy: Arc<dyn Strategy>,
+    ) -> Result<(), AssignError> {
+        let now = self.advance(now);
+        let &qi = self
+            .queue_index
+            .get(queue)
+            .ok_or_else(|| AssignError::UnknownQueue(queue.clone()))?;
+        let agents: Vec<u32> = self.live_agents().collect();
+        for &a in &agents {
+            self.set_membership(a, false);
+        }
+        for ti in 0..self.queues[qi as usize].tiers.len() {
+            let old = self.queues[qi as usize].tiers[ti].pool;
+            let users = &mut self.pools[old as usize].users;
+            users.retain(|u| *u != (qi, ti as u8));
+            let cond = self.pools[old as usize].condition.clone();
+            let new = self.pool_for(&strategy, cond, qi, ti as u8);
+            self.queues[qi as usize].tiers[ti].pool = new;
+        }
+        for &a in &agents {
+            self.set_membership(a, true);
+            self.refresh(a, now);
+        }
+        for a in agents {
+            self.drain_agent(a, now);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn live_agents(&self) -> impl Iterator<Item = u32> + use<> {
+        let v: Vec<u32> = self
+            .agents
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.is_some())
+            .map(|(i, _)| i as u32)
+            .collect();
+        v.into_iter()
+    }
+
+    pub(crate) fn agent_ref(&self, a: u32) -> &AgentState {
+        self.agents[a as usize]
+            .as_ref()
+            .expect("agent index refers to a live agent")
+    }
+
+    pub(crate) fn agent_mut(&mut self, a: u32) -> &mut AgentState {
+        self.agents[a as usize]
+            .as_mut()
+            .expect("agent index refers to a live agent")
+    }
+
+    pub(crate) fn conv_ref(&self, c: u32) -> &Conv {
+        self.convs[c as usize]
+            .as_ref()
+            .expect("conversation index refers to a live conversation")
+    }
+
+    pub(crate) fn conv_mut(&mut self, c: u32) -> &mut Conv {
+        self.convs[c as usize]
+            .as_mut()
+            .expect("conversation index refers to a live conversation")
+    }
+
+    pub(crate) fn emit(&mut self, e: AssignEvent) {
+        self.events.push_back(e);
+    }
+
+    /// The next event, in the order they happened.
+    pub fn poll_event(&mut self) -> Option<AssignEvent> {
+        self.events.pop_front()
+    }
+
+    /// When [`handle_timeout`](Assigner::handle_timeout) should next be
+    /// called.
+    pub fn poll_timeout(&self) -> Option<Timestamp> {
+        self.timers.first().map(|(t, _)| *t)
+    }
+
+    /// Runs every timer due at or before `now`, each at its own time.
+    pub fn handle_timeout(&mut self, now: Timestamp) {
+        self.advance(now);
+    }
+
+    /// Takes `now` as the current time (never earlier than the last) and
+    /// runs the timers due by then.
+    pub(crate) fn advance(&mut self, now: Timestamp) -> Timestamp {
+        let now = now.max(self.now);
+        while let Some(&(t, target)) = self.timers.first() {
+            if t > now {
+                break;
+            }
+            self.timers.remove(&(t, target));
+            self.now = t;
+            match target {
+                Target::Queue(q) => self.queue_timer(q, t),
+                Target::Agent(a) => {
+                    if self.agents[a as usize].is_some() {
+                        self.agent_mut(a).deadline = None;
+                        self.agent_timer(a, t);
+                    }
+                }
+                Target::Conv(c) => {
+                    if self.convs[c as usize].is_some() {
+                        self.conv_mut(c).deadline = None;
+                        self.conv_timer(c, t);
+                    }
+                }
+            }
+        }
+        self.now = now;
+        now
+    }
+
+    // ----- agents -----
+
+    /// Adds an agent (offline until [`set_presence`](Assigner::set_presence))
+    /// or replaces an agent's profile, keeping their presence, work and
+    /// history. New capacity or eligibility takes effect at once.
+    ///
+    /// # Errors
+    ///
+    /// [`AssignError::Profile`] for an invalid profile.
+    pub fn upsert_agent(
+        &mut self,
+        now: Timestamp,
+        profile: AgentProfile,
+    ) -> Result<(), AssignError> {
+        profile.validate()?;
+        let now = self.advance(now);
+        let a = match self.agent_index.get(&profile.agent) {
+            Some(&a) => {
+                self.unready(a);
+                self.set_membership(a, false);
+                let Assigner {
+                    agents, symbols, ..
+                } = self;
+                if let Some(st) = agents[a as usize].as_mut() {
+                    st.update(&profile, symbols);
+                }
+                a
+            }
+            None => {
+                let st = AgentState::new(&profile, now, &mut self.symbols);
+                let a = match self.free_agents.pop() {
+                    Some(a) => {
+                        self.agents[a as usize] = Some(st);
+                        a
+                    }
+                    None => {
+                        self.agents.push(Some(st));
+                        (self.agents.len() - 1) as u32
+                    }
+                };
+                self.agent_index.insert(profile.agent.clone(), a);
+                a
+            }
+        };
+        self.remember_channels(&profile);
+        self.set_membership(a, true);
+        self.refresh(a, now);
+        self.drain_agent(a, now);
+        Ok(())
+    }
+
+    fn remember_channels(&mut self, profile: &AgentProfile) {
+        for ch in profile.capacity.channels.keys() {
+            let n = self.symbols.intern(ch.as_str());
+            self.channel_kinds.entry(n).or_insert_with(|| ch.clone());
+        }
+    }
+
+    /// Removes an agent. Their offers are revoked and their conversations
+    /// requeued at the front of their queues at once.
+    ///
+    /// # Errors
+    ///
+    /// [`AssignError::UnknownAgent`].
+    pub fn remove_agent(&mut self, now: Timestamp, agent: &AgentId) -> Result<(), AssignError> {
+        let now = self.advance(now);
+        let a = self.agent_idx(agent)?;
+        self.set_membership(a, false);
+        self.agent_mut(a).presence = Presence::Offline;
+        let requeued = self.take_back(a, now, RevokeReason::AgentRemoved, true);
+        self.set_agent_timer(a, None);
+        self.agents[a as usize] = None;
+        self.agent_index.remove(agent);
+        self.free_agents.push(a);
+        for c in requeued {
+            self.match_conv(c, now);
+        }
+        Ok(())
+    }
+
+    /// Changes an agent's presence.
+    ///
+    /// - `Available`: takes new conversations (the backlog is offered at
+    ///   once); clears missed offers; cancels an offline grace period.
+    /// - `Away`: keeps what they hold, including pending offers, takes
+    ///   nothing new.
+    /// - `Offline`: pending offers are revoked and requeued at the front;
+    ///   assigned conversations are requeued at the front after
+    ///   `[assignment] offline_grace` (at once by default) unless the agent
+    ///   is back by then.
+    ///
+    /// # Errors
+    ///
+    /// [`AssignError::UnknownAgent`].
+    pub fn set_presence(
+        &mut self,
+        now: Timestamp,
+        agent: &AgentId,
+        presence: Presence,
+    ) -> Result<(), AssignError> {
+        let now = self.advance(now);
+        let a = self.agent_idx(agent)?;
+        let was = self.agent_ref(a).presence;
+        if was == presence {
+            return Ok(());
+        }
+        self.unready(a);
+        {
+            let st = self.agent_mut(a);
+            st.presence = presence;
+            if presence == Presence::Available {
+                st.missed = 0;
+                st.grace_until = None;
+                if st.held.is_empty() {
+                    st.idle_since = now;
+                }
+            }
+        }
+        self.update_staffed(a, was, presence);
+        let mut requeued = Vec::new();
+        if presence == Presence::Offline {
+            let grace = self.settings.offline_grace;
+            requeued = self.take_back(a, now, RevokeReason::AgentOffline, grace.is_zero());
+            if !grace.is_zero() && !self.agent_ref(a).held.is_empty() {
+                self.agent_mut(a).grace_until = Some(now + grace);
+            }
+        }
+        self.refresh(a, now);
+        for c in requeued {
+            self.match_conv(c, now);
+        }
+        self.drain_agent(a, now);
+        Ok(())
+    }
+
+    fn update_staffed(&mut self, a: u32, was: Presence, now: Presence) {
+        let (before, after) = (was == Presence::Available, now == Presence::Available);
+        if before == after {
+            return;
+        }
+        let pools = self.agent_ref(a).pools.clone();
+        for p in pools.iter() {
+            let s = &mut self.pools[*p as usize].staffed;
+            *s = if after { *s + 1 } else { s.saturating_sub(1) };
+        }
+    }
+
+    /// Revokes the agent's offers and, when `assigned`, takes back their
+    /// assigned conversations; returns the conversations requeued (to be
+    /// matched by the caller once the agent is settled).
+    fn take_back(&mut self, a: u32, now: Timestamp, why: RevokeReason, assigned: bool) -> Vec<u32> {
+        let held = self.agent_ref(a).held.clone();
+        let mut requeued = Vec::new();
+        for c in held {
+            let offered = matches!(self.conv_ref(c).phase, Phase::Offered { .. });
+            if offered {
+                if self.withdraw_offer(c, a, now, why) {
+                    requeued.push(c);
+                }
+                continue;
+            }
+            match &self.conv_ref(c).phase {
+                Phase::Assigned { .. } if assigned => {
+                    let reason = match why {
+                        RevokeReason::AgentRemoved => UnassignReason::AgentRemoved,
+                        _ => UnassignReason::AgentOffline,
+                    };
+                    self.unassign(c, now, reason);
+                    requeued.push(c);
+                }
+                _ => {}
+            }
+        }
+        requeued
+    }
+
+    /// Removes `a` from the offer of `c`, releasing the reservation; when
+    /// no agent is left on the offer the conversation is requeued at the
+    /// front (returns true).
+    fn withdraw_offer(&mut self, c: u32, a: u32, now: Timestamp, why: RevokeReason) -> bool {
+        self.release_slot(c, a, now, false);
+        let conv = self.conv_ref(c);
+        self.events.push_back(AssignEvent::OfferRevoked {
+            conversation: conv.id.clone(),
+            agent: self.agent_ref(a).id.clone(),
+            reason: why,
+        });
+        let left = match &mut self.conv_mut(c).phase {
+            Phase::Offered { agents, .. } => {
+                let v: Vec<u32> = agents.iter().copied().filter(|x| *x != a).collect();
+                *agents = v.into();
+                agents.len()
+            }
+            _ => return false,
+        };
+        if left == 0 {
+            self.requeue(c, now, true);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Takes an assigned conversation from its agent and requeues it at the
+    /// front.
+    fn unassign(&mut self, c: u32, now: Timestamp, reason: UnassignReason) {
+        let Phase::Assigned { agent, .. } = self.conv_ref(c).phase else {
+            return;
+        };
+        self.release_slot(c, agent, now, false);
+        self.emit(AssignEvent::Unassigned {
+            conversation: self.conv_ref(c).id.clone(),
+            agent: self.agent_ref(agent).id.clone(),
+            reason,
+        });
+        self.requeue(c, now, true);
+    }
+
+    /// Frees the capacity `c` takes on agent `a`; `wrap_up` starts the
+    /// queue's wrap-up time (a conversation that ended).
+    pub(crate) fn release_slot(&mut self, c: u32, a: u32, now: Timestamp, wrap_up: bool) {
+        let (channel, q) = {
+            let conv = self.conv_ref(c);
+            (conv.channel, conv.queue)
+        };
+        let wrap = if wrap_up {
+            self.queues[q as usize].wrap_up
+        } else {
+            Duration::ZERO
+        };
+        self.unready(a);
+        let st = self.agent_mut(a);
+        st.slots.remove(channel);
+        st.held.retain(|x| *x != c);
+        if wrap_up {
+            st.wrap_up_until = st.wrap_up_until.max(now + wrap);
+        }
+        if st.held.is_empty() {
+            st.idle_since = now;
+        }
+        self.refresh(a, now);
+    }
+
+    pub(crate) fn agent_idx(&self, agent: &AgentId) -> Result<u32, AssignError> {
+        self.agent_index
+            .get(agent)
+            .copied()
+            .ok_or_else(|| AssignError::UnknownAgent(agent.clone()))
+    }
+
+    pub(crate) fn conv_idx(&self, conv: &ConversationId) -> Result<u32, AssignError> {
+        self.conv_index
+            .get(conv)
+            .copied()
+            .ok_or_else(|| AssignError::UnknownConversation(conv.clone()))
+    }
+
+    /// Adds `a` to (`on`) or removes it from the pools whose agent-only
+    /// condition it meets, keeping the staffed counts.
+    fn set_membership(&mut self, a: u32, on: bool) {
+        if !on {
+            self.unready(a);
+            let st = self.agent_mut(a);
+            let pools = std::mem::take(&mut st.pools);
+            let available = st.presence == Presence::Available;
+            if available {
+                for p in pools.iter() {
+                    let s = &mut self.pools[*p as usize].staffed;
+                    *s = s.saturating_sub(1);
+                }
+            }
+            return;
+        }
+        let now = self.now;
+        let st = self.agent_ref(a);
+        let facts = crate::expr::Facts::new(now).with_interned_agent(st.facts(&self.symbols));
+        let calendars = self.config.calendars();
+        let member: Vec<u32> = self
+            .pools
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| {
+                p.condition
+                    .as_ref()
+                    .is_none_or(|c| c.evaluate(&facts, calendars))
+            })
+            .map(|(i, _)| i as u32)
+            .collect();
+        let available = st.presence == Presence::Available;
+        if available {
+            for p in &member {
+                self.pools[*p as usize].staffed += 1;
+            }
+        }
+        self.agent_mut(a).pools = member.into();
+    }
+
+    /// Whether `a` may be offered work at `now`.
+    pub(crate) fn is_ready(&self, a: u32, now: Timestamp) -> bool {
+        let st = self.agent_ref(a);
+        st.presence == Presence::Available
+            && now >= st.wrap_up_until
+            && st.slots.any_fits()
+            && !self.capped(st, now)
+    }
+
+    /// Under the fairness cap: as many assignments in the window, counting
+    /// pending offers, as allowed.
+    pub(crate) fn capped(&self, st: &AgentState, now: Timestamp) -> bool {
+        let Some((max, per)) = self.settings.fairness else {
+            return false;
+        };
+        let recent = st
+            .recent
+            .iter()
+            .filter(|t| now.saturating_duration_since(**t) < per)
+            .count();
+        let offered = st
+            .held
+            .iter()
+            .filter(|c| matches!(self.conv_ref(**c).phase, Phase::Offered { .. }))
+            .count();
+        recent + offered >= max as usize
+    }
+
+    /// Takes `a` out of every ready set.
+    pub(crate) fn unready(&mut self, a: u32) {
+        let st = self.agent_mut(a);
+        st.ready = false;
+        let ranks = std::mem::take(&mut st.ranks);
+        let pools = st.pools.clone();
+        for (p, r) in pools.iter().zip(ranks.iter()) {
+            self.pools[*p as usize].ready.remove(&(*r, a));
+        }
+    }
+
+    /// Puts `a` back in the ready sets when ready (re-ranked), and sets the
+    /// agent's timer (wrap-up end, fairness window, offline grace).
+    pub(crate) fn refresh(&mut self, a: u32, now: Timestamp) {
+        self.unready(a);
+        if self.agent_ref(a).over_ok && !self.agent_ref(a).slots.over() {
+            self.agent_mut(a).over_ok = false;
+        }
+        if self.is_ready(a, now) {
+            let view = AgentView {
+                state: self.agent_ref(a),
+                symbols: &self.symbols,
+            };
+            let pools = view.state.pools.clone();
+            let ranks: Vec<u64> = pools
+                .iter()
+                .map(|p| self.pools[*p as usize].strategy.rank(&view))
+                .collect();
+            for (p, r) in pools.iter().zip(&ranks) {
+                self.pools[*p as usize].ready.insert((*r, a));
+            }
+            let st = self.agent_mut(a);
+            st.ranks = ranks.into();
+            st.ready = true;
+        }
+        let deadline = self.agent_deadline(a, now);
+        self.set_agent_timer(a, deadline);
+    }
+
+    fn agent_deadline(&self, a: u32, now: Timestamp) -> Option<Timestamp> {
+        let st = self.agent_ref(a);
+        let mut next: Option<Timestamp> = st.grace_until;
+        let mut at = |t: Timestamp| {
+            if t > now {
+                next = Some(next.map_or(t, |n| n.min(t)));
+            }
+        };
+        if st.presence == Presence::Available {
+            at(st.wrap_up_until);
+            if let Some((_, per)) = self.settings.fairness
+                && self.capped(st, now)
+            {
+                // The earliest in-window assignment leaves the window.
+                if let Some(t) = st
+                    .recent
+                    .iter()
+                    .filter(|t| now.saturating_duration_since(**t) < per)
+                    .min()
+                {
+                    at(*t + per);
+                }
+            }
+        }
+        next
+    }
+
+    fn set_agent_timer(&mut self, a: u32, t: Option<Timestamp>) {
+        let st = self.agent_mut(a);
+        let old = std::mem::replace(&mut st.deadline, t);
+        if old == t {
+            return;
+        }
+        if let Some(o) = old {
+            self.timers.remove(&(o, Target::Agent(a)));
+        }
+        if let Some(n) = t {
+            self.timers.insert((n, Target::Agent(a)));
+        }
+    }
+
+    pub(crate) fn set_conv_timer(&mut self, c: u32, t: Option<Timestamp>) {
+        let conv = self.conv_mut(c);
+        let old = std::mem::replace(&mut conv.deadline, t);
+        if old == t {
+            return;
+        }
+        if let Some(o) = old {
+            self.timers.remove(&(o, Target::Conv(c)));
+        }
+        if let Some(n) = t {
+            self.timers.insert((n, Target::Conv(c)));
+        }
+    }
+
+    fn agent_timer(&mut self, a: u32, now: Timestamp) {
+        // Offline grace over: take back what is still assigned.
+        let st = self.agent_ref(a);
+        if st.grace_until.is_some_and(|g| g <= now) {
+            self.agent_mut(a).grace_until = None;
+            if self.agent_ref(a).presence == Presence::Offline {
+                let requeued = self.take_back(a, now, RevokeReason::AgentOffline, true);
+                self.refresh(a, now);
+                for c in requeued {
+                    self.match_conv(c, now);
+                }
+                return;
+            }
+        }
+        // Forget assignments that left the fairness window.
+        if let Some((_, per)) = self.settings.fairness {
+            self.agent_mut(a)
+                .recent
+                .retain(|t| now.saturating_duration_since(*t) < per);
+        }
+        self.refresh(a, now);
+        self.drain_agent(a, now);
+    }
+
+    // ----- conversations -----
+
+    /// Places a conversation in a queue. It is offered at once when an
+    /// eligible agent is ready; otherwise it waits, and the status says
+    /// where and for about how long.
+    ///
+    /// # Errors
+    ///
+    /// [`AssignError::UnknownQueue`], [`AssignError::AlreadyQueued`], or
+    /// [`AssignError::QueueFull`] when the queue holds its `max_size`.
+    pub fn enqueue(
+        &mut self,
+        now: Timestamp,
+        req: Request,
+    ) -> Result<ConversationStatus, AssignError> {
+        let now = self.advance(now);
+        let &q = self
+            .queue_index
+            .get(&req.queue)
+            .ok_or_else(|| AssignError::UnknownQueue(req.queue.clone()))?;
+        if self.conv_index.contains_key(&req.conversation) {
+            return Err(AssignError::AlreadyQueued(req.conversation));
+        }
+        let queue = &self.queues[q as usize];
+        if let Some(limit) = queue.max_size
+            && queue.waiting() >= limit
+        {
+            return Err(AssignError::QueueFull {
+                queue: req.queue,
+                limit,
+            });
+        }
+        let channel = self.symbols.intern(req.channel.as_str());
+        self.channel_kinds
+            .entry(channel)
+            .or_insert_with(|| req.channel.clone());
+        let lang = req.lang.as_deref().map(|l| self.symbols.intern(l));
+        let preferred = req.preferred.map(|p| {
+            let wait = req.preferred_wait.unwrap_or(self.settings.preferred_wait);
+            (p, now + wait)
+        });
+        let extra =
+            (!req.contact.is_empty() || !req.tags.is_empty() || preferred.is_some()).then(|| {
+                Box::new(ConvExtra {
+                    contact: req.contact,
+                    tags: req.tags,
+                    preferred,
+                    passed: Vec::new(),
+                })
+            });
+        self.seq += 1;
+        let standing = Standing {
+            front: false,
+            priority: (queue.priority + i64::from(req.priority)).clamp(-MAX_PRIORITY, MAX_PRIORITY),
+            enqueued: req.waiting_since.map_or(now, |t| t.min(now)),
+            seq: self.seq,
+        };
+        let conv = Conv {
+            id: req.conversation.clone(),
+            queue: q,
+            channel,
+            lang,
+            own_priority: req.priority,
+            standing,
+            entered: now,
+            phase: Phase::Waiting {
+                tier: 0,
+                key: standing.key(None),
+            },
+            extra,
+            deadline: None,
+        };
+        let c = match self.free_convs.pop() {
+            Some(c) => {
+                self.convs[c as usize] = Some(conv);
+                c
+            }
+            None => {
+                self.convs.push(Some(conv));
+                (self.convs.len() - 1) as u32
+            }
+        };
+        self.conv_index.insert(req.conversation.clone(), c);
+        self.place(c, now);
+        self.match_conv(c, now);
+        Ok(self.status(c, now))
+    }
+
+    /// Puts a conversation that is not in any list into its queue's list
+    /// for the step in force, and sets its timer.
+    fn place(&mut self, c: u32, now: Timestamp) {
+        let (q, entered, standing) = {
+            let conv = self.conv_ref(c);
+            (conv.queue as usize, conv.entered, conv.standing)
+        };
+        let queue = &mut self.queues[q];
+        let tier = queue.tier_at(entered, now);
+        let key = standing.key(queue.aging_ms);
+        if queue.waiting() == 0 && queue.open {
+            queue.estimator.backlog_starts(now);
+        }
+        queue.tiers[tier as usize].list.insert(key, c);
+        self.conv_mut(c).phase = Phase::Waiting { tier, key };
+        self.update_conv_timer(c, now);
+    }
+
+    /// Takes a waiting conversation out of its list.
+    pub(crate) fn unplace(&mut self, c: u32) {
+        let conv = self.conv_ref(c);
+        if let Phase::Waiting { tier, key } = conv.phase {
+            let q = conv.queue as usize;
+            self.queues[q].tiers[tier as usize].list.remove(&key);
+            if self.queues[q].waiting() == 0 {
+                self.queues[q].estimator.backlog_ends();
+            }
+        }
+    }
+
+    /// Back to waiting in its queue (an offer missed or revoked, an agent
+    /// gone), keeping its original wait; `front` puts it ahead of everyone.
+    pub(crate) fn requeue(&mut self, c: u32, now: Timestamp, front: bool) {
+        self.conv_mut(c).standing.front |= front;
+        self.place(c, now);
+        let conv = self.conv_ref(c);
+        self.emit(AssignEvent::Requeued {
+            conversation: conv.id.clone(),
+            queue: self.queues[conv.queue as usize].id.clone(),
+            front: conv.standing.front,
+        });
+    }
+
+    /// The conversation's next deadline for its phase.
+    pub(crate) fn conv_deadline(&self, c: u32, now: Timestamp) -> Option<Timestamp> {
+        let conv = self.conv_ref(c);
+        match &conv.phase {
+            Phase::Waiting { tier, .. } => {
+                let q = &self.queues[conv.queue as usize];
+                let mut next: Option<Timestamp> = None;
+                let mut at = |t: Timestamp| next = Some(next.map_or(t, |n| n.min(t)));
+                if let Some(t) = q.tiers.get(*tier as usize + 1) {
+                    at(conv.entered + t.after);
+                }
+                if let Some((after, _)) = q.overflow {
+                    at(conv.entered + after);
+                }
+                if let Some(e) = &conv.extra
+                    && let Some((_, until)) = &e.preferred
+                {
+                    at(*until);
+                }
+                next.map(|t| t.max(now))
+            }
+            Phase::Offered { until, .. } => Some(*until),
+            Phase::Assigned { reply_due, .. } => *reply_due,
+        }
+    }
+
+    pub(crate) fn update_conv_timer(&mut self, c: u32, now: Timestamp) {
+        let t = self.conv_deadline(c, now);
+        self.set_conv_timer(c, t);
+    }
+
+    /// The agent accepts an offer: the conversation is theirs, and any
+    /// other offers of it (multi-offer) are revoked.
+    ///
+    /// Accepting twice is harmless: a second accept by the agent who holds
+    /// the conversation succeeds and changes nothing.
+    ///
+    /// # Errors
+    ///
+    /// [`AssignError::UnknownAgent`], [`AssignError::UnknownConversation`],
+    /// or [`AssignError::NotOffered`] when the offer expired, was taken by
+    /// another agent or never existed.
+    pub fn accept(
+        &mut self,
+        now: Timestamp,
+        agent: &AgentId,
+        conversation: &ConversationId,
+    ) -> Result<(), AssignError> {
+        let now = self.advance(now);
+        let a = self.agent_idx(agent)?;
+        let c = self.conv_idx(conversation)?;
+        let others: Vec<u32> = match &self.conv_ref(c).phase {
+            Phase::Offered { agents, .. } if agents.contains(&a) => {
+                agents.iter().copied().filter(|x| *x != a).collect()
+            }
+            Phase::Assigned { agent: holder, .. } if *holder == a => return Ok(()),
+            _ => {
+                return Err(AssignError::NotOffered {
+                    conversation: conversation.clone(),
+                    agent: agent.clone(),
+                });
+            }
+        };
+        let q = self.conv_ref(c).queue as usize;
+        let reply_due = self.queues[q].reply_timeout.map(|d| now + d);
+        self.conv_mut(c).phase = Phase::Assigned {
+            agent: a,
+            since: now,
+            reply_due,
+        };
+        if let Some(e) = self.conv_mut(c).extra.as_mut() {
+            e.preferred = None;
+            e.passed.clear();
+        }
+        self.update_conv_timer(c, now);
+        let still_waiting = self.queues[q].waiting() > 0 && self.queues[q].open;
+        self.queues[q].estimator.departure(now, still_waiting);
+        {
+            self.unready(a);
+            let fairness = self.settings.fairness.is_some();
+            let st = self.agent_mut(a);
+            st.missed = 0;
+            if fairness {
+                st.recent.push(now);
+            }
+            self.refresh(a, now);
+        }
+        self.emit(AssignEvent::Assigned {
+            conversation: conversation.clone(),
+            agent: agent.clone(),
+            queue: self.queues[q].id.clone(),
+        });
+        for o in others {
+            self.release_slot(c, o, now, false);
+            self.emit(AssignEvent::OfferRevoked {
+                conversation: conversation.clone(),
+                agent: self.agent_ref(o).id.clone(),
+                reason: RevokeReason::Taken,
+            });
+            self.drain_agent(o, now);
+        }
+        Ok(())
+    }
+
+    /// The agent declines an offer. The conversation keeps its place and
+    /// goes to the next eligible agent; the agent who declined is offered
+    /// it again only when nobody else can take it. A decline does not
+    /// count as a missed offer.
+    ///
+    /// # Errors
+    ///
+    /// As for [`accept`](Assigner::accept).
+    pub fn decline(
+        &mut self,
+        now: Timestamp,
+        agent: &AgentId,
+        conversation: &ConversationId,
+    ) -> Result<(), AssignError> {
+        let now = self.advance(now);
+        let a = self.agent_idx(agent)?;
+        let c = self.conv_idx(conversation)?;
+        match &self.conv_ref(c).phase {
+            Phase::Offered { agents, .. } if agents.contains(&a) => {}
+            _ => {
+                return Err(AssignError::NotOffered {
+                    conversation: conversation.clone(),
+                    agent: agent.clone(),
+                });
+            }
+        }
+        self.miss(c, a, now, super::event::MissReason::Declined);
+        self.after_miss(c, now);
+        self.drain_agent(a, now);
+        Ok(())
+    }
+
+    /// Takes `a` off the offer of `c` as missed (declined or expired).
+    fn miss(&mut self, c: u32, a: u32, now: Timestamp, reason: super::event::MissReason) {
+        self.release_slot(c, a, now, false);
+        {
+            let e = self.conv_mut(c).extra_mut();
+            if !e.passed.contains(&a) {
+                e.passed.push(a);
+            }
+            if let Phase::Offered { agents, .. } = &mut self.conv_mut(c).phase {
+                let v: Vec<u32> = agents.iter().copied().filter(|x| *x != a).collect();
+                *agents = v.into();
+            }
+        }
+        self.emit(AssignEvent::OfferMissed {
+            conversation: self.conv_ref(c).id.clone(),
+            agent: self.agent_ref(a).id.clone(),
+            reason,
+        });
+        if reason == super::event::MissReason::Expired {
+            let max = self.settings.max_missed;
+            let st = self.agent_mut(a);
+            st.missed += 1;
+            let missed = st.missed;
+            if missed >= max && st.presence == Presence::Available {
+                self.unready(a);
+                self.agent_mut(a).presence = Presence::Away;
+                self.update_staffed(a, Presence::Available, Presence::Away);
+                self.refresh(a, now);
+                self.emit(AssignEvent::AgentAway {
+                    agent: self.agent_ref(a).id.clone(),
+                    missed,
+                });
+            }
+        }
+    }
+
+    /// After a miss: when nobody holds the offer any more, requeue (keeping
+    /// its place) and offer it on.
+    fn after_miss(&mut self, c: u32, now: Timestamp) {
+        let empty =
+            matches!(&self.conv_ref(c).phase, Phase::Offered { agents, .. } if agents.is_empty());
+        if empty {
+            self.requeue(c, now, false);
+            self.match_conv(c, now);
+        }
+    }
+
+    /// The agent replied: the reply timer, if any, stops.
+    ///
+    /// # Errors
+    ///
+    /// [`AssignError::UnknownConversation`], or
+    /// [`AssignError::NotAssigned`] when no agent has it.
+    pub fn agent_replied(
+        &mut self,
+        now: Timestamp,
+        conversation: &ConversationId,
+    ) -> Result<(), AssignError> {
+        let now = self.advance(now);
+        let c = self.conv_idx(conversation)?;
+        match &mut self.conv_mut(c).phase {
+            Phase::Assigned { reply_due, .. } => *reply_due = None,
+            _ => return Err(AssignError::NotAssigned(conversation.clone())),
+        }
+        self.update_conv_timer(c, now);
+        Ok(())
+    }
+
+    /// The customer wrote to an assigned conversation: when the queue has a
+    /// `reply_timeout` and no reply is already awaited, the agent has that
+    /// long to reply before the conversation is offered to another agent.
+    ///
+    /// # Errors
+    ///
+    /// As for [`agent_replied`](Assigner::agent_replied).
+    pub fn customer_wrote(
+        &mut self,
+        now: Timestamp,
+        conversation: &ConversationId,
+    ) -> Result<(), AssignError> {
+        let now = self.advance(now);
+        let c = self.conv_idx(conversation)?;
+        let q = self.conv_ref(c).queue as usize;
+        let timeout = self.queues[q].reply_timeout;
+        match &mut self.conv_mut(c).phase {
+            Phase::Assigned { reply_due, .. } => {
+                if reply_due.is_none() {
+                    *reply_due = timeout.map(|d| now + d);
+                }
+            }
+            _ => return Err(AssignError::NotAssigned(conversation.clone())),
+        }
+        self.update_conv_timer(c, now);
+        Ok(())
+    }
+
+    /// The conversation leaves the assigner: closed, abandoned by the
+    /// customer, handed back to a bot or transferred (enqueue it again
+    /// afterwards). Offers are revoked; an assigned agent's capacity is
+    /// freed after the queue's wrap-up. Returns where it stood.
+    ///
+    /// # Errors
+    ///
+    /// [`AssignError::UnknownConversation`].
+    pub fn finish(
+        &mut self,
+        now: Timestamp,
+        conversation: &ConversationId,
+    ) -> Result<ConversationStatus, AssignError> {
+        let now = self.advance(now);
+        let c = self.conv_idx(conversation)?;
+        let status = self.status(c, now);
+        self.set_conv_timer(c, None);
+        let mut freed = Vec::new();
+        match self.conv_ref(c).phase.clone() {
+            Phase::Waiting { .. } => self.unplace(c),
+            Phase::Offered { agents, .. } => {
+                for a in agents.iter().copied() {
+                    self.release_slot(c, a, now, false);
+                    self.emit(AssignEvent::OfferRevoked {
+                        conversation: conversation.clone(),
+                        agent: self.agent_ref(a).id.clone(),
+                        reason: RevokeReason::Withdrawn,
+                    });
+                    freed.push(a);
+                }
+            }
+            Phase::Assigned { agent, since, .. } => {
+                let q = self.conv_ref(c).queue as usize;
+                self.queues[q]
+                    .estimator
+                    .handled(now.saturating_duration_since(since));
+                self.release_slot(c, agent, now, true);
+                freed.push(agent);
+            }
+        }
+        self.convs[c as usize] = None;
+        self.conv_index.remove(conversation);
+        self.free_convs.push(c);
+        for a in freed {
+            self.drain_agent(a, now);
+        }
+        Ok(status)
+    }
+
+    fn conv_timer(&mut self, c: u32, now: Timestamp) {
+        match self.conv_ref(c).phase.clone() {
+            Phase::Offered { agents, until } => {
+                if until <= now {
+                    for a in agents.iter().copied() {
+                        self.miss(c, a, now, super::event::MissReason::Expired);
+                    }
+                    self.after_miss(c, now);
+                    for a in agents.iter().copied() {
+                        if self.agents[a as usize].is_some() {
+                            self.drain_agent(a, now);
+                        }
+                    }
+                } else {
+                    self.update_conv_timer(c, now);
+                }
+            }
+            Phase::Assigned {
+                reply_due, agent, ..
+            } => {
+                if reply_due.is_some_and(|t| t <= now) {
+                    self.conv_mut(c).extra_mut().passed.push(agent);
+                    self.unassign(c, now, UnassignReason::ReplyTimeout);
+                    self.match_conv(c, now);
+                    self.drain_agent(agent, now);
+                } else {
+                    self.update_conv_timer(c, now);
+                }
+            }
+            Phase::Waiting { tier, .. } => self.waiting_timer(c, tier, now),
+        }
+    }
+
+    /// Preference expiry, overflow and relaxation of a waiting conversation.
+    fn waiting_timer(&mut self, c: u32, tier: u8, now: Timestamp) {
+        let conv = self.conv_ref(c);
+        let q = conv.queue as usize;
+        let entered = conv.entered;
+        // The preferred agent's time is up.
+        let expired = conv
+            .extra
+            .as_ref()
+            .and_then(|e| e.preferred.as_ref())
+            .filter(|(_, until)| *until <= now)
+            .map(|(a, _)| a.clone());
+        if let Some(agent) = expired {
+            self.conv_mut(c).extra_mut().preferred = None;
+            self.emit(AssignEvent::PreferenceExpired {
+                conversation: self.conv_ref(c).id.clone(),
+                agent,
+            });
+        }
+        if let Some((after, to)) = self.queues[q].overflow
+            && now.saturating_duration_since(entered) >= after
+        {
+            self.unplace(c);
+            let from = self.queues[q].id.clone();
+            let (to_priority, to_id) = {
+                let to_q = &self.queues[to as usize];
+                (to_q.priority, to_q.id.clone())
+            };
+            let conv = self.conv_mut(c);
+            conv.queue = to;
+            conv.entered = now;
+            conv.standing.priority =
+                (to_priority + i64::from(conv.own_priority)).clamp(-MAX_PRIORITY, MAX_PRIORITY);
+            let id = conv.id.clone();
+            self.place(c, now);
+            self.emit(AssignEvent::Overflowed {
+                conversation: id,
+                from,
+                to: to_id,
+            });
+            self.match_conv(c, now);
+            return;
+        }
+        let new_tier = self.queues[q].tier_at(entered, now);
+        if new_tier != tier {
+            self.unplace(c);
+            self.place(c, now);
+            self.emit(AssignEvent::Relaxed {
+                conversation: self.conv_ref(c).id.clone(),
+                queue: self.queues[q].id.clone(),
+                step: new_tier as usize,
+            });
+        } else {
+            self.update_conv_timer(c, now);
+        }
+        self.match_conv(c, now);
+    }
+
+    fn queue_timer(&mut self, q: u32, now: Timestamp) {
+        let changed = self.queues[q as usize].update_hours(now);
+        if let Some(t) = self.queues[q as usize].next_change {
+            self.timers.insert((t, Target::Queue(q)));
+        }
+        if !changed {
+            return;
+        }
+        let queue = &mut self.queues[q as usize];
+        let id = queue.id.clone();
+        if queue.open {
+            if queue.waiting() > 0 {
+                queue.estimator.backlog_starts(now);
+            }
+            self.emit(AssignEvent::QueueOpened { queue: id });
+            self.drain_queue(q, now);
+        } else {
+            queue.estimator.backlog_ends();
+            let opens = queue.calendar.as_ref().and_then(|c| c.next_open(now));
+            self.emit(AssignEvent::QueueClosed { queue: id, opens });
+        }
+    }
+
+    // ----- queries -----
+
+    /// Where a conversation stands, with its position and estimated wait
+    /// when waiting; `None` when the assigner does not hold it.
+    pub fn conversation(
+        &self,
+        conversation: &ConversationId,
+        now: Timestamp,
+    ) -> Option<ConversationStatus> {
+        let c = *self.conv_index.get(conversation)?;
+        Some(self.status(c, now.max(self.now)))
+    }
+
+    pub(crate) fn status(&self, c: u32, now: Timestamp) -> ConversationStatus {
+        let conv = self.conv_ref(c);
+        let queue = &self.queues[conv.queue as usize];
+        match &conv.phase {
+            Phase::Waiting { tier, key } => {
+                let position = 1 + queue
+                    .tiers
+                    .iter()
+                    .map(|t| t.list.ahead_of(key))
+                    .sum::<usize>();
+                let staffed = self.pools[queue.tiers[*tier as usize].pool as usize].staffed;
+                let opens = if queue.open {
+                    None
+                } else {
+                    queue.calendar.as_ref().and_then(|c| c.next_open(now))
+                };
+                let mut estimate =
+                    queue
+                        .estimator
+                        .estimate(position, staffed, self.settings.handle_time);
+                if let (Some(e), Some(o)) = (estimate.as_mut(), opens) {
+                    *e += o.saturating_duration_since(now);
+                }
+                ConversationStatus::Waiting {
+                    queue: queue.id.clone(),
+                    position,
+                    estimate,
+                    opens,
+                    since: conv.standing.enqueued,
+                }
+            }
+            Phase::Offered { agents, until } => ConversationStatus::Offered {
+                queue: queue.id.clone(),
+                agents: agents
+                    .iter()
+                    .map(|a| self.agent_ref(*a).id.clone())
+                    .collect(),
+                expires: *until,
+            },
+            Phase::Assigned { agent, since, .. } => ConversationStatus::Assigned {
+                queue: queue.id.clone(),
+                agent: self.agent_ref(*agent).id.clone(),
+                since: *since,
+            },
+        }
+    }
+
+    /// An agent, if known.
+    pub fn agent(&self, agent: &AgentId) -> Option<AgentView<'_>> {
+        let a = *self.agent_index.get(agent)?;
+        Some(AgentView {
+            state: self.agent_ref(a),
+            symbols: &self.symbols,
+        })
+    }
+
+    /// Every agent, in no particular order.
+    pub fn agents(&self) -> impl Iterator<Item = AgentView<'_>> {
+        self.agents.iter().flatten().map(|state| AgentView {
+            state,
+            symbols: &self.symbols,
+        })
+    }
+
+    /// The conversations offered or assigned to an agent.
+    pub fn conversations_of(&self, agent: &AgentId) -> Vec<&ConversationId> {
+        self.agent(agent)
+            .map(|v| v.held().iter().map(|c| &self.conv_ref(*c).id).collect())
+            .unwrap_or_default()
+    }
+
+    /// The conversations waiting in a queue, in service order; `None` for
+    /// an unknown queue.
+    pub fn waiting(&self, queue: &QueueId) -> Option<Vec<&ConversationId>> {
+        let q = &self.queues[*self.queue_index.get(queue)? as usize];
+        let mut all: Vec<(super::waiting::WaitKey, u32)> = Vec::with_capacity(q.waiting());
+        for t in &q.tiers {
+            for c in t.list.iter() {
+                if let Phase::Waiting { key, .. } = self.conv_ref(c).phase {
+                    all.push((key, c));
+                }
+            }
+        }
+        all.sort_unstable();
+        Some(all.into_iter().map(|(_, c)| &self.conv_ref(c).id).collect())
+    }
+
+    /// A queue's current figures; `None` for an unknown queue.
+    pub fn queue_stats(&self, queue: &QueueId) -> Option<QueueStats> {
+        let q = &self.queues[*self.queue_index.get(queue)? as usize];
+        let pool = &self.pools[q.tiers[0].pool as usize];
+        let oldest = q
+            .tiers
+            .iter()
+            .flat_map(|t| t.list.iter())
+            .map(|c| self.conv_ref(c).standing.enqueued)
+            .min();
+        Some(QueueStats {
+            waiting: q.waiting(),
+            open: q.open,
+            staffed: pool.staffed,
+            ready: pool.ready.len(),
+            oldest_since: oldest,
+        })
+    }
+
+    /// Number of conversations held (waiting, offered or assigned).
+    pub fn len(&self) -> usize {
+        self.conv_index.len()
+    }
+
+    /// Whether no conversation is held.
+    pub fn is_empty(&self) -> bool {
+        self.conv_index.is_empty()
+    }
+}
+
+/// A queue's figures at a moment, from
+/// [`Assigner::queue_stats`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct QueueStats {
+    /// Conversations waiting.
+    pub waiting: usize,
+    /// Within business hours.
+    pub open: bool,
+    /// Agents meeting the queue's agent-only eligibility who are
+    /// available (busy or not).
+    pub staffed: u32,
+    /// Of those, how many could take a conversation now.
+    pub ready: usize,
+    /// When the longest-waiting conversation started waiting.
+    pub oldest_since: Option<Timestamp>,
+}

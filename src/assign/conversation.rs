@@ -1,0 +1,236 @@
+//! Conversations in the assigner: what the host asks for, what it can
+//! read back, and the compact record kept per conversation.
+
+use std::time::Duration;
+
+use super::waiting::{Standing, WaitKey};
+use crate::model::{AgentId, Attributes, ChannelKind, ConversationId, QueueId, Timestamp};
+
+/// A conversation to place in a queue: the `enqueue` call.
+///
+/// Its eligibility facts are the channel, the language (seen as both
+/// `lang` and `conversation.lang`), the contact attributes and the tags;
+/// `conversation.priority` and `conversation.waited` are filled in by the
+/// assigner.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use switchboard::assign::Request;
+/// use switchboard::{AgentId, ChannelKind};
+///
+/// let r = Request::new("c1", "billing", ChannelKind::WhatsApp)
+///     .with_priority(5)
+///     .with_lang("es")
+///     .with_preferred(AgentId::new("ana"), Some(Duration::from_secs(120)));
+/// assert_eq!(r.priority, 5);
+/// assert_eq!(r.lang.as_deref(), Some("es"));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Request {
+    /// The conversation.
+    pub conversation: ConversationId,
+    /// The queue to wait in.
+    pub queue: QueueId,
+    /// The channel the customer uses: capacity is taken on it.
+    pub channel: ChannelKind,
+    /// Added to the queue's priority (a routing rule's `priority`).
+    pub priority: i32,
+    /// The conversation's language (BCP 47).
+    pub lang: Option<String>,
+    /// The contact's attributes, for eligibility (`contact.*`).
+    pub contact: Attributes,
+    /// The conversation's tags (`conversation.tags`).
+    pub tags: Vec<String>,
+    /// An agent to wait for before anyone else is offered the conversation:
+    /// the last agent of a returning customer, or one the host names.
+    pub preferred: Option<AgentId>,
+    /// How long to wait for `preferred`; `[assignment] preferred_wait`
+    /// (default 60 s) when `None`.
+    pub preferred_wait: Option<Duration>,
+    /// When the customer started waiting, if earlier than now (a transfer
+    /// keeps the wait already done); now when `None`.
+    pub waiting_since: Option<Timestamp>,
+}
+
+impl Request {
+    /// A request with priority 0 and nothing else known.
+    pub fn new(
+        conversation: impl Into<ConversationId>,
+        queue: impl Into<QueueId>,
+        channel: ChannelKind,
+    ) -> Self {
+        Request {
+            conversation: conversation.into(),
+            queue: queue.into(),
+            channel,
+            priority: 0,
+            lang: None,
+            contact: Attributes::new(),
+            tags: Vec::new(),
+            preferred: None,
+            preferred_wait: None,
+            waiting_since: None,
+        }
+    }
+
+    /// Sets the priority added to the queue's.
+    pub fn with_priority(mut self, priority: i32) -> Self {
+        self.priority = priority;
+        self
+    }
+
+    /// Sets the language.
+    pub fn with_lang(mut self, lang: impl Into<String>) -> Self {
+        self.lang = Some(lang.into());
+        self
+    }
+
+    /// Sets the contact attributes.
+    pub fn with_contact(mut self, contact: Attributes) -> Self {
+        self.contact = contact;
+        self
+    }
+
+    /// Sets the tags.
+    pub fn with_tags<S: Into<String>>(mut self, tags: impl IntoIterator<Item = S>) -> Self {
+        self.tags = tags.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Names an agent to wait for, for `wait` (the configured default when
+    /// `None`).
+    pub fn with_preferred(mut self, agent: AgentId, wait: Option<Duration>) -> Self {
+        self.preferred = Some(agent);
+        self.preferred_wait = wait;
+        self
+    }
+
+    /// Counts the wait from `since` instead of now.
+    pub fn waiting_since(mut self, since: Timestamp) -> Self {
+        self.waiting_since = Some(since);
+        self
+    }
+}
+
+/// Where a conversation stands in the assigner.
+///
+/// # Examples
+///
+/// ```
+/// use switchboard::assign::{Assigner, ConversationStatus, Request};
+/// use switchboard::config::Config;
+/// use switchboard::{ChannelKind, ConversationId, Timestamp};
+///
+/// let config = Config::from_toml_str("[[queues]]\nid = \"support\"")?;
+/// let t = Timestamp::from_millis(0);
+/// let mut a = Assigner::new(config.into(), t);
+/// // No agents yet: it waits, first in line, with no estimate to give.
+/// let status = a.enqueue(t, Request::new("c1", "support", ChannelKind::WebChat))?;
+/// assert!(matches!(status, ConversationStatus::Waiting { position: 1, estimate: None, .. }));
+/// assert_eq!(a.conversation(&ConversationId::new("c1"), t), Some(status));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConversationStatus {
+    /// Waiting in `queue`.
+    Waiting {
+        /// The queue.
+        queue: QueueId,
+        /// 1-based place in line.
+        position: usize,
+        /// Expected wait from now (see [`estimate`](super::estimate)).
+        estimate: Option<Duration>,
+        /// When the queue opens, if it is closed now.
+        opens: Option<Timestamp>,
+        /// When it started waiting.
+        since: Timestamp,
+    },
+    /// Offered to `agents`, until `expires`.
+    Offered {
+        /// The queue.
+        queue: QueueId,
+        /// The agents it is offered to (more than one under multi-offer).
+        agents: Vec<AgentId>,
+        /// When the offer lapses.
+        expires: Timestamp,
+    },
+    /// Assigned to `agent`.
+    Assigned {
+        /// The queue it came from.
+        queue: QueueId,
+        /// The agent.
+        agent: AgentId,
+        /// Since when.
+        since: Timestamp,
+    },
+}
+
+/// Where a conversation is in its life in the assigner.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// In the waiting list of its queue's step `tier`, under `key`.
+    Waiting { tier: u8, key: WaitKey },
+    /// Offered to `agents` until `until`.
+    Offered {
+        agents: Box<[u32]>,
+        until: Timestamp,
+    },
+    /// Assigned to `agent` since `since`; `reply_due` while the customer
+    /// waits for the agent's reply under a `reply_timeout`.
+    Assigned {
+        agent: u32,
+        since: Timestamp,
+        reply_due: Option<Timestamp>,
+    },
+}
+
+/// The rarely needed parts of a conversation, boxed so the common case
+/// stays small.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct ConvExtra {
+    pub(crate) contact: Attributes,
+    pub(crate) tags: Vec<String>,
+    /// The preferred agent and until when to wait for them.
+    pub(crate) preferred: Option<(AgentId, Timestamp)>,
+    /// Agents who declined or missed it: offered again only when nobody
+    /// else can take it.
+    pub(crate) passed: Vec<u32>,
+}
+
+/// One conversation as the assigner stores it.
+#[derive(Clone, Debug)]
+pub(crate) struct Conv {
+    pub(crate) id: ConversationId,
+    pub(crate) queue: u32,
+    pub(crate) channel: u32,
+    pub(crate) lang: Option<u32>,
+    /// The request's own priority (added to the queue's).
+    pub(crate) own_priority: i32,
+    pub(crate) standing: Standing,
+    /// When it entered its current queue: relaxation and overflow count
+    /// from here.
+    pub(crate) entered: Timestamp,
+    pub(crate) phase: Phase,
+    pub(crate) extra: Option<Box<ConvExtra>>,
+    pub(crate) deadline: Option<Timestamp>,
+}
+
+impl Conv {
+    pub(crate) fn extra_mut(&mut self) -> &mut ConvExtra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
+    pub(crate) fn passed(&self) -> &[u32] {
+        self.extra.as_ref().map_or(&[], |e| &e.passed)
+    }
+
+    /// The preferred agent while the wait for them lasts.
+    pub(crate) fn preference(&self, now: Timestamp) -> Option<&AgentId> {
+        let (agent, until) = self.extra.as_ref()?.preferred.as_ref()?;
+        (now < *until).then_some(agent)
+    }
+}

@@ -1,0 +1,249 @@
+//! A full consistency check of the assigner, for tests and fuzzing.
+
+use std::collections::HashMap;
+
+use super::agent::Presence;
+use super::assigner::{Assigner, Target};
+use super::conversation::Phase;
+use crate::expr::Facts;
+
+impl Assigner {
+    /// Checks every invariant the assigner promises, at the time of the
+    /// last call, and describes the first one broken. It walks the whole
+    /// state, so it is for tests and fuzzing, not for production paths.
+    ///
+    /// - Every conversation is in exactly one place: one waiting list (of
+    ///   its queue, under its current key), an offer to distinct agents
+    ///   (more than one only under multi-offer), or one agent.
+    /// - Every agent's holdings match the conversations offered or
+    ///   assigned to it, and are within capacity (unless a profile update
+    ///   lowered the capacity below what the agent already held).
+    /// - An agent is in a ready set exactly when it is available, past
+    ///   wrap-up, under the fairness cap and has room, at its current rank.
+    /// - Work conservation: no waiting conversation in an open queue has an
+    ///   agent ready to take it.
+    /// - Every pending deadline has exactly one timer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use switchboard::assign::{Assigner, Request};
+    /// use switchboard::config::Config;
+    /// use switchboard::{ChannelKind, Timestamp};
+    ///
+    /// let config = Config::from_toml_str("[[queues]]\nid = \"support\"")?;
+    /// let t = Timestamp::from_millis(0);
+    /// let mut a = Assigner::new(config.into(), t);
+    /// a.enqueue(t, Request::new("c1", "support", ChannelKind::Sms))?;
+    /// assert_eq!(a.check_invariants(), Ok(()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check_invariants(&self) -> Result<(), String> {
+        let now = self.now;
+        let mut timers_expected = 0usize;
+        // Conversations.
+        if self.conv_index.len() != self.convs.iter().flatten().count() {
+            return Err("conversation index and records disagree".into());
+        }
+        let mut waiting = 0usize;
+        for (id, &c) in &self.conv_index {
+            let conv = self
+                .convs
+                .get(c as usize)
+                .and_then(Option::as_ref)
+                .ok_or_else(|| format!("{id}: index points at no record"))?;
+            if &conv.id != id {
+                return Err(format!("{id}: index points at {}", conv.id));
+            }
+            let queue = &self.queues[conv.queue as usize];
+            match &conv.phase {
+                Phase::Waiting { tier, key } => {
+                    waiting += 1;
+                    if *key != conv.standing.key(queue.aging_ms) {
+                        return Err(format!("{id}: stale waiting key"));
+                    }
+                    let list = &queue
+                        .tiers
+                        .get(*tier as usize)
+                        .ok_or_else(|| format!("{id}: no step {tier}"))?
+                        .list;
+                    if !list.iter().any(|x| x == c) {
+                        return Err(format!("{id}: waiting but not in its list"));
+                    }
+                    if self.candidates_for_check(c) {
+                        return Err(format!(
+                            "{id}: waits in `{}` while an eligible agent is ready",
+                            queue.id
+                        ));
+                    }
+                }
+                Phase::Offered { agents, .. } => {
+                    if agents.is_empty() || agents.len() > queue.offers {
+                        return Err(format!("{id}: offered to {} agents", agents.len()));
+                    }
+                    for (i, a) in agents.iter().enumerate() {
+                        if agents[..i].contains(a) {
+                            return Err(format!("{id}: offered twice to one agent"));
+                        }
+                        let st = self.agents[*a as usize]
+                            .as_ref()
+                            .ok_or_else(|| format!("{id}: offered to a removed agent"))?;
+                        if !st.held.contains(&c) {
+                            return Err(format!("{id}: offered to {} who does not hold it", st.id));
+                        }
+                    }
+                }
+                Phase::Assigned { agent, .. } => {
+                    let st = self.agents[*agent as usize]
+                        .as_ref()
+                        .ok_or_else(|| format!("{id}: assigned to a removed agent"))?;
+                    if !st.held.contains(&c) {
+                        return Err(format!("{id}: assigned to {} who does not hold it", st.id));
+                    }
+                }
+            }
+            let due = self.conv_deadline(c, now);
+            if conv.deadline != due {
+                return Err(format!(
+                    "{id}: deadline {:?}, expected {due:?}",
+                    conv.deadline
+                ));
+            }
+            if let Some(t) = due {
+                timers_expected += 1;
+                if !self.timers.contains(&(t, Target::Conv(c))) {
+                    return Err(format!("{id}: no timer for its deadline"));
+                }
+            }
+        }
+        let listed: usize = self.queues.iter().map(|q| q.waiting()).sum();
+        if listed != waiting {
+            return Err(format!(
+                "{listed} list entries for {waiting} waiting conversations"
+            ));
+        }
+        // Agents.
+        let mut staffed: HashMap<u32, u32> = HashMap::new();
+        for (a, st) in self.agents.iter().enumerate() {
+            let Some(st) = st else { continue };
+            let a = a as u32;
+            if self.agent_index.get(&st.id) != Some(&a) {
+                return Err(format!("{}: not indexed", st.id));
+            }
+            let mut per_channel: HashMap<u32, u32> = HashMap::new();
+            for (i, &c) in st.held.iter().enumerate() {
+                if st.held[..i].contains(&c) {
+                    return Err(format!("{}: holds a conversation twice", st.id));
+                }
+                let conv = self.convs[c as usize]
+                    .as_ref()
+                    .ok_or_else(|| format!("{}: holds a finished conversation", st.id))?;
+                let mine = match &conv.phase {
+                    Phase::Offered { agents, .. } => agents.contains(&a),
+                    Phase::Assigned { agent, .. } => *agent == a,
+                    Phase::Waiting { .. } => false,
+                };
+                if !mine {
+                    return Err(format!("{}: holds {} which is not theirs", st.id, conv.id));
+                }
+                *per_channel.entry(conv.channel).or_default() += 1;
+            }
+            for &ch in st.slots.channels() {
+                if st.slots.held(ch) != per_channel.remove(&ch).unwrap_or(0) {
+                    return Err(format!(
+                        "{}: capacity count off on {}",
+                        st.id,
+                        self.symbols.name(ch)
+                    ));
+                }
+            }
+            if !per_channel.is_empty() {
+                return Err(format!("{}: holds work on a channel without a slot", st.id));
+            }
+            if st.slots.over() && !st.over_ok {
+                return Err(format!("{}: over capacity", st.id));
+            }
+            // Pool membership and readiness.
+            let facts = Facts::new(now).with_interned_agent(st.facts(&self.symbols));
+            let member: Vec<u32> = self
+                .pools
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| {
+                    p.condition
+                        .as_ref()
+                        .is_none_or(|c| c.evaluate(&facts, self.config.calendars()))
+                })
+                .map(|(i, _)| i as u32)
+                .collect();
+            if *st.pools != *member {
+                return Err(format!("{}: pool membership out of date", st.id));
+            }
+            if st.presence == Presence::Available {
+                for p in &member {
+                    *staffed.entry(*p).or_default() += 1;
+                }
+            }
+            let ready = self.is_ready(a, now);
+            if ready != st.ready || st.ranks.len() != if ready { st.pools.len() } else { 0 } {
+                return Err(format!(
+                    "{}: ready is {ready} but ranks say otherwise",
+                    st.id
+                ));
+            }
+            if ready {
+                let view = self.view(a);
+                for (p, r) in st.pools.iter().zip(st.ranks.iter()) {
+                    let pool = &self.pools[*p as usize];
+                    if pool.strategy.rank(&view) != *r || !pool.ready.contains(&(*r, a)) {
+                        return Err(format!("{}: stale rank in a pool", st.id));
+                    }
+                }
+            }
+            if let Some(t) = st.deadline {
+                timers_expected += 1;
+                if !self.timers.contains(&(t, Target::Agent(a))) {
+                    return Err(format!("{}: no timer for its deadline", st.id));
+                }
+            }
+        }
+        for (i, pool) in self.pools.iter().enumerate() {
+            if pool.staffed != staffed.get(&(i as u32)).copied().unwrap_or(0) {
+                return Err(format!("pool {i}: staffed count off"));
+            }
+            for &(r, a) in &pool.ready {
+                let ok = self.agents[a as usize].as_ref().is_some_and(|st| {
+                    st.pools
+                        .iter()
+                        .zip(st.ranks.iter())
+                        .any(|(p, x)| *p as usize == i && *x == r)
+                });
+                if !ok {
+                    return Err(format!("pool {i}: a ready entry belongs to no ready agent"));
+                }
+            }
+        }
+        let queue_timers = self
+            .queues
+            .iter()
+            .filter(|q| q.next_change.is_some())
+            .count();
+        if self.timers.len() != timers_expected + queue_timers {
+            return Err(format!(
+                "{} timers for {} deadlines",
+                self.timers.len(),
+                timers_expected + queue_timers
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether waiting conversation `c` has an agent ready to take it now.
+    fn candidates_for_check(&self, c: u32) -> bool {
+        let conv = self.conv_ref(c);
+        if !self.queues[conv.queue as usize].open {
+            return false;
+        }
+        self.has_candidate(c, self.now)
+    }
+}

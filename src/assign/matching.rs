@@ -1,0 +1,253 @@
+//! Matching waiting conversations and ready agents.
+//!
+//! Three entry points keep the assigner work-conserving:
+//! [`match_conv`](Assigner::match_conv) when a conversation starts waiting
+//! (arrival, requeue, relaxation, overflow, preference expiry),
+//! [`drain_agent`](Assigner::drain_agent) when an agent may take more
+//! (available, capacity freed, wrap-up over, profile changed) and
+//! [`drain_queue`](Assigner::drain_queue) when a queue opens.
+
+use super::agent::AgentView;
+use super::assigner::Assigner;
+use super::conversation::Phase;
+use super::event::AssignEvent;
+use crate::expr::{ConversationFacts, Facts};
+use crate::model::Timestamp;
+
+impl Assigner {
+    /// Whether the conversation-dependent part of step `tier`'s
+    /// eligibility holds for conversation `c` and agent `a`.
+    pub(crate) fn rest_ok(&self, c: u32, a: u32, tier: u8, now: Timestamp) -> bool {
+        let conv = self.conv_ref(c);
+        let queue = &self.queues[conv.queue as usize];
+        let Some(cond) = &queue.tiers[tier as usize].rest else {
+            return true;
+        };
+        let kind = self.channel_kinds.get(&conv.channel);
+        let lang = conv.lang.map(|l| self.symbols.name(l));
+        let extra = conv.extra.as_deref();
+        let mut facts = Facts::new(now);
+        facts.channel = kind;
+        facts.lang = lang;
+        facts.contact = extra.map(|e| &e.contact);
+        facts.conversation = ConversationFacts {
+            new: false,
+            tags: extra.map_or(&[], |e| &e.tags),
+            messages: 0,
+            queue: Some(&queue.id),
+            reopened: false,
+            lang,
+            channel: kind,
+            priority: i32::try_from(conv.standing.priority).ok(),
+            waited: Some(now.saturating_duration_since(conv.standing.enqueued)),
+        };
+        let facts = facts.with_interned_agent(self.agent_ref(a).facts(&self.symbols));
+        cond.evaluate(&facts, self.config.calendars())
+    }
+
+    /// Whether agent `a` is in the ready set of `pool`.
+    fn ready_in(&self, a: u32, pool: u32) -> bool {
+        let st = self.agent_ref(a);
+        st.ready && st.pools.contains(&pool)
+    }
+
+    /// Up to `k` agents to offer waiting conversation `c` to, best first,
+    /// leaving out `exclude`. Agents who passed on it come only when no one
+    /// else can take it.
+    fn candidates(&self, c: u32, now: Timestamp, k: usize, exclude: Option<u32>) -> Vec<u32> {
+        let conv = self.conv_ref(c);
+        let Phase::Waiting { tier, .. } = conv.phase else {
+            return Vec::new();
+        };
+        let queue = &self.queues[conv.queue as usize];
+        let pool_id = queue.tiers[tier as usize].pool;
+        if let Some(pref) = conv.preference(now) {
+            // Only the preferred agent, while the wait for them lasts.
+            return match self.agent_index.get(pref) {
+                Some(&a)
+                    if Some(a) != exclude
+                        && self.ready_in(a, pool_id)
+                        && self.agent_ref(a).slots.fits(conv.channel)
+                        && self.rest_ok(c, a, tier, now) =>
+                {
+                    vec![a]
+                }
+                _ => Vec::new(),
+            };
+        }
+        let passed = conv.passed();
+        let mut chosen = Vec::new();
+        let mut fallback = Vec::new();
+        for &(_, a) in &self.pools[pool_id as usize].ready {
+            if k == 0 || chosen.len() >= k {
+                break;
+            }
+            if Some(a) == exclude
+                || !self.agent_ref(a).slots.fits(conv.channel)
+                || !self.rest_ok(c, a, tier, now)
+            {
+                continue;
+            }
+            if passed.contains(&a) {
+                if fallback.len() < k {
+                    fallback.push(a);
+                }
+            } else {
+                chosen.push(a);
+            }
+        }
+        if chosen.is_empty() { fallback } else { chosen }
+    }
+
+    /// Whether some agent could be offered waiting conversation `c` now.
+    pub(crate) fn has_candidate(&self, c: u32, now: Timestamp) -> bool {
+        !self.candidates(c, now, 1, None).is_empty()
+    }
+
+    /// Offers waiting conversation `c` to the best agents, if any can take
+    /// it now.
+    pub(crate) fn match_conv(&mut self, c: u32, now: Timestamp) {
+        let Some(conv) = self.convs[c as usize].as_ref() else {
+            return;
+        };
+        if !matches!(conv.phase, Phase::Waiting { .. }) {
+            return;
+        }
+        let queue = &self.queues[conv.queue as usize];
+        if !queue.open {
+            return;
+        }
+        let agents = self.candidates(c, now, queue.offers, None);
+        if !agents.is_empty() {
+            self.offer(c, agents, now);
+        }
+    }
+
+    /// Offers agent `a` waiting conversations while it is ready and some
+    /// conversation it may take waits.
+    pub(crate) fn drain_agent(&mut self, a: u32, now: Timestamp) {
+        while self.agents[a as usize].as_ref().is_some_and(|st| st.ready) {
+            let Some(c) = self.best_for(a, now) else {
+                return;
+            };
+            let k = self.queues[self.conv_ref(c).queue as usize].offers;
+            let mut agents = vec![a];
+            if k > 1 && self.conv_ref(c).preference(now).is_none() {
+                agents.extend(self.candidates(c, now, k - 1, Some(a)));
+            }
+            self.offer(c, agents, now);
+        }
+    }
+
+    /// The conversation agent `a` should be offered next: the first
+    /// suitable one of each waiting list it is eligible for, best by
+    /// service order. Conversations the agent passed on come only when
+    /// there is no other.
+    fn best_for(&self, a: u32, now: Timestamp) -> Option<u32> {
+        let st = self.agent_ref(a);
+        // (passed, conversation)
+        let mut best: Option<(bool, u32)> = None;
+        for &p in st.pools.iter() {
+            for &(q, tier) in &self.pools[p as usize].users {
+                let queue = &self.queues[q as usize];
+                if !queue.open {
+                    continue;
+                }
+                let mut found: Option<(bool, u32)> = None;
+                for c in queue.tiers[tier as usize].list.iter() {
+                    let conv = self.conv_ref(c);
+                    if conv.preference(now).is_some_and(|pref| *pref != st.id)
+                        || !st.slots.fits(conv.channel)
+                        || !self.rest_ok(c, a, tier, now)
+                    {
+                        continue;
+                    }
+                    if conv.passed().contains(&a) {
+                        if found.is_none() {
+                            found = Some((true, c));
+                        }
+                        continue;
+                    }
+                    found = Some((false, c));
+                    break;
+                }
+                let Some(cand) = found else { continue };
+                best = match best {
+                    None => Some(cand),
+                    Some(b) if self.serves_before(cand, b, now) => Some(cand),
+                    keep => keep,
+                };
+            }
+        }
+        best.map(|(_, c)| c)
+    }
+
+    /// Whether candidate `x` goes before `y`: not passed before passed,
+    /// then service order across queues.
+    fn serves_before(&self, x: (bool, u32), y: (bool, u32), now: Timestamp) -> bool {
+        if x.0 != y.0 {
+            return !x.0;
+        }
+        let (cx, cy) = (self.conv_ref(x.1), self.conv_ref(y.1));
+        let ax = self.queues[cx.queue as usize].aging_ms;
+        let ay = self.queues[cy.queue as usize].aging_ms;
+        cx.standing.serve_before(ax, &cy.standing, ay, now).is_lt()
+    }
+
+    /// Offers every waiting conversation of queue `q` it can (the queue
+    /// opened).
+    pub(crate) fn drain_queue(&mut self, q: u32, now: Timestamp) {
+        for tier in 0..self.queues[q as usize].tiers.len() {
+            let t = &self.queues[q as usize].tiers[tier];
+            let pool = t.pool;
+            let convs: Vec<u32> = t.list.iter().collect();
+            for c in convs {
+                if self.pools[pool as usize].ready.is_empty() {
+                    break;
+                }
+                self.match_conv(c, now);
+            }
+        }
+    }
+
+    /// Offers waiting conversation `c` to `agents`, reserving their
+    /// capacity until the offer is answered or expires.
+    pub(crate) fn offer(&mut self, c: u32, agents: Vec<u32>, now: Timestamp) {
+        self.unplace(c);
+        let (q, channel) = {
+            let conv = self.conv_ref(c);
+            (conv.queue as usize, conv.channel)
+        };
+        let until = now + self.queues[q].offer_timeout;
+        // The phase first: a pending offer counts toward the fairness cap.
+        self.conv_mut(c).phase = Phase::Offered {
+            agents: agents.clone().into(),
+            until,
+        };
+        for &a in &agents {
+            self.unready(a);
+            self.rotation += 1;
+            let rotation = self.rotation;
+            let st = self.agent_mut(a);
+            st.slots.add(channel);
+            st.held.push(c);
+            st.rotation = rotation;
+            self.refresh(a, now);
+            self.emit(AssignEvent::Offered {
+                conversation: self.conv_ref(c).id.clone(),
+                agent: self.agent_ref(a).id.clone(),
+                queue: self.queues[q].id.clone(),
+                expires: until,
+            });
+        }
+        self.update_conv_timer(c, now);
+    }
+
+    /// A view of agent `a`.
+    pub(crate) fn view(&self, a: u32) -> AgentView<'_> {
+        AgentView {
+            state: self.agent_ref(a),
+            symbols: &self.symbols,
+        }
+    }
+}
