@@ -226,6 +226,7 @@ impl Assigner {
                     ))
                 }),
                 max_size: spec.max_size,
+                sla: spec.sla,
                 offer_timeout: spec
                     .offer_timeout
                     .unwrap_or(DEFAULT_OFFER_TIMEOUT)
@@ -1478,7 +1479,25 @@ impl Assigner {
         Some(all.into_iter().map(|(_, c)| &self.conv_ref(c).id).collect())
     }
 
-    /// A queue's current figures; `None` for an unknown queue.
+    /// A queue's current figures, as of the last call; `None` for an
+    /// unknown queue.
+    ///
+    /// ```
+    /// use switchboard::assign::{Assigner, Request};
+    /// use switchboard::config::Config;
+    /// use switchboard::{ChannelKind, QueueId, Timestamp};
+    /// use std::time::Duration;
+    ///
+    /// let config = Config::from_toml_str("[[queues]]\nid = \"support\"\nsla = \"1m\"")?;
+    /// let t0 = Timestamp::from_millis(0);
+    /// let mut a = Assigner::new(config.into(), t0);
+    /// a.enqueue(t0, Request::new("c1", "support", ChannelKind::WebChat))?;
+    /// a.handle_timeout(t0 + Duration::from_secs(90));
+    /// let stats = a.queue_stats(&QueueId::new("support")).unwrap();
+    /// assert_eq!((stats.waiting, stats.over_sla, stats.staffed), (1, 1, 0));
+    /// assert_eq!(stats.oldest_since, Some(t0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn queue_stats(&self, queue: &QueueId) -> Option<QueueStats> {
         let q = &self.queues[*self.queue_index.get(queue)? as usize];
         let pool = &self.pools[q.tiers[0].pool as usize];
@@ -1488,12 +1507,24 @@ impl Assigner {
             .flat_map(|t| t.list.iter())
             .map(|c| self.conv_ref(c).standing.enqueued)
             .min();
+        let now = self.now;
+        let over_sla = q.sla.map_or(0, |sla| {
+            q.tiers
+                .iter()
+                .flat_map(|t| t.list.iter())
+                .filter(|c| {
+                    now.saturating_duration_since(self.conv_ref(*c).standing.enqueued) > sla
+                })
+                .count()
+        });
         Some(QueueStats {
             waiting: q.waiting(),
             open: q.open,
             staffed: pool.staffed,
             ready: pool.ready.len(),
             oldest_since: oldest,
+            sla: q.sla,
+            over_sla,
         })
     }
 
@@ -1524,4 +1555,9 @@ pub struct QueueStats {
     pub ready: usize,
     /// When the longest-waiting conversation started waiting.
     pub oldest_since: Option<Timestamp>,
+    /// The queue's target time to answer (`sla`).
+    pub sla: Option<Duration>,
+    /// Waiting conversations that have already waited longer than `sla`
+    /// (at the time of the last call).
+    pub over_sla: usize,
 }

@@ -30,6 +30,7 @@ pub(crate) struct QueueState {
     pub(crate) tiers: Vec<Tier>,
     pub(crate) overflow: Option<(Duration, u32)>,
     pub(crate) max_size: Option<usize>,
+    pub(crate) sla: Option<Duration>,
     pub(crate) offer_timeout: Duration,
     pub(crate) reply_timeout: Option<Duration>,
     pub(crate) offers: usize,
