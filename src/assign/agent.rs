@@ -146,30 +146,27 @@ pub(crate) struct AgentState {
     pub(crate) skills: Box<[(u32, u8)]>,
     pub(crate) languages: Box<[u32]>,
     pub(crate) slots: Slots,
-    pub(crate) attributes: Option<Box<Attributes>>,
+    /// Attributes, offline grace and fairness history: boxed, as most
+    /// agents need none of them.
+    pub(crate) extra: Option<Box<AgentExtra>>,
     pub(crate) presence: Presence,
     /// Offers missed in a row.
-    pub(crate) missed: u32,
+    pub(crate) missed: u16,
     /// Since when the agent has held nothing (or since sign-in).
     pub(crate) idle_since: Timestamp,
     /// The assigner's offer counter at this agent's last offer (0: never):
     /// the round-robin key, and the idle order of busy agents.
     pub(crate) rotation: u64,
     pub(crate) wrap_up_until: Timestamp,
-    /// Set while offline with assigned conversations in their grace period.
-    pub(crate) grace_until: Option<Timestamp>,
     /// Pools whose agent-only condition the agent meets.
     pub(crate) pools: Box<[u32]>,
     /// Whether the agent sits in the ready sets of its pools.
     pub(crate) ready: bool,
-    /// The agent's rank in each of `pools` while `ready` (empty when not).
-    pub(crate) ranks: Box<[u64]>,
     /// Conversations offered to or assigned to the agent.
     pub(crate) held: Vec<u32>,
-    /// Times of recent assignments, kept only under a fairness cap.
-    pub(crate) recent: Vec<Timestamp>,
-    /// The agent's pending timer, if any.
-    pub(crate) deadline: Option<Timestamp>,
+    /// The agent's pending timer, if any, in milliseconds (never 0: an
+    /// agent's deadlines are always after some `now`).
+    pub(crate) deadline: Option<std::num::NonZeroU64>,
     /// A profile update lowered the capacity below what the agent holds;
     /// cleared once back within it.
     pub(crate) over_ok: bool,
@@ -183,18 +180,15 @@ impl AgentState {
             skills: Box::default(),
             languages: Box::default(),
             slots: Slots::default(),
-            attributes: None,
+            extra: None,
             presence: Presence::Offline,
             missed: 0,
             idle_since: now,
             rotation: 0,
             wrap_up_until: now,
-            grace_until: None,
             pools: Box::default(),
             ready: false,
-            ranks: Box::default(),
             held: Vec::new(),
-            recent: Vec::new(),
             deadline: None,
             over_ok: false,
         };
@@ -220,8 +214,46 @@ impl AgentState {
         self.languages = langs.into();
         self.slots = Slots::new(&profile.capacity, Some(&self.slots), symbols);
         self.over_ok = self.slots.over();
-        self.attributes =
-            (!profile.attributes.is_empty()).then(|| Box::new(profile.attributes.clone()));
+        if !profile.attributes.is_empty() || self.extra.is_some() {
+            self.extra_mut().attributes = profile.attributes.clone();
+        }
+    }
+
+    fn extra_mut(&mut self) -> &mut AgentExtra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
+    /// The agent's pending timer.
+    pub(crate) fn deadline(&self) -> Option<Timestamp> {
+        self.deadline.map(|d| Timestamp::from_millis(d.get()))
+    }
+
+    /// Host attributes, if any.
+    pub(crate) fn attributes(&self) -> Option<&Attributes> {
+        self.extra
+            .as_ref()
+            .map(|e| &e.attributes)
+            .filter(|a| !a.is_empty())
+    }
+
+    /// When the offline grace period ends, while one runs.
+    pub(crate) fn grace_until(&self) -> Option<Timestamp> {
+        self.extra.as_ref().and_then(|e| e.grace_until)
+    }
+
+    pub(crate) fn set_grace(&mut self, until: Option<Timestamp>) {
+        if until.is_some() || self.extra.is_some() {
+            self.extra_mut().grace_until = until;
+        }
+    }
+
+    /// Times of recent assignments (kept under a fairness cap only).
+    pub(crate) fn recent(&self) -> &[Timestamp] {
+        self.extra.as_ref().map_or(&[], |e| &e.recent)
+    }
+
+    pub(crate) fn recent_mut(&mut self) -> &mut Vec<Timestamp> {
+        &mut self.extra_mut().recent
     }
 
     /// The agent as expressions see it.
@@ -231,10 +263,19 @@ impl AgentState {
             skills: &self.skills,
             languages: &self.languages,
             channels: self.slots.channels(),
-            attributes: self.attributes.as_deref(),
+            attributes: self.attributes(),
             symbols,
         }
     }
+}
+
+/// The rarely needed parts of an agent.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct AgentExtra {
+    pub(crate) attributes: Attributes,
+    /// Set while offline with assigned conversations in their grace period.
+    pub(crate) grace_until: Option<Timestamp>,
+    pub(crate) recent: Vec<Timestamp>,
 }
 
 /// A read-only view of an agent in an [`Assigner`](super::Assigner), and
@@ -302,7 +343,7 @@ impl<'a> AgentView<'a> {
 
     /// Host attributes.
     pub fn attributes(&self) -> Option<&'a Attributes> {
-        self.state.attributes.as_deref()
+        self.state.attributes()
     }
 
     /// Conversations held (offered or assigned) on `channel`.
@@ -350,7 +391,7 @@ impl<'a> AgentView<'a> {
 
     /// Offers missed (expired) in a row.
     pub fn missed_offers(&self) -> u32 {
-        self.state.missed
+        u32::from(self.state.missed)
     }
 
     /// The conversations offered or assigned to the agent, as the assigner
@@ -383,7 +424,7 @@ impl<'a> AgentView<'a> {
             skills: self.skills().map(|(k, v)| (k.to_owned(), v)).collect(),
             languages: self.languages().map(str::to_owned).collect(),
             capacity,
-            attributes: s.attributes.as_deref().cloned().unwrap_or_default(),
+            attributes: s.attributes().cloned().unwrap_or_default(),
         }
     }
 }

@@ -12,6 +12,7 @@ use super::estimate::Estimator;
 use super::event::{AssignEvent, RevokeReason, UnassignReason};
 use super::pool::Pool;
 use super::queue::{QueueState, Tier};
+use super::store::{IdTable, Slab};
 use super::strategy::{self, Strategy};
 use super::waiting::{MAX_AGING_MS, MAX_PRIORITY, Standing, WaitList};
 use crate::config::{
@@ -120,12 +121,10 @@ pub struct Assigner {
     pub(crate) symbols: Symbols,
     /// Channel kinds by interned name, for eligibility facts.
     pub(crate) channel_kinds: HashMap<u32, ChannelKind>,
-    pub(crate) agents: Vec<Option<AgentState>>,
-    free_agents: Vec<u32>,
-    pub(crate) agent_index: HashMap<AgentId, u32>,
-    pub(crate) convs: Vec<Option<Conv>>,
-    free_convs: Vec<u32>,
-    pub(crate) conv_index: HashMap<ConversationId, u32>,
+    pub(crate) agents: Slab<AgentState>,
+    pub(crate) agent_index: IdTable,
+    pub(crate) convs: Slab<Conv>,
+    pub(crate) conv_index: IdTable,
     pub(crate) queues: Vec<QueueState>,
     queue_index: HashMap<QueueId, u32>,
     pub(crate) pools: Vec<Pool>,
@@ -134,6 +133,8 @@ pub struct Assigner {
     seq: u64,
     pub(crate) rotation: u64,
     pub(crate) now: Timestamp,
+    /// Reused buffer for ranks before a change.
+    scratch: Vec<u64>,
 }
 
 impl Assigner {
@@ -159,12 +160,10 @@ impl Assigner {
             settings,
             symbols: Symbols::default(),
             channel_kinds: HashMap::new(),
-            agents: Vec::new(),
-            free_agents: Vec::new(),
-            agent_index: HashMap::new(),
-            convs: Vec::new(),
-            free_convs: Vec::new(),
-            conv_index: HashMap::new(),
+            agents: Slab::default(),
+            agent_index: IdTable::default(),
+            convs: Slab::default(),
+            conv_index: IdTable::default(),
             queues: Vec::new(),
             queue_index: HashMap::new(),
             pools: Vec::new(),
@@ -173,6 +172,7 @@ impl Assigner {
             seq: 0,
             rotation: 0,
             now,
+            scratch: Vec::new(),
             config: config.clone(),
         };
         let ids: HashMap<&str, u32> = config
@@ -272,7 +272,7 @@ impl Assigner {
         self.pools.push(Pool {
             strategy: strategy.clone(),
             condition,
-            ready: BTreeSet::new(),
+            ready: Default::default(),
             staffed: 0,
             users: vec![(queue, tier)],
             key,
@@ -326,37 +326,31 @@ impl Assigner {
     }
 
     pub(crate) fn live_agents(&self) -> impl Iterator<Item = u32> + use<> {
-        let v: Vec<u32> = self
-            .agents
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| a.is_some())
-            .map(|(i, _)| i as u32)
-            .collect();
+        let v: Vec<u32> = self.agents.iter().map(|(i, _)| i).collect();
         v.into_iter()
     }
 
     pub(crate) fn agent_ref(&self, a: u32) -> &AgentState {
-        self.agents[a as usize]
-            .as_ref()
+        self.agents
+            .get(a)
             .expect("agent index refers to a live agent")
     }
 
     pub(crate) fn agent_mut(&mut self, a: u32) -> &mut AgentState {
-        self.agents[a as usize]
-            .as_mut()
+        self.agents
+            .get_mut(a)
             .expect("agent index refers to a live agent")
     }
 
     pub(crate) fn conv_ref(&self, c: u32) -> &Conv {
-        self.convs[c as usize]
-            .as_ref()
+        self.convs
+            .get(c)
             .expect("conversation index refers to a live conversation")
     }
 
     pub(crate) fn conv_mut(&mut self, c: u32) -> &mut Conv {
-        self.convs[c as usize]
-            .as_mut()
+        self.convs
+            .get_mut(c)
             .expect("conversation index refers to a live conversation")
     }
 
@@ -393,13 +387,13 @@ impl Assigner {
             match target {
                 Target::Queue(q) => self.queue_timer(q, t),
                 Target::Agent(a) => {
-                    if self.agents[a as usize].is_some() {
+                    if self.agents.get(a).is_some() {
                         self.agent_mut(a).deadline = None;
                         self.agent_timer(a, t);
                     }
                 }
                 Target::Conv(c) => {
-                    if self.convs[c as usize].is_some() {
+                    if self.convs.get(c).is_some() {
                         self.conv_mut(c).deadline = None;
                         self.conv_timer(c, t);
                     }
@@ -426,31 +420,29 @@ impl Assigner {
     ) -> Result<(), AssignError> {
         profile.validate()?;
         let now = self.advance(now);
-        let a = match self.agent_index.get(&profile.agent) {
-            Some(&a) => {
+        let a = match self.find_agent(profile.agent.as_str()) {
+            Some(a) => {
                 self.unready(a);
                 self.set_membership(a, false);
                 let Assigner {
                     agents, symbols, ..
                 } = self;
-                if let Some(st) = agents[a as usize].as_mut() {
+                if let Some(st) = agents.get_mut(a) {
                     st.update(&profile, symbols);
                 }
                 a
             }
             None => {
                 let st = AgentState::new(&profile, now, &mut self.symbols);
-                let a = match self.free_agents.pop() {
-                    Some(a) => {
-                        self.agents[a as usize] = Some(st);
-                        a
-                    }
-                    None => {
-                        self.agents.push(Some(st));
-                        (self.agents.len() - 1) as u32
-                    }
-                };
-                self.agent_index.insert(profile.agent.clone(), a);
+                let a = self.agents.insert(st);
+                let Assigner {
+                    agents,
+                    agent_index,
+                    ..
+                } = self;
+                agent_index.insert(profile.agent.as_str(), a, |i| {
+                    agents.get(i).map_or("", |s| s.id.as_str())
+                });
                 a
             }
         };
@@ -481,9 +473,15 @@ impl Assigner {
         self.agent_mut(a).presence = Presence::Offline;
         let requeued = self.take_back(a, now, RevokeReason::AgentRemoved, true);
         self.set_agent_timer(a, None);
-        self.agents[a as usize] = None;
-        self.agent_index.remove(agent);
-        self.free_agents.push(a);
+        let Assigner {
+            agents,
+            agent_index,
+            ..
+        } = self;
+        agent_index.remove(agent.as_str(), |i| {
+            agents.get(i).map_or("", |s| s.id.as_str())
+        });
+        self.agents.remove(a);
         for c in requeued {
             self.match_conv(c, now);
         }
@@ -516,25 +514,23 @@ impl Assigner {
         if was == presence {
             return Ok(());
         }
-        self.unready(a);
-        {
-            let st = self.agent_mut(a);
+        self.update_agent(a, now, |st| {
             st.presence = presence;
             if presence == Presence::Available {
                 st.missed = 0;
-                st.grace_until = None;
+                st.set_grace(None);
                 if st.held.is_empty() {
                     st.idle_since = now;
                 }
             }
-        }
+        });
         self.update_staffed(a, was, presence);
         let mut requeued = Vec::new();
         if presence == Presence::Offline {
             let grace = self.settings.offline_grace;
             requeued = self.take_back(a, now, RevokeReason::AgentOffline, grace.is_zero());
             if !grace.is_zero() && !self.agent_ref(a).held.is_empty() {
-                self.agent_mut(a).grace_until = Some(now + grace);
+                self.agent_mut(a).set_grace(Some(now + grace));
             }
         }
         self.refresh(a, now);
@@ -640,30 +636,39 @@ impl Assigner {
         } else {
             Duration::ZERO
         };
-        self.unready(a);
-        let st = self.agent_mut(a);
-        st.slots.remove(channel);
-        st.held.retain(|x| *x != c);
-        if wrap_up {
-            st.wrap_up_until = st.wrap_up_until.max(now + wrap);
-        }
-        if st.held.is_empty() {
-            st.idle_since = now;
-        }
-        self.refresh(a, now);
+        self.update_agent(a, now, |st| {
+            st.slots.remove(channel);
+            st.held.retain(|x| *x != c);
+            if wrap_up {
+                st.wrap_up_until = st.wrap_up_until.max(now + wrap);
+            }
+            if st.held.is_empty() {
+                st.idle_since = now;
+            }
+        });
+    }
+
+    /// The index of the agent with id `id`.
+    pub(crate) fn find_agent(&self, id: &str) -> Option<u32> {
+        let agents = &self.agents;
+        self.agent_index
+            .get(id, |i| agents.get(i).map_or("", |s| s.id.as_str()))
+    }
+
+    /// The index of the conversation with id `id`.
+    pub(crate) fn find_conv(&self, id: &str) -> Option<u32> {
+        let convs = &self.convs;
+        self.conv_index
+            .get(id, |i| convs.get(i).map_or("", |c| c.id.as_str()))
     }
 
     pub(crate) fn agent_idx(&self, agent: &AgentId) -> Result<u32, AssignError> {
-        self.agent_index
-            .get(agent)
-            .copied()
+        self.find_agent(agent.as_str())
             .ok_or_else(|| AssignError::UnknownAgent(agent.clone()))
     }
 
     pub(crate) fn conv_idx(&self, conv: &ConversationId) -> Result<u32, AssignError> {
-        self.conv_index
-            .get(conv)
-            .copied()
+        self.find_conv(conv.as_str())
             .ok_or_else(|| AssignError::UnknownConversation(conv.clone()))
     }
 
@@ -723,7 +728,7 @@ impl Assigner {
             return false;
         };
         let recent = st
-            .recent
+            .recent()
             .iter()
             .filter(|t| now.saturating_duration_since(**t) < per)
             .count();
@@ -737,46 +742,99 @@ impl Assigner {
 
     /// Takes `a` out of every ready set.
     pub(crate) fn unready(&mut self, a: u32) {
-        let st = self.agent_mut(a);
-        st.ready = false;
-        let ranks = std::mem::take(&mut st.ranks);
-        let pools = st.pools.clone();
-        for (p, r) in pools.iter().zip(ranks.iter()) {
-            self.pools[*p as usize].ready.remove(&(*r, a));
+        let Assigner {
+            agents,
+            pools,
+            symbols,
+            ..
+        } = self;
+        let Some(st) = agents.get_mut(a) else {
+            return;
+        };
+        if !std::mem::take(&mut st.ready) {
+            return;
+        }
+        let view = AgentView { state: st, symbols };
+        for p in st.pools.iter() {
+            let pool = &mut pools[*p as usize];
+            pool.ready.remove(pool.strategy.rank(&view), a);
         }
     }
 
-    /// Puts `a` back in the ready sets when ready (re-ranked), and sets the
-    /// agent's timer (wrap-up end, fairness window, offline grace).
-    pub(crate) fn refresh(&mut self, a: u32, now: Timestamp) {
-        self.unready(a);
+    /// Changes agent `a` with `f` and brings its place in the ready sets
+    /// up to date: in them, at its new rank, exactly when ready; entries
+    /// whose rank did not change stay put. Also sets the agent's timer.
+    ///
+    /// Every change to what a strategy can see goes through here: the
+    /// ready sets are keyed by rank, so the old rank must be computed from
+    /// the state before the change.
+    pub(crate) fn update_agent<R>(
+        &mut self,
+        a: u32,
+        now: Timestamp,
+        f: impl FnOnce(&mut AgentState) -> R,
+    ) -> R {
+        let mut old = std::mem::take(&mut self.scratch);
+        old.clear();
+        {
+            let st = self.agent_ref(a);
+            if st.ready {
+                let view = AgentView {
+                    state: st,
+                    symbols: &self.symbols,
+                };
+                old.extend(
+                    st.pools
+                        .iter()
+                        .map(|p| self.pools[*p as usize].strategy.rank(&view)),
+                );
+            }
+        }
+        let was_ready = self.agent_ref(a).ready;
+        let r = f(self.agent_mut(a));
         if self.agent_ref(a).over_ok && !self.agent_ref(a).slots.over() {
             self.agent_mut(a).over_ok = false;
         }
-        if self.is_ready(a, now) {
-            let view = AgentView {
-                state: self.agent_ref(a),
-                symbols: &self.symbols,
-            };
-            let pools = view.state.pools.clone();
-            let ranks: Vec<u64> = pools
-                .iter()
-                .map(|p| self.pools[*p as usize].strategy.rank(&view))
-                .collect();
-            for (p, r) in pools.iter().zip(&ranks) {
-                self.pools[*p as usize].ready.insert((*r, a));
+        let ready = self.is_ready(a, now);
+        let Assigner {
+            agents,
+            pools,
+            symbols,
+            ..
+        } = self;
+        if let Some(st) = agents.get_mut(a) {
+            let view = AgentView { state: st, symbols };
+            for (i, p) in st.pools.iter().enumerate() {
+                let pool = &mut pools[*p as usize];
+                let new = ready.then(|| pool.strategy.rank(&view));
+                let before = if was_ready { old.get(i).copied() } else { None };
+                if before == new {
+                    continue;
+                }
+                if let Some(o) = before {
+                    pool.ready.remove(o, a);
+                }
+                if let Some(n) = new {
+                    pool.ready.insert(n, a);
+                }
             }
-            let st = self.agent_mut(a);
-            st.ranks = ranks.into();
-            st.ready = true;
+            st.ready = ready;
         }
+        self.scratch = old;
         let deadline = self.agent_deadline(a, now);
         self.set_agent_timer(a, deadline);
+        r
+    }
+
+    /// [`update_agent`](Self::update_agent) with no change: readiness may
+    /// have changed with time (wrap-up over, fairness window moved).
+    pub(crate) fn refresh(&mut self, a: u32, now: Timestamp) {
+        self.update_agent(a, now, |_| ());
     }
 
     fn agent_deadline(&self, a: u32, now: Timestamp) -> Option<Timestamp> {
         let st = self.agent_ref(a);
-        let mut next: Option<Timestamp> = st.grace_until;
+        let mut next: Option<Timestamp> = st.grace_until();
         let mut at = |t: Timestamp| {
             if t > now {
                 next = Some(next.map_or(t, |n| n.min(t)));
@@ -789,7 +847,7 @@ impl Assigner {
             {
                 // The earliest in-window assignment leaves the window.
                 if let Some(t) = st
-                    .recent
+                    .recent()
                     .iter()
                     .filter(|t| now.saturating_duration_since(**t) < per)
                     .min()
@@ -803,14 +861,15 @@ impl Assigner {
 
     fn set_agent_timer(&mut self, a: u32, t: Option<Timestamp>) {
         let st = self.agent_mut(a);
-        let old = std::mem::replace(&mut st.deadline, t);
+        let old = st.deadline();
         if old == t {
             return;
         }
+        st.deadline = t.and_then(|t| std::num::NonZeroU64::new(t.as_millis()));
         if let Some(o) = old {
             self.timers.remove(&(o, Target::Agent(a)));
         }
-        if let Some(n) = t {
+        if let Some(n) = self.agent_ref(a).deadline() {
             self.timers.insert((n, Target::Agent(a)));
         }
     }
@@ -831,9 +890,8 @@ impl Assigner {
 
     fn agent_timer(&mut self, a: u32, now: Timestamp) {
         // Offline grace over: take back what is still assigned.
-        let st = self.agent_ref(a);
-        if st.grace_until.is_some_and(|g| g <= now) {
-            self.agent_mut(a).grace_until = None;
+        if self.agent_ref(a).grace_until().is_some_and(|g| g <= now) {
+            self.agent_mut(a).set_grace(None);
             if self.agent_ref(a).presence == Presence::Offline {
                 let requeued = self.take_back(a, now, RevokeReason::AgentOffline, true);
                 self.refresh(a, now);
@@ -846,7 +904,7 @@ impl Assigner {
         // Forget assignments that left the fairness window.
         if let Some((_, per)) = self.settings.fairness {
             self.agent_mut(a)
-                .recent
+                .recent_mut()
                 .retain(|t| now.saturating_duration_since(*t) < per);
         }
         self.refresh(a, now);
@@ -873,7 +931,7 @@ impl Assigner {
             .queue_index
             .get(&req.queue)
             .ok_or_else(|| AssignError::UnknownQueue(req.queue.clone()))?;
-        if self.conv_index.contains_key(&req.conversation) {
+        if self.find_conv(req.conversation.as_str()).is_some() {
             return Err(AssignError::AlreadyQueued(req.conversation));
         }
         let queue = &self.queues[q as usize];
@@ -925,17 +983,13 @@ impl Assigner {
             extra,
             deadline: None,
         };
-        let c = match self.free_convs.pop() {
-            Some(c) => {
-                self.convs[c as usize] = Some(conv);
-                c
-            }
-            None => {
-                self.convs.push(Some(conv));
-                (self.convs.len() - 1) as u32
-            }
-        };
-        self.conv_index.insert(req.conversation.clone(), c);
+        let c = self.convs.insert(conv);
+        let Assigner {
+            convs, conv_index, ..
+        } = self;
+        conv_index.insert(req.conversation.as_str(), c, |i| {
+            convs.get(i).map_or("", |c| c.id.as_str())
+        });
         self.place(c, now);
         self.match_conv(c, now);
         Ok(self.status(c, now))
@@ -1062,14 +1116,13 @@ impl Assigner {
         let still_waiting = self.queues[q].waiting() > 0 && self.queues[q].open;
         self.queues[q].estimator.departure(now, still_waiting);
         {
-            self.unready(a);
             let fairness = self.settings.fairness.is_some();
-            let st = self.agent_mut(a);
-            st.missed = 0;
-            if fairness {
-                st.recent.push(now);
-            }
-            self.refresh(a, now);
+            self.update_agent(a, now, |st| {
+                st.missed = 0;
+                if fairness {
+                    st.recent_mut().push(now);
+                }
+            });
         }
         self.emit(AssignEvent::Assigned {
             conversation: conversation.clone(),
@@ -1140,14 +1193,16 @@ impl Assigner {
         });
         if reason == super::event::MissReason::Expired {
             let max = self.settings.max_missed;
-            let st = self.agent_mut(a);
-            st.missed += 1;
-            let missed = st.missed;
-            if missed >= max && st.presence == Presence::Available {
-                self.unready(a);
-                self.agent_mut(a).presence = Presence::Away;
+            let (missed, away) = self.update_agent(a, now, |st| {
+                st.missed = st.missed.saturating_add(1);
+                let away = u32::from(st.missed) >= max && st.presence == Presence::Available;
+                if away {
+                    st.presence = Presence::Away;
+                }
+                (u32::from(st.missed), away)
+            });
+            if away {
                 self.update_staffed(a, Presence::Available, Presence::Away);
-                self.refresh(a, now);
                 self.emit(AssignEvent::AgentAway {
                     agent: self.agent_ref(a).id.clone(),
                     missed,
@@ -1256,9 +1311,13 @@ impl Assigner {
                 freed.push(agent);
             }
         }
-        self.convs[c as usize] = None;
-        self.conv_index.remove(conversation);
-        self.free_convs.push(c);
+        let Assigner {
+            convs, conv_index, ..
+        } = self;
+        conv_index.remove(conversation.as_str(), |i| {
+            convs.get(i).map_or("", |c| c.id.as_str())
+        });
+        self.convs.remove(c);
         for a in freed {
             self.drain_agent(a, now);
         }
@@ -1274,7 +1333,7 @@ impl Assigner {
                     }
                     self.after_miss(c, now);
                     for a in agents.iter().copied() {
-                        if self.agents[a as usize].is_some() {
+                        if self.agents.get(a).is_some() {
                             self.drain_agent(a, now);
                         }
                     }
@@ -1388,7 +1447,7 @@ impl Assigner {
         conversation: &ConversationId,
         now: Timestamp,
     ) -> Option<ConversationStatus> {
-        let c = *self.conv_index.get(conversation)?;
+        let c = self.find_conv(conversation.as_str())?;
         Some(self.status(c, now.max(self.now)))
     }
 
@@ -1441,7 +1500,7 @@ impl Assigner {
 
     /// An agent, if known.
     pub fn agent(&self, agent: &AgentId) -> Option<AgentView<'_>> {
-        let a = *self.agent_index.get(agent)?;
+        let a = self.find_agent(agent.as_str())?;
         Some(AgentView {
             state: self.agent_ref(a),
             symbols: &self.symbols,
@@ -1450,7 +1509,7 @@ impl Assigner {
 
     /// Every agent, in no particular order.
     pub fn agents(&self) -> impl Iterator<Item = AgentView<'_>> {
-        self.agents.iter().flatten().map(|state| AgentView {
+        self.agents.iter().map(|(_, state)| AgentView {
             state,
             symbols: &self.symbols,
         })
@@ -1530,12 +1589,12 @@ impl Assigner {
 
     /// Number of conversations held (waiting, offered or assigned).
     pub fn len(&self) -> usize {
-        self.conv_index.len()
+        self.convs.len()
     }
 
     /// Whether no conversation is held.
     pub fn is_empty(&self) -> bool {
-        self.conv_index.is_empty()
+        self.convs.len() == 0
     }
 }
 

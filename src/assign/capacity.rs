@@ -85,11 +85,20 @@ impl Capacity {
 }
 
 /// One channel's limit, weight and current holding, inside [`Slots`].
+/// Kept in 16 bits each (limits above 65,535 conversations at once are
+/// taken as 65,535).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Slot {
-    limit: u32,
-    weight: u32,
-    held: u32,
+    limit: u16,
+    weight: u16,
+    held: u16,
+}
+
+/// `budget` value meaning "no weighted budget".
+const NO_BUDGET: u32 = u32::MAX;
+
+fn small(n: u32) -> u16 {
+    u16::try_from(n).unwrap_or(u16::MAX)
 }
 
 /// An agent's capacity and what they hold, in the assigner's compact form:
@@ -102,7 +111,8 @@ struct Slot {
 pub(crate) struct Slots {
     channels: Box<[u32]>,
     slots: Box<[Slot]>,
-    budget: Option<u32>,
+    /// Total units, or [`NO_BUDGET`].
+    budget: u32,
     units: u32,
 }
 
@@ -118,8 +128,8 @@ impl Slots {
                 (
                     symbols.intern(ch.as_str()),
                     Slot {
-                        limit,
-                        weight: cap.weight(ch),
+                        limit: small(limit),
+                        weight: small(cap.weight(ch)),
                         held: 0,
                     },
                 )
@@ -147,12 +157,12 @@ impl Slots {
         entries.sort_by_key(|(c, _)| *c);
         let units = entries
             .iter()
-            .map(|(_, s)| s.held.saturating_mul(s.weight))
+            .map(|(_, s)| u32::from(s.held) * u32::from(s.weight))
             .fold(0u32, u32::saturating_add);
         Slots {
             channels: entries.iter().map(|(c, _)| *c).collect(),
             slots: entries.iter().map(|(_, s)| *s).collect(),
-            budget: cap.budget,
+            budget: cap.budget.map_or(NO_BUDGET, |b| b.min(NO_BUDGET - 1)),
             units,
         }
     }
@@ -174,9 +184,8 @@ impl Slots {
     fn slot_fits(&self, i: usize) -> bool {
         let s = self.slots[i];
         s.held < s.limit
-            && self
-                .budget
-                .is_none_or(|b| self.units.saturating_add(s.weight) <= b)
+            && (self.budget == NO_BUDGET
+                || self.units.saturating_add(u32::from(s.weight)) <= self.budget)
     }
 
     /// Whether one more conversation fits on any channel.
@@ -190,7 +199,7 @@ impl Slots {
         if let Some(i) = self.find(channel) {
             let s = &mut self.slots[i];
             s.held = s.held.saturating_add(1);
-            self.units = self.units.saturating_add(s.weight);
+            self.units = self.units.saturating_add(u32::from(s.weight));
         }
     }
 
@@ -202,41 +211,48 @@ impl Slots {
         {
             let s = &mut self.slots[i];
             s.held -= 1;
-            self.units = self.units.saturating_sub(s.weight);
+            self.units = self.units.saturating_sub(u32::from(s.weight));
         }
     }
 
     /// Conversations held on `channel`.
     pub(crate) fn held(&self, channel: u32) -> u32 {
-        self.find(channel).map_or(0, |i| self.slots[i].held)
+        self.find(channel)
+            .map_or(0, |i| u32::from(self.slots[i].held))
     }
 
     /// The limit on `channel`.
     pub(crate) fn limit(&self, channel: u32) -> u32 {
-        self.find(channel).map_or(0, |i| self.slots[i].limit)
+        self.find(channel)
+            .map_or(0, |i| u32::from(self.slots[i].limit))
     }
 
     /// The weight of `channel` in the budget.
     pub(crate) fn weight(&self, channel: u32) -> u32 {
-        self.find(channel).map_or(1, |i| self.slots[i].weight)
+        self.find(channel)
+            .map_or(1, |i| u32::from(self.slots[i].weight))
     }
 
     /// Conversations held on all channels.
     pub(crate) fn total(&self) -> u32 {
         self.slots
             .iter()
-            .map(|s| s.held)
+            .map(|s| u32::from(s.held))
             .fold(0, u32::saturating_add)
     }
 
     /// Budget units in use and the budget.
     pub(crate) fn units(&self) -> (u32, Option<u32>) {
-        (self.units, self.budget)
+        (
+            self.units,
+            (self.budget != NO_BUDGET).then_some(self.budget),
+        )
     }
 
     /// Whether any channel or the budget is over its limit.
     pub(crate) fn over(&self) -> bool {
-        self.slots.iter().any(|s| s.held > s.limit) || self.budget.is_some_and(|b| self.units > b)
+        self.slots.iter().any(|s| s.held > s.limit)
+            || (self.budget != NO_BUDGET && self.units > self.budget)
     }
 
     /// How full the agent is, in thousandths: the larger of the budget used
@@ -248,8 +264,8 @@ impl Slots {
                 r = r.max(u64::from(s.held) * 1000 / u64::from(s.limit));
             }
         }
-        if let Some(b) = self.budget.filter(|b| *b > 0) {
-            r = r.max(u64::from(self.units) * 1000 / u64::from(b));
+        if self.budget != NO_BUDGET && self.budget > 0 {
+            r = r.max(u64::from(self.units) * 1000 / u64::from(self.budget));
         }
         u32::try_from(r.min(1000)).unwrap_or(1000)
     }

@@ -42,18 +42,15 @@ impl Assigner {
         let now = self.now;
         let mut timers_expected = 0usize;
         // Conversations.
-        if self.conv_index.len() != self.convs.iter().flatten().count() {
-            return Err("conversation index and records disagree".into());
+        if self.conv_index.len() != self.convs.len() || self.agent_index.len() != self.agents.len()
+        {
+            return Err("an id table and its records disagree".into());
         }
         let mut waiting = 0usize;
-        for (id, &c) in &self.conv_index {
-            let conv = self
-                .convs
-                .get(c as usize)
-                .and_then(Option::as_ref)
-                .ok_or_else(|| format!("{id}: index points at no record"))?;
-            if &conv.id != id {
-                return Err(format!("{id}: index points at {}", conv.id));
+        for (c, conv) in self.convs.iter() {
+            let id = &conv.id;
+            if self.find_conv(id.as_str()) != Some(c) {
+                return Err(format!("{id}: not indexed"));
             }
             let queue = &self.queues[conv.queue as usize];
             match &conv.phase {
@@ -85,8 +82,9 @@ impl Assigner {
                         if agents[..i].contains(a) {
                             return Err(format!("{id}: offered twice to one agent"));
                         }
-                        let st = self.agents[*a as usize]
-                            .as_ref()
+                        let st = self
+                            .agents
+                            .get(*a)
                             .ok_or_else(|| format!("{id}: offered to a removed agent"))?;
                         if !st.held.contains(&c) {
                             return Err(format!("{id}: offered to {} who does not hold it", st.id));
@@ -94,8 +92,9 @@ impl Assigner {
                     }
                 }
                 Phase::Assigned { agent, .. } => {
-                    let st = self.agents[*agent as usize]
-                        .as_ref()
+                    let st = self
+                        .agents
+                        .get(*agent)
                         .ok_or_else(|| format!("{id}: assigned to a removed agent"))?;
                     if !st.held.contains(&c) {
                         return Err(format!("{id}: assigned to {} who does not hold it", st.id));
@@ -124,10 +123,14 @@ impl Assigner {
         }
         // Agents.
         let mut staffed: HashMap<u32, u32> = HashMap::new();
-        for (a, st) in self.agents.iter().enumerate() {
-            let Some(st) = st else { continue };
-            let a = a as u32;
-            if self.agent_index.get(&st.id) != Some(&a) {
+        let mut ready_entries: HashMap<u32, usize> = HashMap::new();
+        for pool in &self.pools {
+            for a in pool.ready.agents() {
+                *ready_entries.entry(a).or_default() += 1;
+            }
+        }
+        for (a, st) in self.agents.iter() {
+            if self.find_agent(st.id.as_str()) != Some(a) {
                 return Err(format!("{}: not indexed", st.id));
             }
             let mut per_channel: HashMap<u32, u32> = HashMap::new();
@@ -135,8 +138,9 @@ impl Assigner {
                 if st.held[..i].contains(&c) {
                     return Err(format!("{}: holds a conversation twice", st.id));
                 }
-                let conv = self.convs[c as usize]
-                    .as_ref()
+                let conv = self
+                    .convs
+                    .get(c)
                     .ok_or_else(|| format!("{}: holds a finished conversation", st.id))?;
                 let mine = match &conv.phase {
                     Phase::Offered { agents, .. } => agents.contains(&a),
@@ -185,22 +189,24 @@ impl Assigner {
                 }
             }
             let ready = self.is_ready(a, now);
-            if ready != st.ready || st.ranks.len() != if ready { st.pools.len() } else { 0 } {
+            if ready != st.ready {
                 return Err(format!(
-                    "{}: ready is {ready} but ranks say otherwise",
-                    st.id
+                    "{}: ready is {ready} but it is indexed as {}",
+                    st.id, st.ready
                 ));
             }
-            if ready {
-                let view = self.view(a);
-                for (p, r) in st.pools.iter().zip(st.ranks.iter()) {
-                    let pool = &self.pools[*p as usize];
-                    if pool.strategy.rank(&view) != *r || !pool.ready.contains(&(*r, a)) {
-                        return Err(format!("{}: stale rank in a pool", st.id));
-                    }
+            let view = self.view(a);
+            for p in st.pools.iter() {
+                let pool = &self.pools[*p as usize];
+                if pool.ready.contains(pool.strategy.rank(&view), a) != ready {
+                    return Err(format!("{}: stale place in a ready set", st.id));
                 }
             }
-            if let Some(t) = st.deadline {
+            let entries = ready_entries.get(&a).copied().unwrap_or(0);
+            if entries != if ready { st.pools.len() } else { 0 } {
+                return Err(format!("{}: {entries} ready entries", st.id));
+            }
+            if let Some(t) = st.deadline() {
                 timers_expected += 1;
                 if !self.timers.contains(&(t, Target::Agent(a))) {
                     return Err(format!("{}: no timer for its deadline", st.id));
@@ -211,16 +217,8 @@ impl Assigner {
             if pool.staffed != staffed.get(&(i as u32)).copied().unwrap_or(0) {
                 return Err(format!("pool {i}: staffed count off"));
             }
-            for &(r, a) in &pool.ready {
-                let ok = self.agents[a as usize].as_ref().is_some_and(|st| {
-                    st.pools
-                        .iter()
-                        .zip(st.ranks.iter())
-                        .any(|(p, x)| *p as usize == i && *x == r)
-                });
-                if !ok {
-                    return Err(format!("pool {i}: a ready entry belongs to no ready agent"));
-                }
+            if pool.ready.iter().any(|(_, a)| self.agents.get(a).is_none()) {
+                return Err(format!("pool {i}: a ready entry of a removed agent"));
             }
         }
         let queue_timers = self

@@ -63,8 +63,8 @@ impl Assigner {
         let pool_id = queue.tiers[tier as usize].pool;
         if let Some(pref) = conv.preference(now) {
             // Only the preferred agent, while the wait for them lasts.
-            return match self.agent_index.get(pref) {
-                Some(&a)
+            return match self.find_agent(pref.as_str()) {
+                Some(a)
                     if Some(a) != exclude
                         && self.ready_in(a, pool_id)
                         && self.agent_ref(a).slots.fits(conv.channel)
@@ -78,7 +78,7 @@ impl Assigner {
         let passed = conv.passed();
         let mut chosen = Vec::new();
         let mut fallback = Vec::new();
-        for &(_, a) in &self.pools[pool_id as usize].ready {
+        for a in self.pools[pool_id as usize].ready.agents() {
             if k == 0 || chosen.len() >= k {
                 break;
             }
@@ -107,7 +107,7 @@ impl Assigner {
     /// Offers waiting conversation `c` to the best agents, if any can take
     /// it now.
     pub(crate) fn match_conv(&mut self, c: u32, now: Timestamp) {
-        let Some(conv) = self.convs[c as usize].as_ref() else {
+        let Some(conv) = self.convs.get(c) else {
             return;
         };
         if !matches!(conv.phase, Phase::Waiting { .. }) {
@@ -126,7 +126,7 @@ impl Assigner {
     /// Offers agent `a` waiting conversations while it is ready and some
     /// conversation it may take waits.
     pub(crate) fn drain_agent(&mut self, a: u32, now: Timestamp) {
-        while self.agents[a as usize].as_ref().is_some_and(|st| st.ready) {
+        while self.agents.get(a).is_some_and(|st| st.ready) {
             let Some(c) = self.best_for(a, now) else {
                 return;
             };
@@ -225,14 +225,13 @@ impl Assigner {
             until,
         };
         for &a in &agents {
-            self.unready(a);
             self.rotation += 1;
             let rotation = self.rotation;
-            let st = self.agent_mut(a);
-            st.slots.add(channel);
-            st.held.push(c);
-            st.rotation = rotation;
-            self.refresh(a, now);
+            self.update_agent(a, now, |st| {
+                st.slots.add(channel);
+                st.held.push(c);
+                st.rotation = rotation;
+            });
             self.emit(AssignEvent::Offered {
                 conversation: self.conv_ref(c).id.clone(),
                 agent: self.agent_ref(a).id.clone(),

@@ -26,6 +26,7 @@ mod invariants;
 mod matching;
 mod pool;
 mod queue;
+mod store;
 mod strategy;
 mod waiting;
 

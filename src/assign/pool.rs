@@ -15,12 +15,64 @@ pub(crate) struct Pool {
     pub(crate) strategy: Arc<dyn Strategy>,
     /// The agent-only part of the eligibility; every agent when `None`.
     pub(crate) condition: Option<Condition>,
-    /// `(rank, agent)` of the ready members, best first.
-    pub(crate) ready: BTreeSet<(u64, u32)>,
+    /// The ready members, best first.
+    pub(crate) ready: ReadySet,
     /// Members signed in as available (busy or not): wait estimates.
     pub(crate) staffed: u32,
     /// The queue steps served from this pool: `(queue, tier)`.
     pub(crate) users: Vec<(u32, u8)>,
     /// Identity for sharing: strategy name and condition text.
     pub(crate) key: (String, String),
+}
+
+/// `(rank, agent)` packed into 12 bytes (a plain tuple pads to 16): a
+/// ready set holds one entry per ready agent and pool, the assigner's
+/// largest per-agent cost.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(C, packed(4))]
+struct Entry {
+    rank: u64,
+    agent: u32,
+}
+
+/// Ready agents ordered by `(rank, agent)`.
+#[derive(Clone, Default)]
+pub(crate) struct ReadySet(BTreeSet<Entry>);
+
+impl std::fmt::Debug for ReadySet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl ReadySet {
+    pub(crate) fn insert(&mut self, rank: u64, agent: u32) {
+        self.0.insert(Entry { rank, agent });
+    }
+
+    pub(crate) fn remove(&mut self, rank: u64, agent: u32) -> bool {
+        self.0.remove(&Entry { rank, agent })
+    }
+
+    pub(crate) fn contains(&self, rank: u64, agent: u32) -> bool {
+        self.0.contains(&Entry { rank, agent })
+    }
+
+    /// `(rank, agent)`, best first.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
+        self.0.iter().map(|e| (e.rank, e.agent))
+    }
+
+    /// Agents, best first.
+    pub(crate) fn agents(&self) -> impl Iterator<Item = u32> + '_ {
+        self.0.iter().map(|e| e.agent)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
