@@ -137,7 +137,10 @@ impl Sim {
         }) = self.a.conversation(&ConversationId::new(c), self.now)
         {
             let wait = estimate.map_or("unknown".into(), |e| format!("{}s", e.as_secs()));
-            println!("{:>5}    {c} waits: position {position}, about {wait}", self.clock());
+            println!(
+                "{:>5}    {c} waits: position {position}, about {wait}",
+                self.clock()
+            );
         }
     }
 
@@ -202,9 +205,7 @@ fn describe(e: &AssignEvent) -> String {
             reason,
         } => format!("{conversation} taken from {agent}: {reason:?}"),
         AssignEvent::Relaxed {
-            conversation,
-            step,
-            ..
+            conversation, step, ..
         } => format!("{conversation} relaxed to step {step}"),
         AssignEvent::Overflowed {
             conversation,
