@@ -196,7 +196,9 @@ impl Assigner {
                 .enumerate()
                 .map(|(ti, (after, cond))| {
                     let split = Split::new(cond, config.schema());
-                    let pool = me.pool_for(&strategy, split.agent.clone(), qi as u32, ti as u8);
+                    let key = strategy.name().to_owned();
+                    let pool =
+                        me.pool_for(&strategy, key, split.agent.clone(), qi as u32, ti as u8);
                     Tier {
                         after,
                         pool,
@@ -251,15 +253,19 @@ impl Assigner {
 
     /// The pool for `(strategy, condition)`, created when new, with
     /// `(queue, tier)` recorded as a user.
+    /// `strategy_key` identifies the strategy: its name for the built-in
+    /// ones, name and address for a host's (two host strategies may share
+    /// a name, or take a built-in's).
     fn pool_for(
         &mut self,
         strategy: &Arc<dyn Strategy>,
+        strategy_key: String,
         condition: Option<crate::expr::Condition>,
         queue: u32,
         tier: u8,
     ) -> u32 {
         let key = (
-            strategy.name().to_owned(),
+            strategy_key,
             condition
                 .as_ref()
                 .map(|c| c.source().to_owned())
@@ -312,7 +318,8 @@ impl Assigner {
             let users = &mut self.pools[old as usize].users;
             users.retain(|u| *u != (qi, ti as u8));
             let cond = self.pools[old as usize].condition.clone();
-            let new = self.pool_for(&strategy, cond, qi, ti as u8);
+            let key = format!("host:{}@{:p}", strategy.name(), Arc::as_ptr(&strategy));
+            let new = self.pool_for(&strategy, key, cond, qi, ti as u8);
             self.queues[qi as usize].tiers[ti].pool = new;
         }
         for &a in &agents {
@@ -1191,6 +1198,16 @@ impl Assigner {
             agent: self.agent_ref(a).id.clone(),
             reason,
         });
+        // The preferred agent passing on it ends the wait for them.
+        let id = self.agent_ref(a).id.clone();
+        let e = self.conv_mut(c).extra_mut();
+        if e.preferred.as_ref().is_some_and(|(p, _)| *p == id) {
+            e.preferred = None;
+            self.emit(AssignEvent::PreferenceExpired {
+                conversation: self.conv_ref(c).id.clone(),
+                agent: id,
+            });
+        }
         if reason == super::event::MissReason::Expired {
             let max = self.settings.max_missed;
             let (missed, away) = self.update_agent(a, now, |st| {

@@ -111,8 +111,8 @@ pub enum AssignEvent {
         /// The queue it joined.
         to: QueueId,
     },
-    /// The preferred agent did not take the conversation in time; any
-    /// eligible agent may now.
+    /// The preferred agent did not take the conversation in time, or
+    /// declined or missed its offer; any eligible agent may now.
     PreferenceExpired {
         /// The conversation.
         conversation: ConversationId,

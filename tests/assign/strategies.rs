@@ -178,3 +178,49 @@ fn a_host_strategy_plugs_in() {
         pairs(&[("c1", "adam"), ("c2", "mia"), ("c3", "zoe")])
     );
 }
+
+#[test]
+fn a_preferred_agent_who_declines_ends_the_wait_for_them() {
+    let mut w = given("[[queues]]\nid = \"support\"");
+    w.available(profile("ana", 1));
+    w.available(profile("bo", 1));
+    w.enqueue(chat("back", "support").with_preferred(agent("bo"), None));
+    assert_eq!(w.offers(), pairs(&[("back", "bo")]));
+    w.decline("bo", "back");
+    let ev = w.events();
+    assert!(ev.contains(&AssignEvent::PreferenceExpired {
+        conversation: conv("back"),
+        agent: agent("bo")
+    }));
+    assert!(
+        ev.iter()
+            .any(|e| matches!(e, AssignEvent::Offered { agent, .. } if agent.as_str() == "ana"))
+    );
+}
+
+#[derive(Debug)]
+struct Backwards;
+
+impl Strategy for Backwards {
+    fn name(&self) -> &str {
+        // The same name as a built-in: it must not share its ordering.
+        "longest_idle"
+    }
+    fn rank(&self, agent: &AgentView<'_>) -> u64 {
+        u64::MAX - agent.idle_since().as_millis()
+    }
+}
+
+#[test]
+fn a_host_strategy_named_like_a_built_in_keeps_its_own_order() {
+    let mut w = given("[[queues]]\nid = \"a\"\n[[queues]]\nid = \"b\"");
+    w.a.set_strategy(w.now, &QueueId::new("b"), Arc::new(Backwards))
+        .unwrap();
+    w.available(profile("first", 1));
+    w.secs(5);
+    w.available(profile("second", 1));
+    w.enqueue(chat("to-b", "b"));
+    assert_eq!(w.offers(), pairs(&[("to-b", "second")]));
+    w.enqueue(chat("to-a", "a"));
+    assert_eq!(w.offers(), pairs(&[("to-a", "first")]));
+}
