@@ -10,7 +10,7 @@ use super::eligibility::Split;
 use super::error::AssignError;
 use super::estimate::Estimator;
 use super::event::{AssignEvent, RevokeReason, UnassignReason};
-use super::pool::Pool;
+use super::pool::{MAX_AGENTS, Pool};
 use super::queue::{QueueState, Tier};
 use super::store::{IdTable, Slab};
 use super::strategy::{self, Strategy};
@@ -135,6 +135,18 @@ pub struct Assigner {
     pub(crate) now: Timestamp,
     /// Reused buffer for ranks before a change.
     scratch: Vec<u64>,
+    /// The interned names of the built-in channels, by their bit in a
+    /// ready set entry's room mask.
+    pub(crate) channel_bits: [u32; 8],
+}
+
+/// Which built-in channels agent `st` has room on, one bit each in the
+/// order of `bits`.
+pub(crate) fn room_mask(bits: &[u32; 8], st: &AgentState) -> u8 {
+    bits.iter()
+        .enumerate()
+        .filter(|(_, ch)| st.slots.fits(**ch))
+        .fold(0, |m, (i, _)| m | (1 << i))
 }
 
 impl Assigner {
@@ -173,8 +185,26 @@ impl Assigner {
             rotation: 0,
             now,
             scratch: Vec::new(),
+            channel_bits: [0; 8],
             config: config.clone(),
         };
+        for (i, ch) in [
+            ChannelKind::Sms,
+            ChannelKind::WhatsApp,
+            ChannelKind::Messenger,
+            ChannelKind::AppleMessages,
+            ChannelKind::WebChat,
+            ChannelKind::InApp,
+            ChannelKind::Email,
+            ChannelKind::Voice,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let n = me.symbols.intern(ch.as_str());
+            me.channel_bits[i] = n;
+            me.channel_kinds.insert(n, ch);
+        }
         let ids: HashMap<&str, u32> = config
             .queues()
             .iter()
@@ -440,6 +470,9 @@ impl Assigner {
                 a
             }
             None => {
+                if self.agents.len() >= MAX_AGENTS {
+                    return Err(AssignError::TooManyAgents(MAX_AGENTS));
+                }
                 let st = AgentState::new(&profile, now, &mut self.symbols);
                 let a = self.agents.insert(st);
                 let Assigner {
@@ -753,6 +786,7 @@ impl Assigner {
             agents,
             pools,
             symbols,
+            channel_bits,
             ..
         } = self;
         let Some(st) = agents.get_mut(a) else {
@@ -761,10 +795,11 @@ impl Assigner {
         if !std::mem::take(&mut st.ready) {
             return;
         }
+        let room = room_mask(channel_bits, st);
         let view = AgentView { state: st, symbols };
         for p in st.pools.iter() {
             let pool = &mut pools[*p as usize];
-            pool.ready.remove(pool.strategy.rank(&view), a);
+            pool.ready.remove(pool.strategy.rank(&view), a, room);
         }
     }
 
@@ -783,6 +818,7 @@ impl Assigner {
     ) -> R {
         let mut old = std::mem::take(&mut self.scratch);
         old.clear();
+        let old_room = room_mask(&self.channel_bits, self.agent_ref(a));
         {
             let st = self.agent_ref(a);
             if st.ready {
@@ -807,22 +843,28 @@ impl Assigner {
             agents,
             pools,
             symbols,
+            channel_bits,
             ..
         } = self;
         if let Some(st) = agents.get_mut(a) {
+            let room = room_mask(channel_bits, st);
             let view = AgentView { state: st, symbols };
             for (i, p) in st.pools.iter().enumerate() {
                 let pool = &mut pools[*p as usize];
-                let new = ready.then(|| pool.strategy.rank(&view));
-                let before = if was_ready { old.get(i).copied() } else { None };
+                let new = ready.then(|| (pool.strategy.rank(&view), room));
+                let before = if was_ready {
+                    old.get(i).map(|r| (*r, old_room))
+                } else {
+                    None
+                };
                 if before == new {
                     continue;
                 }
-                if let Some(o) = before {
-                    pool.ready.remove(o, a);
+                if let Some((r, m)) = before {
+                    pool.ready.remove(r, a, m);
                 }
-                if let Some(n) = new {
-                    pool.ready.insert(n, a);
+                if let Some((r, m)) = new {
+                    pool.ready.insert(r, a, m);
                 }
             }
             st.ready = ready;

@@ -62,6 +62,9 @@ pub enum AssignError {
     /// The conversation is not assigned (to this agent, when one is named).
     #[error("conversation `{0}` is not assigned to an agent")]
     NotAssigned(ConversationId),
+    /// The assigner holds as many agents as it can.
+    #[error("the assigner holds its maximum of {0} agents; run one assigner per shard of agents")]
+    TooManyAgents(usize),
     /// The agent profile is invalid.
     #[error(transparent)]
     Profile(#[from] AgentError),

@@ -125,7 +125,7 @@ impl Assigner {
         let mut staffed: HashMap<u32, u32> = HashMap::new();
         let mut ready_entries: HashMap<u32, usize> = HashMap::new();
         for pool in &self.pools {
-            for a in pool.ready.agents() {
+            for (a, _) in pool.ready.agents() {
                 *ready_entries.entry(a).or_default() += 1;
             }
         }
@@ -196,9 +196,10 @@ impl Assigner {
                 ));
             }
             let view = self.view(a);
+            let room = super::assigner::room_mask(&self.channel_bits, st);
             for p in st.pools.iter() {
                 let pool = &self.pools[*p as usize];
-                if pool.ready.contains(pool.strategy.rank(&view), a) != ready {
+                if pool.ready.contains(pool.strategy.rank(&view), a, room) != ready {
                     return Err(format!("{}: stale place in a ready set", st.id));
                 }
             }
@@ -217,7 +218,11 @@ impl Assigner {
             if pool.staffed != staffed.get(&(i as u32)).copied().unwrap_or(0) {
                 return Err(format!("pool {i}: staffed count off"));
             }
-            if pool.ready.iter().any(|(_, a)| self.agents.get(a).is_none()) {
+            if pool
+                .ready
+                .agents()
+                .any(|(a, _)| self.agents.get(a).is_none())
+            {
                 return Err(format!("pool {i}: a ready entry of a removed agent"));
             }
         }

@@ -78,9 +78,20 @@ impl Assigner {
         let passed = conv.passed();
         let mut chosen = Vec::new();
         let mut fallback = Vec::new();
-        for a in self.pools[pool_id as usize].ready.agents() {
+        // The conversation's channel's bit in the room masks, when it is a
+        // built-in channel: agents without room on it are skipped without
+        // reading their records.
+        let bit = self
+            .channel_bits
+            .iter()
+            .position(|ch| *ch == conv.channel)
+            .map(|i| 1u8 << i);
+        for (a, room) in self.pools[pool_id as usize].ready.agents() {
             if k == 0 || chosen.len() >= k {
                 break;
+            }
+            if bit.is_some_and(|b| room & b == 0) {
+                continue;
             }
             if Some(a) == exclude
                 || !self.agent_ref(a).slots.fits(conv.channel)

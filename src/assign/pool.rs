@@ -25,14 +25,25 @@ pub(crate) struct Pool {
     pub(crate) key: (String, String),
 }
 
-/// `(rank, agent)` packed into 12 bytes (a plain tuple pads to 16): a
-/// ready set holds one entry per ready agent and pool, the assigner's
-/// largest per-agent cost.
+/// `(rank, agent, room)` packed into 12 bytes (a plain tuple pads to 16):
+/// a ready set holds one entry per ready agent and pool, the assigner's
+/// largest per-agent cost. `slot` is the agent's index (24 bits) and, in
+/// its low 8 bits, which built-in channels the agent has room on, so that
+/// a walk for a web chat skips agents with no web chat room without
+/// reading their records.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[repr(C, packed(4))]
 struct Entry {
     rank: u64,
-    agent: u32,
+    slot: u32,
+}
+
+/// Most agents an assigner holds: agent indexes take 24 bits of a ready
+/// set entry.
+pub(crate) const MAX_AGENTS: usize = (1 << 24) - 512;
+
+fn slot(agent: u32, room: u8) -> u32 {
+    (agent << 8) | u32::from(room)
 }
 
 /// Ready agents ordered by `(rank, agent)`.
@@ -41,31 +52,38 @@ pub(crate) struct ReadySet(BTreeSet<Entry>);
 
 impl std::fmt::Debug for ReadySet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
+        f.debug_list().entries(self.agents()).finish()
     }
 }
 
 impl ReadySet {
-    pub(crate) fn insert(&mut self, rank: u64, agent: u32) {
-        self.0.insert(Entry { rank, agent });
+    pub(crate) fn insert(&mut self, rank: u64, agent: u32, room: u8) {
+        self.0.insert(Entry {
+            rank,
+            slot: slot(agent, room),
+        });
     }
 
-    pub(crate) fn remove(&mut self, rank: u64, agent: u32) -> bool {
-        self.0.remove(&Entry { rank, agent })
+    pub(crate) fn remove(&mut self, rank: u64, agent: u32, room: u8) -> bool {
+        self.0.remove(&Entry {
+            rank,
+            slot: slot(agent, room),
+        })
     }
 
-    pub(crate) fn contains(&self, rank: u64, agent: u32) -> bool {
-        self.0.contains(&Entry { rank, agent })
+    pub(crate) fn contains(&self, rank: u64, agent: u32, room: u8) -> bool {
+        self.0.contains(&Entry {
+            rank,
+            slot: slot(agent, room),
+        })
     }
 
-    /// `(rank, agent)`, best first.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
-        self.0.iter().map(|e| (e.rank, e.agent))
-    }
-
-    /// Agents, best first.
-    pub(crate) fn agents(&self) -> impl Iterator<Item = u32> + '_ {
-        self.0.iter().map(|e| e.agent)
+    /// `(agent, room)`, best first.
+    pub(crate) fn agents(&self) -> impl Iterator<Item = (u32, u8)> + '_ {
+        self.0.iter().map(|e| {
+            let s = e.slot;
+            (s >> 8, (s & 0xff) as u8)
+        })
     }
 
     pub(crate) fn len(&self) -> usize {
