@@ -522,6 +522,17 @@ impl Assigner {
             agents.get(i).map_or("", |s| s.id.as_str())
         });
         self.agents.remove(a);
+        // The index will be reused: forget that this agent passed on any
+        // conversation (a scan, but removals are rare).
+        let passed: Vec<u32> = self
+            .convs
+            .iter()
+            .filter(|(_, c)| c.passed().contains(&a))
+            .map(|(i, _)| i)
+            .collect();
+        for c in passed {
+            self.conv_mut(c).extra_mut().passed.retain(|x| *x != a);
+        }
         for c in requeued {
             self.match_conv(c, now);
         }

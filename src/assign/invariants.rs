@@ -53,6 +53,9 @@ impl Assigner {
                 return Err(format!("{id}: not indexed"));
             }
             let queue = &self.queues[conv.queue as usize];
+            if conv.passed().iter().any(|a| self.agents.get(*a).is_none()) {
+                return Err(format!("{id}: passed over by a removed agent"));
+            }
             match &conv.phase {
                 Phase::Waiting { tier, key } => {
                     waiting += 1;
