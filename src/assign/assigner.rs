@@ -1532,11 +1532,8 @@ impl Assigner {
                     .map(|t| t.list.ahead_of(key))
                     .sum::<usize>();
                 let staffed = self.pools[queue.tiers[*tier as usize].pool as usize].staffed;
-                let opens = if queue.open {
-                    None
-                } else {
-                    queue.calendar.as_ref().and_then(|c| c.next_open(now))
-                };
+                // While closed, the queue's next change is its opening.
+                let opens = if queue.open { None } else { queue.next_change };
                 let mut estimate =
                     queue
                         .estimator

@@ -18,7 +18,7 @@ mod agent;
 mod assigner;
 mod capacity;
 mod conversation;
-mod eligibility;
+pub(crate) mod eligibility;
 mod error;
 pub mod estimate;
 mod event;

@@ -513,7 +513,22 @@ fn compile(
             &schema,
             Context::Eligibility,
         ) {
-            Ok(c) => Some(c),
+            Ok(c) => match crate::assign::eligibility::time_term(c.expr()) {
+                None => Some(c),
+                Some(term) => {
+                    d.error(
+                        p,
+                        item,
+                        format!(
+                            "`{term}` changes with time alone, and eligibility is not re-checked as time passes"
+                        ),
+                        Some(
+                            "use relax = [{ after = \"2m\", eligible = \"…\" }] for rules on waiting time, and the queue's calendar for business hours".into(),
+                        ),
+                    );
+                    None
+                }
+            },
             Err(errs) => {
                 d.expr(p, item, src, errs);
                 None

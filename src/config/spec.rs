@@ -221,6 +221,9 @@ pub struct QueueSpec {
     /// Unique id.
     pub id: String,
     /// Which agents may take its conversations; every agent when omitted.
+    /// It may not read what changes with time alone (`hour`, `weekday`,
+    /// `hours.<calendar>`, `conversation.waited`): use `relax` steps and
+    /// `calendar` for those.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eligible: Option<String>,
     /// `longest_idle` (default), `least_busy`, `round_robin` or

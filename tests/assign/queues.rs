@@ -259,3 +259,30 @@ fn outside_business_hours_conversations_wait_for_opening() {
     w.after(Duration::from_secs(8 * 3600));
     assert!(matches!(w.events()[..], [AssignEvent::QueueClosed { .. }]));
 }
+
+#[test]
+fn eligibility_that_changes_with_time_alone_is_refused_with_the_alternative() {
+    // Eligibility is re-checked when agents and conversations change, not
+    // as the clock moves: waiting-time rules are relaxation steps.
+    let err = switchboard::config::Config::from_toml_str(
+        "[[queues]]\nid = \"q\"\neligible = \"agent.skills.x >= 1 and conversation.waited >= 60\"\n",
+    )
+    .unwrap_err();
+    let d = &err.diagnostics()[0];
+    assert_eq!(d.path, "queues[0].eligible");
+    assert_eq!(
+        d.message,
+        "`conversation.waited` changes with time alone, and eligibility is not re-checked as time passes"
+    );
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap()
+            .starts_with("use relax = [{ after")
+    );
+    let err = switchboard::config::Config::from_toml_str(
+        "[calendars.eu]\ntimezone = \"UTC\"\nmon-fri = \"09:00-17:00\"\n[[queues]]\nid = \"q\"\nrelax = [{ after = \"1m\", eligible = \"hours.eu\" }]\n",
+    )
+    .unwrap_err();
+    assert_eq!(err.diagnostics()[0].path, "queues[0].relax[0].eligible");
+}
