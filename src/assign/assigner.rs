@@ -339,7 +339,7 @@ impl Assigner {
             .queue_index
             .get(queue)
             .ok_or_else(|| AssignError::UnknownQueue(queue.clone()))?;
-        let agents: Vec<u32> = self.live_agents().collect();
+        let agents = self.live_agents();
         for &a in &agents {
             self.set_membership(a, false);
         }
@@ -362,9 +362,9 @@ impl Assigner {
         Ok(())
     }
 
-    pub(crate) fn live_agents(&self) -> impl Iterator<Item = u32> + use<> {
-        let v: Vec<u32> = self.agents.iter().map(|(i, _)| i).collect();
-        v.into_iter()
+    /// The indexes of every agent (a copy, so the caller may mutate).
+    pub(crate) fn live_agents(&self) -> Vec<u32> {
+        self.agents.iter().map(|(i, _)| i).collect()
     }
 
     pub(crate) fn agent_ref(&self, a: u32) -> &AgentState {
@@ -575,7 +575,6 @@ impl Assigner {
                 }
             }
         });
-        self.update_staffed(a, was, presence);
         let mut requeued = Vec::new();
         if presence == Presence::Offline {
             let grace = self.settings.offline_grace;
@@ -592,6 +591,8 @@ impl Assigner {
         Ok(())
     }
 
+    /// Keeps the pools' staffed counts when `a` goes from presence `was`
+    /// to `now`.
     fn update_staffed(&mut self, a: u32, was: Presence, now: Presence) {
         let (before, after) = (was == Presence::Available, now == Presence::Available);
         if before == after {
@@ -637,26 +638,36 @@ impl Assigner {
     /// no agent is left on the offer the conversation is requeued at the
     /// front (returns true).
     fn withdraw_offer(&mut self, c: u32, a: u32, now: Timestamp, why: RevokeReason) -> bool {
-        self.release_slot(c, a, now, false);
-        let conv = self.conv_ref(c);
-        self.events.push_back(AssignEvent::OfferRevoked {
-            conversation: conv.id.clone(),
-            agent: self.agent_ref(a).id.clone(),
-            reason: why,
-        });
-        let left = match &mut self.conv_mut(c).phase {
-            Phase::Offered { agents, .. } => {
-                let v: Vec<u32> = agents.iter().copied().filter(|x| *x != a).collect();
-                *agents = v.into();
-                agents.len()
-            }
-            _ => return false,
-        };
-        if left == 0 {
+        self.revoke(c, a, now, why);
+        if self.take_off_offer(c, a) == Some(0) {
             self.requeue(c, now, true);
             true
         } else {
             false
+        }
+    }
+
+    /// Releases `a`'s reservation for `c` and tells the host the offer is
+    /// withdrawn.
+    fn revoke(&mut self, c: u32, a: u32, now: Timestamp, why: RevokeReason) {
+        self.release_slot(c, a, now, false);
+        self.emit(AssignEvent::OfferRevoked {
+            conversation: self.conv_ref(c).id.clone(),
+            agent: self.agent_ref(a).id.clone(),
+            reason: why,
+        });
+    }
+
+    /// Removes `a` from the agents `c` is offered to; returns how many are
+    /// left (`None` when `c` is not offered).
+    fn take_off_offer(&mut self, c: u32, a: u32) -> Option<usize> {
+        match &mut self.conv_mut(c).phase {
+            Phase::Offered { agents, .. } => {
+                let v: Vec<u32> = agents.iter().copied().filter(|x| *x != a).collect();
+                *agents = v.into();
+                Some(agents.len())
+            }
+            _ => None,
         }
     }
 
@@ -816,7 +827,8 @@ impl Assigner {
 
     /// Changes agent `a` with `f` and brings its place in the ready sets
     /// up to date: in them, at its new rank, exactly when ready; entries
-    /// whose rank did not change stay put. Also sets the agent's timer.
+    /// whose rank did not change stay put. Also keeps the pools' staffed
+    /// counts and sets the agent's timer.
     ///
     /// Every change to what a strategy can see goes through here: the
     /// ready sets are keyed by rank, so the old rank must be computed from
@@ -844,8 +856,12 @@ impl Assigner {
                 );
             }
         }
-        let was_ready = self.agent_ref(a).ready;
+        let (was_ready, was_present) = {
+            let st = self.agent_ref(a);
+            (st.ready, st.presence)
+        };
         let r = f(self.agent_mut(a));
+        self.update_staffed(a, was_present, self.agent_ref(a).presence);
         if self.agent_ref(a).over_ok && !self.agent_ref(a).slots.over() {
             self.agent_mut(a).over_ok = false;
         }
@@ -922,29 +938,26 @@ impl Assigner {
     fn set_agent_timer(&mut self, a: u32, t: Option<Timestamp>) {
         let st = self.agent_mut(a);
         let old = st.deadline();
-        if old == t {
-            return;
-        }
         st.deadline = t.and_then(|t| std::num::NonZeroU64::new(t.as_millis()));
-        if let Some(o) = old {
-            self.timers.remove(&(o, Target::Agent(a)));
-        }
-        if let Some(n) = self.agent_ref(a).deadline() {
-            self.timers.insert((n, Target::Agent(a)));
-        }
+        let new = st.deadline();
+        self.move_timer(Target::Agent(a), old, new);
     }
 
     pub(crate) fn set_conv_timer(&mut self, c: u32, t: Option<Timestamp>) {
-        let conv = self.conv_mut(c);
-        let old = std::mem::replace(&mut conv.deadline, t);
-        if old == t {
+        let old = std::mem::replace(&mut self.conv_mut(c).deadline, t);
+        self.move_timer(Target::Conv(c), old, t);
+    }
+
+    /// Moves `target`'s entry in the timer set from `old` to `new`.
+    fn move_timer(&mut self, target: Target, old: Option<Timestamp>, new: Option<Timestamp>) {
+        if old == new {
             return;
         }
         if let Some(o) = old {
-            self.timers.remove(&(o, Target::Conv(c)));
+            self.timers.remove(&(o, target));
         }
-        if let Some(n) = t {
-            self.timers.insert((n, Target::Conv(c)));
+        if let Some(n) = new {
+            self.timers.insert((n, target));
         }
     }
 
@@ -1190,12 +1203,7 @@ impl Assigner {
             queue: self.queues[q].id.clone(),
         });
         for o in others {
-            self.release_slot(c, o, now, false);
-            self.emit(AssignEvent::OfferRevoked {
-                conversation: conversation.clone(),
-                agent: self.agent_ref(o).id.clone(),
-                reason: RevokeReason::Taken,
-            });
+            self.revoke(c, o, now, RevokeReason::Taken);
             self.drain_agent(o, now);
         }
         Ok(())
@@ -1241,10 +1249,7 @@ impl Assigner {
             if !e.passed.contains(&a) {
                 e.passed.push(a);
             }
-            if let Phase::Offered { agents, .. } = &mut self.conv_mut(c).phase {
-                let v: Vec<u32> = agents.iter().copied().filter(|x| *x != a).collect();
-                *agents = v.into();
-            }
+            self.take_off_offer(c, a);
         }
         self.emit(AssignEvent::OfferMissed {
             conversation: self.conv_ref(c).id.clone(),
@@ -1272,7 +1277,6 @@ impl Assigner {
                 (u32::from(st.missed), away)
             });
             if away {
-                self.update_staffed(a, Presence::Available, Presence::Away);
                 self.emit(AssignEvent::AgentAway {
                     agent: self.agent_ref(a).id.clone(),
                     missed,
@@ -1303,14 +1307,7 @@ impl Assigner {
         now: Timestamp,
         conversation: &ConversationId,
     ) -> Result<(), AssignError> {
-        let now = self.advance(now);
-        let c = self.conv_idx(conversation)?;
-        match &mut self.conv_mut(c).phase {
-            Phase::Assigned { reply_due, .. } => *reply_due = None,
-            _ => return Err(AssignError::NotAssigned(conversation.clone())),
-        }
-        self.update_conv_timer(c, now);
-        Ok(())
+        self.set_reply_due(now, conversation, |_, _, _| None)
     }
 
     /// The customer wrote to an assigned conversation: when the queue has a
@@ -1325,16 +1322,25 @@ impl Assigner {
         now: Timestamp,
         conversation: &ConversationId,
     ) -> Result<(), AssignError> {
+        self.set_reply_due(now, conversation, |due, timeout, now| {
+            due.or_else(|| timeout.map(|d| now + d))
+        })
+    }
+
+    /// Sets an assigned conversation's reply deadline to
+    /// `f(current deadline, the queue's reply_timeout, now)`.
+    fn set_reply_due(
+        &mut self,
+        now: Timestamp,
+        conversation: &ConversationId,
+        f: impl FnOnce(Option<Timestamp>, Option<Duration>, Timestamp) -> Option<Timestamp>,
+    ) -> Result<(), AssignError> {
         let now = self.advance(now);
         let c = self.conv_idx(conversation)?;
         let q = self.conv_ref(c).queue as usize;
         let timeout = self.queues[q].reply_timeout;
         match &mut self.conv_mut(c).phase {
-            Phase::Assigned { reply_due, .. } => {
-                if reply_due.is_none() {
-                    *reply_due = timeout.map(|d| now + d);
-                }
-            }
+            Phase::Assigned { reply_due, .. } => *reply_due = f(*reply_due, timeout, now),
             _ => return Err(AssignError::NotAssigned(conversation.clone())),
         }
         self.update_conv_timer(c, now);
@@ -1363,12 +1369,7 @@ impl Assigner {
             Phase::Waiting { .. } => self.unplace(c),
             Phase::Offered { agents, .. } => {
                 for a in agents.iter().copied() {
-                    self.release_slot(c, a, now, false);
-                    self.emit(AssignEvent::OfferRevoked {
-                        conversation: conversation.clone(),
-                        agent: self.agent_ref(a).id.clone(),
-                        reason: RevokeReason::Withdrawn,
-                    });
+                    self.revoke(c, a, now, RevokeReason::Withdrawn);
                     freed.push(a);
                 }
             }

@@ -15,14 +15,11 @@ use crate::expr::{ConversationFacts, Facts};
 use crate::model::Timestamp;
 
 impl Assigner {
-    /// Whether the conversation-dependent part of step `tier`'s
-    /// eligibility holds for conversation `c` and agent `a`.
-    pub(crate) fn rest_ok(&self, c: u32, a: u32, tier: u8, now: Timestamp) -> bool {
+    /// What the conversation-dependent part of an eligibility sees of
+    /// conversation `c` at `now`; the agent is added per candidate.
+    fn conv_facts(&self, c: u32, now: Timestamp) -> Facts<'_> {
         let conv = self.conv_ref(c);
         let queue = &self.queues[conv.queue as usize];
-        let Some(cond) = &queue.tiers[tier as usize].rest else {
-            return true;
-        };
         let kind = self.channel_kinds.get(&conv.channel);
         let lang = conv.lang.map(|l| self.symbols.name(l));
         let extra = conv.extra.as_deref();
@@ -41,8 +38,20 @@ impl Assigner {
             priority: i32::try_from(conv.standing.priority).ok(),
             waited: Some(now.saturating_duration_since(conv.standing.enqueued)),
         };
-        let facts = facts.with_interned_agent(self.agent_ref(a).facts(&self.symbols));
-        cond.evaluate(&facts, self.config.calendars())
+        facts
+    }
+
+    /// Whether the conversation-dependent part of step `tier`'s
+    /// eligibility holds for the conversation of `conv` (from
+    /// [`conv_facts`](Self::conv_facts)) and agent `a`.
+    fn rest_ok(&self, conv: &Facts<'_>, q: u32, tier: u8, a: u32) -> bool {
+        match &self.queues[q as usize].tiers[tier as usize].rest {
+            None => true,
+            Some(cond) => cond.evaluate(
+                &conv.with_interned_agent(self.agent_ref(a).facts(&self.symbols)),
+                self.config.calendars(),
+            ),
+        }
     }
 
     /// Whether agent `a` is in the ready set of `pool`.
@@ -61,6 +70,7 @@ impl Assigner {
         };
         let queue = &self.queues[conv.queue as usize];
         let pool_id = queue.tiers[tier as usize].pool;
+        let facts = self.conv_facts(c, now);
         if let Some(pref) = conv.preference(now) {
             // Only the preferred agent, while the wait for them lasts.
             return match self.find_agent(pref.as_str()) {
@@ -68,7 +78,7 @@ impl Assigner {
                     if Some(a) != exclude
                         && self.ready_in(a, pool_id)
                         && self.agent_ref(a).slots.fits(conv.channel)
-                        && self.rest_ok(c, a, tier, now) =>
+                        && self.rest_ok(&facts, conv.queue, tier, a) =>
                 {
                     vec![a]
                 }
@@ -95,7 +105,7 @@ impl Assigner {
             }
             if Some(a) == exclude
                 || !self.agent_ref(a).slots.fits(conv.channel)
-                || !self.rest_ok(c, a, tier, now)
+                || !self.rest_ok(&facts, conv.queue, tier, a)
             {
                 continue;
             }
@@ -167,9 +177,10 @@ impl Assigner {
                 let mut found: Option<(bool, u32)> = None;
                 for c in queue.tiers[tier as usize].list.iter() {
                     let conv = self.conv_ref(c);
+                    let rest = &queue.tiers[tier as usize].rest;
                     if conv.preference(now).is_some_and(|pref| *pref != st.id)
                         || !st.slots.fits(conv.channel)
-                        || !self.rest_ok(c, a, tier, now)
+                        || (rest.is_some() && !self.rest_ok(&self.conv_facts(c, now), q, tier, a))
                     {
                         continue;
                     }
