@@ -65,117 +65,22 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
-use switchboard::assign::{AgentProfile, AssignEvent, Assigner, Capacity, Presence, Request};
+use switchboard::assign::{AgentProfile, AssignEvent, Assigner, Presence, Request};
 use switchboard::config::Config;
 use switchboard::expr::{AgentFacts, Condition, Context, ConversationFacts, Facts};
 use switchboard::{AgentId, ChannelKind, ConversationId, QueueId, Timestamp};
 
-// ---------------------------------------------------------------------------
-// Deterministic generator
-// ---------------------------------------------------------------------------
+#[path = "support/rng.rs"]
+mod rng;
+#[path = "support/assign_workload.rs"]
+mod workload;
 
-/// SplitMix64: the same agents and traffic on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// True `percent` times in a hundred.
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-}
+use rng::Rng;
+use workload::{QUEUES, SKILLS, config, draw_skill, profile, queue_id, skill_weights};
 
 // ---------------------------------------------------------------------------
-// Configuration, agents and traffic
+// Traffic
 // ---------------------------------------------------------------------------
-
-const SKILLS: usize = 100;
-const QUEUES: usize = 200;
-const STRATEGIES: [&str; 4] = ["longest_idle", "least_busy", "round_robin", "most_skilled"];
-
-/// Cumulative skill weights, Zipf-like: skill `k` weighs `1 / (k + 1)`.
-fn skill_weights() -> Vec<f64> {
-    let mut acc = 0.0;
-    (0..SKILLS)
-        .map(|k| {
-            acc += 1.0 / (k as f64 + 1.0);
-            acc
-        })
-        .collect()
-}
-
-fn draw_skill(rng: &mut Rng, cumulative: &[f64]) -> usize {
-    let total = cumulative[cumulative.len() - 1];
-    let x = (rng.next() >> 11) as f64 / (1u64 << 53) as f64 * total;
-    cumulative.partition_point(|&c| c <= x).min(SKILLS - 1)
-}
-
-fn queue_id(q: usize) -> String {
-    format!("q{q:03}")
-}
-
-fn config() -> Config {
-    let mut toml = String::new();
-    for q in 0..QUEUES {
-        let skill = q % SKILLS;
-        let level = 1 + (q * 7 + q / SKILLS) % 5;
-        let mut eligible = format!("agent.skills.s{skill} >= {level}");
-        if q >= SKILLS {
-            eligible.push_str(" and agent.languages has conversation.lang");
-        }
-        let strategy = STRATEGIES[q % STRATEGIES.len()];
-        toml.push_str(&format!(
-            "[[queues]]\nid = \"{}\"\neligible = \"{eligible}\"\nstrategy = \"{strategy}\"\npriority = {}\n",
-            queue_id(q),
-            q % 3
-        ));
-        if strategy == "most_skilled" {
-            toml.push_str(&format!("skill = \"s{skill}\"\n"));
-        }
-        toml.push('\n');
-    }
-    Config::from_toml_str(&toml).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// Agent `i`'s profile.
-fn profile(i: usize, rng: &mut Rng, cumulative: &[f64]) -> AgentProfile {
-    let mut p = AgentProfile::new(format!("agent-{i:06}"));
-    let count = 2 + rng.below(5);
-    while p.skills.len() < count {
-        let skill = draw_skill(rng, cumulative);
-        let level = 1 + (rng.below(10) + rng.below(11)) / 2;
-        p = p.with_skill(format!("s{skill}"), level as u8);
-    }
-    let mut langs = Vec::new();
-    for (lang, percent) in [("en", 80), ("es", 30), ("de", 10), ("zh", 10)] {
-        if rng.chance(percent) {
-            langs.push(lang);
-        }
-    }
-    if langs.is_empty() {
-        langs.push("en");
-    }
-    let mut capacity = vec![(ChannelKind::WebChat, 2 + rng.below(3) as u32)];
-    if rng.chance(50) {
-        capacity.push((ChannelKind::Sms, 5));
-    }
-    if rng.chance(30) {
-        capacity.push((ChannelKind::Email, 10));
-    }
-    p.with_languages(langs)
-        .with_capacity(Capacity::new(capacity))
-}
 
 /// A conversation's queue, channel and language.
 #[derive(Clone)]

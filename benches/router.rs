@@ -57,32 +57,10 @@ use switchboard::{Attributes, ChannelKind, Timestamp, Value};
 // Deterministic generator
 // ---------------------------------------------------------------------------
 
-/// A small deterministic generator (SplitMix64), so rules and messages are
-/// the same on every run without depending on a random-number crate.
-struct Rng(u64);
+#[path = "support/rng.rs"]
+mod rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// True `percent` times in a hundred.
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a, T: ?Sized>(&mut self, items: &'a [&'a T]) -> &'a T {
-        items[self.below(items.len())]
-    }
-}
+use rng::Rng;
 
 // ---------------------------------------------------------------------------
 // Vocabulary

@@ -22,8 +22,7 @@ use std::sync::{Arc, Mutex};
 
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
 
-use switchboard::assign::{AgentProfile, Assigner, Capacity, Presence, Request};
-use switchboard::config::Config;
+use switchboard::assign::{Assigner, Presence, Request};
 use switchboard::{AgentId, ChannelKind, Timestamp};
 
 /// The system allocator, instrumented by `stats_alloc` (so this test needs
@@ -48,103 +47,13 @@ fn live() -> (isize, isize) {
 // The benchmark's configuration and agents
 // ---------------------------------------------------------------------------
 
-/// SplitMix64: the same agents on every run.
-struct Rng(u64);
+#[path = "../benches/support/rng.rs"]
+mod rng;
+#[path = "../benches/support/assign_workload.rs"]
+mod workload;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-}
-
-const SKILLS: usize = 100;
-const QUEUES: usize = 200;
-const STRATEGIES: [&str; 4] = ["longest_idle", "least_busy", "round_robin", "most_skilled"];
-
-/// Skill popularity, Zipf-like: skill `k` weighs `1 / (k + 1)`. Cumulative
-/// weights, for drawing.
-fn skill_weights() -> Vec<f64> {
-    let mut acc = 0.0;
-    (0..SKILLS)
-        .map(|k| {
-            acc += 1.0 / (k as f64 + 1.0);
-            acc
-        })
-        .collect()
-}
-
-fn draw_skill(rng: &mut Rng, cumulative: &[f64]) -> usize {
-    let total = cumulative[cumulative.len() - 1];
-    let x = (rng.next() >> 11) as f64 / (1u64 << 53) as f64 * total;
-    cumulative.partition_point(|&c| c <= x).min(SKILLS - 1)
-}
-
-/// Queue `q` needs skill `q % 100` at a minimum level of 1 to 5; queues 100
-/// and up also need the conversation's language. Strategies rotate.
-fn config() -> Config {
-    let mut toml = String::new();
-    for q in 0..QUEUES {
-        let skill = q % SKILLS;
-        let level = 1 + (q * 7 + q / SKILLS) % 5;
-        let mut eligible = format!("agent.skills.s{skill} >= {level}");
-        if q >= SKILLS {
-            eligible.push_str(" and agent.languages has conversation.lang");
-        }
-        let strategy = STRATEGIES[q % STRATEGIES.len()];
-        toml.push_str(&format!(
-            "[[queues]]\nid = \"q{q:03}\"\neligible = \"{eligible}\"\nstrategy = \"{strategy}\"\npriority = {}\n",
-            q % 3
-        ));
-        if strategy == "most_skilled" {
-            toml.push_str(&format!("skill = \"s{skill}\"\n"));
-        }
-        toml.push('\n');
-    }
-    Config::from_toml_str(&toml).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// Agent `i`: 2 to 6 skills by popularity at levels 1 to 10 (mostly in the
-/// middle), English 80%, Spanish 30%, German and Chinese 10% each (at least
-/// one), web chat 2 to 4, SMS 5 for half, e-mail 10 for three in ten.
-fn profile(i: usize, rng: &mut Rng, cumulative: &[f64]) -> AgentProfile {
-    let mut p = AgentProfile::new(format!("agent-{i:06}"));
-    let count = 2 + rng.below(5);
-    while p.skills.len() < count {
-        let skill = draw_skill(rng, cumulative);
-        let level = 1 + (rng.below(10) + rng.below(11)) / 2;
-        p = p.with_skill(format!("s{skill}"), level as u8);
-    }
-    let mut langs = Vec::new();
-    for (lang, percent) in [("en", 80), ("es", 30), ("de", 10), ("zh", 10)] {
-        if rng.chance(percent) {
-            langs.push(lang);
-        }
-    }
-    if langs.is_empty() {
-        langs.push("en");
-    }
-    let mut capacity = vec![(ChannelKind::WebChat, 2 + rng.below(3) as u32)];
-    if rng.chance(50) {
-        capacity.push((ChannelKind::Sms, 5));
-    }
-    if rng.chance(30) {
-        capacity.push((ChannelKind::Email, 10));
-    }
-    p.with_languages(langs)
-        .with_capacity(Capacity::new(capacity))
-}
+use rng::Rng;
+use workload::{QUEUES, config, profile, queue_id, skill_weights};
 
 const AGENTS: usize = 10_000;
 const CONVERSATIONS: usize = 10_000;
@@ -208,7 +117,7 @@ fn a_waiting_conversation_takes_at_most_256_bytes() {
     let config = Arc::new(config());
     let mut a = Assigner::new(config, t0());
     add_agents(&mut a, false);
-    let queues: Vec<String> = (0..QUEUES).map(|q| format!("q{q:03}")).collect();
+    let queues: Vec<String> = (0..QUEUES).map(queue_id).collect();
 
     let (bytes0, blocks0) = live();
     for i in 0..CONVERSATIONS {

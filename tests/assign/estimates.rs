@@ -6,6 +6,7 @@ use std::time::Duration;
 use switchboard::Timestamp;
 use switchboard::assign::{AssignEvent, ConversationStatus};
 
+use crate::rng::Rng;
 use crate::*;
 
 #[test]
@@ -60,23 +61,6 @@ fn with_history_the_estimate_follows_the_observed_service_rate() {
             assert_eq!(estimate, Some(Duration::from_secs(5 * 90)));
         }
         s => panic!("{s:?}"),
-    }
-}
-
-/// A small deterministic generator (SplitMix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn exp(&mut self, mean: f64) -> f64 {
-        -mean * (1.0 - self.next()).ln()
     }
 }
 

@@ -7,6 +7,8 @@ mod offers;
 mod properties;
 mod queues;
 mod recovery;
+#[path = "../../benches/support/rng.rs"]
+mod rng;
 mod strategies;
 
 use std::time::Duration;
