@@ -33,6 +33,29 @@ impl Symbols {
         self.index.get(name).copied()
     }
 
+    /// Every name, by number.
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(|s| &**s)
+    }
+
+    /// How many names are interned.
+    pub(crate) fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// A table numbering `names` in order; `Err` with the first name
+    /// listed twice.
+    pub(crate) fn from_names(names: Vec<String>) -> Result<Symbols, String> {
+        let mut s = Symbols::default();
+        for name in names {
+            if s.index.contains_key(name.as_str()) {
+                return Err(name);
+            }
+            s.intern(&name);
+        }
+        Ok(s)
+    }
+
     /// The name of `n` (empty for a number never handed out).
     pub(crate) fn name(&self, n: u32) -> &str {
         self.names.get(n as usize).map_or("", |s| s)
@@ -54,5 +77,12 @@ mod tests {
         assert_eq!(s.get("sales"), Some(b));
         assert_eq!(s.get("nope"), None);
         assert_eq!(s.name(99), "");
+        let names: Vec<String> = s.names().map(str::to_owned).collect();
+        let back = Symbols::from_names(names).unwrap();
+        assert_eq!((back.get("sales"), back.len()), (Some(b), 2));
+        assert_eq!(
+            Symbols::from_names(vec!["a".into(), "a".into()]).err(),
+            Some("a".to_owned())
+        );
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::agent::{AgentProfile, AgentState, AgentView, Presence};
-use super::conversation::{Conv, ConvExtra, ConversationStatus, Phase, Request};
+use super::conversation::{Conv, ConvExtra, ConversationStatus, Directed, Phase, Request};
 use super::eligibility::Split;
 use super::error::AssignError;
 use super::estimate::Estimator;
@@ -23,6 +23,13 @@ use crate::symbols::Symbols;
 
 /// Most relaxation steps a queue uses; later ones are ignored.
 pub const MAX_RELAX_STEPS: usize = 32;
+
+/// The latest time the assigner's clock reaches (`u64::MAX / 2`
+/// milliseconds, some 292 million years after 1970): any later `now` is
+/// taken as this one, so that every deadline (`now` plus at least a
+/// millisecond, saturating) is still ahead of the clock and timers always
+/// move time forward.
+pub(crate) const LAST_INSTANT: Timestamp = Timestamp::from_millis(u64::MAX / 2);
 
 /// What a timer is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -52,7 +59,9 @@ pub(crate) struct Settings {
 /// [`poll_timeout`](Assigner::poll_timeout) (offers expire, wrap-up ends,
 /// relaxation and overflow steps, business hours); every other call also
 /// first runs whatever timers are due. Time never goes backwards: a `now`
-/// earlier than one already seen is taken as the later one.
+/// earlier than one already seen is taken as the later one (and time stops
+/// at `u64::MAX / 2` milliseconds, some 292 million years after 1970, so
+/// that deadlines always lie ahead of it).
 ///
 /// # What it guarantees
 ///
@@ -72,6 +81,14 @@ pub(crate) struct Settings {
 /// - **Fair order.** Highest effective priority (queue priority + request
 ///   priority + aging) first, then longest waiting. Agents are chosen by the
 ///   queue's [`Strategy`].
+///
+/// # Snapshots, new configurations, transfers
+///
+/// [`snapshot`](Assigner::snapshot) and [`restore`](Assigner::restore)
+/// store and bring back the whole state exactly (every later call behaves
+/// as it would have on the original); [`reconfigure`](Assigner::reconfigure)
+/// switches to a new configuration keeping every agent and conversation;
+/// [`Request::for_agent`] directs a conversation to one named agent.
 ///
 /// # Fast with many agents
 ///
@@ -126,11 +143,15 @@ pub struct Assigner {
     pub(crate) convs: Slab<Conv>,
     pub(crate) conv_index: IdTable,
     pub(crate) queues: Vec<QueueState>,
-    queue_index: HashMap<QueueId, u32>,
+    pub(crate) queue_index: HashMap<QueueId, u32>,
     pub(crate) pools: Vec<Pool>,
+    /// Directed requests waiting, by the agent they wait for, in the
+    /// order they started waiting for them. Never iterated in an order
+    /// that matters.
+    pub(crate) directed: HashMap<AgentId, Vec<u32>>,
     pub(crate) timers: BTreeSet<(Timestamp, Target)>,
-    events: VecDeque<AssignEvent>,
-    seq: u64,
+    pub(crate) events: VecDeque<AssignEvent>,
+    pub(crate) seq: u64,
     pub(crate) rotation: u64,
     pub(crate) now: Timestamp,
     /// Reused buffer for ranks before a change.
@@ -138,6 +159,163 @@ pub struct Assigner {
     /// The interned names of the built-in channels, by their bit in a
     /// ready set entry's room mask.
     pub(crate) channel_bits: [u32; 8],
+}
+
+impl Settings {
+    /// The settings of `config`'s `[assignment]`.
+    pub(crate) fn of(config: &Config) -> Settings {
+        let a = config.assignment();
+        Settings {
+            max_missed: a
+                .max_missed_offers
+                .unwrap_or(DEFAULT_MAX_MISSED_OFFERS)
+                .max(1),
+            offline_grace: a.offline_grace.unwrap_or_default(),
+            preferred_wait: a.preferred_wait.unwrap_or(DEFAULT_PREFERRED_WAIT),
+            fairness: a
+                .fairness
+                .as_ref()
+                .map(|f| (f.max.max(1), f.per.max(Duration::from_millis(1)))),
+            handle_time: a.handle_time,
+        }
+    }
+}
+
+/// The key that tells a host strategy's pools from every other
+/// strategy's: its name and address (two host strategies may share a
+/// name, or take a built-in's).
+pub(crate) fn host_key(strategy: &Arc<dyn Strategy>) -> String {
+    format!("host:{}@{:p}", strategy.name(), Arc::as_ptr(strategy))
+}
+
+/// The pool of `pools` for `(strategy, condition)`, created when new,
+/// with `(queue, tier)` recorded as a user. `strategy_key` identifies the
+/// strategy: its name for the built-in ones, [`host_key`] for a host's.
+pub(crate) fn pool_for(
+    pools: &mut Vec<Pool>,
+    strategy: &Arc<dyn Strategy>,
+    strategy_key: String,
+    condition: Option<crate::expr::Condition>,
+    queue: u32,
+    tier: u8,
+) -> u32 {
+    let key = (
+        strategy_key,
+        condition
+            .as_ref()
+            .map(|c| c.source().to_owned())
+            .unwrap_or_default(),
+    );
+    if let Some(i) = pools.iter().position(|p| p.key == key) {
+        pools[i].users.push((queue, tier));
+        return i as u32;
+    }
+    pools.push(Pool {
+        strategy: strategy.clone(),
+        condition,
+        ready: Default::default(),
+        staffed: 0,
+        users: vec![(queue, tier)],
+        key,
+    });
+    (pools.len() - 1) as u32
+}
+
+/// The run-time queues of `config` at `now`, with empty waiting lists and
+/// fresh estimators, and the pools they use (with no agents). `host` gives
+/// the host strategy installed for a queue, if any.
+pub(crate) fn build_queues(
+    config: &Config,
+    now: Timestamp,
+    host: impl Fn(&QueueId) -> Option<Arc<dyn Strategy>>,
+) -> (Vec<QueueState>, Vec<Pool>) {
+    let default_wrap_up = config.assignment().wrap_up.unwrap_or_default();
+    let ids: HashMap<&str, u32> = config
+        .queues()
+        .iter()
+        .enumerate()
+        .map(|(i, q)| (q.id.as_str(), i as u32))
+        .collect();
+    let mut pools = Vec::new();
+    let mut queues = Vec::with_capacity(config.queues().len());
+    for (qi, q) in config.queues().iter().enumerate() {
+        let spec = &q.spec;
+        let host = host(&q.id);
+        let (strategy, key) = match &host {
+            Some(h) => (h.clone(), host_key(h)),
+            None => {
+                let s = strategy::built_in(spec.strategy.as_deref(), spec.skill.as_deref());
+                let key = s.name().to_owned();
+                (s, key)
+            }
+        };
+        let mut steps = vec![(Duration::ZERO, q.eligible.as_ref())];
+        steps.extend(
+            q.relax
+                .iter()
+                .take(MAX_RELAX_STEPS)
+                .map(|(after, c)| (*after, Some(c))),
+        );
+        let tiers = steps
+            .into_iter()
+            .enumerate()
+            .map(|(ti, (after, cond))| {
+                let split = Split::new(cond, config.schema());
+                let pool = pool_for(
+                    &mut pools,
+                    &strategy,
+                    key.clone(),
+                    split.agent.clone(),
+                    qi as u32,
+                    ti as u8,
+                );
+                Tier {
+                    after,
+                    pool,
+                    rest: split.rest,
+                    list: WaitList::default(),
+                }
+            })
+            .collect();
+        let calendar = spec
+            .calendar
+            .as_deref()
+            .and_then(|c| config.calendars().get(c))
+            .cloned();
+        let mut state = QueueState {
+            id: q.id.clone(),
+            priority: i64::from(spec.priority).clamp(-MAX_PRIORITY, MAX_PRIORITY),
+            aging_ms: spec.aging.map(|d| {
+                u64::try_from(d.as_millis())
+                    .unwrap_or(u64::MAX)
+                    .clamp(1, MAX_AGING_MS)
+            }),
+            tiers,
+            overflow: spec.overflow.as_ref().and_then(|o| {
+                Some((
+                    o.after.max(Duration::from_millis(1)),
+                    *ids.get(o.to.as_str())?,
+                ))
+            }),
+            max_size: spec.max_size,
+            sla: spec.sla,
+            offer_timeout: spec
+                .offer_timeout
+                .unwrap_or(DEFAULT_OFFER_TIMEOUT)
+                .max(Duration::from_millis(1)),
+            reply_timeout: spec.reply_timeout.map(|d| d.max(Duration::from_millis(1))),
+            offers: spec.offers.unwrap_or(1).clamp(1, 10) as usize,
+            wrap_up: spec.wrap_up.unwrap_or(default_wrap_up),
+            open: true,
+            next_change: None,
+            calendar,
+            estimator: Estimator::default(),
+            host,
+        };
+        state.update_hours(now);
+        queues.push(state);
+    }
+    (queues, pools)
 }
 
 /// Which built-in channels agent `st` has room on, one bit each in the
@@ -153,23 +331,8 @@ impl Assigner {
     /// An assigner for `config`'s queues, with no agents and nothing
     /// waiting, at time `now`.
     pub fn new(config: Arc<Config>, now: Timestamp) -> Assigner {
-        let a = config.assignment();
-        let settings = Settings {
-            max_missed: a
-                .max_missed_offers
-                .unwrap_or(DEFAULT_MAX_MISSED_OFFERS)
-                .max(1),
-            offline_grace: a.offline_grace.unwrap_or_default(),
-            preferred_wait: a.preferred_wait.unwrap_or(DEFAULT_PREFERRED_WAIT),
-            fairness: a
-                .fairness
-                .as_ref()
-                .map(|f| (f.max.max(1), f.per.max(Duration::from_millis(1)))),
-            handle_time: a.handle_time,
-        };
-        let default_wrap_up = a.wrap_up.unwrap_or_default();
         let mut me = Assigner {
-            settings,
+            settings: Settings::of(&config),
             symbols: Symbols::default(),
             channel_kinds: HashMap::new(),
             agents: Slab::default(),
@@ -179,141 +342,41 @@ impl Assigner {
             queues: Vec::new(),
             queue_index: HashMap::new(),
             pools: Vec::new(),
+            directed: HashMap::new(),
             timers: BTreeSet::new(),
             events: VecDeque::new(),
             seq: 0,
             rotation: 0,
-            now,
+            now: now.min(LAST_INSTANT),
             scratch: Vec::new(),
             channel_bits: [0; 8],
             config: config.clone(),
         };
-        for (i, ch) in [
-            ChannelKind::Sms,
-            ChannelKind::WhatsApp,
-            ChannelKind::Messenger,
-            ChannelKind::AppleMessages,
-            ChannelKind::WebChat,
-            ChannelKind::InApp,
-            ChannelKind::Email,
-            ChannelKind::Voice,
-        ]
-        .into_iter()
-        .enumerate()
-        {
+        for (i, ch) in ChannelKind::BUILT_IN.into_iter().enumerate() {
             let n = me.symbols.intern(ch.as_str());
             me.channel_bits[i] = n;
             me.channel_kinds.insert(n, ch);
         }
-        let ids: HashMap<&str, u32> = config
-            .queues()
-            .iter()
-            .enumerate()
-            .map(|(i, q)| (q.id.as_str(), i as u32))
-            .collect();
-        for (qi, q) in config.queues().iter().enumerate() {
-            let spec = &q.spec;
-            let strategy = strategy::built_in(spec.strategy.as_deref(), spec.skill.as_deref());
-            let mut steps = vec![(Duration::ZERO, q.eligible.as_ref())];
-            steps.extend(
-                q.relax
-                    .iter()
-                    .take(MAX_RELAX_STEPS)
-                    .map(|(after, c)| (*after, Some(c))),
-            );
-            let tiers = steps
-                .into_iter()
-                .enumerate()
-                .map(|(ti, (after, cond))| {
-                    let split = Split::new(cond, config.schema());
-                    let key = strategy.name().to_owned();
-                    let pool =
-                        me.pool_for(&strategy, key, split.agent.clone(), qi as u32, ti as u8);
-                    Tier {
-                        after,
-                        pool,
-                        rest: split.rest,
-                        list: WaitList::default(),
-                    }
-                })
-                .collect();
-            let calendar = spec
-                .calendar
-                .as_deref()
-                .and_then(|c| config.calendars().get(c))
-                .cloned();
-            let mut state = QueueState {
-                id: q.id.clone(),
-                priority: i64::from(spec.priority).clamp(-MAX_PRIORITY, MAX_PRIORITY),
-                aging_ms: spec.aging.map(|d| {
-                    u64::try_from(d.as_millis())
-                        .unwrap_or(u64::MAX)
-                        .clamp(1, MAX_AGING_MS)
-                }),
-                tiers,
-                overflow: spec.overflow.as_ref().and_then(|o| {
-                    Some((
-                        o.after.max(Duration::from_millis(1)),
-                        *ids.get(o.to.as_str())?,
-                    ))
-                }),
-                max_size: spec.max_size,
-                sla: spec.sla,
-                offer_timeout: spec
-                    .offer_timeout
-                    .unwrap_or(DEFAULT_OFFER_TIMEOUT)
-                    .max(Duration::from_millis(1)),
-                reply_timeout: spec.reply_timeout.map(|d| d.max(Duration::from_millis(1))),
-                offers: spec.offers.unwrap_or(1).clamp(1, 10) as usize,
-                wrap_up: spec.wrap_up.unwrap_or(default_wrap_up),
-                open: true,
-                next_change: None,
-                calendar,
-                estimator: Estimator::default(),
-            };
-            state.update_hours(now);
-            if let Some(t) = state.next_change {
-                me.timers.insert((t, Target::Queue(qi as u32)));
-            }
-            me.queue_index.insert(q.id.clone(), qi as u32);
-            me.queues.push(state);
-        }
+        let (queues, pools) = build_queues(&config, now, |_| None);
+        me.install_queues(queues, pools);
         me
     }
 
-    /// The pool for `(strategy, condition)`, created when new, with
-    /// `(queue, tier)` recorded as a user.
-    /// `strategy_key` identifies the strategy: its name for the built-in
-    /// ones, name and address for a host's (two host strategies may share
-    /// a name, or take a built-in's).
-    fn pool_for(
-        &mut self,
-        strategy: &Arc<dyn Strategy>,
-        strategy_key: String,
-        condition: Option<crate::expr::Condition>,
-        queue: u32,
-        tier: u8,
-    ) -> u32 {
-        let key = (
-            strategy_key,
-            condition
-                .as_ref()
-                .map(|c| c.source().to_owned())
-                .unwrap_or_default(),
-        );
-        if let Some(i) = self.pools.iter().position(|p| p.key == key) {
-            self.pools[i].users.push((queue, tier));
-            return i as u32;
+    /// Takes `queues` and `pools` as the assigner's, indexing the queues
+    /// and setting their business-hours timers.
+    pub(crate) fn install_queues(&mut self, queues: Vec<QueueState>, pools: Vec<Pool>) {
+        self.queue_index = queues
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (q.id.clone(), i as u32))
+            .collect();
+        for (qi, q) in queues.iter().enumerate() {
+            if let Some(t) = q.next_change {
+                self.timers.insert((t, Target::Queue(qi as u32)));
+            }
         }
-        self.pools.push(Pool {
-            strategy: strategy.clone(),
-            condition,
-            ready: Default::default(),
-            staffed: 0,
-            users: vec![(queue, tier)],
-            key,
-        });
-        (self.pools.len() - 1) as u32
+        self.queues = queues;
+        self.pools = pools;
     }
 
     /// The configuration.
@@ -324,6 +387,15 @@ impl Assigner {
     /// Replaces the strategy of `queue` (all its eligibility steps), for a
     /// host-defined [`Strategy`]. Agents are re-ranked, so this is cheapest
     /// before agents are added.
+    ///
+    /// The strategy stays with the queue across
+    /// [`reconfigure`](Assigner::reconfigure) while the queue keeps its id.
+    /// A [snapshot](Assigner::snapshot) cannot hold it: after
+    /// [`restore`](Assigner::restore), call `set_strategy` again for each
+    /// such queue, before any other call (at the snapshot's
+    /// [`now`](super::AssignerSnapshot::now) or later); with a strategy that
+    /// ranks as the original did, everything then happens as it would have
+    /// without the snapshot.
     ///
     /// # Errors
     ///
@@ -348,10 +420,11 @@ impl Assigner {
             let users = &mut self.pools[old as usize].users;
             users.retain(|u| *u != (qi, ti as u8));
             let cond = self.pools[old as usize].condition.clone();
-            let key = format!("host:{}@{:p}", strategy.name(), Arc::as_ptr(&strategy));
-            let new = self.pool_for(&strategy, key, cond, qi, ti as u8);
+            let key = host_key(&strategy);
+            let new = pool_for(&mut self.pools, &strategy, key, cond, qi, ti as u8);
             self.queues[qi as usize].tiers[ti].pool = new;
         }
+        self.queues[qi as usize].host = Some(strategy);
         for &a in &agents {
             self.set_membership(a, true);
             self.refresh(a, now);
@@ -414,7 +487,7 @@ impl Assigner {
     /// Takes `now` as the current time (never earlier than the last) and
     /// runs the timers due by then.
     pub(crate) fn advance(&mut self, now: Timestamp) -> Timestamp {
-        let now = now.max(self.now);
+        let now = now.min(LAST_INSTANT).max(self.now);
         while let Some(&(t, target)) = self.timers.first() {
             if t > now {
                 break;
@@ -649,7 +722,7 @@ impl Assigner {
 
     /// Releases `a`'s reservation for `c` and tells the host the offer is
     /// withdrawn.
-    fn revoke(&mut self, c: u32, a: u32, now: Timestamp, why: RevokeReason) {
+    pub(crate) fn revoke(&mut self, c: u32, a: u32, now: Timestamp, why: RevokeReason) {
         self.release_slot(c, a, now, false);
         self.emit(AssignEvent::OfferRevoked {
             conversation: self.conv_ref(c).id.clone(),
@@ -736,7 +809,7 @@ impl Assigner {
 
     /// Adds `a` to (`on`) or removes it from the pools whose agent-only
     /// condition it meets, keeping the staffed counts.
-    fn set_membership(&mut self, a: u32, on: bool) {
+    pub(crate) fn set_membership(&mut self, a: u32, on: bool) {
         if !on {
             self.unready(a);
             let st = self.agent_mut(a);
@@ -908,7 +981,7 @@ impl Assigner {
         self.update_agent(a, now, |_| ());
     }
 
-    fn agent_deadline(&self, a: u32, now: Timestamp) -> Option<Timestamp> {
+    pub(crate) fn agent_deadline(&self, a: u32, now: Timestamp) -> Option<Timestamp> {
         let st = self.agent_ref(a);
         let mut next: Option<Timestamp> = st.grace_until();
         let mut at = |t: Timestamp| {
@@ -988,12 +1061,16 @@ impl Assigner {
 
     /// Places a conversation in a queue. It is offered at once when an
     /// eligible agent is ready; otherwise it waits, and the status says
-    /// where and for about how long.
+    /// where and for about how long. A request
+    /// [directed](Request::for_agent) to one agent is offered to that agent
+    /// only.
     ///
     /// # Errors
     ///
-    /// [`AssignError::UnknownQueue`], [`AssignError::AlreadyQueued`], or
-    /// [`AssignError::QueueFull`] when the queue holds its `max_size`.
+    /// [`AssignError::UnknownQueue`], [`AssignError::AlreadyQueued`],
+    /// [`AssignError::UnknownAgent`] for a request directed to an unknown
+    /// agent, or [`AssignError::QueueFull`] when the queue holds its
+    /// `max_size` (directed requests are not counted or limited).
     pub fn enqueue(
         &mut self,
         now: Timestamp,
@@ -1008,7 +1085,9 @@ impl Assigner {
             return Err(AssignError::AlreadyQueued(req.conversation));
         }
         let queue = &self.queues[q as usize];
-        if let Some(limit) = queue.max_size
+        if let Some(agent) = &req.for_agent {
+            self.agent_idx(agent)?;
+        } else if let Some(limit) = queue.max_size
             && queue.waiting() >= limit
         {
             return Err(AssignError::QueueFull {
@@ -1021,20 +1100,30 @@ impl Assigner {
             .entry(channel)
             .or_insert_with(|| req.channel.clone());
         let lang = req.lang.as_deref().map(|l| self.symbols.intern(l));
-        let preferred = req.preferred.map(|p| {
+        let directed = req.for_agent.map(|agent| Directed {
+            agent,
+            missed: false,
+        });
+        // A directed request waits for its agent only.
+        let preferred = req.preferred.filter(|_| directed.is_none()).map(|p| {
             let wait = req.preferred_wait.unwrap_or(self.settings.preferred_wait);
             (p, now + wait)
         });
-        let extra =
-            (!req.contact.is_empty() || !req.tags.is_empty() || preferred.is_some()).then(|| {
-                Box::new(ConvExtra {
-                    contact: req.contact,
-                    tags: req.tags,
-                    preferred,
-                    passed: Vec::new(),
-                })
-            });
+        let extra = (!req.contact.is_empty()
+            || !req.tags.is_empty()
+            || preferred.is_some()
+            || directed.is_some())
+        .then(|| {
+            Box::new(ConvExtra {
+                contact: req.contact,
+                tags: req.tags,
+                preferred,
+                passed: Vec::new(),
+                directed,
+            })
+        });
         self.seq += 1;
+        let queue = &self.queues[q as usize];
         let standing = Standing {
             front: false,
             priority: (queue.priority + i64::from(req.priority)).clamp(-MAX_PRIORITY, MAX_PRIORITY),
@@ -1069,31 +1158,77 @@ impl Assigner {
     }
 
     /// Puts a conversation that is not in any list into its queue's list
-    /// for the step in force, and sets its timer.
-    fn place(&mut self, c: u32, now: Timestamp) {
-        let (q, entered, standing) = {
-            let conv = self.conv_ref(c);
-            (conv.queue as usize, conv.entered, conv.standing)
-        };
+    /// for the step in force (or with the requests directed to its agent),
+    /// and sets its timer.
+    pub(crate) fn place(&mut self, c: u32, now: Timestamp) {
+        let conv = self.conv_ref(c);
+        let (q, entered, directed) = (conv.queue as usize, conv.entered, conv.directed().is_some());
         let queue = &mut self.queues[q];
-        let tier = queue.tier_at(entered, now);
-        let key = standing.key(queue.aging_ms);
-        if queue.waiting() == 0 && queue.open {
-            queue.estimator.backlog_starts(now);
-        }
-        queue.tiers[tier as usize].list.insert(key, c);
-        self.conv_mut(c).phase = Phase::Waiting { tier, key };
+        let tier = if directed {
+            0
+        } else {
+            if queue.waiting() == 0 && queue.open {
+                queue.estimator.backlog_starts(now);
+            }
+            queue.tier_at(entered, now)
+        };
+        self.insert_waiting(c, tier);
         self.update_conv_timer(c, now);
+    }
+
+    /// Puts conversation `c`, in no list, into step `tier`'s waiting list
+    /// of its queue (a directed request: with the requests directed to its
+    /// agent) and marks it waiting; nothing else. `tier` must be a step of
+    /// the queue.
+    pub(crate) fn insert_waiting(&mut self, c: u32, tier: u8) {
+        let Assigner {
+            convs,
+            queues,
+            directed,
+            ..
+        } = self;
+        let Some(conv) = convs.get_mut(c) else {
+            return;
+        };
+        let queue = &mut queues[conv.queue as usize];
+        let key = conv.standing.key(queue.aging_ms);
+        match conv.extra.as_ref().and_then(|e| e.directed.as_ref()) {
+            Some(d) => match directed.get_mut(&d.agent) {
+                Some(list) => list.push(c),
+                None => {
+                    directed.insert(d.agent.clone(), vec![c]);
+                }
+            },
+            None => queue.tiers[tier as usize].list.insert(key, c),
+        }
+        conv.phase = Phase::Waiting { tier, key };
     }
 
     /// Takes a waiting conversation out of its list.
     pub(crate) fn unplace(&mut self, c: u32) {
-        let conv = self.conv_ref(c);
+        let Assigner {
+            convs,
+            queues,
+            directed,
+            ..
+        } = self;
+        let Some(conv) = convs.get(c) else {
+            return;
+        };
         if let Phase::Waiting { tier, key } = conv.phase {
+            if let Some(d) = conv.extra.as_ref().and_then(|e| e.directed.as_ref()) {
+                if let Some(list) = directed.get_mut(&d.agent) {
+                    list.retain(|x| *x != c);
+                    if list.is_empty() {
+                        directed.remove(&d.agent);
+                    }
+                }
+                return;
+            }
             let q = conv.queue as usize;
-            self.queues[q].tiers[tier as usize].list.remove(&key);
-            if self.queues[q].waiting() == 0 {
-                self.queues[q].estimator.backlog_ends();
+            queues[q].tiers[tier as usize].list.remove(&key);
+            if queues[q].waiting() == 0 {
+                queues[q].estimator.backlog_ends();
             }
         }
     }
@@ -1116,6 +1251,10 @@ impl Assigner {
         let conv = self.conv_ref(c);
         match &conv.phase {
             Phase::Waiting { tier, .. } => {
+                // A directed request neither relaxes nor overflows.
+                if conv.extra.is_some() && conv.directed().is_some() {
+                    return None;
+                }
                 let q = &self.queues[conv.queue as usize];
                 let mut next: Option<Timestamp> = None;
                 let mut at = |t: Timestamp| next = Some(next.map_or(t, |n| n.min(t)));
@@ -1181,13 +1320,19 @@ impl Assigner {
             since: now,
             reply_due,
         };
+        // A directed request did not wait in the queue's shared line: no
+        // departure from it. Its direction ends here.
+        let mut directed = false;
         if let Some(e) = self.conv_mut(c).extra.as_mut() {
             e.preferred = None;
             e.passed.clear();
+            directed = e.directed.take().is_some();
         }
         self.update_conv_timer(c, now);
-        let still_waiting = self.queues[q].waiting() > 0 && self.queues[q].open;
-        self.queues[q].estimator.departure(now, still_waiting);
+        if !directed {
+            let still_waiting = self.queues[q].waiting() > 0 && self.queues[q].open;
+            self.queues[q].estimator.departure(now, still_waiting);
+        }
         {
             let fairness = self.settings.fairness.is_some();
             self.update_agent(a, now, |st| {
@@ -1248,6 +1393,10 @@ impl Assigner {
             let e = self.conv_mut(c).extra_mut();
             if !e.passed.contains(&a) {
                 e.passed.push(a);
+            }
+            // A directed request is never offered again.
+            if let Some(d) = e.directed.as_mut() {
+                d.missed = true;
             }
             self.take_off_offer(c, a);
         }
@@ -1526,6 +1675,24 @@ impl Assigner {
         let conv = self.conv_ref(c);
         let queue = &self.queues[conv.queue as usize];
         match &conv.phase {
+            Phase::Waiting { .. } if conv.directed().is_some() => {
+                // Its place among the requests directed to the same agent.
+                let ahead = conv
+                    .directed()
+                    .and_then(|d| self.directed.get(&d.agent))
+                    .map_or(0, |list| {
+                        list.iter()
+                            .filter(|&&x| x != c && self.serves_before((false, x), (false, c), now))
+                            .count()
+                    });
+                ConversationStatus::Waiting {
+                    queue: queue.id.clone(),
+                    position: 1 + ahead,
+                    estimate: None,
+                    opens: None,
+                    since: conv.standing.enqueued,
+                }
+            }
             Phase::Waiting { tier, key } => {
                 let position = 1 + queue
                     .tiers

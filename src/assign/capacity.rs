@@ -94,6 +94,30 @@ struct Slot {
     held: u16,
 }
 
+/// [`Slots`] as a snapshot stores them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SlotsParts {
+    /// Per channel, in increasing order of interned name.
+    pub(crate) channels: Vec<ChannelSlot>,
+    /// The weighted budget, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) budget: Option<u32>,
+    /// Budget units in use.
+    pub(crate) units: u32,
+}
+
+/// One channel of [`SlotsParts`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ChannelSlot {
+    /// The interned channel name.
+    pub(crate) channel: u32,
+    pub(crate) limit: u16,
+    pub(crate) weight: u16,
+    pub(crate) held: u16,
+}
+
 /// `budget` value meaning "no weighted budget".
 const NO_BUDGET: u32 = u32::MAX;
 
@@ -169,6 +193,54 @@ impl Slots {
 
     fn find(&self, channel: u32) -> Option<usize> {
         self.channels.binary_search(&channel).ok()
+    }
+
+    /// The stored form, for snapshots.
+    pub(crate) fn to_parts(&self) -> SlotsParts {
+        SlotsParts {
+            channels: self
+                .channels
+                .iter()
+                .zip(self.slots.iter())
+                .map(|(&channel, s)| ChannelSlot {
+                    channel,
+                    limit: s.limit,
+                    weight: s.weight,
+                    held: s.held,
+                })
+                .collect(),
+            budget: (self.budget != NO_BUDGET).then_some(self.budget),
+            units: self.units,
+        }
+    }
+
+    /// Slots from their stored form; `Err` when the channels are not in
+    /// strictly increasing order or the budget is out of range.
+    pub(crate) fn from_parts(parts: SlotsParts) -> Result<Slots, String> {
+        if parts
+            .channels
+            .windows(2)
+            .any(|w| w[0].channel >= w[1].channel)
+        {
+            return Err("capacity channels out of order or repeated".into());
+        }
+        if parts.budget == Some(NO_BUDGET) {
+            return Err(format!("a budget of {NO_BUDGET}"));
+        }
+        Ok(Slots {
+            channels: parts.channels.iter().map(|c| c.channel).collect(),
+            slots: parts
+                .channels
+                .iter()
+                .map(|c| Slot {
+                    limit: c.limit,
+                    weight: c.weight,
+                    held: c.held,
+                })
+                .collect(),
+            budget: parts.budget.unwrap_or(NO_BUDGET),
+            units: parts.units,
+        })
     }
 
     /// The channels, as interned names, sorted.

@@ -53,6 +53,10 @@ pub struct Request {
     /// When the customer started waiting, if earlier than now (a transfer
     /// keeps the wait already done); now when `None`.
     pub waiting_since: Option<Timestamp>,
+    /// The only agent the conversation may be offered to: a directed
+    /// request, such as a transfer to a named agent. See
+    /// [`for_agent`](Request::for_agent).
+    pub for_agent: Option<AgentId>,
 }
 
 impl Request {
@@ -73,6 +77,7 @@ impl Request {
             preferred: None,
             preferred_wait: None,
             waiting_since: None,
+            for_agent: None,
         }
     }
 
@@ -111,6 +116,63 @@ impl Request {
     /// Counts the wait from `since` instead of now.
     pub fn waiting_since(mut self, since: Timestamp) -> Self {
         self.waiting_since = Some(since);
+        self
+    }
+
+    /// Directs the conversation to one agent (a transfer to a named
+    /// agent): it is offered to `agent` and to nobody else.
+    ///
+    /// - **Who.** The queue's eligibility and relaxation steps do not
+    ///   apply; the agent's presence, wrap-up, room on the conversation's
+    ///   channel and the fairness cap do. The agent must be known when the
+    ///   request is enqueued ([`AssignError::UnknownAgent`](super::AssignError::UnknownAgent)
+    ///   otherwise). A `preferred` agent is ignored.
+    /// - **When.** At once if the agent is ready, otherwise as soon as they
+    ///   are (coming back available, finishing wrap-up, freeing room). An
+    ///   agent who frees up is offered the conversations directed to them
+    ///   before those waiting in their queues. Business hours do not hold
+    ///   a directed request back: the agent being available is what
+    ///   counts.
+    /// - **Where it waits.** In its queue, as far as its status, its
+    ///   queue's offer and reply timeouts and wrap-up go, but not in the
+    ///   queue's shared line: [`Assigner::waiting`](super::Assigner::waiting),
+    ///   [`queue_stats`](super::Assigner::queue_stats) and `max_size` do
+    ///   not count it, it neither relaxes nor overflows, and it is not part
+    ///   of the queue's wait estimates. Its status is `Waiting` with
+    ///   `position` its place among the conversations directed to the same
+    ///   agent and no `estimate`.
+    /// - **Declined or expired.** It stays waiting and is never offered to
+    ///   that agent again, nor to anyone else: the host decides what
+    ///   happens next (on the `OfferMissed` event, typically
+    ///   [`finish`](super::Assigner::finish) and route it elsewhere). An
+    ///   offer revoked because the agent went offline or was removed does
+    ///   not count: it waits for the agent to come back (or for an agent
+    ///   with that id to be added again).
+    /// - **Accepted.** The direction has done its job: should the
+    ///   conversation later go back to its queue (the agent goes offline,
+    ///   or does not reply within `reply_timeout`), it waits in the shared
+    ///   line like any other.
+    ///
+    /// ```
+    /// use switchboard::assign::{AgentProfile, AssignEvent, Assigner, Capacity, Presence, Request};
+    /// use switchboard::config::Config;
+    /// use switchboard::{AgentId, ChannelKind, Timestamp};
+    ///
+    /// let config = Config::from_toml_str(
+    ///     "[[queues]]\nid = \"billing\"\neligible = \"agent.skills.billing >= 3\"",
+    /// )?;
+    /// let t = Timestamp::from_millis(0);
+    /// let mut a = Assigner::new(config.into(), t);
+    /// // Bo has no billing skill, but a transfer names him.
+    /// let bo = AgentId::new("bo");
+    /// a.upsert_agent(t, AgentProfile::new("bo").with_capacity(Capacity::new([(ChannelKind::WebChat, 1)])))?;
+    /// a.set_presence(t, &bo, Presence::Available)?;
+    /// a.enqueue(t, Request::new("c1", "billing", ChannelKind::WebChat).for_agent(bo.clone()))?;
+    /// assert!(matches!(a.poll_event(), Some(AssignEvent::Offered { agent, .. }) if agent == bo));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn for_agent(mut self, agent: AgentId) -> Self {
+        self.for_agent = Some(agent);
         self
     }
 }
@@ -199,6 +261,16 @@ pub(crate) struct ConvExtra {
     /// Agents who declined or missed it: offered again only when nobody
     /// else can take it.
     pub(crate) passed: Vec<u32>,
+    /// The only agent it may be offered to, while waiting for them.
+    pub(crate) directed: Option<Directed>,
+}
+
+/// A directed request's agent, and whether they declined or missed it
+/// (then it is never offered again).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Directed {
+    pub(crate) agent: AgentId,
+    pub(crate) missed: bool,
 }
 
 /// One conversation as the assigner stores it.
@@ -226,6 +298,11 @@ impl Conv {
 
     pub(crate) fn passed(&self) -> &[u32] {
         self.extra.as_ref().map_or(&[], |e| &e.passed)
+    }
+
+    /// The agent a directed request waits for.
+    pub(crate) fn directed(&self) -> Option<&Directed> {
+        self.extra.as_ref()?.directed.as_ref()
     }
 
     /// The preferred agent while the wait for them lasts.

@@ -65,6 +65,13 @@ pub enum AssignError {
     /// The assigner holds as many agents as it can.
     #[error("the assigner holds its maximum of {0} agents; run one assigner per shard of agents")]
     TooManyAgents(usize),
+    /// [`Assigner::reconfigure`](super::Assigner::reconfigure): a queue
+    /// the new configuration no longer has holds conversations, and no
+    /// fallback queue was given to move them to.
+    #[error(
+        "queue `{0}` is not in the new configuration but holds conversations; pass a fallback queue of the new configuration to move them to"
+    )]
+    FallbackNeeded(QueueId),
     /// The agent profile is invalid.
     #[error(transparent)]
     Profile(#[from] AgentError),

@@ -45,7 +45,29 @@ fn ewma(old: Option<f64>, sample: f64) -> f64 {
     }
 }
 
+/// What an [`Estimator`] has learned, as a snapshot stores it.
+pub(crate) type EstimatorParts = (Option<f64>, Option<f64>, Option<Timestamp>);
+
 impl Estimator {
+    /// `(gap_ms, handle_ms, gap_start)`.
+    pub(crate) fn to_parts(&self) -> EstimatorParts {
+        (self.gap_ms, self.handle_ms, self.gap_start)
+    }
+
+    /// The inverse of [`to_parts`](Self::to_parts).
+    pub(crate) fn from_parts((gap_ms, handle_ms, gap_start): EstimatorParts) -> Self {
+        Estimator {
+            gap_ms,
+            handle_ms,
+            gap_start,
+        }
+    }
+
+    /// Whether a gap is running (conversations wait in an open queue).
+    pub(crate) fn gap_running(&self) -> bool {
+        self.gap_start.is_some()
+    }
+
     /// A conversation started waiting in a queue where none were, or the
     /// queue opened with some waiting: a gap starts now.
     pub(crate) fn backlog_starts(&mut self, now: Timestamp) {

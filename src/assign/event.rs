@@ -1,6 +1,6 @@
 //! What the assigner tells the host.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{AgentId, ConversationId, QueueId, Timestamp};
 
@@ -9,7 +9,7 @@ use crate::model::{AgentId, ConversationId, QueueId, Timestamp};
 /// computed from). Read them with
 /// [`Assigner::poll_event`](super::Assigner::poll_event), in order.
 ///
-/// The JSON form is tagged by `"type"`:
+/// The JSON form is tagged by `"type"`, and reads back:
 /// `{"type": "offered", "conversation": "c1", "agent": "ana", "queue": "billing", "expires": 30000}`.
 ///
 /// # Examples
@@ -29,7 +29,7 @@ use crate::model::{AgentId, ConversationId, QueueId, Timestamp};
 ///     r#"{"type":"offered","conversation":"c1","agent":"ana","queue":"billing","expires":30000}"#
 /// );
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum AssignEvent {
@@ -111,6 +111,18 @@ pub enum AssignEvent {
         /// The queue it joined.
         to: QueueId,
     },
+    /// Moved by [`Assigner::reconfigure`](super::Assigner::reconfigure)
+    /// out of a queue the new configuration no longer has, into the
+    /// fallback queue. A waiting conversation keeps its wait; an assigned
+    /// one stays with its agent.
+    Moved {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The queue that was removed.
+        from: QueueId,
+        /// The fallback queue it joined.
+        to: QueueId,
+    },
     /// The preferred agent did not take the conversation in time, or
     /// declined or missed its offer; any eligible agent may now.
     PreferenceExpired {
@@ -141,7 +153,7 @@ pub enum AssignEvent {
 }
 
 /// Why an offer was withdrawn.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum RevokeReason {
@@ -153,10 +165,13 @@ pub enum RevokeReason {
     AgentRemoved,
     /// The conversation ended or was withdrawn by the host.
     Withdrawn,
+    /// [`Assigner::reconfigure`](super::Assigner::reconfigure) removed or
+    /// changed the conversation's queue; it waits again, at the front.
+    Reconfigured,
 }
 
 /// Why an offer was missed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum MissReason {
@@ -167,7 +182,7 @@ pub enum MissReason {
 }
 
 /// Why an assigned conversation was taken from its agent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum UnassignReason {

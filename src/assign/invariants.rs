@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use super::agent::Presence;
 use super::assigner::{Assigner, Target};
 use super::conversation::Phase;
+use super::waiting::MAX_PRIORITY;
 use crate::expr::Facts;
 
 impl Assigner {
@@ -13,16 +14,24 @@ impl Assigner {
     /// state, so it is for tests and fuzzing, not for production paths.
     ///
     /// - Every conversation is in exactly one place: one waiting list (of
-    ///   its queue, under its current key), an offer to distinct agents
-    ///   (more than one only under multi-offer), or one agent.
+    ///   its queue, under its current key; a directed request: the list of
+    ///   requests directed to its agent), an offer to distinct agents
+    ///   (more than one only under multi-offer; a directed request: its
+    ///   agent only, who has not passed on it), or one agent. Its base
+    ///   priority is its queue's plus its own, and it waits at the
+    ///   relaxation step in force.
     /// - Every agent's holdings match the conversations offered or
     ///   assigned to it, and are within capacity (unless a profile update
     ///   lowered the capacity below what the agent already held).
     /// - An agent is in a ready set exactly when it is available, past
     ///   wrap-up, under the fairness cap and has room, at its current rank.
     /// - Work conservation: no waiting conversation in an open queue has an
-    ///   agent ready to take it.
-    /// - Every pending deadline has exactly one timer.
+    ///   agent ready to take it (a directed request: whatever the queue's
+    ///   hours).
+    /// - Every pending deadline has exactly one timer, and agents'
+    ///   deadlines are the ones their state gives.
+    /// - A queue measures a service gap exactly while conversations wait
+    ///   in it and it is open.
     ///
     /// # Examples
     ///
@@ -47,20 +56,54 @@ impl Assigner {
             return Err("an id table and its records disagree".into());
         }
         let mut waiting = 0usize;
+        let mut directed = 0usize;
         for (c, conv) in self.convs.iter() {
             let id = &conv.id;
             if self.find_conv(id.as_str()) != Some(c) {
                 return Err(format!("{id}: not indexed"));
             }
-            let queue = &self.queues[conv.queue as usize];
+            let queue = self
+                .queues
+                .get(conv.queue as usize)
+                .ok_or_else(|| format!("{id}: in no queue"))?;
             if conv.passed().iter().any(|a| self.agents.get(*a).is_none()) {
                 return Err(format!("{id}: passed over by a removed agent"));
             }
-            match &conv.phase {
-                Phase::Waiting { tier, key } => {
+            let priority =
+                (queue.priority + i64::from(conv.own_priority)).clamp(-MAX_PRIORITY, MAX_PRIORITY);
+            if conv.standing.priority != priority {
+                return Err(format!(
+                    "{id}: base priority is not its queue's plus its own"
+                ));
+            }
+            let to = conv.directed();
+            match (&conv.phase, to) {
+                (Phase::Waiting { tier, key }, Some(d)) => {
+                    directed += 1;
+                    if *key != conv.standing.key(queue.aging_ms) || *tier != 0 {
+                        return Err(format!("{id}: stale waiting key or step"));
+                    }
+                    let listed = self
+                        .directed
+                        .get(&d.agent)
+                        .map_or(0, |l| l.iter().filter(|x| **x == c).count());
+                    if listed != 1 {
+                        return Err(format!(
+                            "{id}: directed to {} but listed {listed} times for them",
+                            d.agent
+                        ));
+                    }
+                    if self.has_candidate(c, now) {
+                        return Err(format!("{id}: waits while {} is ready for it", d.agent));
+                    }
+                }
+                (Phase::Waiting { tier, key }, None) => {
                     waiting += 1;
                     if *key != conv.standing.key(queue.aging_ms) {
                         return Err(format!("{id}: stale waiting key"));
+                    }
+                    if *tier != queue.tier_at(conv.entered, now) {
+                        return Err(format!("{id}: waits at step {tier}, not the one in force"));
                     }
                     let list = &queue
                         .tiers
@@ -77,9 +120,22 @@ impl Assigner {
                         ));
                     }
                 }
-                Phase::Offered { agents, .. } => {
+                (Phase::Offered { agents, .. }, _) => {
                     if agents.is_empty() || agents.len() > queue.offers {
                         return Err(format!("{id}: offered to {} agents", agents.len()));
+                    }
+                    if let Some(d) = to {
+                        let theirs = agents.len() == 1
+                            && self
+                                .agents
+                                .get(agents[0])
+                                .is_some_and(|st| st.id == d.agent);
+                        if !theirs || d.missed {
+                            return Err(format!(
+                                "{id}: directed to {} but offered otherwise",
+                                d.agent
+                            ));
+                        }
                     }
                     for (i, a) in agents.iter().enumerate() {
                         if agents[..i].contains(a) {
@@ -94,7 +150,10 @@ impl Assigner {
                         }
                     }
                 }
-                Phase::Assigned { agent, .. } => {
+                (Phase::Assigned { agent, .. }, _) => {
+                    if to.is_some() {
+                        return Err(format!("{id}: assigned but still directed"));
+                    }
                     let st = self
                         .agents
                         .get(*agent)
@@ -123,6 +182,17 @@ impl Assigner {
             return Err(format!(
                 "{listed} list entries for {waiting} waiting conversations"
             ));
+        }
+        let listed: usize = self.directed.values().map(Vec::len).sum();
+        if listed != directed || self.directed.values().any(Vec::is_empty) {
+            return Err(format!(
+                "{listed} directed entries for {directed} directed requests waiting"
+            ));
+        }
+        for q in &self.queues {
+            if q.estimator.gap_running() != (q.waiting() > 0 && q.open) {
+                return Err(format!("queue {}: service gap out of step", q.id));
+            }
         }
         // Agents.
         let mut staffed: HashMap<u32, u32> = HashMap::new();
@@ -170,6 +240,9 @@ impl Assigner {
             if st.slots.over() && !st.over_ok {
                 return Err(format!("{}: over capacity", st.id));
             }
+            if st.over_ok && !st.slots.over() {
+                return Err(format!("{}: marked over capacity but is not", st.id));
+            }
             // Pool membership and readiness.
             let facts = Facts::new(now).with_interned_agent(st.facts(&self.symbols));
             let member: Vec<u32> = self
@@ -210,6 +283,14 @@ impl Assigner {
             if entries != if ready { st.pools.len() } else { 0 } {
                 return Err(format!("{}: {entries} ready entries", st.id));
             }
+            if st.deadline() != self.agent_deadline(a, now) {
+                return Err(format!(
+                    "{}: deadline {:?}, expected {:?}",
+                    st.id,
+                    st.deadline(),
+                    self.agent_deadline(a, now)
+                ));
+            }
             if let Some(t) = st.deadline() {
                 timers_expected += 1;
                 if !self.timers.contains(&(t, Target::Agent(a))) {
@@ -247,7 +328,7 @@ impl Assigner {
     /// Whether waiting conversation `c` has an agent ready to take it now.
     fn candidates_for_check(&self, c: u32) -> bool {
         let conv = self.conv_ref(c);
-        if !self.queues[conv.queue as usize].open {
+        if !self.queues[conv.queue as usize].open && conv.directed().is_none() {
             return false;
         }
         self.has_candidate(c, self.now)

@@ -68,6 +68,22 @@ impl Assigner {
         let Phase::Waiting { tier, .. } = conv.phase else {
             return Vec::new();
         };
+        if let Some(d) = conv.extra.as_deref().and_then(|e| e.directed.as_ref()) {
+            // Only its agent, if ready (available, past wrap-up, under the
+            // fairness cap) with room on its channel, and never again once
+            // they passed on it.
+            return match self.find_agent(d.agent.as_str()) {
+                Some(a)
+                    if !d.missed
+                        && Some(a) != exclude
+                        && self.agent_ref(a).ready
+                        && self.agent_ref(a).slots.fits(conv.channel) =>
+                {
+                    vec![a]
+                }
+                _ => Vec::new(),
+            };
+        }
         let queue = &self.queues[conv.queue as usize];
         let pool_id = queue.tiers[tier as usize].pool;
         let facts = self.conv_facts(c, now);
@@ -135,7 +151,8 @@ impl Assigner {
             return;
         }
         let queue = &self.queues[conv.queue as usize];
-        if !queue.open {
+        // Business hours do not hold back a directed request.
+        if !queue.open && conv.directed().is_none() {
             return;
         }
         let agents = self.candidates(c, now, queue.offers, None);
@@ -145,9 +162,14 @@ impl Assigner {
     }
 
     /// Offers agent `a` waiting conversations while it is ready and some
-    /// conversation it may take waits.
+    /// conversation it may take waits: first those directed to it, then
+    /// those of its queues.
     pub(crate) fn drain_agent(&mut self, a: u32, now: Timestamp) {
         while self.agents.get(a).is_some_and(|st| st.ready) {
+            if let Some(c) = self.best_directed(a, now) {
+                self.offer(c, vec![a], now);
+                continue;
+            }
             let Some(c) = self.best_for(a, now) else {
                 return;
             };
@@ -158,6 +180,28 @@ impl Assigner {
             }
             self.offer(c, agents, now);
         }
+    }
+
+    /// The request directed to agent `a` it should be offered next, if
+    /// any: the first in service order that it has room for and has not
+    /// passed on.
+    fn best_directed(&self, a: u32, now: Timestamp) -> Option<u32> {
+        if self.directed.is_empty() {
+            return None;
+        }
+        let st = self.agent_ref(a);
+        let mut best: Option<u32> = None;
+        for &c in self.directed.get(&st.id)? {
+            let conv = self.conv_ref(c);
+            if conv.directed().is_none_or(|d| d.missed) || !st.slots.fits(conv.channel) {
+                continue;
+            }
+            best = match best {
+                Some(b) if !self.serves_before((false, c), (false, b), now) => Some(b),
+                _ => Some(c),
+            };
+        }
+        best
     }
 
     /// The conversation agent `a` should be offered next: the first
@@ -206,7 +250,7 @@ impl Assigner {
 
     /// Whether candidate `x` goes before `y`: not passed before passed,
     /// then service order across queues.
-    fn serves_before(&self, x: (bool, u32), y: (bool, u32), now: Timestamp) -> bool {
+    pub(crate) fn serves_before(&self, x: (bool, u32), y: (bool, u32), now: Timestamp) -> bool {
         if x.0 != y.0 {
             return !x.0;
         }

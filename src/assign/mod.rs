@@ -8,6 +8,10 @@
 //! while one waits; see its docs for the guarantees and
 //! [`estimate`] for how waits are estimated.
 //!
+//! [`Assigner::snapshot`] and [`Assigner::restore`] keep the state across
+//! restarts ([`AssignerSnapshot`] has the JSON form), and
+//! [`Assigner::reconfigure`] moves it to a new configuration.
+//!
 //! Queues come from the configuration (`[[queues]]` and `[assignment]`,
 //! see [`config`](crate::config)): eligibility expressions over `agent.*`
 //! and the conversation, priority and aging, relaxation steps, overflow,
@@ -26,6 +30,8 @@ mod invariants;
 mod matching;
 mod pool;
 mod queue;
+mod reconfigure;
+mod snapshot;
 mod store;
 mod strategy;
 mod waiting;
@@ -36,4 +42,5 @@ pub use capacity::Capacity;
 pub use conversation::{ConversationStatus, Request};
 pub use error::AssignError;
 pub use event::{AssignEvent, MissReason, RevokeReason, UnassignReason};
+pub use snapshot::{AssignerSnapshot, RestoreError};
 pub use strategy::{LeastBusy, LongestIdle, MostSkilled, RoundRobin, Strategy};

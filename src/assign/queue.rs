@@ -1,9 +1,11 @@
 //! A queue at run time: its settings, eligibility steps, waiting lists,
 //! business hours and service statistics.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::estimate::Estimator;
+use super::strategy::Strategy;
 use super::waiting::WaitList;
 use crate::calendar::Calendar;
 use crate::expr::Condition;
@@ -40,6 +42,8 @@ pub(crate) struct QueueState {
     /// When `open` next changes.
     pub(crate) next_change: Option<Timestamp>,
     pub(crate) estimator: Estimator,
+    /// The host strategy installed with `set_strategy`, if any.
+    pub(crate) host: Option<Arc<dyn Strategy>>,
 }
 
 impl QueueState {

@@ -11,7 +11,8 @@ use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
 use hashbrown::HashTable;
 
-const CHUNK: usize = 256;
+/// Slots per chunk.
+pub(crate) const CHUNK: usize = 256;
 
 /// Records addressed by `u32`, in chunks of 256 slots.
 #[derive(Clone, Debug)]
@@ -84,6 +85,62 @@ impl<T> Slab<T> {
     pub(crate) fn len(&self) -> usize {
         self.len
     }
+
+    /// The free slots, the next one to be used last.
+    pub(crate) fn free(&self) -> &[u32] {
+        &self.free
+    }
+
+    /// A slab with exactly these records and free list: the inverse of
+    /// [`iter`](Self::iter) and [`free`](Self::free). Every slot, up to a
+    /// whole number of chunks and at most `max_slots`, must be either a
+    /// record or free, once; records come in index order.
+    pub(crate) fn from_parts(
+        records: Vec<(u32, T)>,
+        free: Vec<u32>,
+        max_slots: usize,
+    ) -> Result<Slab<T>, String> {
+        let slots = records.len() + free.len();
+        if !slots.is_multiple_of(CHUNK) {
+            return Err(format!(
+                "{} records and {} free slots are not a whole number of chunks of {CHUNK}",
+                records.len(),
+                free.len()
+            ));
+        }
+        if slots > max_slots {
+            return Err(format!("{slots} slots, more than the {max_slots} allowed"));
+        }
+        let mut slab = Slab {
+            chunks: (0..slots / CHUNK)
+                .map(|_| std::iter::repeat_with(|| None).take(CHUNK).collect())
+                .collect(),
+            free: Vec::new(),
+            len: records.len(),
+        };
+        let mut last: Option<u32> = None;
+        for (i, value) in records {
+            if last.is_some_and(|l| l >= i) {
+                return Err(format!("record {i} is out of index order"));
+            }
+            last = Some(i);
+            match slab.slot_mut(i) {
+                Some(slot) => *slot = Some(value),
+                None => return Err(format!("record index {i} is past the {slots} slots")),
+            }
+        }
+        let mut seen = vec![false; slots];
+        for &i in &free {
+            let taken = slab.get(i).is_some();
+            match seen.get_mut(i as usize) {
+                Some(s) if !*s && !taken => *s = true,
+                Some(_) => return Err(format!("free slot {i} is listed twice or holds a record")),
+                None => return Err(format!("free slot {i} is past the {slots} slots")),
+            }
+        }
+        slab.free = free;
+        Ok(slab)
+    }
 }
 
 /// Maps ids to slab indexes, hashing the id kept in the record.
@@ -140,6 +197,39 @@ mod tests {
         assert_eq!(s.len(), 300);
         assert_eq!(s.iter().count(), 300);
         assert_eq!(s.get(5000), None);
+    }
+
+    #[test]
+    fn a_slab_is_rebuilt_from_its_records_and_free_list() {
+        let mut s = Slab::default();
+        for i in 0..300u32 {
+            s.insert(i);
+        }
+        s.remove(7);
+        s.remove(3);
+        let records: Vec<(u32, u32)> = s.iter().map(|(i, v)| (i, *v)).collect();
+        let free = s.free().to_vec();
+        let mut back = Slab::from_parts(records.clone(), free.clone(), 1 << 24).unwrap();
+        assert_eq!(back.free(), s.free());
+        assert_eq!(back.len(), 298);
+        // The same slots are used next, in the same order.
+        assert_eq!((back.insert(1), s.insert(1)), (3, 3));
+        assert_eq!((back.insert(2), s.insert(2)), (7, 7));
+        let bad = |records: Vec<(u32, u32)>, free: Vec<u32>| {
+            Slab::from_parts(records, free, 1 << 24).unwrap_err()
+        };
+        assert!(bad(records.clone(), free[1..].to_vec()).contains("whole number"));
+        let mut taken = free.clone();
+        taken[0] = 0;
+        assert!(bad(records.clone(), taken).contains("holds a record"));
+        let mut reversed = records.clone();
+        reversed.swap(0, 1);
+        assert!(bad(reversed, free.clone()).contains("out of index order"));
+        assert!(Slab::from_parts(records, free, 256).is_err());
+        assert_eq!(
+            Slab::<u8>::from_parts(Vec::new(), Vec::new(), 0).map(|s| s.len()),
+            Ok(0)
+        );
     }
 
     #[test]

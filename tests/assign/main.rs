@@ -2,13 +2,16 @@
 //! scenarios.
 
 mod agents;
+mod directed;
 mod estimates;
 mod offers;
 mod properties;
 mod queues;
+mod reconfigure;
 mod recovery;
 #[path = "../../benches/support/rng.rs"]
 mod rng;
+mod snapshot;
 mod strategies;
 
 use std::time::Duration;

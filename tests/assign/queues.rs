@@ -286,3 +286,34 @@ fn eligibility_that_changes_with_time_alone_is_refused_with_the_alternative() {
     .unwrap_err();
     assert_eq!(err.diagnostics()[0].path, "queues[0].relax[0].eligible");
 }
+
+#[test]
+fn a_clock_at_the_end_of_time_does_not_stall_the_timers() {
+    // Two queues overflowing into each other and a host clock near the
+    // end of `u64` milliseconds, where `now + 1m` saturates: the
+    // assigner's clock stops at `u64::MAX / 2`, so every deadline stays
+    // ahead of it and the calls return instead of overflowing forever.
+    let mut w = given(
+        r#"
+        [[queues]]
+        id = "a"
+        overflow = { after = "1m", to = "b" }
+
+        [[queues]]
+        id = "b"
+        overflow = { after = "1m", to = "a" }
+        "#,
+    );
+    let last = Timestamp::from_millis(u64::MAX / 2);
+    w.a.handle_timeout(Timestamp::from_millis(u64::MAX - 90_000));
+    w.a.enqueue(Timestamp::from_millis(u64::MAX - 90_000), chat("c1", "a"))
+        .unwrap();
+    w.a.handle_timeout(Timestamp::from_millis(u64::MAX));
+    w.check();
+    assert!(w.events().is_empty());
+    assert!(w.a.poll_timeout().is_some_and(|t| t > last));
+    match w.status("c1") {
+        Some(ConversationStatus::Waiting { since, .. }) => assert_eq!(since, last),
+        s => panic!("{s:?}"),
+    }
+}
