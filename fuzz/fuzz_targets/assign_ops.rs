@@ -31,7 +31,26 @@
 //!   earlier, later or epoch `waiting_since`, or an unknown queue),
 //!   accept, decline, finish, `agent_replied`, `customer_wrote`, move time
 //!   forward (by milliseconds to hours, or to just before, at or after
-//!   `poll_timeout()`) and `handle_timeout`. Agents and conversations are
+//!   `poll_timeout()`) and `handle_timeout`; some requests are directed to
+//!   one agent (`for_agent`, now and then an unknown one). Three more
+//!   operations exercise snapshots and reconfiguration:
+//!   * snapshot: after the next operation's call, before its events are
+//!     polled, the assigner's snapshot goes through JSON text and is
+//!     restored into a twin (the snapshot read back must be equal, the
+//!     restored one's snapshot byte-identical); from then on every call is
+//!     made on both, and they must return, emit, time out and snapshot
+//!     exactly alike;
+//!   * reconfigure to the fuzz configuration or to a second one without
+//!     `tech` (other queues changed), with no fallback, `general`, or a
+//!     queue the target lacks;
+//!   * restore an edited snapshot: the current snapshot's JSON with a few
+//!     numbers, strings, booleans or arrays changed; restoring must not
+//!     panic, and an assigner it returns is driven through a fixed round
+//!     of calls (everyone available, offers accepted, time run to each
+//!     timeout, reconfigure, everything finished and removed) with its
+//!     invariants checked after each.
+//!
+//!   Agents and conversations are
 //!   mostly picked among those the operation suits (known agents, free
 //!   conversation ids to enqueue, offered conversations and their agents
 //!   to accept or decline, assigned ones to reply to), and now and then
@@ -55,15 +74,18 @@
 //!   (from its `expires` and the queue's offer timeout), to an available
 //!   agent past their wrap-up, in business hours for calendar queues, and
 //!   only to the preferred agent while the conversation waits for them;
-//!   no agent accepts more than the fairness cap in any window;
+//!   a directed request only to its agent, and never after they declined
+//!   or missed it; no agent accepts more than the fairness cap in any
+//!   window;
 //! * when no timer was due before the call (due timers run first by
 //!   design), the model predicts exactly which calls fail (unknown queue,
 //!   agent or conversation, already queued, queue full, not offered, not
-//!   assigned), and a call that fails, or that should change nothing (an
-//!   agent's presence set to what it is, an accept repeated), leaves every
-//!   status, waiting list, agent and timer as it was and emits nothing. A
-//!   rejected profile is rejected before timers run, so that is checked
-//!   always.
+//!   assigned, a missing or unknown fallback), and a call that fails, or
+//!   that should change nothing (an agent's presence set to what it is, an
+//!   accept repeated, reconfiguring to the configuration in force), leaves
+//!   every status, waiting list, agent and timer as it was and emits
+//!   nothing. A rejected profile is rejected before timers run, so that is
+//!   checked always.
 //!
 //! On a failure the harness prints the operations run so far as a Rust
 //! test, ready to paste into the crate's tests. Inputs over 16 KiB are
@@ -82,8 +104,8 @@ use std::fmt::Write as _;
 use std::sync::{Arc, Once, OnceLock};
 use std::time::Duration;
 use switchboard::assign::{
-    AgentProfile, AssignError, AssignEvent, Assigner, Capacity, ConversationStatus, Presence,
-    Request,
+    AgentProfile, AssignError, AssignEvent, Assigner, AssignerSnapshot, Capacity,
+    ConversationStatus, Presence, Request,
 };
 use switchboard::calendar::Calendar;
 use switchboard::config::Config;
@@ -199,14 +221,50 @@ const STARTS: [u64; 5] = [
     1_798_128_000_000, // Thursday 2026-12-24 16:00 UTC: closed from 13:00, closed the 25th
 ];
 
-fn config() -> Arc<Config> {
-    static CONFIG_ONCE: OnceLock<Arc<Config>> = OnceLock::new();
-    CONFIG_ONCE
-        .get_or_init(|| match Config::from_toml_str(CONFIG) {
+/// The second configuration: `CONFIG` without `tech`, with `sales`
+/// overflowing to `general` and `billing` offering to one agent and
+/// relaxing later. The other settings the harness models are unchanged.
+fn config_b_text() -> String {
+    let start = CONFIG
+        .find("[[queues]]\nid = \"tech\"")
+        .expect("the tech queue");
+    let end = CONFIG
+        .find("[[queues]]\nid = \"sales\"")
+        .expect("the sales queue");
+    let text = format!("{}{}", &CONFIG[..start], &CONFIG[end..]);
+    let text = text
+        .replace("to = \"tech\"", "to = \"general\"")
+        .replace(
+            "offers = 2\noffer_timeout = \"20s\"",
+            "offer_timeout = \"20s\"",
+        )
+        .replace("after = \"30s\"", "after = \"45s\"");
+    assert!(!text.contains("tech\"") && text.contains("after = \"45s\""));
+    text
+}
+
+/// The configurations: 0 is `CONFIG`, 1 the second one.
+fn configs() -> &'static [Arc<Config>; 2] {
+    static CONFIGS: OnceLock<[Arc<Config>; 2]> = OnceLock::new();
+    CONFIGS.get_or_init(|| {
+        [CONFIG.to_owned(), config_b_text()].map(|text| match Config::from_toml_str(&text) {
             Ok(c) => Arc::new(c),
-            Err(e) => panic!("the fuzz configuration does not load:\n{e}"),
+            Err(e) => panic!("a fuzz configuration does not load:\n{e}"),
         })
-        .clone()
+    })
+}
+
+fn config() -> Arc<Config> {
+    configs()[0].clone()
+}
+
+/// Whether queue `q` is in configuration `config`.
+fn configured(config: usize, q: usize) -> bool {
+    q < 5 && !(config == 1 && q == 3)
+}
+
+fn json(s: &AssignerSnapshot) -> String {
+    serde_json::to_string(s).expect("a snapshot serializes")
 }
 
 /// One operation, with every choice resolved, as run and as logged.
@@ -224,6 +282,15 @@ enum Op {
     /// Moves the host's clock to this time (no call).
     Advance(u64),
     Timeout,
+    /// Restore the snapshot taken after the next call into a twin.
+    Snapshot,
+    /// Switch to configuration `to` (0 or 1), with a fallback queue.
+    Reconfigure {
+        to: usize,
+        fallback: Option<usize>,
+    },
+    /// Restore the current snapshot edited: `(leaf, how)` pairs.
+    Garbage(Vec<(u16, u8)>),
 }
 
 #[derive(Clone, Debug)]
@@ -292,6 +359,8 @@ struct Enqueue {
     /// Agent and wait in milliseconds (`None`: the configured wait).
     preferred: Option<(usize, Option<u64>)>,
     waiting_since: Option<u64>,
+    /// The only agent it may be offered to.
+    for_agent: Option<usize>,
 }
 
 impl Enqueue {
@@ -316,6 +385,9 @@ impl Enqueue {
         }
         if let Some(t) = self.waiting_since {
             r = r.waiting_since(Timestamp::from_millis(t));
+        }
+        if let Some(a) = self.for_agent {
+            r = r.for_agent(AgentId::new(AGENTS[a]));
         }
         r
     }
@@ -348,6 +420,9 @@ impl Enqueue {
         }
         if let Some(t) = self.waiting_since {
             let _ = write!(s, ".waiting_since(Timestamp::from_millis({t}))");
+        }
+        if let Some(a) = self.for_agent {
+            let _ = write!(s, ".for_agent(AgentId::new({:?}))", AGENTS[a]);
         }
         s
     }
@@ -393,6 +468,8 @@ thread_local! {
     /// The start time and the operations run so far, for the panic hook's
     /// reproducer.
     static LOG: RefCell<(u64, Vec<Op>)> = const { RefCell::new((0, Vec::new())) };
+    /// The edited snapshots restored so far, in order, for the reproducer.
+    static EDITED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -406,6 +483,7 @@ fuzz_target!(|data: &[u8]| {
         l.0 = start;
         l.1.clear();
     });
+    EDITED.with(|e| e.borrow_mut().clear());
     let mut h = Harness::new(start);
     let mut bytes = Bytes { data: &data[1..] };
     while !bytes.data.is_empty() {
@@ -487,6 +565,17 @@ struct Harness {
     /// The same for an agent whose wrap-up started in such a call: left
     /// out of the wrap-up check.
     wrap_exempt: Option<usize>,
+    /// The configuration in force (0 or 1).
+    config: usize,
+    /// Per conversation, the agent a directed request waits for (until
+    /// accepted), and whether that agent declined or missed it.
+    directed: [Option<(usize, bool)>; CONVS],
+    /// The assigner restored from a snapshot, run alongside.
+    twin: Option<Assigner>,
+    /// Restore a twin after the next call.
+    snapshot_next: bool,
+    /// The events of the last call, as polled.
+    last_events: Vec<AssignEvent>,
 }
 
 impl Harness {
@@ -507,6 +596,11 @@ impl Harness {
             preferred: Default::default(),
             presence_exempt: None,
             wrap_exempt: None,
+            config: 0,
+            directed: [None; CONVS],
+            twin: None,
+            snapshot_next: false,
+            last_events: Vec::new(),
         };
         h.check(&[], &[], true);
         h
@@ -668,6 +762,11 @@ impl Harness {
                     _ => None,
                 };
                 let v = b.next();
+                // Now and then directed: mostly to a known agent.
+                let for_agent = (v & 0x1c == 0).then(|| match v >> 5 {
+                    0 => usize::from(b.next()) % AGENTS.len(),
+                    w => self.pick_known_agent(w.wrapping_mul(37) | 0x20),
+                });
                 Op::Enqueue(Enqueue {
                     conv,
                     queue,
@@ -678,6 +777,7 @@ impl Harness {
                     urgent: v & 2 != 0,
                     preferred,
                     waiting_since,
+                    for_agent,
                 })
             }
             12..=15 => {
@@ -689,9 +789,28 @@ impl Harness {
                 Op::Decline(self.pick_agent(b.next(), c), c)
             }
             18 | 19 => Op::Finish(self.pick_conv(b.next(), |_| true)),
-            20 | 30 => Op::Replied(self.pick_conv(b.next(), assigned)),
+            20 => Op::Replied(self.pick_conv(b.next(), assigned)),
+            30 => {
+                let x = b.next();
+                let fallback = match (x >> 1) & 7 {
+                    0 | 1 => None,
+                    2..=4 => Some(1),
+                    5 => Some(5),
+                    6 => Some(3),
+                    _ => Some(0),
+                };
+                Op::Reconfigure {
+                    to: usize::from(x & 1),
+                    fallback,
+                }
+            }
             21 | 22 => Op::Wrote(self.pick_conv(b.next(), assigned)),
-            23..=27 => {
+            27 => {
+                let n = b.next() % 4 + 1;
+                Op::Garbage((0..n).map(|_| (b.u16(), b.next())).collect())
+            }
+            29 => Op::Snapshot,
+            23..=26 => {
                 let x = b.next();
                 let next = self.assigner.poll_timeout().map(Timestamp::as_millis);
                 let to = match (x & 7, next) {
@@ -748,6 +867,63 @@ impl Harness {
         }
     }
 
+    /// After the call of `op` (which returned `result`) on the assigner:
+    /// restores the twin when a snapshot was asked for, otherwise makes
+    /// the same call on the twin, which must return the same.
+    fn twin_step(&mut self, op: &Op, t: Timestamp, result: &Result<(), AssignError>) {
+        if matches!(op, Op::Snapshot) {
+            return;
+        }
+        if std::mem::take(&mut self.snapshot_next) {
+            let snapshot = self.assigner.snapshot();
+            let text = json(&snapshot);
+            let back: AssignerSnapshot =
+                serde_json::from_str(&text).expect("a snapshot reads back");
+            assert_eq!(back, snapshot, "a snapshot read back from JSON differs");
+            let twin = Assigner::restore(configs()[self.config].clone(), back)
+                .unwrap_or_else(|e| panic!("a snapshot does not restore: {e}"));
+            assert_eq!(
+                json(&twin.snapshot()),
+                text,
+                "the restored assigner's snapshot differs"
+            );
+            self.twin = Some(twin);
+            return;
+        }
+        if let Some(twin) = &mut self.twin {
+            let r = call(twin, op, t);
+            assert_eq!(
+                format!("{r:?}"),
+                format!("{result:?}"),
+                "{op:?}: the restored twin returned otherwise"
+            );
+        }
+    }
+
+    /// Restores the current snapshot with `edits` made to its JSON: no
+    /// panic, and an assigner it gives keeps its invariants through a
+    /// round of calls.
+    fn restore_edited(&self, edits: &[(u16, u8)]) {
+        let mut v = serde_json::to_value(self.assigner.snapshot()).expect("a snapshot serializes");
+        for &(at, how) in edits {
+            edit(&mut v, at, how);
+        }
+        let text = v.to_string();
+        EDITED.with(|e| e.borrow_mut().push(text.clone()));
+        let Ok(snapshot) = serde_json::from_str::<AssignerSnapshot>(&text) else {
+            return;
+        };
+        let Ok(mut g) = Assigner::restore(configs()[self.config].clone(), snapshot.clone()) else {
+            return;
+        };
+        assert_eq!(
+            g.snapshot(),
+            snapshot,
+            "an edited snapshot restored, but not as itself"
+        );
+        probe(&mut g, snapshot.now(), self.config);
+    }
+
     /// Whether a call now would run no timer first.
     fn quiet(&self) -> bool {
         self.assigner
@@ -786,6 +962,7 @@ impl Harness {
                         Some(self.snapshot()),
                         "a rejected upsert changed the state"
                     );
+                    self.twin_step(op, t, &r);
                     self.check(&[], &[], false);
                     return;
                 }
@@ -819,9 +996,10 @@ impl Harness {
             }
             Op::Enqueue(e) => {
                 let r = self.assigner.enqueue(t, e.request());
+                let known_queue = configured(self.config, e.queue);
                 match &r {
                     Ok(status) => {
-                        assert!(e.queue < 5, "enqueued in an unknown queue");
+                        assert!(known_queue, "enqueued in an unknown queue");
                         assert!(!self.live.contains(&e.conv), "enqueued twice");
                         assert_eq!(
                             self.assigner.conversation(&conv_id(e.conv), t).as_ref(),
@@ -829,19 +1007,30 @@ impl Harness {
                             "enqueue's status differs from conversation()"
                         );
                         self.live.insert(e.conv);
-                        self.preferred[e.conv] = e.preferred.map(|(a, wait)| {
-                            (agent_id(a), self.now + wait.unwrap_or(PREFERRED_WAIT_MS))
-                        });
+                        // A directed request waits for its agent only.
+                        self.preferred[e.conv] =
+                            e.preferred
+                                .filter(|_| e.for_agent.is_none())
+                                .map(|(a, wait)| {
+                                    (agent_id(a), self.now + wait.unwrap_or(PREFERRED_WAIT_MS))
+                                });
+                        self.directed[e.conv] = e.for_agent.map(|a| (a, false));
                     }
-                    Err(AssignError::UnknownQueue(_)) => assert_eq!(e.queue, 5),
+                    Err(AssignError::UnknownQueue(_)) => assert!(!known_queue),
                     Err(AssignError::AlreadyQueued(_)) => {
-                        assert!(e.queue < 5, "an unknown queue reported as {r:?}");
+                        assert!(known_queue, "an unknown queue reported as {r:?}");
                         assert!(self.live.contains(&e.conv), "already queued, but finished")
+                    }
+                    Err(AssignError::UnknownAgent(_)) => {
+                        let a = e
+                            .for_agent
+                            .expect("an unknown agent for an undirected request");
+                        assert!(!self.agents.contains(&a), "{r:?}, but the agent is known");
                     }
                     Err(AssignError::QueueFull { limit, .. }) => {
                         assert!(
-                            !self.live.contains(&e.conv),
-                            "{r:?} for a queued conversation"
+                            !self.live.contains(&e.conv) && e.for_agent.is_none(),
+                            "{r:?} for a queued conversation or a directed request"
                         );
                         assert_eq!(Some(*limit), MAX_SIZE[e.queue], "{r:?}");
                     }
@@ -880,6 +1069,7 @@ impl Harness {
                 if r.is_ok() {
                     self.live.remove(c);
                     self.preferred[*c] = None;
+                    self.directed[*c] = None;
                     gone_conv.push(*c);
                 }
                 r.map(|_| ())
@@ -903,7 +1093,37 @@ impl Harness {
                 self.assigner.handle_timeout(t);
                 Ok(())
             }
+            Op::Snapshot => {
+                self.snapshot_next = true;
+                advanced = false;
+                Ok(())
+            }
+            Op::Reconfigure { to, fallback } => {
+                let fallback = fallback.map(|q| QueueId::new(QUEUES[q]));
+                let r = self
+                    .assigner
+                    .reconfigure(t, configs()[*to].clone(), fallback.as_ref());
+                match &r {
+                    Ok(()) => self.config = *to,
+                    Err(AssignError::UnknownQueue(q)) => {
+                        assert_eq!(Some(q), fallback.as_ref(), "{r:?}");
+                        assert!(!configured(*to, queue_index(q)), "{r:?}");
+                    }
+                    Err(AssignError::FallbackNeeded(q)) => {
+                        assert!(fallback.is_none(), "{r:?}");
+                        assert!(!configured(*to, queue_index(q)), "{r:?}");
+                    }
+                    Err(e) => panic!("reconfigure failed with {e}"),
+                }
+                r
+            }
+            Op::Garbage(edits) => {
+                self.restore_edited(edits);
+                advanced = false;
+                Ok(())
+            }
         };
+        self.twin_step(op, t, &result);
         if quiet {
             assert_eq!(
                 result.is_err(),
@@ -950,7 +1170,14 @@ impl Harness {
                         .waiting(&QueueId::new(QUEUES[e.queue]))
                         .is_some_and(|w| w.len() >= limit)
                 });
-                (e.queue == 5 || live(&e.conv) || full, false)
+                let refused = match e.for_agent {
+                    Some(a) => !known(&a),
+                    None => full,
+                };
+                (
+                    !configured(self.config, e.queue) || live(&e.conv) || refused,
+                    false,
+                )
             }
             Op::Accept(a, c) => {
                 if !known(a) || !live(c) {
@@ -977,7 +1204,21 @@ impl Harness {
                 !matches!(status(c), Some(ConversationStatus::Assigned { .. })),
                 false,
             ),
-            Op::Advance(_) | Op::Timeout => (false, false),
+            Op::Advance(_) | Op::Timeout | Op::Snapshot | Op::Garbage(_) => (false, false),
+            Op::Reconfigure { to, fallback } => {
+                let unknown = fallback.is_some_and(|q| !configured(*to, q));
+                // A queue the target lacks holds a conversation.
+                let holds = (0..CONVS).any(|c| {
+                    let queue = match status(&c) {
+                        Some(ConversationStatus::Waiting { queue, .. })
+                        | Some(ConversationStatus::Offered { queue, .. })
+                        | Some(ConversationStatus::Assigned { queue, .. }) => queue,
+                        _ => return false,
+                    };
+                    !configured(*to, queue_index(&queue))
+                });
+                (unknown || (holds && fallback.is_none()), *to == self.config)
+            }
         }
     }
 
@@ -1050,7 +1291,10 @@ impl Harness {
                         self.wrap_until[a]
                     );
                 }
-                if CALENDAR[q] {
+                if let Some((d, missed)) = self.directed[c] {
+                    assert_eq!(a, d, "{e:?}: directed to {}", AGENTS[d]);
+                    assert!(!missed, "{e:?}: offered again after a decline or miss");
+                } else if CALENDAR[q] {
                     assert!(
                         self.calendar.is_open(Timestamp::from_millis(at)),
                         "{e:?}: offered at {at}, outside business hours"
@@ -1070,6 +1314,8 @@ impl Harness {
             } => {
                 let a = agent_index(agent);
                 self.preferred[conv_index(conversation)] = None;
+                // The direction ends with the assignment.
+                self.directed[conv_index(conversation)] = None;
                 let recent = &mut self.accepted[a];
                 recent.retain(|t| now - t < FAIRNESS_PER_MS);
                 recent.push(now);
@@ -1078,6 +1324,11 @@ impl Harness {
                     "{e:?}: {} assignments within the fairness window: {recent:?}",
                     recent.len()
                 );
+            }
+            AssignEvent::OfferMissed { conversation, .. } => {
+                if let Some((_, missed)) = &mut self.directed[conv_index(conversation)] {
+                    *missed = true;
+                }
             }
             // Timed out, or the preferred agent declined or missed it.
             AssignEvent::PreferenceExpired { conversation, .. } => {
@@ -1107,7 +1358,9 @@ impl Harness {
             (0..AGENTS.len())
                 .any(|a| agent_id(a) == *id && (agents.contains(&a) || gone_agent.contains(&a)))
         };
+        self.last_events.clear();
         while let Some(e) = self.assigner.poll_event() {
+            self.last_events.push(e.clone());
             let (conv, agent) = match &e {
                 AssignEvent::Offered {
                     conversation,
@@ -1140,7 +1393,8 @@ impl Harness {
                 } => (Some(conversation), Some(agent)),
                 AssignEvent::Requeued { conversation, .. }
                 | AssignEvent::Relaxed { conversation, .. }
-                | AssignEvent::Overflowed { conversation, .. } => (Some(conversation), None),
+                | AssignEvent::Overflowed { conversation, .. }
+                | AssignEvent::Moved { conversation, .. } => (Some(conversation), None),
                 AssignEvent::AgentAway { agent, .. } => (None, Some(agent)),
                 _ => (None, None),
             };
@@ -1176,13 +1430,16 @@ impl Harness {
         }
         let waiting: Vec<Vec<ConversationId>> = QUEUES[..5]
             .iter()
-            .map(|q| {
-                self.assigner
-                    .waiting(&QueueId::new(*q))
-                    .expect("a configured queue")
-                    .into_iter()
-                    .cloned()
-                    .collect()
+            .enumerate()
+            .map(|(i, q)| match self.assigner.waiting(&QueueId::new(*q)) {
+                Some(w) => {
+                    assert!(configured(self.config, i), "{q} is not configured");
+                    w.into_iter().cloned().collect()
+                }
+                None => {
+                    assert!(!configured(self.config, i), "{q} is configured");
+                    Vec::new()
+                }
             })
             .collect();
         assert_eq!(self.assigner.waiting(&QueueId::new(QUEUES[5])), None);
@@ -1201,18 +1458,26 @@ impl Harness {
                     queue,
                     position,
                     since,
+                    estimate,
                     ..
                 }) => {
-                    listed += 1;
                     let q = queue_index(&queue);
-                    since_by_queue[q].push(since.as_millis());
+                    assert!(configured(self.config, q), "{id} waits in {queue}");
                     let at = waiting[q].iter().position(|x| *x == id);
-                    assert_eq!(
-                        at.map(|i| i + 1),
-                        Some(position),
-                        "{id}: position {position} in {queue}, waiting() says {:?}",
-                        waiting[q]
-                    );
+                    if self.directed[c].is_some() {
+                        // Not in the queue's shared line.
+                        assert_eq!(at, None, "{id} is directed, but in {queue}'s line");
+                        assert!(position >= 1 && estimate.is_none(), "{id}: {position}");
+                    } else {
+                        listed += 1;
+                        since_by_queue[q].push(since.as_millis());
+                        assert_eq!(
+                            at.map(|i| i + 1),
+                            Some(position),
+                            "{id}: position {position} in {queue}, waiting() says {:?}",
+                            waiting[q]
+                        );
+                    }
                     assert!(since <= t, "{id} waits since {since}, after now");
                 }
                 Some(ConversationStatus::Offered {
@@ -1259,6 +1524,10 @@ impl Harness {
         }
         for (q, since) in since_by_queue.iter().enumerate() {
             let id = QueueId::new(QUEUES[q]);
+            if !configured(self.config, q) {
+                assert_eq!(self.assigner.queue_stats(&id), None, "{id}");
+                continue;
+            }
             let stats = self.assigner.queue_stats(&id).expect("a configured queue");
             assert_eq!(stats.waiting, since.len(), "{id}: {stats:?}");
             assert_eq!(
@@ -1286,57 +1555,345 @@ impl Harness {
             }
         }
         assert_eq!(self.assigner.queue_stats(&QueueId::new(QUEUES[5])), None);
+        if let Some(twin) = &mut self.twin {
+            let events: Vec<AssignEvent> = std::iter::from_fn(|| twin.poll_event()).collect();
+            assert_eq!(
+                events, self.last_events,
+                "the restored twin emitted otherwise"
+            );
+            assert_eq!(
+                twin.poll_timeout(),
+                self.assigner.poll_timeout(),
+                "the restored twin's timeout differs"
+            );
+            assert_eq!(
+                json(&twin.snapshot()),
+                json(&self.assigner.snapshot()),
+                "the restored twin's state differs"
+            );
+        }
     }
 }
 
-/// The operations as a Rust test.
-fn reproducer(start: u64, ops: &[Op]) -> String {
+/// Makes `op`'s call on `a` at `t` (nothing for the harness's own
+/// operations).
+fn call(a: &mut Assigner, op: &Op, t: Timestamp) -> Result<(), AssignError> {
+    match op {
+        Op::Upsert(u) => a.upsert_agent(t, u.profile()),
+        Op::Remove(x) => a.remove_agent(t, &agent_id(*x)),
+        Op::Presence(x, p) => a.set_presence(t, &agent_id(*x), *p),
+        Op::Enqueue(e) => a.enqueue(t, e.request()).map(|_| ()),
+        Op::Accept(x, c) => a.accept(t, &agent_id(*x), &conv_id(*c)),
+        Op::Decline(x, c) => a.decline(t, &agent_id(*x), &conv_id(*c)),
+        Op::Finish(c) => a.finish(t, &conv_id(*c)).map(|_| ()),
+        Op::Replied(c) => a.agent_replied(t, &conv_id(*c)),
+        Op::Wrote(c) => a.customer_wrote(t, &conv_id(*c)),
+        Op::Timeout => {
+            a.handle_timeout(t);
+            Ok(())
+        }
+        Op::Reconfigure { to, fallback } => {
+            let fallback = fallback.map(|q| QueueId::new(QUEUES[q]));
+            a.reconfigure(t, configs()[*to].clone(), fallback.as_ref())
+        }
+        Op::Advance(_) | Op::Snapshot | Op::Garbage(_) => Ok(()),
+    }
+}
+
+/// A step into a JSON document.
+enum Seg {
+    Key(String),
+    At(usize),
+}
+
+/// Every node of `v` (arrays and objects too, but not the entries of
+/// free lists, which would take most edits), depth first.
+fn nodes(v: &serde_json::Value, path: &mut Vec<Seg>, out: &mut Vec<Vec<Seg>>) {
+    let copy = |p: &[Seg]| -> Vec<Seg> {
+        p.iter()
+            .map(|s| match s {
+                Seg::Key(k) => Seg::Key(k.clone()),
+                Seg::At(i) => Seg::At(*i),
+            })
+            .collect()
+    };
+    out.push(copy(path));
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                path.push(Seg::Key(k.clone()));
+                if k == "free" {
+                    out.push(copy(path));
+                } else {
+                    nodes(x, path, out);
+                }
+                path.pop();
+            }
+        }
+        serde_json::Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                path.push(Seg::At(i));
+                nodes(x, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Changes node `at` (of those [`nodes`] lists) of `v`, as `how` says.
+fn edit(v: &mut serde_json::Value, at: u16, how: u8) {
+    use serde_json::Value;
+    let mut all = Vec::new();
+    nodes(v, &mut Vec::new(), &mut all);
+    let mut strings = Vec::new();
+    for p in &all {
+        if let Some(Value::String(s)) = get(v, p) {
+            strings.push(s.clone());
+        }
+    }
+    let Some(path) = all.get(usize::from(at) % all.len().max(1)) else {
+        return;
+    };
+    let Some(node) = get_mut(v, path) else {
+        return;
+    };
+    let k = usize::from(how);
+    match node {
+        Value::Number(n) => {
+            let x = n.as_u64();
+            *node = match k % 8 {
+                0 => 0.into(),
+                1 => x.map_or(0, |x| x.wrapping_add(1)).into(),
+                2 => x.map_or(0, |x| x.saturating_sub(1)).into(),
+                3 => 255.into(),
+                4 => 256.into(),
+                5 => u64::from(u32::MAX).into(),
+                6 => u64::MAX.into(),
+                _ => (-1).into(),
+            }
+        }
+        Value::String(_) => {
+            *node = match k % 3 {
+                0 => "".into(),
+                1 if !strings.is_empty() => strings[k % strings.len()].clone().into(),
+                _ => "a0".into(),
+            }
+        }
+        Value::Bool(b) => *b = !*b,
+        Value::Null => *node = 0.into(),
+        Value::Array(a) => match k % 4 {
+            0 => {
+                a.pop();
+            }
+            1 => {
+                if let Some(x) = a.first().cloned() {
+                    a.push(x);
+                }
+            }
+            2 => a.clear(),
+            _ => a.reverse(),
+        },
+        Value::Object(m) => {
+            if let Some(key) = m.keys().nth(k % m.len().max(1)).cloned() {
+                m.remove(&key);
+            }
+        }
+    }
+}
+
+fn get<'a>(v: &'a serde_json::Value, path: &[Seg]) -> Option<&'a serde_json::Value> {
+    path.iter().try_fold(v, |v, s| match s {
+        Seg::Key(k) => v.get(k),
+        Seg::At(i) => v.get(*i),
+    })
+}
+
+fn get_mut<'a>(v: &'a mut serde_json::Value, path: &[Seg]) -> Option<&'a mut serde_json::Value> {
+    path.iter().try_fold(v, |v, s| match s {
+        Seg::Key(k) => v.get_mut(k),
+        Seg::At(i) => v.get_mut(*i),
+    })
+}
+
+/// Drives an assigner restored from an edited snapshot through a round
+/// of calls from `t`, its own clock, checking its invariants after each.
+/// Time moves on by at most a day a step: every timer runs at its own
+/// time, so a far jump through an overflow cycle (`tech` and `sales`)
+/// is a long run of overflows, not something to probe.
+fn probe(g: &mut Assigner, mut t: Timestamp, mut config: usize) {
+    let ok = |g: &Assigner, what: &str| {
+        if let Err(e) = g.check_invariants() {
+            panic!("an edited snapshot restored, then after {what}: {e}");
+        }
+    };
+    ok(g, "restore");
+    let agents: Vec<AgentId> = g.agents().map(|v| v.id().clone()).collect();
+    let mut convs: Vec<ConversationId> = (0..CONVS).map(conv_id).collect();
+    for a in &agents {
+        convs.extend(g.conversations_of(a).into_iter().cloned());
+    }
+    for q in QUEUES {
+        convs.extend(
+            g.waiting(&QueueId::new(q))
+                .unwrap_or_default()
+                .into_iter()
+                .cloned(),
+        );
+    }
+    for round in 0..3 {
+        while g.poll_event().is_some() {}
+        for a in &agents {
+            let _ = g.set_presence(t, a, Presence::Available);
+            ok(g, "set_presence");
+        }
+        for c in &convs {
+            match g.conversation(c, t) {
+                Some(ConversationStatus::Offered { agents, .. }) => {
+                    let _ = g.accept(t, &agents[0], c);
+                }
+                Some(ConversationStatus::Assigned { .. }) => {
+                    let _ = g.customer_wrote(t, c);
+                }
+                _ => {}
+            }
+            ok(g, "accept or customer_wrote");
+        }
+        let id = ConversationId::new(format!("probe{round}"));
+        let _ = g.enqueue(t, Request::new(id.clone(), "general", ChannelKind::WebChat));
+        convs.push(id);
+        ok(g, "enqueue");
+        t = g
+            .poll_timeout()
+            .filter(|x| *x <= t + Duration::from_secs(86_400))
+            .map_or(t, |x| x.max(t));
+        g.handle_timeout(t);
+        ok(g, "handle_timeout");
+        t = t + Duration::from_secs(600);
+        g.handle_timeout(t);
+        ok(g, "handle_timeout");
+        config = 1 - config;
+        let _ = g.reconfigure(t, configs()[config].clone(), Some(&QueueId::new("general")));
+        ok(g, "reconfigure");
+        let _ = g.snapshot();
+        if let Some(a) = agents.get(round) {
+            let _ = g.set_presence(t, a, Presence::Offline);
+            ok(g, "set_presence offline");
+        }
+    }
+    for c in &convs {
+        let _ = g.finish(t, c);
+        ok(g, "finish");
+    }
+    for a in &agents {
+        let _ = g.remove_agent(t, a);
+        ok(g, "remove_agent");
+    }
+}
+
+/// The operations as a Rust test. After a snapshot, the calls are made
+/// on the original `a` and the restored `b` alike, and compared.
+fn reproducer(start: u64, ops: &[Op], edited: &[String]) -> String {
     let mut s = String::from(
         "#[test]\n\
          #[allow(unused_imports, unused_variables, unused_mut)]\n\
          fn assign_ops_fuzz_case() {\n    \
+             use std::sync::Arc;\n    \
              use std::time::Duration;\n    \
-             use switchboard::assign::{AgentProfile, Assigner, Capacity, Presence, Request};\n    \
+             use switchboard::assign::{AgentProfile, Assigner, AssignerSnapshot, Capacity, Presence, Request};\n    \
              use switchboard::config::Config;\n    \
-             use switchboard::{AgentId, Attributes, ChannelKind, ConversationId, Timestamp, Value};\n\n",
+             use switchboard::{AgentId, Attributes, ChannelKind, ConversationId, QueueId, Timestamp, Value};\n\n",
     );
     let _ = writeln!(
         s,
-        "    let config = Config::from_toml_str({CONFIG:?}).unwrap();\n    \
+        "    let configs = [{:?}, {:?}].map(|c| Arc::new(Config::from_toml_str(c).unwrap()));\n    \
          let mut t = Timestamp::from_millis({start});\n    \
-         let mut a = Assigner::new(config.into(), t);"
+         let mut a = Assigner::new(configs[0].clone(), t);\n    \
+         let mut b: Option<Assigner> = None;",
+        CONFIG,
+        config_b_text()
     );
+    let mut snapshot_next = false;
+    let mut edits = edited.iter();
     for op in ops {
-        let line = match op {
-            Op::Upsert(u) => format!("a.upsert_agent(t, {})", u.code()),
-            Op::Remove(x) => format!("a.remove_agent(t, &AgentId::new({:?}))", AGENTS[*x]),
-            Op::Presence(x, p) => format!(
-                "a.set_presence(t, &AgentId::new({:?}), Presence::{p:?})",
-                AGENTS[*x]
-            ),
-            Op::Enqueue(e) => format!("a.enqueue(t, {})", e.code()),
-            Op::Accept(x, c) => format!(
-                "a.accept(t, &AgentId::new({:?}), &ConversationId::new(\"c{c}\"))",
-                AGENTS[*x]
-            ),
-            Op::Decline(x, c) => format!(
-                "a.decline(t, &AgentId::new({:?}), &ConversationId::new(\"c{c}\"))",
-                AGENTS[*x]
-            ),
-            Op::Finish(c) => format!("a.finish(t, &ConversationId::new(\"c{c}\"))"),
-            Op::Replied(c) => format!("a.agent_replied(t, &ConversationId::new(\"c{c}\"))"),
-            Op::Wrote(c) => format!("a.customer_wrote(t, &ConversationId::new(\"c{c}\"))"),
+        let line = |x: &str| -> Option<String> {
+            Some(match op {
+                Op::Upsert(u) => format!("{x}.upsert_agent(t, {})", u.code()),
+                Op::Remove(i) => format!("{x}.remove_agent(t, &AgentId::new({:?}))", AGENTS[*i]),
+                Op::Presence(i, p) => format!(
+                    "{x}.set_presence(t, &AgentId::new({:?}), Presence::{p:?})",
+                    AGENTS[*i]
+                ),
+                Op::Enqueue(e) => format!("{x}.enqueue(t, {}).map(|_| ())", e.code()),
+                Op::Accept(i, c) => format!(
+                    "{x}.accept(t, &AgentId::new({:?}), &ConversationId::new(\"c{c}\"))",
+                    AGENTS[*i]
+                ),
+                Op::Decline(i, c) => format!(
+                    "{x}.decline(t, &AgentId::new({:?}), &ConversationId::new(\"c{c}\"))",
+                    AGENTS[*i]
+                ),
+                Op::Finish(c) => {
+                    format!("{x}.finish(t, &ConversationId::new(\"c{c}\")).map(|_| ())")
+                }
+                Op::Replied(c) => format!("{x}.agent_replied(t, &ConversationId::new(\"c{c}\"))"),
+                Op::Wrote(c) => format!("{x}.customer_wrote(t, &ConversationId::new(\"c{c}\"))"),
+                Op::Timeout => {
+                    format!("Ok::<(), switchboard::assign::AssignError>({x}.handle_timeout(t))")
+                }
+                Op::Reconfigure { to, fallback } => format!(
+                    "{x}.reconfigure(t, configs[{to}].clone(), {}.as_ref())",
+                    match fallback {
+                        Some(q) => format!("Some(QueueId::new({:?}))", QUEUES[*q]),
+                        None => "None::<QueueId>".to_owned(),
+                    }
+                ),
+                Op::Advance(_) | Op::Snapshot | Op::Garbage(_) => return None,
+            })
+        };
+        match op {
             Op::Advance(to) => {
                 let _ = writeln!(s, "    t = Timestamp::from_millis({to});");
                 continue;
             }
-            Op::Timeout => "a.handle_timeout(t)".to_owned(),
-        };
+            Op::Snapshot => {
+                snapshot_next = true;
+                continue;
+            }
+            Op::Garbage(_) => {
+                let text = edits.next().map_or("", String::as_str);
+                let _ = writeln!(
+                    s,
+                    "    if let Ok(s) = serde_json::from_str::<AssignerSnapshot>({text:?}) {{\n        \
+                     let _ = Assigner::restore(a.config().clone(), s);\n    }}"
+                );
+                continue;
+            }
+            _ => {}
+        }
+        let Some(call_a) = line("a") else { continue };
+        let _ = writeln!(s, "    let r = {call_a};");
+        if std::mem::take(&mut snapshot_next) {
+            let _ = writeln!(
+                s,
+                "    let text = serde_json::to_string(&a.snapshot()).unwrap();\n    \
+                 b = Some(Assigner::restore(a.config().clone(), serde_json::from_str(&text).unwrap()).unwrap());"
+            );
+        } else if let Some(call_b) = line("b") {
+            let _ = writeln!(
+                s,
+                "    if let Some(b) = b.as_mut() {{\n        \
+                 assert_eq!(format!(\"{{:?}}\", {call_b}), format!(\"{{r:?}}\"));\n    }}"
+            );
+        }
         let _ = writeln!(
             s,
-            "    let r = {line};\n    \
-             while a.poll_event().is_some() {{}}\n    \
-             a.check_invariants().unwrap();"
+            "    let events: Vec<_> = std::iter::from_fn(|| a.poll_event()).collect();\n    \
+             a.check_invariants().unwrap();\n    \
+             if let Some(b) = b.as_mut() {{\n        \
+             assert_eq!(std::iter::from_fn(|| b.poll_event()).collect::<Vec<_>>(), events);\n        \
+             assert_eq!(serde_json::to_string(&b.snapshot()).unwrap(), serde_json::to_string(&a.snapshot()).unwrap());\n    \
+             }}"
         );
     }
     s.push('}');
@@ -1352,9 +1909,12 @@ fn install_panic_hook() {
         std::panic::set_hook(Box::new(move |info| {
             let _ = LOG.try_with(|l| {
                 if let Ok(l) = l.try_borrow() {
+                    let edited = EDITED
+                        .try_with(|e| e.try_borrow().map(|e| e.clone()).unwrap_or_default())
+                        .unwrap_or_default();
                     eprintln!(
                         "\n==== assign_ops: reproduce with ====\n{}\n",
-                        reproducer(l.0, &l.1)
+                        reproducer(l.0, &l.1, &edited)
                     );
                 }
             });
