@@ -31,7 +31,7 @@ use std::fmt;
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Address(String);
+pub struct Address(std::sync::Arc<str>);
 
 /// The longest address accepted, in bytes (the e-mail limit of RFC 5321 is
 /// 254; opaque handles get the same bound).
@@ -136,13 +136,13 @@ impl Address {
                 s.to_owned()
             }
         };
-        Ok(Address(canonical))
+        Ok(Address(canonical.into()))
     }
 
     /// Wraps a handle without validating it, for addresses read from a trusted
     /// store. Prefer [`Address::new`].
     pub fn new_unchecked(raw: impl Into<String>) -> Address {
-        Address(raw.into())
+        Address(raw.into().into())
     }
 
     /// Checks that this address is valid and canonical for a channel of `kind`.
@@ -169,7 +169,7 @@ impl Address {
         } else {
             Err(AddressError::Malformed {
                 channel: kind.clone(),
-                value: self.0.clone(),
+                value: self.0.to_string(),
                 expected: format!("its canonical form `{}`", canonical.0),
             })
         }

@@ -3,9 +3,14 @@
 //! Every id is an opaque string chosen by the host (a database key, a UUID, a
 //! vendor id). Newtypes keep an [`AgentId`] from being passed where a
 //! [`QueueId`] is expected; on the wire each is a plain JSON string.
+//!
+//! Ids are shared, immutable strings: cloning one (the engine puts the
+//! conversation's id on every action and event) copies a pointer, not the
+//! text.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident, $example:literal) => {
@@ -21,12 +26,12 @@ macro_rules! string_id {
         /// ```
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
-        pub struct $name(String);
+        pub struct $name(Arc<str>);
 
         impl $name {
             /// Wraps a host-chosen identifier.
             pub fn new(id: impl Into<String>) -> Self {
-                Self(id.into())
+                Self(Arc::from(id.into()))
             }
 
             /// The identifier as text.
@@ -49,7 +54,7 @@ macro_rules! string_id {
 
         impl From<String> for $name {
             fn from(id: String) -> Self {
-                Self(id)
+                Self(Arc::from(id))
             }
         }
 
