@@ -62,8 +62,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use diagnostic::{ConfigError, Diagnostic, Severity};
 pub use spec::{
-    ActionSpec, AssignmentSpec, BotSpec, ConfigSpec, DefaultsSpec, EscalationSpec, FairnessSpec,
-    OverflowSpec, QueueSpec, RelaxSpec, RuleSpec, TriggerSpec,
+    ActionSpec, AssignmentSpec, BotSpec, ConfigSpec, ConversationsSpec, DefaultsSpec,
+    EscalationSpec, FairnessSpec, OverflowSpec, QueueSpec, RelaxSpec, RuleSpec, TriggerSpec,
 };
 
 use crate::calendar::{Calendar, Calendars};
@@ -107,6 +107,41 @@ pub const DEFAULT_OFFER_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a conversation waits for its preferred agent when
 /// `[assignment] preferred_wait` is not set.
 pub const DEFAULT_PREFERRED_WAIT: Duration = Duration::from_secs(60);
+
+/// Most bytes of text in one message when `[conversations] max_text` is
+/// not set.
+pub const DEFAULT_MAX_TEXT: u32 = 8 * 1024;
+
+/// Messages a transcript keeps when `[conversations] transcript_messages`
+/// is not set.
+pub const DEFAULT_TRANSCRIPT_MESSAGES: u32 = 200;
+
+/// Bytes of text a transcript keeps when `[conversations]
+/// transcript_bytes` is not set.
+pub const DEFAULT_TRANSCRIPT_BYTES: u32 = 64 * 1024;
+
+/// Customer silence that closes a conversation when `[conversations]
+/// inactivity_timeout` is not set.
+pub const DEFAULT_INACTIVITY_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+/// How long a closed conversation can be reopened when `[conversations]
+/// reopen_window` is not set.
+pub const DEFAULT_REOPEN_WINDOW: Duration = Duration::from_secs(24 * 3600);
+
+/// How long a conversation on hold waits for the customer when
+/// `[conversations] hold_timeout` is not set.
+pub const DEFAULT_HOLD_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
+
+/// The shortest time between two queue updates when `[conversations]
+/// notice_interval` is not set.
+pub const DEFAULT_NOTICE_INTERVAL: Duration = Duration::from_secs(120);
+
+/// How long a contact's last agent stays preferred when `[conversations]
+/// sticky_agent` is not set.
+pub const DEFAULT_STICKY_AGENT: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// How long a bot has to answer when its `timeout` is not set.
+pub const DEFAULT_BOT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The lowest priority a queue or rule may give.
 const MIN_PRIORITY: i64 = -1_000_000;
@@ -162,6 +197,7 @@ const FAIRNESS_MAX_HELP: &str =
 const FAIRNESS_PER_HELP: &str = "write the window as a duration, such as 1h";
 const HANDLE_TIME_HELP: &str =
     "it is the average handle time assumed until one is observed, such as 5m";
+pub(crate) const LIMIT_HELP: &str = "it is a limit and must be at least 1";
 const AGING_HELP: &str = "it is the wait that earns one priority point, such as 30s";
 
 /// A compiled queue: its settings and its eligibility conditions.
@@ -326,6 +362,17 @@ impl Config {
     /// The queue with this id.
     pub fn queue(&self, id: &str) -> Option<&QueueConfig> {
         self.queues.iter().find(|q| q.id.as_str() == id)
+    }
+
+    /// `[conversations]` as written; unset fields take the `DEFAULT_*`
+    /// constants of this module.
+    pub fn conversations(&self) -> &ConversationsSpec {
+        &self.spec.conversations
+    }
+
+    /// Bot `bot`'s settings, if it is configured under `[bots]`.
+    pub fn bot(&self, bot: &str) -> Option<&BotSpec> {
+        self.spec.bots.get(bot)
     }
 
     /// The escalation triggers: the configured settings as expressions
@@ -847,6 +894,7 @@ fn compile(
         }
     }
     check_assignment(&spec.assignment, &mut d);
+    check_conversations(&spec.conversations, &queue_names, &mut d);
     let escalation_queue = esc
         .queue
         .clone()
@@ -1018,6 +1066,45 @@ fn check_assignment(a: &AssignmentSpec, d: &mut Diags) {
         && let Err(p) = check_seconds("handle_time", t, HANDLE_TIME_HELP)
     {
         d.problem("assignment.handle_time".into(), None, p);
+    }
+}
+
+/// Checks `[conversations]`.
+fn check_conversations(c: &ConversationsSpec, queues: &[&str], d: &mut Diags) {
+    for (key, v) in [
+        ("max_text", c.max_text),
+        ("transcript_messages", c.transcript_messages),
+        ("transcript_bytes", c.transcript_bytes),
+    ] {
+        if let Some(n) = v
+            && let Err(p) = check_count(key, n.into(), LIMIT_HELP)
+        {
+            d.problem(format!("conversations.{key}"), None, p);
+        }
+    }
+    for (key, v) in [
+        ("inactivity_timeout", c.inactivity_timeout),
+        ("reopen_window", c.reopen_window),
+        ("hold_timeout", c.hold_timeout),
+        ("no_agent_timeout", c.no_agent_timeout),
+        ("notice_interval", c.notice_interval),
+    ] {
+        if let Some(t) = v
+            && let Err(p) = check_seconds(key, t, "write a duration such as 30s, 10m or 24h")
+        {
+            d.problem(format!("conversations.{key}"), None, p);
+        }
+    }
+    if let Some(q) = &c.fallback_queue
+        && !queues.contains(&q.as_str())
+    {
+        d.reference(
+            "conversations.fallback_queue".into(),
+            None,
+            "queue",
+            q,
+            queues,
+        );
     }
 }
 

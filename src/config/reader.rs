@@ -7,8 +7,8 @@ use super::diagnostic::Diagnostic;
 use super::duration;
 use super::node::{Kind, Node, SpanMap};
 use super::spec::{
-    ActionSpec, AssignmentSpec, BotSpec, ConfigSpec, DefaultsSpec, EscalationSpec, FairnessSpec,
-    OverflowSpec, QueueSpec, RelaxSpec, RuleSpec, TriggerSpec,
+    ActionSpec, AssignmentSpec, BotSpec, ConfigSpec, ConversationsSpec, DefaultsSpec,
+    EscalationSpec, FairnessSpec, OverflowSpec, QueueSpec, RelaxSpec, RuleSpec, TriggerSpec,
 };
 use super::{Problem, check_count, check_offers, check_priority};
 use crate::calendar::CalendarSpec;
@@ -244,7 +244,7 @@ fn get<'n>(entries: &'n Entries, key: &str) -> Option<&'n Node> {
         .map(|(_, n)| n)
 }
 
-const TOP: [&str; 10] = [
+const TOP: [&str; 11] = [
     "rules",
     "queues",
     "calendars",
@@ -253,6 +253,7 @@ const TOP: [&str; 10] = [
     "escalation",
     "assignment",
     "defaults",
+    "conversations",
     "contact_attributes",
     "agent_attributes",
 ];
@@ -318,6 +319,9 @@ pub(crate) fn read(root: &Node) -> (ConfigSpec, Reader) {
     }
     if let Some(n) = get(top, "assignment") {
         spec.assignment = read_assignment(&mut r, n);
+    }
+    if let Some(n) = get(top, "conversations") {
+        spec.conversations = read_conversations(&mut r, n);
     }
     if let Some(n) = get(top, "defaults")
         && let Some(e) = r.table(n, "defaults", &["bot", "queue", "timezone"])
@@ -632,6 +636,49 @@ fn read_escalation(r: &mut Reader, n: &Node) -> EscalationSpec {
             }
         }
     }
+    s
+}
+
+fn read_conversations(r: &mut Reader, n: &Node) -> ConversationsSpec {
+    let keys = [
+        "across_channels",
+        "max_text",
+        "transcript_messages",
+        "transcript_bytes",
+        "inactivity_timeout",
+        "reopen_window",
+        "hold_timeout",
+        "no_agent_timeout",
+        "notice_interval",
+        "sticky_agent",
+        "csat",
+        "fallback_queue",
+    ];
+    let mut s = ConversationsSpec::default();
+    let Some(e) = r.table(n, "conversations", &keys) else {
+        return s;
+    };
+    let p = |k: &str| format!("conversations.{k}");
+    s.across_channels = get(e, "across_channels").and_then(|v| r.boolean(v, &p("across_channels")));
+    for (key, slot) in [
+        ("max_text", &mut s.max_text),
+        ("transcript_messages", &mut s.transcript_messages),
+        ("transcript_bytes", &mut s.transcript_bytes),
+    ] {
+        *slot = get(e, key).and_then(|v| r.count(v, &p(key), key, super::LIMIT_HELP));
+    }
+    for (key, slot) in [
+        ("inactivity_timeout", &mut s.inactivity_timeout),
+        ("reopen_window", &mut s.reopen_window),
+        ("hold_timeout", &mut s.hold_timeout),
+        ("no_agent_timeout", &mut s.no_agent_timeout),
+        ("notice_interval", &mut s.notice_interval),
+        ("sticky_agent", &mut s.sticky_agent),
+    ] {
+        *slot = get(e, key).and_then(|v| r.duration(v, &p(key)));
+    }
+    s.csat = get(e, "csat").and_then(|v| r.boolean(v, &p("csat")));
+    s.fallback_queue = get(e, "fallback_queue").and_then(|v| r.string(v, &p("fallback_queue")));
     s
 }
 

@@ -52,6 +52,8 @@ pub struct ConfigSpec {
     pub escalation: EscalationSpec,
     /// `[assignment]`: how the assigner offers conversations to agents.
     pub assignment: AssignmentSpec,
+    /// `[conversations]`: how the engine keeps conversations.
+    pub conversations: ConversationsSpec,
     /// `[defaults]`.
     pub defaults: DefaultsSpec,
     /// `[contact_attributes]`: declared contact attribute types. When
@@ -473,4 +475,69 @@ pub struct DefaultsSpec {
     /// The time zone of `hour` and `weekday` (UTC when omitted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
+}
+
+/// `[conversations]`: how the engine keeps conversations — continuation
+/// across channels, limits, and the timers of the escalation state machine.
+///
+/// Every field is optional; the defaults are the `DEFAULT_*` constants of
+/// [`config`](crate::config).
+///
+/// ```toml
+/// [conversations]
+/// across_channels = true      # a message on another channel continues the open conversation
+/// max_text = 4096             # bytes in one message; longer input is refused
+/// transcript_messages = 200   # the transcript keeps the latest 200 messages …
+/// transcript_bytes = 65536    # … and at most this much text
+/// inactivity_timeout = "30m"  # customer silence after a bot or agent message closes
+/// reopen_window = "24h"       # a customer who writes again within this reopens
+/// hold_timeout = "24h"        # a conversation on hold closes after this without a reply
+/// no_agent_timeout = "20m"    # no agent in this time: back to the bot, with a message
+/// notice_interval = "2m"      # at most one queue update per customer per interval
+/// sticky_agent = "30d"        # a returning contact is offered to their last agent first
+/// csat = true                 # ask for a 1–5 rating after an agent closes
+/// fallback_queue = "general"  # where `reconfigure` moves conversations of removed queues
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ConversationsSpec {
+    /// Whether a message on another channel continues the contact's open
+    /// conversation (default `true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub across_channels: Option<bool>,
+    /// Most bytes of text in one inbound, bot or agent message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_text: Option<u32>,
+    /// Most messages kept in a conversation's transcript.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcript_messages: Option<u32>,
+    /// Most bytes of text kept in a conversation's transcript.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcript_bytes: Option<u32>,
+    /// Customer silence, after a bot or agent message, that closes.
+    #[serde(default, with = "opt_str", skip_serializing_if = "Option::is_none")]
+    pub inactivity_timeout: Option<Duration>,
+    /// How long after closing a customer message reopens the conversation.
+    #[serde(default, with = "opt_str", skip_serializing_if = "Option::is_none")]
+    pub reopen_window: Option<Duration>,
+    /// How long a conversation on hold waits for the customer.
+    #[serde(default, with = "opt_str", skip_serializing_if = "Option::is_none")]
+    pub hold_timeout: Option<Duration>,
+    /// How long a conversation waits for an agent before it goes back to
+    /// the bot (never when unset).
+    #[serde(default, with = "opt_str", skip_serializing_if = "Option::is_none")]
+    pub no_agent_timeout: Option<Duration>,
+    /// The shortest time between two queue updates to one customer.
+    #[serde(default, with = "opt_str", skip_serializing_if = "Option::is_none")]
+    pub notice_interval: Option<Duration>,
+    /// How long a contact's last agent stays their preferred agent.
+    #[serde(default, with = "opt_str", skip_serializing_if = "Option::is_none")]
+    pub sticky_agent: Option<Duration>,
+    /// Whether to send the `csat` survey after an agent closes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csat: Option<bool>,
+    /// Where conversations of a removed queue go on reconfiguration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_queue: Option<String>,
 }
