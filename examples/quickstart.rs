@@ -1,201 +1,212 @@
-//! Routing a handful of messages by rules (a VIP rule, a Chinese keyword
-//! rule, an after-hours rule) with the reason for each decision; one reply
-//! rendered for SMS, WhatsApp, Messenger and web chat; a long, emoji-heavy
-//! Chinese text split for SMS; and an SMS STOP honoured.
+//! The whole story in one run: a customer asks a bot on web chat, the bot
+//! fails twice, the customer asks for a person, the agent gets the context
+//! and answers; later the customer comes back on SMS and reaches the same
+//! agent.
 //!
 //! Run with `cargo run --example quickstart`.
 
 use std::error::Error;
-use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
-use switchboard::channel::consent::{ConsentGuard, ConsentRegistry};
-use switchboard::channel::sms::analyze;
-use switchboard::channel::{Capabilities, Channel, MemoryChannel, Outbound, WindowState, render};
+use switchboard::assign::{AgentProfile, Capacity, Presence};
 use switchboard::config::Config;
-use switchboard::expr::Facts;
-use switchboard::{
-    Address, Attributes, ChannelKind, Content, QuickReply, TemplateRef, Timestamp, Value,
-};
+use switchboard::engine::{Action, BotTurn, Closer, EventKind, Inbound, Input, Switchboard};
+use switchboard::{Address, AgentId, ChannelKind, ConversationId, Timestamp};
 
 const CONFIG: &str = r#"
-[calendars.support]
-timezone = "Europe/Berlin"
-mon-fri = "09:00-18:00"
-
 [[queues]]
-id = "vip"
-[[queues]]
-id = "billing"
-[[queues]]
-id = "general"
-calendar = "support"
+id = "support"
 
 [bots.faq]
+timeout = "10s"
 
-[templates]
-after_hours = "We are closed; an agent will answer when we open."
-
-[[rules]]
-id = "after-hours"
-when = "not hours.support"
-then = { reply = "after_hours", tags = ["after-hours"] }
-continue = true
-
-[[rules]]
-id = "vip"
-when = "contact.tier == 'vip'"
-then = { queue = "vip", priority = 10 }
-
-[[rules]]
-id = "refund-zh"
-when = "text contains_any ['退款', '退货', 'refund']"
-then = { queue = "billing", tags = ["refund"] }
-
-[[rules]]
-id = "human"
-when = "text contains_any ['人工', '客服'] or text matches '\\b(agent|human)\\b'"
-then = { queue = "general" }
+[escalation]
+max_fallbacks = 3        # the customer will ask before the bot gives up
 
 [defaults]
 bot = "faq"
 "#;
 
-fn routing() -> Result<(), Box<dyn Error>> {
-    println!("switchboard quickstart: who answers?\n");
-    let config = Config::from_toml_str(CONFIG)?;
-    let vip = Attributes::from([("tier".to_string(), Value::from("vip"))]);
-    let gold = Attributes::from([("tier".to_string(), Value::from("gold"))]);
-    let monday_10 = Timestamp::from_millis(1_795_424_400_000); // Mon 2026-11-23 10:00 Berlin
-    let sunday = Timestamp::from_millis(1_795_341_600_000); // Sun 2026-11-22 11:00 Berlin
-    let (sms, wa) = (ChannelKind::Sms, ChannelKind::WhatsApp);
-    let messages = [
-        (&sms, "Where is my order?", &gold, monday_10),
-        (&wa, "我要退款，订单 10423", &gold, monday_10),
-        (&wa, "I need help with my invoice", &vip, monday_10),
-        (&sms, "转人工", &gold, sunday),
-    ];
-    for (channel, text, contact, at) in messages {
-        let facts = Facts::new(at)
-            .with_channel(channel)
-            .with_text(text)
-            .with_contact(contact);
-        println!("{channel} {text:?}\n  {}", config.router().route(&facts));
-    }
-    let facts = Facts::new(monday_10)
-        .with_channel(&wa)
-        .with_text("我要退款，订单 10423")
-        .with_contact(&gold);
-    println!("\nWhy did 我要退款 go to billing?");
-    print!("{}", config.router().explain(&facts).1);
+fn main() -> Result<(), Box<dyn Error>> {
+    let mut sb = Switchboard::new(Config::from_toml_str(CONFIG)?);
+    let mut now = Timestamp::from_millis(1_795_424_400_000); // Mon 2026-11-23 10:00 Berlin
+    let ana = AgentId::new("ana");
+    let c1 = ConversationId::new("c1");
+
+    step(
+        &mut sb,
+        now,
+        "Ana signs in",
+        Input::AgentUpsert(AgentProfile::new("ana").with_capacity(Capacity::new([
+            (ChannelKind::WebChat, 3),
+            (ChannelKind::Sms, 3),
+        ]))),
+    )?;
+    step(
+        &mut sb,
+        now,
+        "",
+        Input::AgentStatus {
+            agent: ana.clone(),
+            status: Presence::Available,
+        },
+    )?;
+
+    // The host knows the visitor as CRM contact 1042 on every channel.
+    let web = |text: &str| {
+        Input::Inbound(
+            Inbound::new(
+                ChannelKind::WebChat,
+                Address::new_unchecked("visitor-7"),
+                text,
+            )
+            .with_contact_id("crm-1042"),
+        )
+    };
+    let sorry = |turn| {
+        Input::BotTurn(
+            BotTurn::new("c1")
+                .turn(turn)
+                .reply("Sorry, I did not understand that.")
+                .fallback(),
+        )
+    };
+
+    step(
+        &mut sb,
+        now,
+        "Customer on web chat",
+        web("Can I change the delivery address?"),
+    )?;
+    step(&mut sb, now, "Bot", sorry(1))?;
+    now = now + Duration::from_secs(20);
+    step(
+        &mut sb,
+        now,
+        "Customer",
+        web("The address for order 1042, please"),
+    )?;
+    step(&mut sb, now, "Bot", sorry(2))?;
+    now = now + Duration::from_secs(20);
+    step(&mut sb, now, "Customer", web("Can I talk to a person?"))?;
+    now = now + Duration::from_secs(15);
+    step(
+        &mut sb,
+        now,
+        "Ana accepts",
+        Input::AgentAccept {
+            agent: ana.clone(),
+            conversation: c1.clone(),
+        },
+    )?;
+    step(&mut sb, now, "Ana", Input::AgentMessage {
+        agent: ana.clone(),
+        conversation: c1.clone(),
+        text: "Hi, Ana here. I see order 1042 and the new address question: what is the new address?".into(),
+    })?;
+    now = now + Duration::from_secs(60);
+    step(
+        &mut sb,
+        now,
+        "Ana closes",
+        Input::Close {
+            conversation: c1.clone(),
+            by: Closer::Agent,
+            agent: Some(ana.clone()),
+        },
+    )?;
+
+    now = now + Duration::from_secs(3 * 3600);
+    let sms = Inbound::new(
+        ChannelKind::Sms,
+        Address::new_unchecked("+14155550100"),
+        "Hi again, the parcel has not arrived",
+    )
+    .with_contact_id("crm-1042");
+    step(
+        &mut sb,
+        now,
+        "Three hours later, the customer texts",
+        Input::Inbound(sms),
+    )?;
+    step(
+        &mut sb,
+        now,
+        "Ana accepts",
+        Input::AgentAccept {
+            agent: ana.clone(),
+            conversation: c1.clone(),
+        },
+    )?;
+    step(
+        &mut sb,
+        now,
+        "Ana",
+        Input::AgentMessage {
+            agent: ana,
+            conversation: c1,
+            text: "Hi again! Checking with the courier now.".into(),
+        },
+    )?;
     Ok(())
 }
 
-fn main() -> Result<(), Box<dyn Error>> {
-    routing()?;
-    println!("\nOne reply, four channels\n");
-    let reply =
-        Content::text("Your order #1042 has shipped 🚚 and arrives tomorrow. Anything else?")
-            .with_quick_replies([
-                QuickReply::new("Track it", "track"),
-                QuickReply::new("Talk to a person", "human"),
-            ])
-            .with_template(TemplateRef::new("order_shipped", "en_US").with_parameters(["1042"]));
-
-    let channels = [
-        ("SMS", Capabilities::sms()),
-        ("WhatsApp", Capabilities::whatsapp()),
-        ("Messenger", Capabilities::messenger()),
-        ("Web chat", Capabilities::webchat()),
-    ];
-    for (name, caps) in &channels {
-        println!("── {name}");
-        for part in render(&reply, caps, WindowState::Open)? {
-            print_part(&part);
-            if *name == "SMS" {
-                let info = analyze(part.as_text().unwrap_or_default());
-                let why: String = info.non_gsm_chars.iter().collect();
+/// Applies one input and prints what the engine asks the host to do.
+fn step(
+    sb: &mut Switchboard,
+    now: Timestamp,
+    who: &str,
+    input: Input,
+) -> Result<(), Box<dyn Error>> {
+    if let Input::Inbound(m) = &input {
+        println!("{who} ({}): {}", m.channel, m.text);
+    } else if let Input::AgentMessage { text, .. } = &input {
+        println!("{who}: {text}");
+    } else if !who.is_empty() {
+        println!("{who}");
+    }
+    sb.handle(now, input)?;
+    while let Some(action) = sb.poll_action() {
+        match action {
+            Action::Send {
+                channel,
+                text,
+                from,
+                ..
+            } => {
+                let from = serde_json::to_value(&from)?;
                 println!(
-                    "  cost: {:?} (forced by {why:?}), {} units, {} segments",
-                    info.encoding, info.units, info.segments
+                    "  → send on {channel} ({}): {text}",
+                    from["role"].as_str().unwrap_or("?")
                 );
             }
+            Action::AskBot { bot, turn, .. } => println!("  → ask bot {bot} (turn {turn})"),
+            Action::Offer { agent, context, .. } => {
+                let reason = context
+                    .reason
+                    .as_ref()
+                    .map(|r| r.to_string())
+                    .unwrap_or_default();
+                let channels: Vec<&str> = context.channels.iter().map(|c| c.as_str()).collect();
+                let previous: Vec<&str> =
+                    context.previous_agents.iter().map(|a| a.as_str()).collect();
+                println!(
+                    "  → offer to {agent}: reason {reason}, channels {channels:?}, previous agents {previous:?}"
+                );
+                for line in context.customer_messages() {
+                    println!("      customer said: {line}");
+                }
+            }
+            Action::Assigned { agent, .. } => println!("  → {agent} has the conversation"),
+            Action::Closed { reason, .. } => println!("  → closed ({reason})"),
+            _ => {}
         }
     }
-    println!("── WhatsApp, 25 h after the customer's last message (window closed)");
-    for part in render(&reply, &Capabilities::whatsapp(), WindowState::Closed)? {
-        print_part(&part);
-    }
-
-    let chinese = "亲爱的顾客您好😊！您的包裹📦已从上海🇨🇳发出，预计三天内送达柏林🇩🇪。\
-                   如需帮助请直接回复本短信，我们的客服👩‍👩‍👧团队会尽快联系您👍🏽。"
-        .repeat(3);
-    let sms = Capabilities::sms().with_max_segments(2);
-    let whole = analyze(&chinese);
-    println!(
-        "\nA Chinese text with emoji: {} UTF-16 units, {} segments as one SMS.\n\
-         Split for SMS at most 2 segments per message, at sentence ends:",
-        whole.units, whole.segments
-    );
-    for (i, part) in render(&Content::text(chinese), &sms, WindowState::Open)?
-        .iter()
-        .enumerate()
-    {
-        let text = part.as_text().unwrap_or_default();
-        let info = analyze(text);
-        println!(
-            "  message {}: {:?}, {} units, {} segments: {text}",
-            i + 1,
-            info.encoding,
-            info.units,
-            info.segments
-        );
-    }
-
-    println!("\nThe customer replies STOP on SMS:");
-    let consent = Arc::new(RwLock::new(ConsentRegistry::default()));
-    let channel = ConsentGuard::new(MemoryChannel::new(ChannelKind::Sms), consent.clone());
-    let customer = Address::new(&ChannelKind::Sms, "+1 415 555 0100")?;
-    let event = consent
-        .write()
-        .map_err(|_| "consent lock poisoned")?
-        .on_inbound(
-            &ChannelKind::Sms,
-            &customer,
-            "Stop",
-            Timestamp::from_millis(0),
-        );
-    println!("  consent: {event:?}");
-    match pollster::block_on(channel.send(&customer, &Outbound::text("20% off today!"))) {
-        Ok(_) => println!("  sent (this should not happen)"),
-        Err(e) => println!("  next send refused: {e}"),
+    while let Some(event) = sb.poll_event() {
+        if let EventKind::Transition { from, to, reason } = event.kind {
+            let from = from.map_or("new".to_string(), |s| s.to_string());
+            println!("  · {from} → {to} ({reason})");
+        }
     }
     Ok(())
-}
-
-fn print_part(part: &Outbound) {
-    match part {
-        Outbound::Text {
-            text,
-            quick_replies,
-        } => {
-            for (i, line) in text.lines().enumerate() {
-                let label = if i == 0 { "text:" } else { "" };
-                println!("  {label:5} {line}");
-            }
-            if !quick_replies.is_empty() {
-                let titles: Vec<String> = quick_replies
-                    .iter()
-                    .map(|q| format!("[{}]", q.title))
-                    .collect();
-                println!("  buttons: {}", titles.join(" "));
-            }
-        }
-        Outbound::Template { template } => {
-            println!(
-                "  template: {} ({}) {:?}",
-                template.name, template.language, template.parameters
-            )
-        }
-        other => println!("  {other:?}"),
-    }
 }

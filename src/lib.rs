@@ -23,6 +23,12 @@
 //! * [`router`] — rules → [`Decision`](router::Decision): which bot or queue,
 //!   with tags, priority and reply, and an explanation on request.
 //! * [`calendar`] — business hours and holidays in an IANA time zone.
+//! * [`assign`] — the skills and queue assigner: agents, capacity,
+//!   strategies, offers, wait estimates.
+//! * [`handoff`] — the escalation state machine's parts: states, reasons,
+//!   the bounded transcript, the handoff context, triggers, notices.
+//! * [`engine`] — [`Switchboard`](engine::Switchboard), the sans-IO engine
+//!   that joins them: inputs in, actions and audit events out, snapshots.
 //!
 //! ## Example: one reply, four channels
 //!
@@ -52,7 +58,9 @@ mod bits;
 pub mod calendar;
 pub mod channel;
 pub mod config;
+pub mod engine;
 pub mod expr;
+pub mod handoff;
 pub mod model;
 pub mod router;
 mod symbols;

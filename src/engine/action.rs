@@ -1,0 +1,219 @@
+//! What the engine asks the host to do.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::assign::Presence;
+use crate::handoff::{BotContext, HandoffContext, Party, Reason};
+use crate::model::{
+    Address, AgentId, Attachment, BotId, ChannelKind, ConversationId, QueueId, Timestamp,
+};
+
+/// One thing for the host to do, from
+/// [`Switchboard::poll_action`](super::Switchboard::poll_action).
+///
+/// The JSON form is tagged by `"type"` (snake_case); in a log each action
+/// sits on its own line as `{"at": <ms>, "action": {...}}`
+/// ([`ActionLine`](super::ActionLine)).
+///
+/// ```
+/// use switchboard::engine::Action;
+/// use switchboard::handoff::Party;
+/// use switchboard::{Address, ChannelKind, ConversationId};
+///
+/// let a = Action::Send {
+///     conversation: ConversationId::new("c1"),
+///     channel: ChannelKind::Sms,
+///     to: Address::new_unchecked("+14155550100"),
+///     text: "You are number 2 in line.".into(),
+///     from: Party::System,
+/// };
+/// assert_eq!(
+///     serde_json::to_string(&a)?,
+///     r#"{"type":"send","conversation":"c1","channel":"sms","to":"+14155550100","text":"You are number 2 in line.","from":{"role":"system"}}"#
+/// );
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Action {
+    /// Send text to the customer. It is already rendered for the channel
+    /// (split to its length limit, buttons as a numbered list …): send it
+    /// as it is, one message per action.
+    Send {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The channel to send on: the one the customer used last.
+        channel: ChannelKind,
+        /// The customer's address on it.
+        to: Address,
+        /// The text.
+        text: String,
+        /// Who speaks.
+        from: Party,
+    },
+    /// Ask a bot to answer the customer's message; answer with a
+    /// [`BotTurn`](super::BotTurn) carrying the same `turn`.
+    AskBot {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The bot.
+        bot: BotId,
+        /// The question's number in this conversation.
+        turn: u64,
+        /// The customer's message.
+        text: String,
+        /// What the bot should know.
+        context: Box<BotContext>,
+    },
+    /// Offer a conversation to an agent, who accepts or declines before
+    /// `expires`.
+    Offer {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The agent.
+        agent: AgentId,
+        /// The queue it comes from.
+        queue: QueueId,
+        /// When the offer lapses.
+        expires: Timestamp,
+        /// The whole story, so the agent never asks the customer to repeat.
+        context: Box<HandoffContext>,
+    },
+    /// Withdraw an offer from an agent's screen.
+    RevokeOffer {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The agent.
+        agent: AgentId,
+        /// Why: `offer_expired`, `offer_revoked` (taken by another agent,
+        /// withdrawn, agent offline) or `reconfigured`.
+        reason: Reason,
+    },
+    /// The agent now has the conversation.
+    Assigned {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The agent.
+        agent: AgentId,
+        /// The queue.
+        queue: QueueId,
+    },
+    /// The agent no longer has the conversation.
+    Unassigned {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The agent.
+        agent: AgentId,
+        /// Why: agent offline or removed, reply timeout, transfer, hand back.
+        reason: Reason,
+    },
+    /// Show a customer message to the agent who has the conversation.
+    Deliver {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The agent.
+        agent: AgentId,
+        /// The channel it came on.
+        channel: ChannelKind,
+        /// The text.
+        text: String,
+        /// Its attachments.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<Attachment>,
+    },
+    /// A waiting conversation's place, for the host's displays.
+    QueueStatus {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The queue.
+        queue: QueueId,
+        /// 1-based position.
+        position: usize,
+        /// The estimated wait, when one can be made (milliseconds).
+        #[serde(
+            default,
+            with = "crate::model::opt_duration_ms",
+            skip_serializing_if = "Option::is_none"
+        )]
+        estimated_wait: Option<Duration>,
+        /// When the queue opens, if it is closed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        opens: Option<Timestamp>,
+    },
+    /// A warm transfer did not happen: the agent keeps the conversation.
+    TransferFailed {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The agent who keeps it (for a cold transfer, none: it is queued).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        agent: Option<AgentId>,
+        /// The agent who declined or missed it.
+        to: AgentId,
+        /// `declined` or `offer_expired`.
+        reason: Reason,
+    },
+    /// The engine changed an agent's presence (too many missed offers).
+    AgentStatus {
+        /// The agent.
+        agent: AgentId,
+        /// The new presence.
+        status: Presence,
+        /// Offers missed in a row.
+        missed: u32,
+    },
+    /// The conversation closed.
+    Closed {
+        /// The conversation.
+        conversation: ConversationId,
+        /// Why.
+        reason: Reason,
+    },
+}
+
+impl Action {
+    /// The conversation the action is about, if any.
+    ///
+    /// ```
+    /// # use switchboard::engine::Action;
+    /// # use switchboard::handoff::Reason;
+    /// # use switchboard::ConversationId;
+    /// let a = Action::Closed { conversation: ConversationId::new("c1"), reason: Reason::Resolved };
+    /// assert_eq!(a.conversation().map(|c| c.as_str()), Some("c1"));
+    /// ```
+    pub fn conversation(&self) -> Option<&ConversationId> {
+        match self {
+            Action::Send { conversation, .. }
+            | Action::AskBot { conversation, .. }
+            | Action::Offer { conversation, .. }
+            | Action::RevokeOffer { conversation, .. }
+            | Action::Assigned { conversation, .. }
+            | Action::Unassigned { conversation, .. }
+            | Action::Deliver { conversation, .. }
+            | Action::QueueStatus { conversation, .. }
+            | Action::TransferFailed { conversation, .. }
+            | Action::Closed { conversation, .. } => Some(conversation),
+            Action::AgentStatus { .. } => None,
+        }
+    }
+}
+
+/// An action with its time: one line of the action log,
+/// `{"at": <ms>, "action": {...}}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ActionLine {
+    /// When it was emitted.
+    pub at: Timestamp,
+    /// The action.
+    pub action: Action,
+}
+
+impl ActionLine {
+    /// An action at `at`.
+    pub fn new(at: Timestamp, action: Action) -> ActionLine {
+        ActionLine { at, action }
+    }
+}

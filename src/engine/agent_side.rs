@@ -1,0 +1,659 @@
+//! What agents and the host do to conversations: accept, decline, message,
+//! transfer, hold, hand back, close; CSAT, notes, tags; agents; contacts.
+
+use crate::assign::{AgentProfile, AssignError, Presence, Request};
+use crate::handoff::{Note, Party, Reason, State};
+use crate::model::{
+    Address, AgentId, BotId, ChannelKind, ContactId, ConversationId, QueueId, Timestamp,
+};
+
+use super::conversation::{Pending, number};
+use super::inbound::check_text;
+use super::{Action, Closer, Event, EventKind, InputError, Switchboard, Transfer};
+
+impl Switchboard {
+    /// The key of a conversation the engine knows.
+    pub(super) fn key(&self, id: &ConversationId) -> Result<u64, InputError> {
+        number(id.as_str())
+            .filter(|k| !id.as_str().contains('~') && self.convs.contains_key(k))
+            .ok_or_else(|| InputError::UnknownConversation(id.clone()))
+    }
+
+    fn duplicate(&mut self, now: Timestamp, input: &str, conversation: Option<ConversationId>) {
+        let mut e = Event::new(
+            now,
+            EventKind::Duplicate {
+                input: input.into(),
+            },
+        );
+        e.conversation = conversation;
+        self.emit(e);
+    }
+
+    fn known_agent(&self, agent: &AgentId) -> Result<(), InputError> {
+        match self.assigner.agent(agent) {
+            Some(_) => Ok(()),
+            None => Err(InputError::UnknownAgent(agent.clone())),
+        }
+    }
+
+    /// Checks that `agent` has conversation `key`.
+    fn owned(&self, key: u64, agent: &AgentId, action: &'static str) -> Result<(), InputError> {
+        self.known_agent(agent)?;
+        let c = &self.convs[&key];
+        if c.state != State::WithAgent {
+            return Err(InputError::NotAllowed {
+                conversation: c.id.clone(),
+                state: c.state,
+                action,
+            });
+        }
+        if c.agent.as_ref() != Some(agent) {
+            return Err(InputError::NotYours {
+                agent: agent.clone(),
+                conversation: c.id.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    // ----- agents -------------------------------------------------------
+
+    pub(super) fn agent_upsert(
+        &mut self,
+        now: Timestamp,
+        p: AgentProfile,
+    ) -> Result<(), InputError> {
+        self.assigner.upsert_agent(now, p)?;
+        Ok(())
+    }
+
+    pub(super) fn agent_remove(
+        &mut self,
+        now: Timestamp,
+        agent: &AgentId,
+    ) -> Result<(), InputError> {
+        self.assigner.remove_agent(now, agent)?;
+        self.emit(
+            Event::new(
+                now,
+                EventKind::AgentStatus {
+                    status: Presence::Offline,
+                },
+            )
+            .agent(agent.clone()),
+        );
+        Ok(())
+    }
+
+    pub(super) fn agent_status(
+        &mut self,
+        now: Timestamp,
+        agent: &AgentId,
+        status: Presence,
+    ) -> Result<(), InputError> {
+        self.assigner.set_presence(now, agent, status)?;
+        self.emit(Event::new(now, EventKind::AgentStatus { status }).agent(agent.clone()));
+        Ok(())
+    }
+
+    // ----- offers -------------------------------------------------------
+
+    pub(super) fn accept(
+        &mut self,
+        now: Timestamp,
+        agent: &AgentId,
+        id: &ConversationId,
+    ) -> Result<(), InputError> {
+        let key = self.key(id)?;
+        self.known_agent(agent)?;
+        let c = &self.convs[&key];
+        if let Some(p) = &c.pending
+            && p.task != c.task
+        {
+            let task = p.task.clone();
+            match self.assigner.accept(now, agent, &task) {
+                Ok(()) => return Ok(()),
+                Err(AssignError::NotOffered { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let c = &self.convs[&key];
+        if c.state == State::WithAgent && c.agent.as_ref() == Some(agent) {
+            self.duplicate(now, "agent_accept", Some(id.clone()));
+            return Ok(());
+        }
+        if !c.state.is_waiting() {
+            return Err(InputError::NotOffered {
+                agent: agent.clone(),
+                conversation: id.clone(),
+            });
+        }
+        let task = c.task.clone();
+        match self.assigner.accept(now, agent, &task) {
+            Ok(()) => Ok(()),
+            Err(AssignError::NotOffered { .. } | AssignError::UnknownConversation(_)) => {
+                Err(InputError::NotOffered {
+                    agent: agent.clone(),
+                    conversation: id.clone(),
+                })
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub(super) fn decline(
+        &mut self,
+        now: Timestamp,
+        agent: &AgentId,
+        id: &ConversationId,
+    ) -> Result<(), InputError> {
+        let key = self.key(id)?;
+        self.known_agent(agent)?;
+        let c = &self.convs[&key];
+        if let Some(p) = &c.pending
+            && p.task != c.task
+        {
+            let task = p.task.clone();
+            match self.assigner.decline(now, agent, &task) {
+                Ok(()) => return Ok(()),
+                Err(AssignError::NotOffered { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let c = &self.convs[&key];
+        if c.declined.contains(agent) {
+            self.duplicate(now, "agent_decline", Some(id.clone()));
+            return Ok(());
+        }
+        let task = c.task.clone();
+        match self.assigner.decline(now, agent, &task) {
+            Ok(()) => Ok(()),
+            Err(AssignError::NotOffered { .. } | AssignError::UnknownConversation(_)) => {
+                Err(InputError::NotOffered {
+                    agent: agent.clone(),
+                    conversation: id.clone(),
+                })
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    // ----- agent to customer --------------------------------------------
+
+    pub(super) fn agent_message(
+        &mut self,
+        now: Timestamp,
+        agent: &AgentId,
+        id: &ConversationId,
+        text: String,
+    ) -> Result<(), InputError> {
+        check_text(&text, self.settings.max_text)?;
+        let key = self.key(id)?;
+        self.owned(key, agent, "send an agent message to")?;
+        let by = Party::Agent {
+            agent: agent.clone(),
+        };
+        match self.send(now, key, &text, by) {
+            Ok(()) => {}
+            Err(super::SendRefusal::OptedOut) => return Err(InputError::OptedOut(id.clone())),
+            Err(super::SendRefusal::WindowClosed) => {
+                return Err(InputError::WindowClosed(id.clone()));
+            }
+            Err(other) => {
+                return Err(InputError::NotAllowed {
+                    conversation: id.clone(),
+                    state: State::WithAgent,
+                    action: if matches!(other, super::SendRefusal::Gone) {
+                        "send to"
+                    } else {
+                        "render a message for"
+                    },
+                });
+            }
+        }
+        let inactivity = self.settings.inactivity;
+        let c = self.convs.get_mut(&key).expect("checked above");
+        let task = c.task.clone();
+        if !c.held {
+            c.deadlines.inactivity = Some(now + inactivity);
+        }
+        let first = !c.responded;
+        c.responded = true;
+        let after = c.waited(now);
+        let queue = c.queue.clone();
+        let _ = self.assigner.agent_replied(now, &task);
+        if first {
+            let mut e = Event::new(now, EventKind::FirstResponse { after })
+                .conversation(id.clone())
+                .agent(agent.clone());
+            e.queue = queue;
+            self.emit(e);
+        }
+        self.reschedule(key);
+        Ok(())
+    }
+
+    // ----- transfer, hold, hand back ------------------------------------
+
+    /// A request for conversation `key` under assigner id `task`.
+    pub(super) fn request(&self, key: u64, task: ConversationId, queue: QueueId) -> Request {
+        let c = &self.convs[&key];
+        let mut req = Request::new(task, queue, c.channel.clone())
+            .with_priority(c.priority)
+            .with_tags(c.tags.iter().cloned());
+        if let Some(l) = &c.lang {
+            req = req.with_lang(l.clone());
+        }
+        if let Some(k) = self.contacts.by_id.get(&c.contact) {
+            req = req.with_contact(k.attributes.clone());
+        }
+        req
+    }
+
+    /// The next transfer request id of conversation `key`.
+    pub(super) fn next_task(&self, key: u64) -> ConversationId {
+        let c = &self.convs[&key];
+        ConversationId::new(format!("{}~{}", c.id, c.transfers + 1))
+    }
+
+    pub(super) fn transfer(&mut self, now: Timestamp, t: Transfer) -> Result<(), InputError> {
+        if let Some(n) = &t.note {
+            check_text(n, self.settings.max_text)?;
+        }
+        let key = self.key(&t.conversation)?;
+        let c = &self.convs[&key];
+        let Some(from) = c.agent.clone().filter(|_| c.state == State::WithAgent) else {
+            return Err(InputError::NotAllowed {
+                conversation: c.id.clone(),
+                state: c.state,
+                action: "transfer",
+            });
+        };
+        if c.pending.is_some() {
+            return Err(InputError::NotAllowed {
+                conversation: c.id.clone(),
+                state: c.state,
+                action: "transfer again (a transfer is pending) for",
+            });
+        }
+        if t.queue.is_none() && t.agent.is_none() || t.agent.as_ref() == Some(&from) {
+            return Err(InputError::NoTarget(c.id.clone()));
+        }
+        let Some(queue) = t.queue.clone().or_else(|| c.queue.clone()) else {
+            return Err(InputError::NoTarget(c.id.clone()));
+        };
+        if self.config.queue(queue.as_str()).is_none() {
+            return Err(InputError::UnknownQueue(queue));
+        }
+        if let Some(a) = &t.agent {
+            self.known_agent(a)?;
+        }
+        let task = self.next_task(key);
+        let mut req = self.request(key, task.clone(), queue.clone());
+        if let Some(a) = &t.agent {
+            req = req.for_agent(a.clone());
+        }
+        self.assigner.enqueue(now, req)?;
+        // Accepted: from here on nothing fails.
+        let c = self.convs.get_mut(&key).expect("checked above");
+        c.transfers += 1;
+        c.pending = Some(Pending {
+            task: task.clone(),
+            from: from.clone(),
+            to: t.agent.clone(),
+            queue: queue.clone(),
+            warm: t.warm,
+        });
+        if let Some(n) = t.note {
+            c.add_note(Note {
+                at: now,
+                by: Party::Agent {
+                    agent: from.clone(),
+                },
+                text: n,
+            });
+        }
+        let id = c.id.clone();
+        self.emit(
+            Event::new(
+                now,
+                EventKind::TransferRequested {
+                    to: t.agent.clone(),
+                    warm: t.warm,
+                },
+            )
+            .conversation(id.clone())
+            .agent(from.clone())
+            .queue(queue.clone()),
+        );
+        self.notice(now, key, "transfer", &[("queue", queue.as_str())]);
+        if !t.warm {
+            // Cold: the first agent lets go now; the transfer request is
+            // the conversation's request from here on.
+            let old = std::mem::replace(
+                &mut self.convs.get_mut(&key).expect("checked above").task,
+                task,
+            );
+            let _ = self.assigner.finish(now, &old);
+            self.act(
+                now,
+                Action::Unassigned {
+                    conversation: id,
+                    agent: from,
+                    reason: Reason::Transfer,
+                },
+            );
+            let interval = self.settings.notice_interval;
+            let no_agent = self.settings.no_agent;
+            let c = self.convs.get_mut(&key).expect("checked above");
+            c.agent = None;
+            c.held = false;
+            c.offered.clear();
+            c.declined.clear();
+            c.queue = Some(queue);
+            c.waiting_since = Some(now);
+            c.deadlines.hold = None;
+            c.deadlines.inactivity = None;
+            c.deadlines.notice = Some(now + interval);
+            c.deadlines.no_agent = no_agent.map(|d| now + d);
+            self.back_to_waiting(now, key, Reason::Transfer);
+            self.reschedule(key);
+        }
+        Ok(())
+    }
+
+    pub(super) fn hold(
+        &mut self,
+        now: Timestamp,
+        agent: &AgentId,
+        id: &ConversationId,
+    ) -> Result<(), InputError> {
+        let key = self.key(id)?;
+        self.owned(key, agent, "hold")?;
+        let hold = self.settings.hold;
+        let c = self.convs.get_mut(&key).expect("checked above");
+        if c.held {
+            self.duplicate(now, "hold", Some(id.clone()));
+            return Ok(());
+        }
+        c.held = true;
+        c.deadlines.hold = Some(now + hold);
+        c.deadlines.inactivity = None;
+        let queue = c.queue.clone();
+        let mut e = Event::new(now, EventKind::Held)
+            .conversation(id.clone())
+            .agent(agent.clone());
+        e.queue = queue;
+        self.emit(e);
+        self.reschedule(key);
+        Ok(())
+    }
+
+    pub(super) fn hand_back(
+        &mut self,
+        now: Timestamp,
+        agent: &AgentId,
+        id: &ConversationId,
+        bot: Option<BotId>,
+    ) -> Result<(), InputError> {
+        let key = self.key(id)?;
+        self.owned(key, agent, "hand back")?;
+        if let Some(b) = &bot
+            && self.config.bot(b.as_str()).is_none()
+        {
+            return Err(InputError::UnknownBot(b.clone()));
+        }
+        let c = &self.convs[&key];
+        let Some(bot) = bot
+            .or_else(|| c.bot.clone())
+            .or_else(|| self.config.spec().defaults.bot.clone().map(BotId::new))
+        else {
+            return Err(InputError::NoBot(id.clone()));
+        };
+        self.release(now, key, Some(Reason::HandBack));
+        let inactivity = self.settings.inactivity;
+        let c = self.convs.get_mut(&key).expect("checked above");
+        c.bot = Some(bot);
+        c.asked = false;
+        c.fallbacks = 0;
+        c.deadlines.inactivity = Some(now + inactivity);
+        self.transition(now, key, State::Bot, Reason::HandBack);
+        self.reschedule(key);
+        Ok(())
+    }
+
+    /// Takes conversation `key` out of the assigner (and any transfer),
+    /// telling its agent why (when `reason` is given).
+    pub(super) fn release(&mut self, now: Timestamp, key: u64, reason: Option<Reason>) {
+        let Some(c) = self.convs.get_mut(&key) else {
+            return;
+        };
+        let pending = c.pending.take();
+        let task = c.task.clone();
+        let agent = c.agent.take();
+        let id = c.id.clone();
+        let in_assigner = c.state.is_waiting() || c.state == State::WithAgent;
+        c.held = false;
+        c.offered.clear();
+        c.deadlines.hold = None;
+        c.deadlines.no_agent = None;
+        c.deadlines.notice = None;
+        c.deadlines.bot = None;
+        c.asked = false;
+        if let Some(p) = pending
+            && p.task != task
+        {
+            let _ = self.assigner.finish(now, &p.task);
+        }
+        if in_assigner {
+            let _ = self.assigner.finish(now, &task);
+        }
+        if let (Some(agent), Some(reason)) = (agent, reason) {
+            self.act(
+                now,
+                Action::Unassigned {
+                    conversation: id,
+                    agent,
+                    reason,
+                },
+            );
+        }
+        // The conversation's own id serves it from here on.
+        if let Some(c) = self.convs.get_mut(&key) {
+            c.task = c.id.clone();
+        }
+    }
+
+    // ----- closing -------------------------------------------------------
+
+    pub(super) fn close_input(
+        &mut self,
+        now: Timestamp,
+        id: &ConversationId,
+        by: Closer,
+        agent: Option<&AgentId>,
+    ) -> Result<(), InputError> {
+        let key = self.key(id)?;
+        if let Some(a) = agent {
+            self.owned(key, a, "close")?;
+        }
+        let c = &self.convs[&key];
+        if c.state == State::Closed {
+            self.duplicate(now, "close", Some(id.clone()));
+            return Ok(());
+        }
+        let reason = match by {
+            Closer::Agent => Reason::ClosedByAgent,
+            Closer::Customer if c.state.is_waiting() => Reason::Abandoned,
+            Closer::Customer => Reason::ClosedByCustomer,
+            Closer::Bot => Reason::ClosedByBot,
+            Closer::System => Reason::ClosedBySystem,
+        };
+        self.close(now, key, reason, None);
+        Ok(())
+    }
+
+    /// Closes conversation `key`, sending notice `notice` first.
+    pub(super) fn close(&mut self, now: Timestamp, key: u64, reason: Reason, notice: Option<&str>) {
+        if let Some(n) = notice {
+            self.notice(now, key, n, &[]);
+        }
+        let Some(c) = self.convs.get(&key) else {
+            return;
+        };
+        let had_agent = c.state == State::WithAgent;
+        // The agent sees why they lost it, unless they closed it.
+        let unassign = (reason != Reason::ClosedByAgent).then(|| reason.clone());
+        self.release(now, key, unassign);
+        let reopen = self.settings.reopen;
+        let Some(c) = self.convs.get_mut(&key) else {
+            return;
+        };
+        c.deadlines = super::conversation::Deadlines {
+            purge: Some(now + reopen),
+            ..Default::default()
+        };
+        c.closed_at = Some(now);
+        let id = c.id.clone();
+        self.transition(now, key, State::Closed, reason.clone());
+        self.act(
+            now,
+            Action::Closed {
+                conversation: id,
+                reason: reason.clone(),
+            },
+        );
+        if self.settings.csat && had_agent && reason != Reason::Abandoned {
+            self.notice(now, key, "csat", &[]);
+            if let Some(c) = self.convs.get_mut(&key) {
+                c.csat_asked = true;
+            }
+        }
+        self.reschedule(key);
+    }
+
+    pub(super) fn csat(
+        &mut self,
+        now: Timestamp,
+        id: &ConversationId,
+        score: u8,
+    ) -> Result<(), InputError> {
+        if !(1..=5).contains(&score) {
+            return Err(InputError::Score(score));
+        }
+        let key = self.key(id)?;
+        if self.convs[&key].csat == Some(score) {
+            self.duplicate(now, "csat", Some(id.clone()));
+            return Ok(());
+        }
+        self.record_csat(now, key, score);
+        Ok(())
+    }
+
+    /// Records a satisfaction score (from the host, or the customer's
+    /// answer to the survey).
+    pub(super) fn record_csat(&mut self, now: Timestamp, key: u64, score: u8) {
+        let Some(c) = self.convs.get_mut(&key) else {
+            return;
+        };
+        c.csat = Some(score);
+        let (id, agent, queue) = (c.id.clone(), c.agents.last().cloned(), c.queue.clone());
+        let mut e = Event::new(now, EventKind::Csat { score }).conversation(id);
+        e.agent = agent;
+        e.queue = queue;
+        self.emit(e);
+    }
+
+    // ----- notes, tags, contacts ----------------------------------------
+
+    pub(super) fn note(
+        &mut self,
+        now: Timestamp,
+        id: &ConversationId,
+        agent: Option<AgentId>,
+        text: String,
+    ) -> Result<(), InputError> {
+        check_text(&text, self.settings.max_text)?;
+        let key = self.key(id)?;
+        if let Some(a) = &agent {
+            self.known_agent(a)?;
+        }
+        let by = agent.map_or(Party::System, |agent| Party::Agent { agent });
+        let c = self.convs.get_mut(&key).expect("checked above");
+        c.add_note(Note {
+            at: now,
+            by: by.clone(),
+            text,
+        });
+        self.emit(Event::new(now, EventKind::Noted { by }).conversation(id.clone()));
+        Ok(())
+    }
+
+    pub(super) fn tag(
+        &mut self,
+        now: Timestamp,
+        id: &ConversationId,
+        tags: Vec<String>,
+    ) -> Result<(), InputError> {
+        for t in &tags {
+            check_text(t, self.settings.max_text)?;
+        }
+        let key = self.key(id)?;
+        let c = self.convs.get_mut(&key).expect("checked above");
+        let added = c.add_tags(tags.iter());
+        if added.is_empty() {
+            self.duplicate(now, "tag", Some(id.clone()));
+        } else {
+            self.emit(Event::new(now, EventKind::Tagged { tags: added }).conversation(id.clone()));
+        }
+        Ok(())
+    }
+
+    pub(super) fn link(
+        &mut self,
+        now: Timestamp,
+        contact: &ContactId,
+        channel: &ChannelKind,
+        address: &Address,
+    ) -> Result<(), InputError> {
+        address.check(channel)?;
+        if !self.contacts.by_id.contains_key(contact) {
+            return Err(InputError::UnknownContact(contact.clone()));
+        }
+        match self.contacts.find(channel, address).cloned() {
+            Some(owner) if owner == *contact => self.duplicate(now, "link", None),
+            Some(owner) => self.merge_contacts(now, contact, &owner),
+            None => {
+                self.contacts.add_identity(contact, channel, address);
+                self.emit(Event::new(
+                    now,
+                    EventKind::Linked {
+                        contact: contact.clone(),
+                        channel: channel.clone(),
+                        address: address.clone(),
+                    },
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn merge(
+        &mut self,
+        now: Timestamp,
+        into: &ContactId,
+        from: &ContactId,
+    ) -> Result<(), InputError> {
+        for c in [into, from] {
+            if !self.contacts.by_id.contains_key(c) {
+                return Err(InputError::UnknownContact(c.clone()));
+            }
+        }
+        if into == from {
+            return Err(InputError::SameContact(into.clone()));
+        }
+        self.merge_contacts(now, into, from);
+        Ok(())
+    }
+}

@@ -1,0 +1,547 @@
+//! What the assigner decided, turned into actions, events and state.
+
+use crate::assign::{AssignEvent, ConversationStatus, MissReason, RevokeReason, UnassignReason};
+use crate::handoff::{HandoffContext, Reason, State};
+use crate::model::{AgentId, ConversationId, QueueId, Timestamp};
+
+use super::conversation::number;
+use super::{Action, Event, EventKind, Switchboard};
+
+fn revoke_reason(r: RevokeReason) -> Reason {
+    match r {
+        RevokeReason::Reconfigured => Reason::Reconfigured,
+        _ => Reason::OfferRevoked,
+    }
+}
+
+fn miss_reason(r: MissReason) -> Reason {
+    match r {
+        MissReason::Declined => Reason::Declined,
+        _ => Reason::OfferExpired,
+    }
+}
+
+fn unassign_reason(r: UnassignReason) -> Reason {
+    match r {
+        UnassignReason::AgentOffline => Reason::AgentOffline,
+        UnassignReason::AgentRemoved => Reason::AgentRemoved,
+        _ => Reason::ReplyTimeout,
+    }
+}
+
+impl Switchboard {
+    /// Handles every event the assigner has queued.
+    pub(super) fn drain(&mut self, at: Timestamp) {
+        while let Some(ev) = self.assigner.poll_event() {
+            self.on_assign(at, ev);
+        }
+    }
+
+    /// The conversation an assigner id belongs to, and whether the id is
+    /// the conversation's current request (not a pending transfer's).
+    fn owner(&self, task: &ConversationId) -> Option<(u64, bool)> {
+        let key = number(task.as_str())?;
+        let c = self.convs.get(&key)?;
+        if c.task == *task {
+            Some((key, true))
+        } else if c.pending.as_ref().is_some_and(|p| p.task == *task) {
+            Some((key, false))
+        } else {
+            None
+        }
+    }
+
+    fn on_assign(&mut self, at: Timestamp, ev: AssignEvent) {
+        match ev {
+            AssignEvent::Offered {
+                conversation,
+                agent,
+                queue,
+                expires,
+            } => self.offered(at, &conversation, agent, queue, expires),
+            AssignEvent::OfferRevoked {
+                conversation,
+                agent,
+                reason,
+            } => {
+                let Some((key, main)) = self.owner(&conversation) else {
+                    return;
+                };
+                let reason = revoke_reason(reason);
+                let id = self.convs[&key].id.clone();
+                self.act(
+                    at,
+                    Action::RevokeOffer {
+                        conversation: id.clone(),
+                        agent: agent.clone(),
+                        reason: reason.clone(),
+                    },
+                );
+                self.emit(
+                    Event::new(
+                        at,
+                        EventKind::OfferRevoked {
+                            reason: reason.clone(),
+                        },
+                    )
+                    .conversation(id)
+                    .agent(agent.clone()),
+                );
+                if main {
+                    self.off_offer(at, key, &agent, reason);
+                }
+            }
+            AssignEvent::OfferMissed {
+                conversation,
+                agent,
+                reason,
+            } => self.missed(at, &conversation, agent, miss_reason(reason)),
+            AssignEvent::Assigned {
+                conversation,
+                agent,
+                queue,
+            } => self.assigned(at, &conversation, agent, queue),
+            AssignEvent::Unassigned {
+                conversation,
+                agent,
+                reason,
+            } => {
+                let Some((key, true)) = self.owner(&conversation) else {
+                    return;
+                };
+                let reason = unassign_reason(reason);
+                self.cancel_transfer(at, key, reason.clone());
+                let c = self.convs.get_mut(&key).expect("owner exists");
+                c.agent = None;
+                c.held = false;
+                c.deadlines.hold = None;
+                c.deadlines.inactivity = None;
+                let id = c.id.clone();
+                self.act(
+                    at,
+                    Action::Unassigned {
+                        conversation: id,
+                        agent,
+                        reason: reason.clone(),
+                    },
+                );
+                self.restart_wait(at, key);
+                self.back_to_waiting(at, key, reason);
+            }
+            AssignEvent::Requeued {
+                conversation,
+                queue,
+                ..
+            } => {
+                if let Some((key, true)) = self.owner(&conversation) {
+                    if let Some(c) = self.convs.get_mut(&key) {
+                        c.queue = Some(queue);
+                    }
+                    self.back_to_waiting(at, key, Reason::Offered);
+                }
+            }
+            AssignEvent::Relaxed {
+                conversation,
+                queue,
+                step,
+            } => {
+                if let Some((key, _)) = self.owner(&conversation) {
+                    let id = self.convs[&key].id.clone();
+                    self.emit(
+                        Event::new(at, EventKind::Relaxed { step })
+                            .conversation(id)
+                            .queue(queue),
+                    );
+                }
+            }
+            AssignEvent::Overflowed {
+                conversation,
+                from,
+                to,
+            } => self.moved(at, &conversation, from, to, Reason::Overflow),
+            AssignEvent::Moved {
+                conversation,
+                from,
+                to,
+            } => self.moved(at, &conversation, from, to, Reason::Reconfigured),
+            AssignEvent::PreferenceExpired {
+                conversation,
+                agent,
+            } => {
+                if let Some((key, _)) = self.owner(&conversation) {
+                    let id = self.convs[&key].id.clone();
+                    self.emit(
+                        Event::new(at, EventKind::PreferenceExpired)
+                            .conversation(id)
+                            .agent(agent),
+                    );
+                }
+            }
+            AssignEvent::AgentAway { agent, missed } => {
+                self.act(
+                    at,
+                    Action::AgentStatus {
+                        agent: agent.clone(),
+                        status: crate::assign::Presence::Away,
+                        missed,
+                    },
+                );
+                self.emit(
+                    Event::new(
+                        at,
+                        EventKind::AgentStatus {
+                            status: crate::assign::Presence::Away,
+                        },
+                    )
+                    .agent(agent),
+                );
+            }
+            AssignEvent::QueueOpened { queue } => {
+                self.emit(Event::new(at, EventKind::QueueOpened).queue(queue.clone()));
+                for key in self.in_queue(&queue, State::AfterHours) {
+                    self.transition(at, key, State::Queued, Reason::QueueOpened);
+                }
+            }
+            AssignEvent::QueueClosed { queue, opens } => {
+                self.emit(Event::new(at, EventKind::QueueClosed { opens }).queue(queue.clone()));
+                for key in self.in_queue(&queue, State::Queued) {
+                    self.transition(at, key, State::AfterHours, Reason::QueueClosed);
+                    self.queue_notice(at, key, "after_hours");
+                }
+            }
+        }
+    }
+
+    /// Cancels a warm transfer of conversation `key` (its agent left
+    /// before the new one accepted: the conversation waits in its queue).
+    fn cancel_transfer(&mut self, at: Timestamp, key: u64, reason: Reason) {
+        let Some(c) = self.convs.get_mut(&key) else {
+            return;
+        };
+        let Some(p) = c.pending.take_if(|p| p.task != c.task) else {
+            return;
+        };
+        let id = c.id.clone();
+        let _ = self.assigner.finish(at, &p.task);
+        self.emit(
+            Event::new(at, EventKind::TransferFailed { reason })
+                .conversation(id)
+                .agent(p.from),
+        );
+    }
+
+    /// The conversations in `state` whose queue is `queue`, in id order.
+    /// (The assigner may already have matched them further; their own
+    /// events follow.)
+    fn in_queue(&self, queue: &QueueId, state: State) -> Vec<u64> {
+        let mut keys: Vec<u64> = self
+            .convs
+            .iter()
+            .filter(|(_, c)| c.state == state && c.queue.as_ref() == Some(queue))
+            .map(|(k, _)| *k)
+            .collect();
+        keys.sort_unstable();
+        keys
+    }
+
+    /// Sets the wait timers of a conversation that is waiting again.
+    fn restart_wait(&mut self, at: Timestamp, key: u64) {
+        let interval = self.settings.notice_interval;
+        let no_agent = self.settings.no_agent;
+        if let Some(c) = self.convs.get_mut(&key) {
+            c.deadlines.notice = Some(at + interval);
+            c.deadlines.no_agent = no_agent.map(|d| at + d);
+            c.told_no_agent = false;
+        }
+        self.reschedule(key);
+    }
+
+    /// Moves conversation `key` to queued or after hours, as its queue's
+    /// hours say, if the assigner has it waiting.
+    pub(super) fn back_to_waiting(&mut self, at: Timestamp, key: u64, reason: Reason) {
+        let Some(c) = self.convs.get(&key) else {
+            return;
+        };
+        // Offered already means the assigner has matched it again; the
+        // offer's own event follows and moves it on to offered.
+        let to = match self.assigner.conversation(&c.task, at) {
+            Some(ConversationStatus::Waiting { opens: Some(_), .. }) => State::AfterHours,
+            Some(ConversationStatus::Waiting { .. } | ConversationStatus::Offered { .. }) => {
+                State::Queued
+            }
+            _ => return,
+        };
+        if let Some(c) = self.convs.get_mut(&key) {
+            c.offered.clear();
+        }
+        self.transition(at, key, to, reason);
+    }
+
+    fn offered(
+        &mut self,
+        at: Timestamp,
+        task: &ConversationId,
+        agent: AgentId,
+        queue: QueueId,
+        expires: Timestamp,
+    ) {
+        let Some((key, main)) = self.owner(task) else {
+            return;
+        };
+        let transfer_from = self.convs[&key]
+            .pending
+            .as_ref()
+            .filter(|p| p.task == *task)
+            .map(|p| p.from.clone());
+        if main {
+            let c = self.convs.get_mut(&key).expect("owner exists");
+            if !c.offered.contains(&agent) {
+                c.offered.push(agent.clone());
+            }
+            if matches!(c.state, State::Queued | State::AfterHours) {
+                self.transition(at, key, State::Offered, Reason::Offered);
+            }
+        }
+        let mut context = self.context(key, at, &queue);
+        context.transfer_from = transfer_from;
+        let id = self.convs[&key].id.clone();
+        self.act(
+            at,
+            Action::Offer {
+                conversation: id.clone(),
+                agent: agent.clone(),
+                queue: queue.clone(),
+                expires,
+                context: Box::new(context),
+            },
+        );
+        self.emit(
+            Event::new(at, EventKind::Offered { expires })
+                .conversation(id)
+                .agent(agent)
+                .queue(queue),
+        );
+    }
+
+    /// Agent `agent` no longer has an offer for conversation `key`.
+    fn off_offer(&mut self, at: Timestamp, key: u64, agent: &AgentId, reason: Reason) {
+        let Some(c) = self.convs.get_mut(&key) else {
+            return;
+        };
+        c.offered.retain(|a| a != agent);
+        if reason == Reason::Declined && !c.declined.contains(agent) {
+            c.declined.push(agent.clone());
+        }
+        if c.offered.is_empty() && c.state == State::Offered {
+            self.back_to_waiting(at, key, reason);
+        }
+    }
+
+    fn missed(&mut self, at: Timestamp, task: &ConversationId, agent: AgentId, reason: Reason) {
+        let Some((key, main)) = self.owner(task) else {
+            return;
+        };
+        let id = self.convs[&key].id.clone();
+        if reason == Reason::OfferExpired {
+            self.act(
+                at,
+                Action::RevokeOffer {
+                    conversation: id.clone(),
+                    agent: agent.clone(),
+                    reason: reason.clone(),
+                },
+            );
+        }
+        self.emit(
+            Event::new(
+                at,
+                EventKind::OfferMissed {
+                    reason: reason.clone(),
+                },
+            )
+            .conversation(id.clone())
+            .agent(agent.clone()),
+        );
+        let directed = self.convs[&key]
+            .pending
+            .as_ref()
+            .filter(|p| p.task == *task && p.to.as_ref() == Some(&agent))
+            .cloned();
+        if let Some(p) = directed {
+            // A transfer to a named agent who declined or did not answer.
+            let _ = self.assigner.finish(at, task);
+            let c = self.convs.get_mut(&key).expect("owner exists");
+            c.pending = None;
+            c.offered.retain(|a| *a != agent);
+            if p.warm {
+                self.act(
+                    at,
+                    Action::TransferFailed {
+                        conversation: id.clone(),
+                        agent: Some(p.from.clone()),
+                        to: agent,
+                        reason: reason.clone(),
+                    },
+                );
+            } else {
+                // Cold: it goes to the queue for anyone.
+                let next = self.next_task(key);
+                let req = self.request(key, next.clone(), p.queue.clone());
+                let waited = self.convs[&key].waiting_since;
+                let req = match waited {
+                    Some(t) => req.waiting_since(t),
+                    None => req,
+                };
+                if self.assigner.enqueue(at, req).is_ok()
+                    && let Some(c) = self.convs.get_mut(&key)
+                {
+                    c.task = next;
+                    c.transfers += 1;
+                }
+                self.act(
+                    at,
+                    Action::TransferFailed {
+                        conversation: id.clone(),
+                        agent: None,
+                        to: agent,
+                        reason: reason.clone(),
+                    },
+                );
+                self.back_to_waiting(at, key, reason.clone());
+            }
+            self.emit(
+                Event::new(at, EventKind::TransferFailed { reason })
+                    .conversation(id)
+                    .agent(p.from),
+            );
+            return;
+        }
+        if main {
+            self.off_offer(at, key, &agent, reason);
+        }
+    }
+
+    fn assigned(&mut self, at: Timestamp, task: &ConversationId, agent: AgentId, queue: QueueId) {
+        let Some((key, main)) = self.owner(task) else {
+            return;
+        };
+        let c = self.convs.get_mut(&key).expect("owner exists");
+        let id = c.id.clone();
+        let mut transferred_from = None;
+        if let Some(p) = c.pending.take() {
+            if p.task == *task {
+                // A transfer completes: the first agent lets go.
+                let old = std::mem::replace(&mut c.task, task.clone());
+                if !main {
+                    let _ = self.assigner.finish(at, &old);
+                    if p.warm {
+                        self.act(
+                            at,
+                            Action::Unassigned {
+                                conversation: id.clone(),
+                                agent: p.from.clone(),
+                                reason: Reason::Transfer,
+                            },
+                        );
+                    }
+                }
+                transferred_from = Some(p.from);
+            } else {
+                // Someone took the conversation itself: the transfer is moot.
+                let _ = self.assigner.finish(at, &p.task);
+            }
+        }
+        let c = self.convs.get_mut(&key).expect("owner exists");
+        c.agent = Some(agent.clone());
+        if c.agents.last() != Some(&agent) {
+            c.agents.push(agent.clone());
+        }
+        c.offered.clear();
+        c.declined.clear();
+        c.queue = Some(queue.clone());
+        c.responded = false;
+        c.held = false;
+        c.deadlines.no_agent = None;
+        c.deadlines.notice = None;
+        c.deadlines.hold = None;
+        c.deadlines.inactivity = None;
+        let contact = c.contact.clone();
+        if let Some(k) = self.contacts.by_id.get_mut(&contact) {
+            k.last_agent = Some((agent.clone(), at));
+        }
+        self.act(
+            at,
+            Action::Assigned {
+                conversation: id.clone(),
+                agent: agent.clone(),
+                queue: queue.clone(),
+            },
+        );
+        match transferred_from {
+            Some(from) => {
+                self.transition(at, key, State::WithAgent, Reason::Transfer);
+                self.emit(
+                    Event::new(at, EventKind::Transferred { from })
+                        .conversation(id)
+                        .agent(agent)
+                        .queue(queue),
+                );
+            }
+            None => self.transition(at, key, State::WithAgent, Reason::Accepted),
+        }
+        self.reschedule(key);
+    }
+
+    fn moved(
+        &mut self,
+        at: Timestamp,
+        task: &ConversationId,
+        from: QueueId,
+        to: QueueId,
+        reason: Reason,
+    ) {
+        let Some((key, main)) = self.owner(task) else {
+            return;
+        };
+        let c = self.convs.get_mut(&key).expect("owner exists");
+        if main {
+            c.queue = Some(to.clone());
+        } else if let Some(p) = c.pending.as_mut() {
+            p.queue = to.clone();
+        }
+        let id = c.id.clone();
+        self.emit(
+            Event::new(at, EventKind::Moved { from, reason })
+                .conversation(id)
+                .queue(to),
+        );
+        if main {
+            self.back_to_waiting(at, key, Reason::Overflow);
+        }
+    }
+
+    /// The handoff context of conversation `key`, offered from `queue`.
+    pub(super) fn context(&self, key: u64, at: Timestamp, queue: &QueueId) -> HandoffContext {
+        let c = &self.convs[&key];
+        let mut ctx = HandoffContext::new(c.contact.clone(), queue.clone(), c.channel.clone());
+        ctx.reason = c.reason.clone();
+        if let Some(k) = self.contacts.by_id.get(&c.contact) {
+            ctx.attributes = k.attributes.clone();
+        }
+        ctx.channels = c.channels.clone();
+        ctx.lang = c.lang.clone();
+        ctx.intent = c.intent.clone();
+        ctx.slots = c.slots.clone();
+        ctx.confidence = c.confidence;
+        ctx.sentiment = c.sentiment;
+        ctx.previous_agents = c.agents.clone();
+        ctx.tags = c.tags.clone();
+        ctx.notes = c.notes.clone();
+        ctx.suggestions = c.suggestions.clone();
+        ctx.transcript = c.transcript.entries().cloned().collect();
+        ctx.truncated = c.transcript.dropped();
+        ctx.started = Some(c.started);
+        ctx.waiting_since = c.waiting_since.filter(|t| *t <= at);
+        ctx
+    }
+}

@@ -1,0 +1,199 @@
+//! Contacts: one person, many channel identities.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Address, AgentId, Attributes, ChannelKind, ContactId, Timestamp};
+
+/// A hash map with a fast, seedless hasher: lookups by short ids and
+/// conversation numbers dominate the engine's work. Its iteration order is
+/// never allowed to reach an output (snapshots and lists are sorted).
+pub(crate) type Map<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
+
+/// A contact as the engine keeps it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Contact {
+    pub(crate) id: ContactId,
+    /// Channel identities, in order of first use.
+    pub(crate) identities: Vec<(ChannelKind, Address)>,
+    #[serde(default, skip_serializing_if = "Attributes::is_empty")]
+    pub(crate) attributes: Attributes,
+    /// Conversations not yet forgotten (open, or closed within the reopen
+    /// window), oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) conversations: Vec<u64>,
+    /// The agent who last had one of their conversations, and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) last_agent: Option<(AgentId, Timestamp)>,
+}
+
+/// A contact, read-only.
+///
+/// ```
+/// use switchboard::config::Config;
+/// use switchboard::engine::{Inbound, Input, Switchboard};
+/// use switchboard::{Address, ChannelKind, ContactId, Timestamp};
+///
+/// let mut sb = Switchboard::new(Config::from_toml_str("[[queues]]\nid = \"support\"")?);
+/// let from = Address::new_unchecked("+14155550100");
+/// sb.handle(Timestamp::EPOCH, Input::Inbound(Inbound::new(ChannelKind::Sms, from.clone(), "hi").with_contact_id("crm-7")))?;
+/// let contact = sb.contact(&ContactId::new("crm-7")).unwrap();
+/// assert_eq!(contact.identities(), [(ChannelKind::Sms, from)]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct ContactView<'a>(pub(crate) &'a Contact);
+
+impl<'a> ContactView<'a> {
+    /// The contact's id.
+    pub fn id(&self) -> &'a ContactId {
+        &self.0.id
+    }
+
+    /// Its channel identities, in order of first use.
+    pub fn identities(&self) -> &'a [(ChannelKind, Address)] {
+        &self.0.identities
+    }
+
+    /// Its attributes.
+    pub fn attributes(&self) -> &'a Attributes {
+        &self.0.attributes
+    }
+
+    /// The agent who last had one of their conversations, and when it was
+    /// assigned.
+    pub fn last_agent(&self) -> Option<(&'a AgentId, Timestamp)> {
+        self.0.last_agent.as_ref().map(|(a, t)| (a, *t))
+    }
+}
+
+/// Every contact, by id and by identity.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Contacts {
+    pub(crate) by_id: Map<ContactId, Contact>,
+    pub(crate) by_identity: Map<ChannelKind, Map<Address, ContactId>>,
+    pub(crate) next: u64,
+}
+
+impl Contacts {
+    /// The contact of an identity.
+    pub(crate) fn find(&self, channel: &ChannelKind, address: &Address) -> Option<&ContactId> {
+        self.by_identity.get(channel)?.get(address)
+    }
+
+    /// A fresh engine-made contact id (`u<n>`), not taken by a host id.
+    pub(crate) fn fresh_id(&mut self) -> ContactId {
+        loop {
+            self.next += 1;
+            let id = ContactId::new(format!("u{}", self.next));
+            if !self.by_id.contains_key(&id) {
+                return id;
+            }
+        }
+    }
+
+    /// Creates contact `id` with one identity.
+    pub(crate) fn create(&mut self, id: ContactId, channel: &ChannelKind, address: &Address) {
+        self.by_identity
+            .entry(channel.clone())
+            .or_default()
+            .insert(address.clone(), id.clone());
+        self.by_id.insert(
+            id.clone(),
+            Contact {
+                id,
+                identities: vec![(channel.clone(), address.clone())],
+                attributes: Attributes::new(),
+                conversations: Vec::new(),
+                last_agent: None,
+            },
+        );
+    }
+
+    /// Creates contact `id` with no identity.
+    pub(crate) fn create_bare(&mut self, id: ContactId) {
+        self.by_id.insert(
+            id.clone(),
+            Contact {
+                id,
+                identities: Vec::new(),
+                attributes: Attributes::new(),
+                conversations: Vec::new(),
+                last_agent: None,
+            },
+        );
+    }
+
+    /// Adds an identity that belongs to no one to `id`.
+    pub(crate) fn add_identity(
+        &mut self,
+        id: &ContactId,
+        channel: &ChannelKind,
+        address: &Address,
+    ) {
+        if let Some(c) = self.by_id.get_mut(id) {
+            c.identities.push((channel.clone(), address.clone()));
+            self.by_identity
+                .entry(channel.clone())
+                .or_default()
+                .insert(address.clone(), id.clone());
+        }
+    }
+
+    /// Merges `from` into `into` and returns the conversations that moved.
+    /// Attributes of `into` win; the later last agent wins.
+    pub(crate) fn merge(&mut self, into: &ContactId, from: &ContactId) -> Vec<u64> {
+        let Some(gone) = self.by_id.remove(from) else {
+            return Vec::new();
+        };
+        for (ch, addr) in &gone.identities {
+            if let Some(m) = self.by_identity.get_mut(ch) {
+                m.insert(addr.clone(), into.clone());
+            }
+        }
+        let Some(keep) = self.by_id.get_mut(into) else {
+            return Vec::new();
+        };
+        for ident in gone.identities {
+            if !keep.identities.contains(&ident) {
+                keep.identities.push(ident);
+            }
+        }
+        for (k, v) in gone.attributes {
+            keep.attributes.entry(k).or_insert(v);
+        }
+        keep.last_agent = match (keep.last_agent.take(), gone.last_agent) {
+            (Some(a), Some(b)) => Some(if b.1 > a.1 { b } else { a }),
+            (a, b) => a.or(b),
+        };
+        keep.conversations
+            .extend(gone.conversations.iter().copied());
+        keep.conversations.sort_unstable();
+        gone.conversations
+    }
+
+    /// All contacts, ordered by id (for snapshots).
+    pub(crate) fn sorted(&self) -> Vec<Contact> {
+        let ordered: BTreeMap<&ContactId, &Contact> = self.by_id.iter().collect();
+        ordered.into_values().cloned().collect()
+    }
+
+    /// Rebuilds from a snapshot's list.
+    pub(crate) fn from_list(list: Vec<Contact>, next: u64) -> Contacts {
+        let mut out = Contacts {
+            next,
+            ..Contacts::default()
+        };
+        for c in list {
+            for (ch, addr) in &c.identities {
+                out.by_identity
+                    .entry(ch.clone())
+                    .or_default()
+                    .insert(addr.clone(), c.id.clone());
+            }
+            out.by_id.insert(c.id.clone(), c);
+        }
+        out
+    }
+}

@@ -1,0 +1,124 @@
+//! Why an input was refused.
+
+use crate::assign::{AgentError, AssignError};
+use crate::handoff::State;
+use crate::model::{AddressError, AgentId, BotId, ContactId, ConversationId, QueueId};
+
+/// Why [`Switchboard::handle`](super::Switchboard::handle) refused an
+/// input. A refused input changes nothing.
+///
+/// ```
+/// use switchboard::config::Config;
+/// use switchboard::engine::{Input, InputError, Switchboard};
+/// use switchboard::{AgentId, ConversationId, Timestamp};
+///
+/// let mut sb = Switchboard::new(Config::from_toml_str("[[queues]]\nid = \"support\"")?);
+/// let err = sb
+///     .handle(Timestamp::EPOCH, Input::AgentAccept { agent: AgentId::new("ana"), conversation: ConversationId::new("c9") })
+///     .unwrap_err();
+/// assert!(matches!(err, InputError::UnknownConversation(_)));
+/// assert_eq!(err.to_string(), "no conversation `c9` (it may have closed and been forgotten)");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InputError {
+    /// No such conversation.
+    #[error("no conversation `{0}` (it may have closed and been forgotten)")]
+    UnknownConversation(ConversationId),
+    /// No such agent.
+    #[error("no agent `{0}`; add them with an `agent_upsert` input first")]
+    UnknownAgent(AgentId),
+    /// No such queue.
+    #[error("no queue `{0}` in the configuration")]
+    UnknownQueue(QueueId),
+    /// No such contact.
+    #[error("no contact `{0}`")]
+    UnknownContact(ContactId),
+    /// No such bot in `[bots]`.
+    #[error("no bot `{0}` under [bots] in the configuration")]
+    UnknownBot(BotId),
+    /// Hand back with no bot to hand back to.
+    #[error("conversation `{0}` has no bot to go back to; name one, or set [defaults] bot")]
+    NoBot(ConversationId),
+    /// The input does not fit the conversation's state.
+    #[error("cannot {action} conversation `{conversation}` while it is {state}")]
+    NotAllowed {
+        /// The conversation.
+        conversation: ConversationId,
+        /// Its state.
+        state: State,
+        /// What was tried.
+        action: &'static str,
+    },
+    /// The agent does not have the conversation.
+    #[error("agent `{agent}` does not have conversation `{conversation}`")]
+    NotYours {
+        /// The agent.
+        agent: AgentId,
+        /// The conversation.
+        conversation: ConversationId,
+    },
+    /// The agent has no open offer for the conversation (it expired, was
+    /// taken, or was never made).
+    #[error(
+        "agent `{agent}` has no open offer for conversation `{conversation}` (it may have expired or been taken)"
+    )]
+    NotOffered {
+        /// The agent.
+        agent: AgentId,
+        /// The conversation.
+        conversation: ConversationId,
+    },
+    /// A text longer than `[conversations] max_text`.
+    #[error("the text is {len} bytes; the limit is {max} ([conversations] max_text)")]
+    TooLong {
+        /// Its length in bytes.
+        len: usize,
+        /// The limit.
+        max: u32,
+    },
+    /// A CSAT score outside 1 to 5.
+    #[error("a satisfaction score is 1 to 5, not {0}")]
+    Score(u8),
+    /// A malformed channel address.
+    #[error("bad address: {0}")]
+    Address(#[from] AddressError),
+    /// A malformed agent profile.
+    #[error("bad agent profile: {0}")]
+    Profile(#[from] AgentError),
+    /// The customer's reply window on the channel is closed (WhatsApp: 24
+    /// hours after their last message); only a template can be sent.
+    #[error("the reply window for conversation `{0}` is closed; send an approved template instead")]
+    WindowClosed(ConversationId),
+    /// The customer opted out on the channel.
+    #[error("the customer of conversation `{0}` opted out on this channel (STOP)")]
+    OptedOut(ConversationId),
+    /// A transfer names neither a queue nor an agent, or the agent who
+    /// already has it.
+    #[error("a transfer of `{0}` needs a queue or another agent")]
+    NoTarget(ConversationId),
+    /// A merge of a contact into itself.
+    #[error("cannot merge contact `{0}` into itself")]
+    SameContact(ContactId),
+    /// A number that must be finite is not (NaN or infinite).
+    #[error("`{0}` must be a finite number")]
+    Number(&'static str),
+    /// An id that must not be empty is.
+    #[error("`{0}` must not be empty")]
+    EmptyId(&'static str),
+    /// An assigner refusal not covered above.
+    #[error(transparent)]
+    Assign(AssignError),
+}
+
+impl From<AssignError> for InputError {
+    fn from(e: AssignError) -> InputError {
+        match e {
+            AssignError::UnknownAgent(a) => InputError::UnknownAgent(a),
+            AssignError::UnknownQueue(q) => InputError::UnknownQueue(q),
+            AssignError::Profile(p) => InputError::Profile(p),
+            other => InputError::Assign(other),
+        }
+    }
+}

@@ -1,0 +1,461 @@
+//! What the host tells the engine.
+
+use serde::{Deserialize, Serialize};
+
+use crate::assign::{AgentProfile, Presence};
+use crate::model::{
+    Address, AgentId, Attachment, Attributes, BotId, ChannelKind, ContactId, ConversationId,
+    QueueId,
+};
+
+/// One input to [`Switchboard::handle`](super::Switchboard::handle).
+///
+/// The JSON form is tagged by `"type"` (snake_case); in a journal each input
+/// sits on its own line as `{"at": <ms since epoch>, "input": {...}}`
+/// ([`Stamped`](super::Stamped)).
+///
+/// ```
+/// use switchboard::engine::Input;
+///
+/// let input: Input = serde_json::from_str(
+///     r#"{"type": "inbound", "channel": "sms", "from": "+14155550100", "text": "Where is my order?"}"#,
+/// )?;
+/// assert!(matches!(input, Input::Inbound(ref m) if m.text == "Where is my order?"));
+///
+/// let accept: Input = serde_json::from_str(r#"{"type": "agent_accept", "agent": "ana", "conversation": "c1"}"#)?;
+/// assert_eq!(serde_json::to_string(&accept)?, r#"{"type":"agent_accept","agent":"ana","conversation":"c1"}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Input {
+    /// Adds an agent or replaces their profile (skills, languages,
+    /// capacity, attributes). A new agent starts offline.
+    AgentUpsert(AgentProfile),
+    /// Removes an agent; their conversations go back to the queue.
+    AgentRemove {
+        /// The agent.
+        agent: AgentId,
+    },
+    /// Sets an agent's presence: `available`, `away` or `offline`.
+    AgentStatus {
+        /// The agent.
+        agent: AgentId,
+        /// The new presence.
+        status: Presence,
+    },
+    /// A customer message.
+    Inbound(Inbound),
+    /// A bot's answer to an [`AskBot`](super::Action::AskBot).
+    BotTurn(BotTurn),
+    /// An agent accepts an offer.
+    AgentAccept {
+        /// The agent.
+        agent: AgentId,
+        /// The conversation offered.
+        conversation: ConversationId,
+    },
+    /// An agent declines an offer.
+    AgentDecline {
+        /// The agent.
+        agent: AgentId,
+        /// The conversation offered.
+        conversation: ConversationId,
+    },
+    /// An agent writes to the customer.
+    AgentMessage {
+        /// The agent, who must have the conversation.
+        agent: AgentId,
+        /// The conversation.
+        conversation: ConversationId,
+        /// The text.
+        text: String,
+    },
+    /// The agent who has a conversation transfers it to a queue or to
+    /// another agent.
+    Transfer(Transfer),
+    /// The agent puts a conversation on hold, waiting for the customer; it
+    /// closes after `hold_timeout` without a reply.
+    Hold {
+        /// The agent, who must have the conversation.
+        agent: AgentId,
+        /// The conversation.
+        conversation: ConversationId,
+    },
+    /// The agent hands a conversation back to a bot.
+    HandBack {
+        /// The agent, who must have the conversation.
+        agent: AgentId,
+        /// The conversation.
+        conversation: ConversationId,
+        /// The bot; the conversation's last bot, or `[defaults] bot`, when
+        /// not given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bot: Option<BotId>,
+    },
+    /// Closes a conversation.
+    Close {
+        /// The conversation.
+        conversation: ConversationId,
+        /// Who closes it.
+        by: Closer,
+        /// With `by: agent`, the agent; when given, they must have the
+        /// conversation.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        agent: Option<AgentId>,
+    },
+    /// The customer's satisfaction score, 1 to 5.
+    Csat {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The score.
+        score: u8,
+    },
+    /// A note on a conversation, seen by agents only.
+    Note {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The agent writing it; the host when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        agent: Option<AgentId>,
+        /// The note.
+        text: String,
+    },
+    /// Adds tags to a conversation.
+    Tag {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The tags.
+        tags: Vec<String>,
+    },
+    /// Links a channel identity to a contact: later messages from it are
+    /// that contact's. If the identity belonged to another contact, the two
+    /// contacts merge.
+    Link {
+        /// The contact.
+        contact: ContactId,
+        /// The identity's channel.
+        channel: ChannelKind,
+        /// The identity's address.
+        address: Address,
+    },
+    /// Merges contact `from` into contact `into`: identities, attributes
+    /// (those of `into` win) and conversations.
+    Merge {
+        /// The contact that stays.
+        into: ContactId,
+        /// The contact merged into it.
+        from: ContactId,
+    },
+}
+
+/// A customer message: the `inbound` input.
+///
+/// ```json
+/// {"type": "inbound", "channel": "whatsapp", "from": "+4915123456789", "text": "Hallo",
+///  "lang": "de", "contact": {"tier": "vip"}, "id": "wamid.HBgM..."}
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Inbound {
+    /// The channel it came on.
+    pub channel: ChannelKind,
+    /// The sender's address on that channel.
+    pub from: Address,
+    /// The text (may be empty with attachments).
+    #[serde(default)]
+    pub text: String,
+    /// Attachments.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
+    /// Contact attributes the host knows (set on the contact).
+    #[serde(default, skip_serializing_if = "Attributes::is_empty")]
+    pub contact: Attributes,
+    /// The message's language, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    /// The host's id for this contact. When given, the sender's identity is
+    /// linked to it (merging contacts if it belonged to another).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<ContactId>,
+    /// The channel's message id. A message whose id was already seen in the
+    /// conversation is a retry and is ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// A sentiment score from -1 (negative) to 1 (positive), when the host
+    /// computes one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<f64>,
+}
+
+impl Inbound {
+    /// A text message from `from` on `channel`.
+    ///
+    /// ```
+    /// use switchboard::engine::Inbound;
+    /// use switchboard::{Address, ChannelKind};
+    ///
+    /// let m = Inbound::new(ChannelKind::Sms, Address::new_unchecked("+14155550100"), "hi").with_lang("en");
+    /// assert_eq!(m.lang.as_deref(), Some("en"));
+    /// ```
+    pub fn new(channel: ChannelKind, from: Address, text: impl Into<String>) -> Inbound {
+        Inbound {
+            channel,
+            from,
+            text: text.into(),
+            attachments: Vec::new(),
+            contact: Attributes::new(),
+            lang: None,
+            contact_id: None,
+            id: None,
+            sentiment: None,
+        }
+    }
+
+    /// Sets the language.
+    pub fn with_lang(mut self, lang: impl Into<String>) -> Inbound {
+        self.lang = Some(lang.into());
+        self
+    }
+
+    /// Sets contact attributes.
+    pub fn with_contact(mut self, attributes: Attributes) -> Inbound {
+        self.contact = attributes;
+        self
+    }
+
+    /// Sets the host's contact id.
+    pub fn with_contact_id(mut self, contact: impl Into<ContactId>) -> Inbound {
+        self.contact_id = Some(contact.into());
+        self
+    }
+
+    /// Sets the channel's message id.
+    pub fn with_id(mut self, id: impl Into<String>) -> Inbound {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// Adds an attachment.
+    pub fn with_attachment(mut self, attachment: Attachment) -> Inbound {
+        self.attachments.push(attachment);
+        self
+    }
+
+    /// Sets the sentiment score.
+    pub fn with_sentiment(mut self, score: f64) -> Inbound {
+        self.sentiment = Some(score);
+        self
+    }
+}
+
+/// A bot's answer: the `bot_turn` input.
+///
+/// ```json
+/// {"type": "bot_turn", "conversation": "c1", "turn": 1, "reply": "Your order shipped.",
+///  "intent": "order_status", "confidence": 0.92}
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct BotTurn {
+    /// The conversation.
+    pub conversation: ConversationId,
+    /// The turn of the [`AskBot`](super::Action::AskBot) answered. An
+    /// answer to an earlier turn is ignored; without it, the turn is taken
+    /// to answer the latest question.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turn: Option<u64>,
+    /// What the bot says to the customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<String>,
+    /// The intent recognised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intent: Option<String>,
+    /// Confidence in the intent, 0 to 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
+    /// Slots filled (order number, date …); merged into the conversation's.
+    #[serde(default, skip_serializing_if = "Attributes::is_empty")]
+    pub slots: Attributes,
+    /// Whether the bot did not understand.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fallback: bool,
+    /// The bot asks for a person, with its reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handoff: Option<String>,
+    /// The customer's question is answered: the conversation closes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub resolved: bool,
+    /// A sentiment score from -1 to 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<f64>,
+    /// The bot failed: the conversation escalates (fail open).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Articles or answers to suggest to the agent on handoff.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<String>,
+}
+
+impl BotTurn {
+    /// An empty turn for `conversation`.
+    ///
+    /// ```
+    /// use switchboard::engine::BotTurn;
+    ///
+    /// let t = BotTurn::new("c1").reply("Opening hours are 9 to 5.").intent("hours", 0.95);
+    /// assert_eq!(t.confidence, Some(0.95));
+    /// ```
+    pub fn new(conversation: impl Into<ConversationId>) -> BotTurn {
+        BotTurn {
+            conversation: conversation.into(),
+            turn: None,
+            reply: None,
+            intent: None,
+            confidence: None,
+            slots: Attributes::new(),
+            fallback: false,
+            handoff: None,
+            resolved: false,
+            sentiment: None,
+            error: None,
+            suggestions: Vec::new(),
+        }
+    }
+
+    /// Sets the reply.
+    pub fn reply(mut self, text: impl Into<String>) -> BotTurn {
+        self.reply = Some(text.into());
+        self
+    }
+
+    /// Sets the intent and confidence.
+    pub fn intent(mut self, intent: impl Into<String>, confidence: f64) -> BotTurn {
+        self.intent = Some(intent.into());
+        self.confidence = Some(confidence);
+        self
+    }
+
+    /// Marks the turn a fallback (the bot did not understand).
+    pub fn fallback(mut self) -> BotTurn {
+        self.fallback = true;
+        self
+    }
+
+    /// Asks for a handoff, with a reason.
+    pub fn handoff(mut self, reason: impl Into<String>) -> BotTurn {
+        self.handoff = Some(reason.into());
+        self
+    }
+
+    /// Marks the question resolved.
+    pub fn resolved(mut self) -> BotTurn {
+        self.resolved = true;
+        self
+    }
+
+    /// Reports a bot error.
+    pub fn error(mut self, error: impl Into<String>) -> BotTurn {
+        self.error = Some(error.into());
+        self
+    }
+
+    /// Sets the turn answered.
+    pub fn turn(mut self, turn: u64) -> BotTurn {
+        self.turn = Some(turn);
+        self
+    }
+}
+
+/// A transfer: the `transfer` input. Give a `queue`, an `agent`, or both
+/// (that agent, within that queue).
+///
+/// A cold transfer (the default) takes the conversation from its agent at
+/// once and queues it; a warm transfer leaves it with its agent until the
+/// new agent accepts (if a named agent declines or lets the offer expire,
+/// it stays with the first agent and a
+/// [`TransferFailed`](super::Action::TransferFailed) tells them).
+///
+/// ```json
+/// {"type": "transfer", "conversation": "c1", "queue": "billing", "warm": true, "note": "refund over 500"}
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Transfer {
+    /// The conversation.
+    pub conversation: ConversationId,
+    /// The queue to transfer to (the conversation's queue when only an
+    /// agent is given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<QueueId>,
+    /// The agent to transfer to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<AgentId>,
+    /// Warm (the first agent keeps it until the second accepts) or cold.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub warm: bool,
+    /// A note for the next agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Transfer {
+    /// A cold transfer of `conversation` to `queue`.
+    pub fn to_queue(
+        conversation: impl Into<ConversationId>,
+        queue: impl Into<QueueId>,
+    ) -> Transfer {
+        Transfer {
+            conversation: conversation.into(),
+            queue: Some(queue.into()),
+            agent: None,
+            warm: false,
+            note: None,
+        }
+    }
+
+    /// A cold transfer of `conversation` to `agent`.
+    pub fn to_agent(
+        conversation: impl Into<ConversationId>,
+        agent: impl Into<AgentId>,
+    ) -> Transfer {
+        Transfer {
+            conversation: conversation.into(),
+            queue: None,
+            agent: Some(agent.into()),
+            warm: false,
+            note: None,
+        }
+    }
+
+    /// Makes it warm.
+    pub fn warm(mut self) -> Transfer {
+        self.warm = true;
+        self
+    }
+
+    /// Adds a note for the next agent.
+    pub fn with_note(mut self, note: impl Into<String>) -> Transfer {
+        self.note = Some(note.into());
+        self
+    }
+}
+
+/// Who closes a conversation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Closer {
+    /// The agent who has it.
+    Agent,
+    /// The customer (while waiting, this is an abandonment).
+    Customer,
+    /// The bot.
+    Bot,
+    /// The host.
+    System,
+}

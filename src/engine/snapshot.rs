@@ -1,0 +1,261 @@
+//! Snapshots, restore, reconfiguration, and the journal's line form.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::assign::{Assigner, AssignerSnapshot};
+use crate::channel::consent::ConsentRegistry;
+use crate::config::{Config, ConfigError};
+use crate::model::Timestamp;
+
+use super::contacts::{Contact, Contacts};
+use super::conversation::Conv;
+use super::settings::Settings;
+use super::{ActionLine, Event, EventKind, Input, InputError, Switchboard};
+
+/// The snapshot format this version writes and reads.
+const VERSION: u32 = 1;
+
+/// One line of an input journal: `{"at": <ms since epoch>, "input": {...}}`.
+///
+/// ```
+/// use switchboard::engine::{Input, InputLine};
+///
+/// let line: InputLine = serde_json::from_str(
+///     r#"{"at": 1700000000000, "input": {"type": "agent_status", "agent": "ana", "status": "available"}}"#,
+/// )?;
+/// assert!(matches!(line.input, Input::AgentStatus { .. }));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct InputLine {
+    /// When the input arrived.
+    pub at: Timestamp,
+    /// The input.
+    pub input: Input,
+}
+
+impl InputLine {
+    /// An input at `at`.
+    pub fn new(at: Timestamp, input: Input) -> InputLine {
+        InputLine { at, input }
+    }
+}
+
+/// Everything a [`Switchboard`] holds, as serde data: restore it with
+/// [`Switchboard::restore`] and feed it the inputs journaled after it, and
+/// the engine is exactly where it was — the same later actions and events,
+/// byte for byte.
+///
+/// It holds the configuration it was taken under (as JSON), so it can be
+/// restored under a newer configuration (see [`Switchboard::restore`]).
+/// Actions and events not yet polled are part of it. Host strategies
+/// ([`Assigner::set_strategy`]) are not: set them again after a restore.
+///
+/// ```
+/// use switchboard::config::Config;
+/// use switchboard::engine::{Inbound, Input, Snapshot, Switchboard};
+/// use switchboard::{Address, ChannelKind, Timestamp};
+///
+/// let config = Config::from_toml_str("[[queues]]\nid = \"support\"")?;
+/// let mut sb = Switchboard::new(config.clone());
+/// sb.handle(Timestamp::EPOCH, Input::Inbound(Inbound::new(ChannelKind::Sms, Address::new_unchecked("+14155550100"), "hi")))?;
+///
+/// let json = serde_json::to_string(&sb.snapshot())?;
+/// let back = Switchboard::restore(config, serde_json::from_str::<Snapshot>(&json)?)?;
+/// assert_eq!(serde_json::to_string(&back.snapshot())?, json);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    version: u32,
+    config: serde_json::Value,
+    started: bool,
+    now: Timestamp,
+    next_conversation: u64,
+    next_contact: u64,
+    conversations: Vec<Conv>,
+    contacts: Vec<Contact>,
+    consent: ConsentRegistry,
+    assigner: AssignerSnapshot,
+    actions: Vec<ActionLine>,
+    events: Vec<Event>,
+}
+
+/// Why a [`Snapshot`] could not be restored.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RestoreError {
+    /// A snapshot written by another format version.
+    #[error("snapshot format {found} is not supported (this version reads {VERSION})")]
+    Version {
+        /// The snapshot's version.
+        found: u32,
+    },
+    /// The configuration stored in the snapshot no longer compiles.
+    #[error("the snapshot's own configuration does not compile: {0}")]
+    Config(#[from] ConfigError),
+    /// The assigner's part is malformed or does not fit.
+    #[error("the snapshot's assigner state: {0}")]
+    Assigner(#[from] crate::assign::RestoreError),
+    /// Moving to the new configuration failed.
+    #[error("moving the snapshot to the new configuration: {0}")]
+    Reconfigure(#[from] InputError),
+    /// The snapshot is inconsistent.
+    #[error("the snapshot is inconsistent: {0}")]
+    Invalid(String),
+}
+
+fn spec_json(config: &Config) -> serde_json::Value {
+    serde_json::to_value(config.spec()).unwrap_or(serde_json::Value::Null)
+}
+
+impl Switchboard {
+    /// Everything the engine holds, as serde data.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            version: VERSION,
+            config: spec_json(&self.config),
+            started: self.started,
+            now: self.now,
+            next_conversation: self.next_conv,
+            next_contact: self.contacts.next,
+            conversations: {
+                let mut all: Vec<Conv> = self.convs.values().map(|c| (**c).clone()).collect();
+                all.sort_unstable_by_key(|c| super::conversation::number(c.id.as_str()));
+                all
+            },
+            contacts: self.contacts.sorted(),
+            consent: self.consent.clone(),
+            assigner: self.assigner.snapshot(),
+            actions: self.actions.iter().cloned().collect(),
+            events: self.events.iter().cloned().collect(),
+        }
+    }
+
+    /// An engine restored from `snapshot`, running `config`.
+    ///
+    /// When `config` is the configuration the snapshot was taken under, the
+    /// engine is exactly as it was. When it differs, the snapshot is
+    /// restored under its own configuration and then
+    /// [reconfigured](Self::reconfigure) to `config`.
+    ///
+    /// # Errors
+    ///
+    /// A [`RestoreError`] when the snapshot is of another version, is
+    /// inconsistent, or cannot move to `config`.
+    pub fn restore(
+        config: impl Into<Arc<Config>>,
+        snapshot: Snapshot,
+    ) -> Result<Switchboard, RestoreError> {
+        let config = config.into();
+        if snapshot.version != VERSION {
+            return Err(RestoreError::Version {
+                found: snapshot.version,
+            });
+        }
+        let same = spec_json(&config) == snapshot.config;
+        let own = if same {
+            config.clone()
+        } else {
+            Arc::new(Config::from_json_str(&snapshot.config.to_string())?)
+        };
+        let assigner = Assigner::restore(own.clone(), snapshot.assigner)?;
+        let mut convs = super::contacts::Map::default();
+        let mut timers = BTreeSet::new();
+        let settings = Settings::from_config(&own);
+        for c in snapshot.conversations {
+            let key = super::conversation::number(c.id.as_str())
+                .filter(|_| !c.id.as_str().contains('~'))
+                .ok_or_else(|| RestoreError::Invalid(format!("bad conversation id {}", c.id)))?;
+            if key > snapshot.next_conversation {
+                return Err(RestoreError::Invalid(format!(
+                    "conversation {} is beyond the id counter",
+                    c.id
+                )));
+            }
+            if let Some(t) = c.due {
+                timers.insert((t, key));
+            }
+            if convs.insert(key, Box::new(c)).is_some() {
+                return Err(RestoreError::Invalid(format!("conversation c{key} twice")));
+            }
+        }
+        let mut ids = BTreeSet::new();
+        for k in &snapshot.contacts {
+            if !ids.insert(k.id.clone()) {
+                return Err(RestoreError::Invalid(format!("contact {} twice", k.id)));
+            }
+        }
+        let mut sb = Switchboard {
+            config: own,
+            settings,
+            started: snapshot.started,
+            assigner,
+            contacts: Contacts::from_list(snapshot.contacts, snapshot.next_contact),
+            convs,
+            next_conv: snapshot.next_conversation,
+            timers,
+            consent: snapshot.consent,
+            actions: snapshot.actions.into(),
+            events: snapshot.events.into(),
+            now: snapshot.now,
+        };
+        sb.check_invariants().map_err(RestoreError::Invalid)?;
+        if !same {
+            sb.reconfigure(config)?;
+        }
+        Ok(sb)
+    }
+
+    /// Switches to a new configuration without losing anything.
+    ///
+    /// Queues are matched by id. Conversations waiting in (or assigned
+    /// from) a queue the new configuration no longer has move to
+    /// `[conversations] fallback_queue` (by default the escalation queue);
+    /// outstanding offers are withdrawn and made again under the new rules;
+    /// agents keep their conversations. Transcripts take the new limits.
+    ///
+    /// # Errors
+    ///
+    /// [`InputError::UnknownQueue`] (nothing changed) when a queue must be
+    /// emptied and the new configuration has no fallback queue to take its
+    /// conversations.
+    ///
+    /// ```
+    /// use switchboard::config::Config;
+    /// use switchboard::engine::{Inbound, Input, Switchboard};
+    /// use switchboard::{Address, ChannelKind, ConversationId, Timestamp};
+    ///
+    /// let mut sb = Switchboard::new(Config::from_toml_str("[[queues]]\nid = \"old\"")?);
+    /// sb.handle(Timestamp::EPOCH, Input::Inbound(Inbound::new(ChannelKind::Sms, Address::new_unchecked("+14155550100"), "hi")))?;
+    ///
+    /// sb.reconfigure(Config::from_toml_str("[[queues]]\nid = \"new\"")?)?;
+    /// let c = sb.conversation(&ConversationId::new("c1")).unwrap();
+    /// assert_eq!(c.queue().map(|q| q.as_str()), Some("new"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn reconfigure(&mut self, config: impl Into<Arc<Config>>) -> Result<(), InputError> {
+        let config = config.into();
+        let settings = Settings::from_config(&config);
+        let now = self.now;
+        if self.started {
+            self.assigner
+                .reconfigure(now, config.clone(), settings.fallback_queue.as_ref())?;
+        } else {
+            self.assigner = Assigner::new(config.clone(), now);
+        }
+        for c in self.convs.values_mut() {
+            c.transcript
+                .set_limits(settings.transcript_messages, settings.transcript_bytes);
+        }
+        self.config = config;
+        self.settings = settings;
+        self.emit(Event::new(now, EventKind::Reconfigured));
+        self.drain(now);
+        Ok(())
+    }
+}

@@ -1,0 +1,142 @@
+//! Conversation timers: bot timeouts, holds, inactivity, no agent, queue
+//! updates, and forgetting closed conversations.
+
+use crate::handoff::{Reason, State};
+use crate::model::{BotId, Timestamp};
+
+use super::{Event, EventKind, Switchboard};
+
+impl Switchboard {
+    /// Runs conversation `key`'s deadlines that are due at `t`.
+    pub(super) fn conversation_timer(&mut self, t: Timestamp, key: u64) {
+        let due = |d: Option<Timestamp>| d.is_some_and(|d| d <= t);
+        let Some(c) = self.convs.get_mut(&key) else {
+            return;
+        };
+        if due(c.deadlines.purge) {
+            self.purge(t, key);
+            return;
+        }
+        if due(c.deadlines.bot) {
+            c.deadlines.bot = None;
+            c.asked = false;
+            if c.state == State::Bot {
+                let prio = c.priority;
+                self.escalate(t, key, Reason::BotTimeout, None, prio, None);
+            }
+        }
+        let Some(c) = self.convs.get_mut(&key) else {
+            return;
+        };
+        if due(c.deadlines.hold) {
+            c.deadlines.hold = None;
+            if c.state == State::WithAgent && c.held {
+                self.close(t, key, Reason::HoldExpired, Some("hold_expired"));
+                return;
+            }
+        }
+        let Some(c) = self.convs.get_mut(&key) else {
+            return;
+        };
+        if due(c.deadlines.inactivity) {
+            c.deadlines.inactivity = None;
+            if matches!(c.state, State::Bot | State::WithAgent) && !c.held {
+                self.close(t, key, Reason::Inactivity, Some("inactivity"));
+                return;
+            }
+        }
+        let Some(c) = self.convs.get_mut(&key) else {
+            return;
+        };
+        if due(c.deadlines.no_agent) {
+            c.deadlines.no_agent = None;
+            if matches!(c.state, State::Queued | State::AfterHours) {
+                self.no_agent(t, key);
+            }
+        }
+        let Some(c) = self.convs.get_mut(&key) else {
+            return;
+        };
+        if due(c.deadlines.notice) {
+            c.deadlines.notice = Some(t + self.settings.notice_interval);
+            if c.state == State::Queued {
+                self.maybe_update(t, key);
+            } else if !c.state.is_waiting() {
+                c.deadlines.notice = None;
+            }
+        }
+        self.reschedule(key);
+    }
+
+    /// No agent took conversation `key` in time: back to the bot when
+    /// there is one, else tell the customer they are not forgotten.
+    fn no_agent(&mut self, t: Timestamp, key: u64) {
+        let c = &self.convs[&key];
+        let bot = c
+            .bot
+            .clone()
+            .or_else(|| self.config.spec().defaults.bot.clone().map(BotId::new));
+        match bot {
+            Some(bot) => {
+                self.release(t, key, None);
+                let inactivity = self.settings.inactivity;
+                let c = self.convs.get_mut(&key).expect("checked above");
+                c.bot = Some(bot);
+                c.fallbacks = 0;
+                c.deadlines.inactivity = Some(t + inactivity);
+                self.transition(t, key, State::Bot, Reason::NoAgent);
+                self.notice(t, key, "no_agent", &[]);
+            }
+            None => {
+                if !c.told_no_agent {
+                    self.queue_notice(t, key, "still_waiting");
+                    if let Some(c) = self.convs.get_mut(&key) {
+                        c.told_no_agent = true;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sends a queue update when the position or estimate changed enough
+    /// to matter: the position fell by a quarter or more (or the customer
+    /// is next), or the estimate moved by half or more and at least two
+    /// minutes.
+    fn maybe_update(&mut self, t: Timestamp, key: u64) {
+        let c = &self.convs[&key];
+        let Some(crate::assign::ConversationStatus::Waiting {
+            position, estimate, ..
+        }) = self.assigner.conversation(&c.task, t)
+        else {
+            return;
+        };
+        let Some((told_pos, told_est)) = c.told else {
+            self.queue_notice(t, key, "queue_update");
+            return;
+        };
+        let moved = position < told_pos && (position * 4 <= told_pos * 3 || position == 1);
+        let est = estimate.map(|d| d.as_secs());
+        let changed = match (told_est, est) {
+            (Some(a), Some(b)) => a.abs_diff(b) >= 120 && a.abs_diff(b) * 2 >= a.max(1),
+            (None, Some(_)) => true,
+            _ => false,
+        };
+        if moved || changed {
+            self.queue_notice(t, key, "queue_update");
+        }
+    }
+
+    /// Forgets closed conversation `key`.
+    fn purge(&mut self, t: Timestamp, key: u64) {
+        let Some(c) = self.convs.remove(&key) else {
+            return;
+        };
+        if let Some(old) = c.due {
+            self.timers.remove(&(old, key));
+        }
+        if let Some(k) = self.contacts.by_id.get_mut(&c.contact) {
+            k.conversations.retain(|x| *x != key);
+        }
+        self.emit(Event::new(t, EventKind::Purged).conversation(c.id));
+    }
+}

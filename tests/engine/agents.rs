@@ -1,0 +1,196 @@
+//! Transfers, and agents signing out.
+
+use switchboard::assign::Presence;
+use switchboard::engine::{Action, BotTurn, EventKind, Input, InputError, Transfer};
+use switchboard::handoff::{Reason, State};
+use switchboard::{AgentId, ConversationId};
+
+use crate::{World, secs};
+
+/// c1 with ana; bea and cai available.
+fn with_ana() -> World {
+    let mut w = World::new();
+    w.agent("ana");
+    w.chat("v1", "I need a human");
+    w.accept("ana", "c1");
+    w.agent("bea");
+    w.agent("cai");
+    w.clear();
+    w
+}
+
+fn offered_agents(w: &World) -> Vec<String> {
+    w.actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Offer { agent, .. } => Some(agent.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_cold_transfer_to_a_queue_frees_the_agent_at_once() {
+    let mut w = with_ana();
+    w.give(Input::Transfer(
+        Transfer::to_queue("c1", "billing").with_note("double charge"),
+    ));
+    assert!(w.actions.iter().any(|a| matches!(a, Action::Unassigned { agent, reason: Reason::Transfer, .. } if agent.as_str() == "ana")));
+    assert_eq!(w.state("c1"), State::Offered);
+    assert_eq!(offered_agents(&w).len(), 1);
+    let Some(Action::Offer { context, queue, .. }) =
+        w.actions.iter().find(|a| matches!(a, Action::Offer { .. }))
+    else {
+        panic!()
+    };
+    assert_eq!(queue.as_str(), "billing");
+    assert!(context.notes.iter().any(|n| n.text == "double charge"));
+    assert_eq!(context.previous_agents, [AgentId::new("ana")]);
+    assert_eq!(context.transfer_from, Some(AgentId::new("ana")));
+}
+
+#[test]
+fn a_warm_transfer_keeps_the_first_agent_until_the_second_accepts() {
+    let mut w = with_ana();
+    w.give(Input::Transfer(Transfer::to_agent("c1", "bea").warm()));
+    assert_eq!(w.state("c1"), State::WithAgent);
+    assert_eq!(
+        w.sb.conversation(&"c1".into())
+            .unwrap()
+            .agent()
+            .unwrap()
+            .as_str(),
+        "ana"
+    );
+    assert_eq!(offered_agents(&w), ["bea"]);
+    // Ana can still talk to the customer meanwhile.
+    w.give(Input::AgentMessage {
+        agent: AgentId::new("ana"),
+        conversation: ConversationId::new("c1"),
+        text: "Bringing in Bea.".into(),
+    });
+    w.accept("bea", "c1");
+    let c = w.sb.conversation(&"c1".into()).unwrap();
+    assert_eq!(c.agent().unwrap().as_str(), "bea");
+    assert_eq!(c.agents(), [AgentId::new("ana"), AgentId::new("bea")]);
+    assert!(w.actions.iter().any(|a| matches!(a, Action::Unassigned { agent, reason: Reason::Transfer, .. } if agent.as_str() == "ana")));
+    assert!(
+        w.events
+            .iter()
+            .any(|e| matches!(&e.kind, EventKind::Transferred { from } if from.as_str() == "ana"))
+    );
+    assert!(w.sb.conversations_of(&AgentId::new("ana")).is_empty());
+    // The customer's next message goes to Bea.
+    w.clear();
+    w.chat("v1", "hello Bea");
+    assert!(matches!(&w.actions[..], [Action::Deliver { agent, .. }] if agent.as_str() == "bea"));
+}
+
+#[test]
+fn a_declined_warm_transfer_stays_with_the_first_agent() {
+    let mut w = with_ana();
+    w.give(Input::Transfer(Transfer::to_agent("c1", "bea").warm()));
+    w.give(Input::AgentDecline {
+        agent: AgentId::new("bea"),
+        conversation: ConversationId::new("c1"),
+    });
+    assert!(w.actions.iter().any(|a| matches!(a, Action::TransferFailed { agent: Some(a), to, reason: Reason::Declined, .. } if a.as_str() == "ana" && to.as_str() == "bea")));
+    let c = w.sb.conversation(&"c1".into()).unwrap();
+    assert_eq!(c.state(), State::WithAgent);
+    assert_eq!(c.agent().unwrap().as_str(), "ana");
+    assert!(!c.transfer_pending());
+}
+
+#[test]
+fn an_unanswered_cold_transfer_to_an_agent_goes_to_the_queue() {
+    let mut w = with_ana();
+    w.give(Input::Transfer(Transfer::to_agent("c1", "bea")));
+    assert_eq!(offered_agents(&w), ["bea"]);
+    w.clear();
+    w.wait(secs(30));
+    assert!(w.actions.iter().any(|a| matches!(
+        a,
+        Action::TransferFailed {
+            agent: None,
+            reason: Reason::OfferExpired,
+            ..
+        }
+    )));
+    // Anyone in the queue may take it now.
+    assert_eq!(offered_agents(&w).len(), 1, "{:?}", w.actions);
+    assert_eq!(w.state("c1"), State::Offered);
+}
+
+#[test]
+fn a_transfer_needs_a_target_and_the_agent_who_has_it() {
+    let mut w = with_ana();
+    let before = w.snapshot_json();
+    let mut t = Transfer::to_agent("c1", "ana");
+    assert!(matches!(
+        w.try_give(Input::Transfer(t.clone())),
+        Err(InputError::NoTarget(_))
+    ));
+    t.agent = Some(AgentId::new("nobody"));
+    assert!(matches!(
+        w.try_give(Input::Transfer(t)),
+        Err(InputError::UnknownAgent(_))
+    ));
+    assert!(matches!(
+        w.try_give(Input::Transfer(Transfer::to_queue("c1", "nowhere"))),
+        Err(InputError::UnknownQueue(_))
+    ));
+    assert_eq!(w.snapshot_json(), before);
+}
+
+#[test]
+fn an_agent_signing_out_puts_their_conversations_back_at_the_front() {
+    let mut w = World::new();
+    w.agent("ana");
+    w.chat("v1", "human");
+    w.accept("ana", "c1");
+    w.chat("v2", "human");
+    w.chat("v3", "human");
+    // ana is at capacity 3 on web chat: c2 and c3 are offered to her.
+    w.agent("bea");
+    w.clear();
+    w.give(Input::AgentStatus {
+        agent: AgentId::new("ana"),
+        status: Presence::Offline,
+    });
+    assert!(w.actions.iter().any(|a| matches!(
+        a,
+        Action::Unassigned {
+            reason: Reason::AgentOffline,
+            ..
+        }
+    )));
+    // Nothing lost: each conversation is waiting or offered to bea.
+    for c in ["c1", "c2", "c3"] {
+        assert!(w.state(c).is_waiting(), "{c} is {}", w.state(c));
+    }
+    assert_eq!(
+        offered_agents(&w).iter().filter(|a| *a == "bea").count(),
+        3.min(offered_agents(&w).len())
+    );
+}
+
+#[test]
+fn too_many_missed_offers_set_the_agent_away() {
+    let mut w = World::new();
+    w.agent("ana");
+    for v in ["a", "b", "c"] {
+        w.chat(v, "hello");
+        let t = w.last_turn();
+        let conv = format!("c{}", w.sb.len());
+        w.bot(BotTurn::new(conv).turn(t).handoff("needs a person"));
+    }
+    w.wait(secs(30));
+    assert!(w.actions.iter().any(|a| matches!(
+        a,
+        Action::AgentStatus {
+            status: Presence::Away,
+            missed: 3,
+            ..
+        }
+    )));
+}

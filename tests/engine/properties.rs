@@ -1,0 +1,236 @@
+//! Random input sequences: invariants, nothing lost, refused inputs change
+//! nothing, and a snapshot anywhere replays to the same outputs.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use proptest::prelude::*;
+use switchboard::assign::{AgentProfile, Capacity, Presence};
+use switchboard::config::Config;
+use switchboard::engine::{
+    BotTurn, Closer, EventKind, Inbound, Input, Snapshot, Switchboard, Transfer,
+};
+use switchboard::{Address, AgentId, ChannelKind, ContactId, ConversationId, Timestamp};
+
+const AGENTS: [&str; 3] = ["ana", "bea", "cai"];
+const CUSTOMERS: [(&str, ChannelKind); 4] = [
+    ("+14155550100", ChannelKind::Sms),
+    ("visitor-1", ChannelKind::WebChat),
+    ("4915123456789", ChannelKind::WhatsApp),
+    ("visitor-2", ChannelKind::WebChat),
+];
+const TEXTS: [&str; 8] = [
+    "hello",
+    "where is my order",
+    "human please",
+    "转人工",
+    "I want a refund",
+    "STOP",
+    "5",
+    "thanks",
+];
+
+fn config() -> Config {
+    let src = format!(
+        "{}\n[assignment]\nwrap_up = \"20s\"\n",
+        crate::CONFIG.replace(
+            "no_agent_timeout = \"20m\"",
+            "no_agent_timeout = \"20m\"\nreopen_window = \"2h\"\ninactivity_timeout = \"15m\""
+        )
+    );
+    Config::from_toml_str(&src).expect("compiles")
+}
+
+fn conv(n: u8) -> ConversationId {
+    ConversationId::new(format!("c{}", n % 8 + 1))
+}
+
+fn agent(n: u8) -> AgentId {
+    AgentId::new(AGENTS[n as usize % 3])
+}
+
+#[derive(Clone, Debug)]
+enum Op {
+    Wait(u16),
+    Input(Box<Input>),
+}
+
+fn input() -> impl Strategy<Value = Input> {
+    prop_oneof![
+        4 => (0..4usize, 0..8usize, any::<bool>()).prop_map(|(c, t, id)| {
+            let (from, ch) = &CUSTOMERS[c];
+            let mut m = Inbound::new(ch.clone(), Address::new_unchecked(*from), TEXTS[t]);
+            if id {
+                m = m.with_id(format!("m{t}"));
+            }
+            if c == 3 {
+                m = m.with_contact_id("crm-1");
+            }
+            Input::Inbound(m)
+        }),
+        3 => (any::<u8>(), 0..6u8, proptest::option::of(1..4u64)).prop_map(|(c, kind, turn)| {
+            let mut t = BotTurn::new(conv(c)).reply("bot says hi");
+            t.turn = turn;
+            Input::BotTurn(match kind {
+                0 => t.fallback(),
+                1 => t.handoff("needs a person"),
+                2 => t.resolved(),
+                3 => t.error("boom"),
+                4 => t.intent("booking", 0.9),
+                _ => t.intent("hours", 0.95),
+            })
+        }),
+        2 => (any::<u8>(), 0..3u8).prop_map(|(a, s)| Input::AgentStatus {
+            agent: agent(a),
+            status: [Presence::Available, Presence::Away, Presence::Offline][s as usize],
+        }),
+        1 => any::<u8>().prop_map(|a| {
+            Input::AgentUpsert(AgentProfile::new(AGENTS[a as usize % 3]).with_capacity(Capacity::new([
+                (ChannelKind::WebChat, 2),
+                (ChannelKind::Sms, 1),
+                (ChannelKind::WhatsApp, 1),
+            ])))
+        }),
+        3 => (any::<u8>(), any::<u8>()).prop_map(|(a, c)| Input::AgentAccept { agent: agent(a), conversation: conv(c) }),
+        1 => (any::<u8>(), any::<u8>()).prop_map(|(a, c)| Input::AgentDecline { agent: agent(a), conversation: conv(c) }),
+        2 => (any::<u8>(), any::<u8>()).prop_map(|(a, c)| Input::AgentMessage {
+            agent: agent(a),
+            conversation: conv(c),
+            text: "agent says hi".into(),
+        }),
+        1 => (any::<u8>(), any::<u8>(), any::<bool>(), any::<bool>()).prop_map(|(a, c, warm, to_agent)| {
+            let t = if to_agent { Transfer::to_agent(conv(c), agent(a)) } else { Transfer::to_queue(conv(c), "billing") };
+            Input::Transfer(if warm { t.warm() } else { t })
+        }),
+        1 => (any::<u8>(), any::<u8>()).prop_map(|(a, c)| Input::Hold { agent: agent(a), conversation: conv(c) }),
+        1 => (any::<u8>(), any::<u8>()).prop_map(|(a, c)| Input::HandBack { agent: agent(a), conversation: conv(c), bot: None }),
+        1 => (any::<u8>(), 0..4u8).prop_map(|(c, by)| Input::Close {
+            conversation: conv(c),
+            by: [Closer::Agent, Closer::Customer, Closer::Bot, Closer::System][by as usize],
+            agent: None,
+        }),
+        1 => (any::<u8>(), 0..7u8).prop_map(|(c, s)| Input::Csat { conversation: conv(c), score: s }),
+        1 => any::<u8>().prop_map(|a| Input::AgentRemove { agent: agent(a) }),
+        1 => (0..4usize, any::<u8>()).prop_map(|(c, k)| {
+            let (from, ch) = &CUSTOMERS[c];
+            Input::Link {
+                contact: ContactId::new(["crm-1", "u1", "u2"][k as usize % 3]),
+                channel: ch.clone(),
+                address: Address::new_unchecked(*from),
+            }
+        }),
+    ]
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        1 => prop_oneof![Just(5u16), Just(31), Just(600), Just(1500), Just(7300)].prop_map(Op::Wait),
+        6 => input().prop_map(|i| Op::Input(Box::new(i))),
+    ]
+}
+
+/// Runs `ops` from `sb` starting at `t`, returning every output line and
+/// checking the properties on the way.
+fn run(sb: &mut Switchboard, mut t: Timestamp, ops: &[Op], check: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut started = BTreeSet::new();
+    let mut purged = BTreeSet::new();
+    for op in ops {
+        match op {
+            Op::Wait(s) => {
+                t = t + Duration::from_secs(u64::from(*s));
+                sb.handle_timeout(t);
+            }
+            Op::Input(input) => {
+                t = t + Duration::from_millis(250);
+                let before = check.then(|| {
+                    sb.handle_timeout(t);
+                    drain(sb, &mut out, &mut started, &mut purged);
+                    serde_json::to_string(&sb.snapshot()).unwrap()
+                });
+                let r = sb.handle(t, (**input).clone());
+                if let (Err(e), Some(before)) = (&r, before) {
+                    assert_eq!(
+                        serde_json::to_string(&sb.snapshot()).unwrap(),
+                        before,
+                        "refused input {input:?} ({e}) changed the state"
+                    );
+                }
+                out.push(format!("{r:?}"));
+            }
+        }
+        drain(sb, &mut out, &mut started, &mut purged);
+        if check {
+            sb.check_invariants()
+                .unwrap_or_else(|e| panic!("after {op:?}: {e}"));
+            for c in &started {
+                assert!(
+                    purged.contains(c) || sb.conversation(c).is_some(),
+                    "{c} disappeared"
+                );
+            }
+        }
+    }
+    out
+}
+
+fn drain(
+    sb: &mut Switchboard,
+    out: &mut Vec<String>,
+    started: &mut BTreeSet<ConversationId>,
+    purged: &mut BTreeSet<ConversationId>,
+) {
+    while let Some(a) = sb.poll_action_line() {
+        out.push(serde_json::to_string(&a).unwrap());
+    }
+    while let Some(e) = sb.poll_event() {
+        match (&e.kind, &e.conversation) {
+            (EventKind::Started { .. }, Some(c)) => {
+                started.insert(c.clone());
+            }
+            (EventKind::Purged, Some(c)) => {
+                purged.insert(c.clone());
+            }
+            _ => {}
+        }
+        out.push(serde_json::to_string(&e).unwrap());
+    }
+}
+
+fn t0() -> Timestamp {
+    Timestamp::from_millis(crate::MONDAY_10)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn invariants_hold_nothing_is_lost_and_refusals_change_nothing(ops in proptest::collection::vec(op(), 1..120)) {
+        let mut sb = Switchboard::new(config());
+        run(&mut sb, t0(), &ops, true);
+    }
+
+    #[test]
+    fn a_snapshot_anywhere_replays_to_the_same_outputs(
+        ops in proptest::collection::vec(op(), 2..100),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let cut = cut.index(ops.len());
+        // Uninterrupted.
+        let mut a = Switchboard::new(config());
+        let head = run(&mut a, t0(), &ops[..cut], false);
+        let t = a.now();
+        let json = serde_json::to_string(&a.snapshot()).unwrap();
+        let tail_a = run(&mut a, t, &ops[cut..], false);
+        // Interrupted: restore the snapshot through its JSON.
+        let snap: Snapshot = serde_json::from_str(&json).unwrap();
+        let mut b = Switchboard::restore(config(), snap).unwrap();
+        let tail_b = run(&mut b, t, &ops[cut..], false);
+        prop_assert_eq!(tail_a, tail_b);
+        prop_assert_eq!(
+            serde_json::to_string(&a.snapshot()).unwrap(),
+            serde_json::to_string(&b.snapshot()).unwrap()
+        );
+        let _ = head;
+    }
+}
