@@ -26,7 +26,10 @@ use libfuzzer_sys::fuzz_target;
 use switchboard::assign::{AgentProfile, Capacity, Presence};
 use switchboard::config::Config;
 use switchboard::engine::{BotTurn, Closer, Inbound, Input, Snapshot, Switchboard, Transfer};
-use switchboard::{Address, AgentId, Attributes, BotId, ChannelKind, ContactId, ConversationId, QueueId, Timestamp, Value};
+use switchboard::{
+    Address, AgentId, Attributes, BotId, ChannelKind, ContactId, ConversationId, QueueId,
+    Timestamp, Value,
+};
 
 const CONFIG: &str = r#"
 [calendars.eu]
@@ -179,18 +182,31 @@ fn input(b: &mut Bytes<'_>) -> Option<Input> {
         8 => {
             let n = b.byte()?;
             let cap = b.byte()?;
-            Input::AgentUpsert(AgentProfile::new(AGENTS[n as usize % 4]).with_capacity(Capacity::new([
-                (ChannelKind::WebChat, u32::from(cap % 4)),
-                (ChannelKind::Sms, u32::from((cap >> 2) % 3)),
-                (ChannelKind::WhatsApp, u32::from((cap >> 4) % 3)),
-            ])))
+            Input::AgentUpsert(AgentProfile::new(AGENTS[n as usize % 4]).with_capacity(
+                Capacity::new([
+                    (ChannelKind::WebChat, u32::from(cap % 4)),
+                    (ChannelKind::Sms, u32::from((cap >> 2) % 3)),
+                    (ChannelKind::WhatsApp, u32::from((cap >> 4) % 3)),
+                ]),
+            ))
         }
         9 => Input::AgentStatus {
             agent: agent(b.byte()?),
-            status: b.pick(&[Presence::Available, Presence::Available, Presence::Away, Presence::Offline])?,
+            status: b.pick(&[
+                Presence::Available,
+                Presence::Available,
+                Presence::Away,
+                Presence::Offline,
+            ])?,
         },
-        10 => Input::AgentAccept { agent: agent(b.byte()?), conversation: conv(b.byte()?) },
-        11 => Input::AgentDecline { agent: agent(b.byte()?), conversation: conv(b.byte()?) },
+        10 => Input::AgentAccept {
+            agent: agent(b.byte()?),
+            conversation: conv(b.byte()?),
+        },
+        11 => Input::AgentDecline {
+            agent: agent(b.byte()?),
+            conversation: conv(b.byte()?),
+        },
         12 => Input::AgentMessage {
             agent: agent(b.byte()?),
             conversation: conv(b.byte()?),
@@ -212,7 +228,10 @@ fn input(b: &mut Bytes<'_>) -> Option<Input> {
             }
             Input::Transfer(t)
         }
-        14 => Input::Hold { agent: agent(b.byte()?), conversation: conv(b.byte()?) },
+        14 => Input::Hold {
+            agent: agent(b.byte()?),
+            conversation: conv(b.byte()?),
+        },
         15 => Input::HandBack {
             agent: agent(b.byte()?),
             conversation: conv(b.byte()?),
@@ -223,19 +242,38 @@ fn input(b: &mut Bytes<'_>) -> Option<Input> {
             by: b.pick(&[Closer::Agent, Closer::Customer, Closer::Bot, Closer::System])?,
             agent: b.pick(&[None, Some(AgentId::new("ana"))])?,
         },
-        17 => Input::Csat { conversation: conv(b.byte()?), score: b.byte()? },
+        17 => Input::Csat {
+            conversation: conv(b.byte()?),
+            score: b.byte()?,
+        },
         18 => match b.byte()? % 3 {
-            0 => Input::Note { conversation: conv(b.byte()?), agent: None, text: b.pick(&TEXTS)?.into() },
-            1 => Input::Tag { conversation: conv(b.byte()?), tags: vec![b.pick(&TEXTS)?.into()] },
-            _ => Input::AgentRemove { agent: agent(b.byte()?) },
+            0 => Input::Note {
+                conversation: conv(b.byte()?),
+                agent: None,
+                text: b.pick(&TEXTS)?.into(),
+            },
+            1 => Input::Tag {
+                conversation: conv(b.byte()?),
+                tags: vec![b.pick(&TEXTS)?.into()],
+            },
+            _ => Input::AgentRemove {
+                agent: agent(b.byte()?),
+            },
         },
         _ => {
             let (from, ch) = b.pick(&IDENTITIES)?;
             let who = b.pick(&["crm-1", "crm-2", "u1", "u2", "u3"])?;
             if b.byte()? % 2 == 0 {
-                Input::Link { contact: ContactId::new(who), channel: ch, address: Address::new_unchecked(from) }
+                Input::Link {
+                    contact: ContactId::new(who),
+                    channel: ch,
+                    address: Address::new_unchecked(from),
+                }
             } else {
-                Input::Merge { into: ContactId::new(who), from: ContactId::new(b.pick(&["crm-1", "u1", "u2"])?) }
+                Input::Merge {
+                    into: ContactId::new(who),
+                    from: ContactId::new(b.pick(&["crm-1", "u1", "u2"])?),
+                }
             }
         }
     })
@@ -255,7 +293,8 @@ fuzz_target!(|data: &[u8]| {
         match op % 8 {
             0 => {
                 let step = [1, 500, 10_000, 31_000, 300_000, 3_600_000, 86_400_000];
-                now = now + Duration::from_millis(step[b.byte().unwrap_or(0) as usize % step.len()]);
+                now =
+                    now + Duration::from_millis(step[b.byte().unwrap_or(0) as usize % step.len()]);
                 sb.handle_timeout(now);
             }
             1 => {
@@ -276,7 +315,11 @@ fuzz_target!(|data: &[u8]| {
                 sb.handle_timeout(now);
                 let before = snapshot_json(&sb);
                 if sb.handle(now, input).is_err() {
-                    assert_eq!(snapshot_json(&sb), before, "a refused input changed the state");
+                    assert_eq!(
+                        snapshot_json(&sb),
+                        before,
+                        "a refused input changed the state"
+                    );
                 }
             }
         }

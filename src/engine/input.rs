@@ -12,7 +12,7 @@ use crate::model::{
 ///
 /// The JSON form is tagged by `"type"` (snake_case); in a journal each input
 /// sits on its own line as `{"at": <ms since epoch>, "input": {...}}`
-/// ([`Stamped`](super::Stamped)).
+/// ([`InputLine`](super::InputLine)).
 ///
 /// ```
 /// use switchboard::engine::Input;
