@@ -20,6 +20,7 @@
 
 #![no_main]
 
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
@@ -284,7 +285,13 @@ fn snapshot_json(sb: &Switchboard) -> String {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let config = Config::from_toml_str(CONFIG).expect("the fuzz configuration compiles");
+    // Compiled once: compiling per run would be most of each run's time.
+    static COMPILED: OnceLock<Arc<Config>> = OnceLock::new();
+    let config = COMPILED
+        .get_or_init(|| {
+            Arc::new(Config::from_toml_str(CONFIG).expect("the fuzz configuration compiles"))
+        })
+        .clone();
     let mut sb = Switchboard::new(config.clone());
     let mut b = Bytes(data);
     // Start on a weekday before the billing calendar opens.
