@@ -55,6 +55,7 @@
 
 pub mod assign;
 mod bits;
+pub mod bot;
 pub mod calendar;
 pub mod channel;
 pub mod config;

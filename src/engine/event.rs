@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::DeliveryStatus;
 use crate::assign::Presence;
 use crate::handoff::{Party, Reason, State};
 use crate::model::{
@@ -215,6 +216,20 @@ pub enum EventKind {
     NotSent {
         /// Why, for a person to read.
         reason: String,
+    },
+    /// A channel's report on a message sent to the customer (the
+    /// [`delivery`](super::Input::Delivery) input).
+    Delivery {
+        /// The channel.
+        channel: ChannelKind,
+        /// The provider's message id, when reported.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message_id: Option<String>,
+        /// What happened to it.
+        status: DeliveryStatus,
+        /// Why it failed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
     },
     /// A satisfaction score was recorded.
     Csat {

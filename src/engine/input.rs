@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::assign::{AgentProfile, Presence};
 use crate::model::{
     Address, AgentId, Attachment, Attributes, BotId, ChannelKind, ContactId, ConversationId,
-    QueueId,
+    QueueId, Value,
 };
 
 /// One input to [`Switchboard::handle`](super::Switchboard::handle).
@@ -148,6 +148,11 @@ pub enum Input {
         /// The contact merged into it.
         from: ContactId,
     },
+    /// What a channel reported about a message sent to the customer:
+    /// accepted, delivered, read or failed. It changes no state; the engine
+    /// records it as an [`EventKind::Delivery`](super::EventKind::Delivery)
+    /// for the audit log.
+    Delivery(Delivery),
 }
 
 /// A customer message: the `inbound` input.
@@ -368,6 +373,36 @@ impl BotTurn {
         self.turn = Some(turn);
         self
     }
+
+    /// Sets the sentiment score, -1 to 1.
+    pub fn sentiment(mut self, score: f64) -> BotTurn {
+        self.sentiment = Some(score);
+        self
+    }
+
+    /// Fills a slot (order number, date …).
+    ///
+    /// ```
+    /// use switchboard::engine::BotTurn;
+    /// let t = BotTurn::new("c1").slot("order", "A-1042");
+    /// assert_eq!(t.slots.get("order"), Some(&"A-1042".into()));
+    /// ```
+    pub fn slot(mut self, name: impl Into<String>, value: impl Into<Value>) -> BotTurn {
+        self.slots.insert(name.into(), value.into());
+        self
+    }
+
+    /// Adds articles or answers to suggest to the agent on handoff.
+    ///
+    /// ```
+    /// use switchboard::engine::BotTurn;
+    /// let t = BotTurn::new("c1").fallback().suggest(["Returns policy", "Shipping times"]);
+    /// assert_eq!(t.suggestions.len(), 2);
+    /// ```
+    pub fn suggest<S: Into<String>>(mut self, items: impl IntoIterator<Item = S>) -> BotTurn {
+        self.suggestions.extend(items.into_iter().map(Into::into));
+        self
+    }
 }
 
 /// A transfer: the `transfer` input. Give a `queue`, an `agent`, or both
@@ -458,4 +493,117 @@ pub enum Closer {
     Bot,
     /// The host.
     System,
+}
+
+/// What a channel reported about a message sent to the customer: the
+/// `delivery` input.
+///
+/// The driver reports `sent` (with the provider's message id) or `failed`
+/// after each send; channel adapters turn the provider's status webhooks
+/// (WhatsApp `statuses`, Twilio status callbacks, Messenger `delivery` and
+/// `read`) into `delivered`, `read` and `failed`. Reports often name only
+/// the provider's message id or the recipient, so the conversation is
+/// optional: given, it must exist; otherwise the engine attributes the
+/// report to the recipient's latest conversation when it knows the
+/// address, and records it without a conversation when it does not (a
+/// status for a message sent outside the engine is not an error). Join the
+/// `sent` report's `message_id` with later ones to follow a message.
+///
+/// ```
+/// use switchboard::engine::{Delivery, DeliveryStatus, Input};
+/// use switchboard::ChannelKind;
+///
+/// let json = r#"{"type":"delivery","channel":"whatsapp","message_id":"wamid.HBgL","to":"16315551181","status":"read"}"#;
+/// let Input::Delivery(d) = serde_json::from_str::<Input>(json)? else { unreachable!() };
+/// assert_eq!(d.status, DeliveryStatus::Read);
+/// assert_eq!(d.channel, ChannelKind::WhatsApp);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Delivery {
+    /// The channel the message went out on.
+    pub channel: ChannelKind,
+    /// The provider's message id, when the report names one (a Messenger
+    /// read report names a time instead).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// The conversation, when the reporter knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<ConversationId>,
+    /// The recipient's address, when the report names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Address>,
+    /// What happened to the message.
+    pub status: DeliveryStatus,
+    /// Why it failed, for a person to read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl Delivery {
+    /// A report of `status` for the message `message_id` on `channel`.
+    ///
+    /// ```
+    /// use switchboard::engine::{Delivery, DeliveryStatus};
+    /// use switchboard::ChannelKind;
+    ///
+    /// let d = Delivery::new(ChannelKind::Sms, "SM1234", DeliveryStatus::Delivered)
+    ///     .conversation("c1");
+    /// assert_eq!(d.conversation.as_ref().map(|c| c.as_str()), Some("c1"));
+    /// ```
+    pub fn new(
+        channel: ChannelKind,
+        message_id: impl Into<String>,
+        status: DeliveryStatus,
+    ) -> Delivery {
+        Delivery {
+            channel,
+            message_id: Some(message_id.into()),
+            conversation: None,
+            to: None,
+            status,
+            error: None,
+        }
+    }
+
+    /// Sets the conversation.
+    pub fn conversation(mut self, conversation: impl Into<ConversationId>) -> Delivery {
+        self.conversation = Some(conversation.into());
+        self
+    }
+
+    /// Sets the recipient.
+    pub fn to(mut self, to: Address) -> Delivery {
+        self.to = Some(to);
+        self
+    }
+
+    /// Sets the failure's description.
+    pub fn error(mut self, error: impl Into<String>) -> Delivery {
+        self.error = Some(error.into());
+        self
+    }
+}
+
+/// What happened to a message sent to the customer, as far as the channel
+/// knows.
+///
+/// ```
+/// use switchboard::engine::DeliveryStatus;
+/// assert_eq!(serde_json::to_string(&DeliveryStatus::Delivered).unwrap(), r#""delivered""#);
+/// assert!(DeliveryStatus::Read > DeliveryStatus::Delivered);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DeliveryStatus {
+    /// The provider accepted it.
+    Sent,
+    /// It reached the customer's device.
+    Delivered,
+    /// The customer read it.
+    Read,
+    /// It could not be sent or delivered.
+    Failed,
 }

@@ -65,6 +65,7 @@ mod assignment;
 mod bot;
 mod contacts;
 mod conversation;
+mod delivery;
 mod error;
 mod event;
 mod inbound;
@@ -82,7 +83,7 @@ pub use action::{Action, ActionLine};
 pub use contacts::ContactView;
 pub use error::InputError;
 pub use event::{Event, EventKind};
-pub use input::{BotTurn, Closer, Inbound, Input, Transfer};
+pub use input::{BotTurn, Closer, Delivery, DeliveryStatus, Inbound, Input, Transfer};
 pub use query::ConversationView;
 pub use snapshot::{InputLine, RestoreError, Snapshot};
 
@@ -212,6 +213,7 @@ impl Switchboard {
                 address,
             } => self.link(now, &contact, &channel, &address),
             Input::Merge { into, from } => self.merge(now, &into, &from),
+            Input::Delivery(d) => self.delivery(now, d),
         };
         self.drain(now);
         result

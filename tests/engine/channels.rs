@@ -220,3 +220,58 @@ fn whatsapp_replies_after_the_24_hour_window_are_refused() {
         .unwrap_err();
     assert!(matches!(err, InputError::WindowClosed(_)), "{err}");
 }
+
+#[test]
+fn delivery_reports_are_recorded_against_the_right_conversation_and_change_nothing() {
+    use switchboard::engine::{Delivery, DeliveryStatus};
+    let mut w = World::new();
+    w.give(Input::Inbound(inbound(
+        ChannelKind::Sms,
+        "+14155550100",
+        "Where is my order?",
+    )));
+    let before = w.snapshot_json();
+    w.clear();
+    // By conversation, as the driver reports a send.
+    w.give(Input::Delivery(
+        Delivery::new(ChannelKind::Sms, "SM1", DeliveryStatus::Sent).conversation("c1"),
+    ));
+    // By recipient only, as a provider's status webhook does.
+    w.give(Input::Delivery(
+        Delivery::new(ChannelKind::Sms, "SM1", DeliveryStatus::Delivered)
+            .to(Address::new_unchecked("+14155550100")),
+    ));
+    // A message sent outside the engine: recorded, no conversation.
+    w.give(Input::Delivery(
+        Delivery::new(ChannelKind::Sms, "SM9", DeliveryStatus::Failed)
+            .to(Address::new_unchecked("+14155550199"))
+            .error("30003 unreachable"),
+    ));
+    let seen: Vec<(Option<&str>, DeliveryStatus)> = w
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Delivery { status, .. } => {
+                Some((e.conversation.as_ref().map(|c| c.as_str()), *status))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (Some("c1"), DeliveryStatus::Sent),
+            (Some("c1"), DeliveryStatus::Delivered),
+            (None, DeliveryStatus::Failed)
+        ]
+    );
+    assert!(w.actions.is_empty(), "{:?}", w.actions);
+    assert_eq!(w.snapshot_json(), before, "reports change no state");
+    // An unknown conversation is refused.
+    assert!(matches!(
+        w.try_give(Input::Delivery(
+            Delivery::new(ChannelKind::Sms, "SM2", DeliveryStatus::Read).conversation("c404")
+        )),
+        Err(InputError::UnknownConversation(_))
+    ));
+}
