@@ -201,6 +201,9 @@ fn replies_fit(replies: &[QuickReply], limits: &QuickReplyLimits) -> bool {
 fn attachment_fits(a: &Attachment, caps: &Capabilities) -> bool {
     let (supported, max) = match a.kind {
         AttachmentKind::Image => (caps.images, caps.max_image_bytes),
+        // Places arrive as attachments; outbound, a place is
+        // `Content::with_location`. A stray one goes out as its link.
+        AttachmentKind::Location => (false, None),
         _ => (caps.attachments, caps.max_attachment_bytes),
     };
     // An attachment of unknown size is attached; the provider has the last word.

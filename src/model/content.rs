@@ -159,6 +159,28 @@ impl Attachment {
         self
     }
 
+    /// A shared place: an attachment of kind
+    /// [`Location`](AttachmentKind::Location) whose url is the `geo:` URI of
+    /// `lat`, `lon`, captioned with `label` when given. This is how a
+    /// customer's location reaches the engine and the agent.
+    ///
+    /// ```
+    /// use switchboard::{Attachment, AttachmentKind};
+    /// let a = Attachment::location(37.483307, 122.148981, Some("Main Street Beach"));
+    /// assert_eq!(a.kind, AttachmentKind::Location);
+    /// assert_eq!(a.url, "geo:37.483307,122.148981");
+    /// assert_eq!(a.caption.as_deref(), Some("Main Street Beach"));
+    /// ```
+    pub fn location(lat: f64, lon: f64, label: Option<&str>) -> Self {
+        Attachment {
+            kind: AttachmentKind::Location,
+            url: format!("geo:{lat},{lon}"),
+            mime_type: None,
+            size: None,
+            caption: label.map(str::to_owned),
+        }
+    }
+
     /// Sets the caption.
     #[must_use]
     pub fn with_caption(mut self, caption: impl Into<String>) -> Self {
@@ -180,6 +202,10 @@ pub enum AttachmentKind {
     Video,
     /// Any other file (PDF, document, …).
     File,
+    /// A place the customer shared. The attachment's `url` is a `geo:` URI
+    /// (RFC 5870, `geo:<lat>,<lon>`) and its caption the place's name or
+    /// address; see [`Attachment::location`].
+    Location,
 }
 
 impl AttachmentKind {
@@ -195,6 +221,7 @@ impl AttachmentKind {
             AttachmentKind::Audio => "audio",
             AttachmentKind::Video => "video",
             AttachmentKind::File => "file",
+            AttachmentKind::Location => "location",
         }
     }
 }
