@@ -59,6 +59,7 @@ pub mod bot;
 pub mod calendar;
 pub mod channel;
 pub mod config;
+pub mod driver;
 pub mod engine;
 pub mod expr;
 pub mod handoff;
