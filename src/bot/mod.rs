@@ -1,8 +1,8 @@
 //! Bots: the [`Bot`] trait a bot adapter implements, and `FaqBot`, a
 //! knowledge-base bot to start with.
 //!
-//! The engine asks a bot with an [`Action::AskBot`](crate::engine::Action::AskBot);
-//! the driver turns that into a [`BotRequest`],
+//! The engine asks a bot with an [`Action::AskBot`];
+//! the [`Driver`](crate::driver::Driver) turns that into a [`BotRequest`],
 //! awaits [`Bot::answer`] and feeds the [`BotTurn`] back as an
 //! [`Input::BotTurn`](crate::engine::Input::BotTurn). A bot that returns an
 //! error fails open: the driver reports the error in the turn and the
