@@ -1088,6 +1088,7 @@ impl Assigner {
         if let Some(agent) = &req.for_agent {
             self.agent_idx(agent)?;
         } else if let Some(limit) = queue.max_size
+            && !req.admitted
             && queue.waiting() >= limit
         {
             return Err(AssignError::QueueFull {
@@ -1112,7 +1113,8 @@ impl Assigner {
         let extra = (!req.contact.is_empty()
             || !req.tags.is_empty()
             || preferred.is_some()
-            || directed.is_some())
+            || directed.is_some()
+            || req.exclude.is_some())
         .then(|| {
             Box::new(ConvExtra {
                 contact: req.contact,
@@ -1120,6 +1122,7 @@ impl Assigner {
                 preferred,
                 passed: Vec::new(),
                 directed,
+                excluded: req.exclude,
             })
         });
         self.seq += 1;

@@ -57,6 +57,13 @@ pub struct Request {
     /// request, such as a transfer to a named agent. See
     /// [`for_agent`](Request::for_agent).
     pub for_agent: Option<AgentId>,
+    /// An agent it must never be offered to: the agent who asked for a
+    /// warm transfer, who already has the conversation. See
+    /// [`excluding`](Request::excluding).
+    pub exclude: Option<AgentId>,
+    /// Already being served: `max_size` does not turn it away. See
+    /// [`admitted`](Request::admitted).
+    pub admitted: bool,
 }
 
 impl Request {
@@ -78,6 +85,8 @@ impl Request {
             preferred_wait: None,
             waiting_since: None,
             for_agent: None,
+            exclude: None,
+            admitted: false,
         }
     }
 
@@ -175,6 +184,50 @@ impl Request {
         self.for_agent = Some(agent);
         self
     }
+
+    /// Never offers the conversation to `agent`, even when nobody else can
+    /// take it: a warm transfer must not come back to the agent who made
+    /// it.
+    ///
+    /// ```
+    /// use switchboard::assign::{AgentProfile, Assigner, AssignEvent, Capacity, Presence, Request};
+    /// use switchboard::config::Config;
+    /// use switchboard::{AgentId, ChannelKind, Timestamp};
+    ///
+    /// let t = Timestamp::from_millis(0);
+    /// let mut a = Assigner::new(Config::from_toml_str("[[queues]]\nid = \"sales\"")?.into(), t);
+    /// let ana = AgentId::new("ana");
+    /// a.upsert_agent(t, AgentProfile::new("ana").with_capacity(Capacity::new([(ChannelKind::WebChat, 2)])))?;
+    /// a.set_presence(t, &ana, Presence::Available)?;
+    /// a.enqueue(t, Request::new("c1~1", "sales", ChannelKind::WebChat).excluding(ana))?;
+    /// assert!(!std::iter::from_fn(|| a.poll_event()).any(|e| matches!(e, AssignEvent::Offered { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn excluding(mut self, agent: AgentId) -> Self {
+        self.exclude = Some(agent);
+        self
+    }
+
+    /// Marks the conversation as already being served (a transfer that
+    /// fell through, a conversation coming back to its queue): the
+    /// queue's `max_size` limits newcomers, not them.
+    ///
+    /// ```
+    /// use switchboard::assign::{Assigner, Request};
+    /// use switchboard::config::Config;
+    /// use switchboard::{ChannelKind, Timestamp};
+    ///
+    /// let t = Timestamp::from_millis(0);
+    /// let mut a = Assigner::new(Config::from_toml_str("[[queues]]\nid = \"q\"\nmax_size = 1")?.into(), t);
+    /// a.enqueue(t, Request::new("c1", "q", ChannelKind::Sms))?;
+    /// assert!(a.enqueue(t, Request::new("c2", "q", ChannelKind::Sms)).is_err());
+    /// a.enqueue(t, Request::new("c3", "q", ChannelKind::Sms).admitted())?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn admitted(mut self) -> Self {
+        self.admitted = true;
+        self
+    }
 }
 
 /// Where a conversation stands in the assigner.
@@ -263,6 +316,8 @@ pub(crate) struct ConvExtra {
     pub(crate) passed: Vec<u32>,
     /// The only agent it may be offered to, while waiting for them.
     pub(crate) directed: Option<Directed>,
+    /// An agent it is never offered to.
+    pub(crate) excluded: Option<AgentId>,
 }
 
 /// A directed request's agent, and whether they declined or missed it
@@ -298,6 +353,11 @@ impl Conv {
 
     pub(crate) fn passed(&self) -> &[u32] {
         self.extra.as_ref().map_or(&[], |e| &e.passed)
+    }
+
+    /// The agent it is never offered to.
+    pub(crate) fn excluded(&self) -> Option<&AgentId> {
+        self.extra.as_ref()?.excluded.as_ref()
     }
 
     /// The agent a directed request waits for.

@@ -68,6 +68,8 @@ impl Assigner {
         let Phase::Waiting { tier, .. } = conv.phase else {
             return Vec::new();
         };
+        // Never its excluded agent (a warm transfer's first agent).
+        let barred = conv.excluded().and_then(|x| self.find_agent(x.as_str()));
         if let Some(d) = conv.extra.as_deref().and_then(|e| e.directed.as_ref()) {
             // Only its agent, if ready (available, past wrap-up, under the
             // fairness cap) with room on its channel, and never again once
@@ -76,6 +78,7 @@ impl Assigner {
                 Some(a)
                     if !d.missed
                         && Some(a) != exclude
+                        && Some(a) != barred
                         && self.agent_ref(a).ready
                         && self.agent_ref(a).slots.fits(conv.channel) =>
                 {
@@ -92,6 +95,7 @@ impl Assigner {
             return match self.find_agent(pref.as_str()) {
                 Some(a)
                     if Some(a) != exclude
+                        && Some(a) != barred
                         && self.ready_in(a, pool_id)
                         && self.agent_ref(a).slots.fits(conv.channel)
                         && self.rest_ok(&facts, conv.queue, tier, a) =>
@@ -120,6 +124,7 @@ impl Assigner {
                 continue;
             }
             if Some(a) == exclude
+                || Some(a) == barred
                 || !self.agent_ref(a).slots.fits(conv.channel)
                 || !self.rest_ok(&facts, conv.queue, tier, a)
             {
@@ -223,6 +228,7 @@ impl Assigner {
                     let conv = self.conv_ref(c);
                     let rest = &queue.tiers[tier as usize].rest;
                     if conv.preference(now).is_some_and(|pref| *pref != st.id)
+                        || conv.excluded() == Some(&st.id)
                         || !st.slots.fits(conv.channel)
                         || (rest.is_some() && !self.rest_ok(&self.conv_facts(c, now), q, tier, a))
                     {

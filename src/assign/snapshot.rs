@@ -414,6 +414,8 @@ struct ConvRecord {
     passed: Vec<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     directed: Option<DirectedRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    excluded: Option<AgentId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -589,6 +591,7 @@ impl ConvRecord {
                     agent: d.agent.clone(),
                     missed: d.missed,
                 }),
+            excluded: extra.and_then(|e| e.excluded.clone()),
         }
     }
 }
@@ -821,7 +824,8 @@ impl Assigner {
                 || !r.tags.is_empty()
                 || r.preferred.is_some()
                 || !r.passed.is_empty()
-                || r.directed.is_some())
+                || r.directed.is_some()
+                || r.excluded.is_some())
             .then(|| {
                 Box::new(ConvExtra {
                     contact: attrs_in(r.contact),
@@ -832,6 +836,7 @@ impl Assigner {
                         agent: d.agent,
                         missed: d.missed,
                     }),
+                    excluded: r.excluded,
                 })
             });
             convs.push((

@@ -8,7 +8,7 @@ use crate::model::{
 };
 
 use super::conversation::{Pending, number};
-use super::inbound::check_text;
+use super::inbound::{check_text, check_texts};
 use super::{Action, Closer, Event, EventKind, InputError, Switchboard, Transfer};
 
 impl Switchboard {
@@ -74,6 +74,7 @@ impl Switchboard {
         agent: &AgentId,
     ) -> Result<(), InputError> {
         self.assigner.remove_agent(now, agent)?;
+        self.transfers_to_gone(now, agent, Reason::AgentRemoved);
         self.emit(
             Event::new(
                 now,
@@ -93,8 +94,33 @@ impl Switchboard {
         status: Presence,
     ) -> Result<(), InputError> {
         self.assigner.set_presence(now, agent, status)?;
+        if status == Presence::Offline {
+            self.transfers_to_gone(now, agent, Reason::AgentOffline);
+        }
         self.emit(Event::new(now, EventKind::AgentStatus { status }).agent(agent.clone()));
         Ok(())
+    }
+
+    /// Transfers waiting for `agent`, who signed out or was removed, fall
+    /// through. (A scan of the conversations: sign-outs are rare next to
+    /// messages.)
+    fn transfers_to_gone(&mut self, now: Timestamp, agent: &AgentId, reason: Reason) {
+        let mut keys: Vec<u64> = self
+            .convs
+            .iter()
+            .filter(|(_, c)| {
+                c.pending
+                    .as_ref()
+                    .is_some_and(|p| p.to.as_ref() == Some(agent))
+            })
+            .map(|(k, _)| *k)
+            .collect();
+        keys.sort_unstable();
+        for key in keys {
+            if let Some(p) = self.convs.get(&key).and_then(|c| c.pending.clone()) {
+                self.directed_failed(now, key, p, agent.clone(), reason.clone());
+            }
+        }
     }
 
     // ----- offers -------------------------------------------------------
@@ -162,13 +188,18 @@ impl Switchboard {
             }
         }
         let c = &self.convs[&key];
-        if c.declined.contains(agent) {
-            self.duplicate(now, "agent_decline", Some(id.clone()));
-            return Ok(());
-        }
         let task = c.task.clone();
+        // The assigner first: an agent who declined may be offered the
+        // conversation again when nobody else can take it, and that new
+        // offer's decline counts.
         match self.assigner.decline(now, agent, &task) {
             Ok(()) => Ok(()),
+            Err(AssignError::NotOffered { .. } | AssignError::UnknownConversation(_))
+                if self.convs[&key].declined.contains(agent) =>
+            {
+                self.duplicate(now, "agent_decline", Some(id.clone()));
+                Ok(())
+            }
             Err(AssignError::NotOffered { .. } | AssignError::UnknownConversation(_)) => {
                 Err(InputError::NotOffered {
                     agent: agent.clone(),
@@ -287,12 +318,24 @@ impl Switchboard {
             return Err(InputError::UnknownQueue(queue));
         }
         if let Some(a) = &t.agent {
-            self.known_agent(a)?;
+            // A named agent must be able to take it now: a transfer must
+            // not wait on someone who is away or signed out.
+            match self.assigner.agent(a) {
+                None => return Err(InputError::UnknownAgent(a.clone())),
+                Some(v) if v.presence() != Presence::Available => {
+                    return Err(InputError::Unavailable(a.clone()));
+                }
+                Some(_) => {}
+            }
         }
         let task = self.next_task(key);
         let mut req = self.request(key, task.clone(), queue.clone());
         if let Some(a) = &t.agent {
             req = req.for_agent(a.clone());
+        }
+        if t.warm {
+            // The first agent keeps it meanwhile: never offer it back.
+            req = req.excluding(from.clone());
         }
         self.assigner.enqueue(now, req)?;
         // Accepted: from here on nothing fails.
@@ -416,7 +459,7 @@ impl Switchboard {
         let c = self.convs.get_mut(&key).expect("checked above");
         c.bot = Some(bot);
         c.asked = false;
-        c.fallbacks = 0;
+        c.restart_bot();
         c.deadlines.inactivity = Some(now + inactivity);
         self.transition(now, key, State::Bot, Reason::HandBack);
         self.reschedule(key);
@@ -596,9 +639,7 @@ impl Switchboard {
         id: &ConversationId,
         tags: Vec<String>,
     ) -> Result<(), InputError> {
-        for t in &tags {
-            check_text(t, self.settings.max_text)?;
-        }
+        check_texts(tags.iter().map(String::as_str), self.settings.max_text)?;
         let key = self.key(id)?;
         let c = self.convs.get_mut(&key).expect("checked above");
         let added = c.add_tags(tags.iter());

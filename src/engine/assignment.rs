@@ -1,10 +1,10 @@
 //! What the assigner decided, turned into actions, events and state.
 
 use crate::assign::{AssignEvent, ConversationStatus, MissReason, RevokeReason, UnassignReason};
-use crate::handoff::{HandoffContext, Reason, State};
+use crate::handoff::{HandoffContext, Party, Reason, State};
 use crate::model::{AgentId, ConversationId, QueueId, Timestamp};
 
-use super::conversation::number;
+use super::conversation::{Pending, number};
 use super::{Action, Event, EventKind, Switchboard};
 
 fn revoke_reason(r: RevokeReason) -> Reason {
@@ -302,6 +302,12 @@ impl Switchboard {
                 self.transition(at, key, State::Offered, Reason::Offered);
             }
         }
+        let c = self.convs.get_mut(&key).expect("owner exists");
+        let shown = u64::from(c.transcript.dropped()) + c.transcript.len() as u64;
+        match c.marks.iter_mut().find(|(a, _)| *a == agent) {
+            Some(m) => m.1 = shown,
+            None => c.marks.push((agent.clone(), shown)),
+        }
         let mut context = self.context(key, at, &queue);
         context.transfer_from = transfer_from;
         let id = self.convs[&key].id.clone();
@@ -337,6 +343,67 @@ impl Switchboard {
         }
     }
 
+    /// A transfer to a named agent fell through (declined, missed, or the
+    /// agent went offline or was removed): a warm one stays with the first
+    /// agent, a cold one goes to its queue for anyone.
+    pub(super) fn directed_failed(
+        &mut self,
+        at: Timestamp,
+        key: u64,
+        p: Pending,
+        agent: AgentId,
+        reason: Reason,
+    ) {
+        let id = self.convs[&key].id.clone();
+        let _ = self.assigner.finish(at, &p.task);
+        let c = self.convs.get_mut(&key).expect("owner exists");
+        c.pending = None;
+        c.offered.retain(|a| *a != agent);
+        if p.warm {
+            self.act(
+                at,
+                Action::TransferFailed {
+                    conversation: id.clone(),
+                    agent: Some(p.from.clone()),
+                    to: agent,
+                    reason: reason.clone(),
+                },
+            );
+        } else {
+            // Cold: it goes to the queue for anyone.
+            let next = self.next_task(key);
+            // Already being served: the queue's size limit does not
+            // turn it away.
+            let req = self.request(key, next.clone(), p.queue.clone()).admitted();
+            let waited = self.convs[&key].waiting_since;
+            let req = match waited {
+                Some(t) => req.waiting_since(t),
+                None => req,
+            };
+            if self.assigner.enqueue(at, req).is_ok()
+                && let Some(c) = self.convs.get_mut(&key)
+            {
+                c.task = next;
+                c.transfers += 1;
+            }
+            self.act(
+                at,
+                Action::TransferFailed {
+                    conversation: id.clone(),
+                    agent: None,
+                    to: agent,
+                    reason: reason.clone(),
+                },
+            );
+            self.back_to_waiting(at, key, reason.clone());
+        }
+        self.emit(
+            Event::new(at, EventKind::TransferFailed { reason })
+                .conversation(id)
+                .agent(p.from),
+        );
+    }
+
     fn missed(&mut self, at: Timestamp, task: &ConversationId, agent: AgentId, reason: Reason) {
         let Some((key, main)) = self.owner(task) else {
             return;
@@ -369,51 +436,7 @@ impl Switchboard {
             .cloned();
         if let Some(p) = directed {
             // A transfer to a named agent who declined or did not answer.
-            let _ = self.assigner.finish(at, task);
-            let c = self.convs.get_mut(&key).expect("owner exists");
-            c.pending = None;
-            c.offered.retain(|a| *a != agent);
-            if p.warm {
-                self.act(
-                    at,
-                    Action::TransferFailed {
-                        conversation: id.clone(),
-                        agent: Some(p.from.clone()),
-                        to: agent,
-                        reason: reason.clone(),
-                    },
-                );
-            } else {
-                // Cold: it goes to the queue for anyone.
-                let next = self.next_task(key);
-                let req = self.request(key, next.clone(), p.queue.clone());
-                let waited = self.convs[&key].waiting_since;
-                let req = match waited {
-                    Some(t) => req.waiting_since(t),
-                    None => req,
-                };
-                if self.assigner.enqueue(at, req).is_ok()
-                    && let Some(c) = self.convs.get_mut(&key)
-                {
-                    c.task = next;
-                    c.transfers += 1;
-                }
-                self.act(
-                    at,
-                    Action::TransferFailed {
-                        conversation: id.clone(),
-                        agent: None,
-                        to: agent,
-                        reason: reason.clone(),
-                    },
-                );
-                self.back_to_waiting(at, key, reason.clone());
-            }
-            self.emit(
-                Event::new(at, EventKind::TransferFailed { reason })
-                    .conversation(id)
-                    .agent(p.from),
-            );
+            self.directed_failed(at, key, p, agent, reason);
             return;
         }
         if main {
@@ -477,6 +500,38 @@ impl Switchboard {
                 queue: queue.clone(),
             },
         );
+        // What the customer wrote after the offer was shown reaches the
+        // agent now.
+        let c = self.convs.get_mut(&key).expect("owner exists");
+        let marks = std::mem::take(&mut c.marks);
+        if let Some((_, shown)) = marks.into_iter().find(|(a, _)| *a == agent) {
+            let skip = shown.saturating_sub(u64::from(c.transcript.dropped()));
+            let later: Vec<_> = c
+                .transcript
+                .entries()
+                .skip(usize::try_from(skip).unwrap_or(usize::MAX))
+                .filter(|e| e.from == Party::Customer)
+                .map(|e| {
+                    (
+                        e.channel.clone().unwrap_or_else(|| c.channel.clone()),
+                        e.text.clone(),
+                        e.attachments.clone(),
+                    )
+                })
+                .collect();
+            for (channel, text, attachments) in later {
+                self.act(
+                    at,
+                    Action::Deliver {
+                        conversation: id.clone(),
+                        agent: agent.clone(),
+                        channel,
+                        text,
+                        attachments,
+                    },
+                );
+            }
+        }
         match transferred_from {
             Some(from) => {
                 self.transition(at, key, State::WithAgent, Reason::Transfer);
@@ -511,12 +566,28 @@ impl Switchboard {
         }
         let id = c.id.clone();
         self.emit(
-            Event::new(at, EventKind::Moved { from, reason })
-                .conversation(id)
-                .queue(to),
+            Event::new(
+                at,
+                EventKind::Moved {
+                    from,
+                    reason: reason.clone(),
+                },
+            )
+            .conversation(id)
+            .queue(to),
         );
         if main {
-            self.back_to_waiting(at, key, Reason::Overflow);
+            let was = self.convs[&key].state;
+            self.back_to_waiting(at, key, reason);
+            if was != State::AfterHours
+                && self
+                    .convs
+                    .get(&key)
+                    .is_some_and(|c| c.state == State::AfterHours)
+            {
+                // Moved into a closed queue: the customer learns when it opens.
+                self.queue_notice(at, key, "after_hours");
+            }
         }
     }
 

@@ -4,7 +4,7 @@ use crate::expr::{BotFacts, ConversationFacts, Facts};
 use crate::handoff::{Note, Party, Reason, State, first_trigger};
 use crate::model::Timestamp;
 
-use super::inbound::{check_number, check_text};
+use super::inbound::{check_attributes, check_number, check_text, check_texts};
 use super::{BotTurn, Event, EventKind, InputError, Switchboard};
 
 impl Switchboard {
@@ -16,6 +16,16 @@ impl Switchboard {
         if let Some(h) = &t.handoff {
             check_text(h, self.settings.max_text)?;
         }
+        let max = self.settings.max_text;
+        check_texts(
+            [
+                t.intent.as_deref().unwrap_or(""),
+                t.error.as_deref().unwrap_or(""),
+            ],
+            max,
+        )?;
+        check_texts(t.suggestions.iter().map(String::as_str), max)?;
+        check_attributes(&t.slots, max)?;
         check_number("confidence", t.confidence)?;
         check_number("sentiment", t.sentiment)?;
         let c = &self.convs[&key];

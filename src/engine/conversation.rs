@@ -56,6 +56,22 @@ pub(crate) struct Deadlines {
 }
 
 impl Deadlines {
+    /// Clears every deadline at or before `t`: they have been handled.
+    pub(crate) fn drop_due(&mut self, t: Timestamp) {
+        for d in [
+            &mut self.bot,
+            &mut self.inactivity,
+            &mut self.hold,
+            &mut self.no_agent,
+            &mut self.notice,
+            &mut self.purge,
+        ] {
+            if d.is_some_and(|d| d <= t) {
+                *d = None;
+            }
+        }
+    }
+
     pub(crate) fn earliest(&self) -> Option<Timestamp> {
         [
             self.bot,
@@ -134,6 +150,11 @@ pub(crate) struct Conv {
     /// Agents it is offered to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) offered: Vec<AgentId>,
+    /// For each agent offered it since it last queued, how many transcript
+    /// entries (counting dropped ones) their offer showed: what the
+    /// customer writes later is delivered when they accept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) marks: Vec<(AgentId, u64)>,
     /// Agents who declined it since it last queued.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) declined: Vec<AgentId>,
@@ -169,6 +190,17 @@ pub(crate) struct Conv {
 }
 
 impl Conv {
+    /// Forgets what the bot concluded before a person took over (intent,
+    /// confidence, sentiment, fallbacks), so that a conversation handed
+    /// back to the bot is not escalated again on stale facts before the
+    /// bot has even been asked. Slots, tags and the transcript stay.
+    pub(crate) fn restart_bot(&mut self) {
+        self.fallbacks = 0;
+        self.intent = None;
+        self.confidence = None;
+        self.sentiment = None;
+    }
+
     pub(crate) fn new(
         id: ConversationId,
         contact: ContactId,
@@ -209,6 +241,7 @@ impl Conv {
             agent: None,
             agents: Vec::new(),
             offered: Vec::new(),
+            marks: Vec::new(),
             declined: Vec::new(),
             transfers: 0,
             pending: None,

@@ -98,6 +98,11 @@ pub enum InputError {
     /// already has it.
     #[error("a transfer of `{0}` needs a queue or another agent")]
     NoTarget(ConversationId),
+    /// A transfer names an agent who is not available (away or offline).
+    #[error(
+        "agent `{0}` is not available to take a transfer; pick an available agent or transfer to a queue"
+    )]
+    Unavailable(AgentId),
     /// A merge of a contact into itself.
     #[error("cannot merge contact `{0}` into itself")]
     SameContact(ContactId),

@@ -5,7 +5,7 @@ use crate::assign::{ConversationStatus, Request};
 use crate::channel::consent::{ConsentEvent, ConsentState};
 use crate::expr::{BotFacts, ConversationFacts, Facts};
 use crate::handoff::{Entry, Party, Reason, State, first_trigger, format_opening, humanize_wait};
-use crate::model::{AgentId, ContactId, QueueId, Timestamp};
+use crate::model::{AgentId, Attributes, ContactId, QueueId, Timestamp, Value};
 use crate::router::{Decision, Route};
 
 use super::conversation::Conv;
@@ -29,6 +29,42 @@ pub(super) fn check_text(text: &str, max: u32) -> Result<(), InputError> {
     Ok(())
 }
 
+/// Checks that free text spread over several strings (tags, suggestions,
+/// an identifier and a language tag…) stays within `max` bytes in all.
+pub(super) fn check_texts<'a>(
+    texts: impl IntoIterator<Item = &'a str>,
+    max: u32,
+) -> Result<(), InputError> {
+    let len = texts
+        .into_iter()
+        .map(str::len)
+        .fold(0usize, usize::saturating_add);
+    if len > max as usize {
+        return Err(InputError::TooLong { len, max });
+    }
+    Ok(())
+}
+
+/// Checks that an attribute map (contact attributes, slots) stays within
+/// `max` bytes of keys and values in all.
+pub(super) fn check_attributes(a: &Attributes, max: u32) -> Result<(), InputError> {
+    fn size(v: &Value) -> usize {
+        match v {
+            Value::Text(s) => s.len(),
+            Value::List(l) => l.iter().map(size).fold(0, usize::saturating_add),
+            _ => 8,
+        }
+    }
+    let len = a
+        .iter()
+        .map(|(k, v)| k.len().saturating_add(size(v)))
+        .fold(0usize, usize::saturating_add);
+    if len > max as usize {
+        return Err(InputError::TooLong { len, max });
+    }
+    Ok(())
+}
+
 /// Checks a score that must be a finite number.
 pub(super) fn check_number(field: &'static str, v: Option<f64>) -> Result<(), InputError> {
     match v {
@@ -40,13 +76,26 @@ pub(super) fn check_number(field: &'static str, v: Option<f64>) -> Result<(), In
 impl Switchboard {
     pub(super) fn inbound(&mut self, now: Timestamp, m: Inbound) -> Result<(), InputError> {
         check_text(&m.text, self.settings.max_text)?;
-        let weight: usize = m.attachments.iter().map(|a| a.url.len()).sum();
-        if weight > self.settings.max_text as usize {
-            return Err(InputError::TooLong {
-                len: weight,
-                max: self.settings.max_text,
-            });
-        }
+        let max = self.settings.max_text;
+        check_texts(
+            m.attachments.iter().flat_map(|a| {
+                [
+                    &a.url,
+                    a.caption.as_deref().unwrap_or(""),
+                    a.mime_type.as_deref().unwrap_or(""),
+                ]
+            }),
+            max,
+        )?;
+        check_texts(
+            [
+                m.lang.as_deref().unwrap_or(""),
+                m.id.as_deref().unwrap_or(""),
+                m.contact_id.as_ref().map_or("", |c| c.as_str()),
+            ],
+            max,
+        )?;
+        check_attributes(&m.contact, max)?;
         m.from.check(&m.channel)?;
         check_number("sentiment", m.sentiment)?;
         if m.contact_id.as_ref().is_some_and(|c| c.as_str().is_empty()) {
@@ -373,6 +422,7 @@ impl Switchboard {
         {
             self.record_inbound(now, key, m);
             self.record_csat(now, key, score);
+            self.notice(now, key, "csat_thanks", &[("score", &score.to_string())]);
             return;
         }
         let last = c.agents.last().cloned();
@@ -389,7 +439,21 @@ impl Switchboard {
             // Back to the last agent if they are free, else the queue.
             (Some(agent), Some(queue)) if self.config.queue(queue.as_str()).is_some() => {
                 let prio = self.convs.get(&key).map_or(0, |c| c.priority);
-                self.escalate(now, key, Reason::Reopened, Some(queue), prio, Some(agent));
+                if !self.escalate(now, key, Reason::Reopened, Some(queue), prio, Some(agent)) {
+                    // The queue turned it away (full): the customer was
+                    // told; the conversation is open again, with its bot
+                    // if it has one.
+                    self.enter(
+                        now,
+                        key,
+                        Some(State::Closed),
+                        State::Bot,
+                        Reason::Reopened,
+                        true,
+                    );
+                    self.ask_bot(now, key, &m.text);
+                    self.reschedule(key);
+                }
             }
             _ => {
                 let decision = self.route_existing(now, key, &m.text);

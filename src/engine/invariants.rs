@@ -90,6 +90,17 @@ impl Switchboard {
                     c.state, c.closed_at
                 ));
             }
+            // Nothing waits forever: with the bot, an answer or the
+            // customer's silence is awaited; closed, it is forgotten.
+            if c.state == State::Bot
+                && c.deadlines.bot.is_none()
+                && c.deadlines.inactivity.is_none()
+            {
+                return Err(format!("{name} is with the bot with nothing awaited"));
+            }
+            if c.state == State::Closed && c.deadlines.purge.is_none() {
+                return Err(format!("{name} is closed and never forgotten"));
+            }
             if c.due != c.deadlines.earliest() {
                 return Err(format!(
                     "{name}'s timer is {:?}, deadlines say {:?}",

@@ -311,19 +311,44 @@ impl Switchboard {
         }
         c.fresh = false;
         c.state = to;
+        // `no_agent_timeout` counts waiting time in an open queue: not after
+        // hours (the customer was told when it opens), and it resumes, or
+        // falls due at once, when an offer comes back.
+        match to {
+            State::AfterHours => c.deadlines.no_agent = None,
+            State::Queued if c.deadlines.no_agent.is_none() => {
+                if let Some(d) = self.settings.no_agent {
+                    let since = match from {
+                        Some(State::AfterHours) => at,
+                        _ => c.waiting_since.unwrap_or(at),
+                    };
+                    c.deadlines.no_agent = Some((since + d).max(at));
+                }
+            }
+            _ => {}
+        }
         let agent = c.agent.clone().or_else(|| c.agents.last().cloned());
         let mut e =
             Event::new(at, EventKind::Transition { from, to, reason }).conversation(c.id.clone());
         e.agent = agent;
         e.queue = c.queue.clone();
         self.emit(e);
+        self.reschedule(key);
     }
 
     /// Puts conversation `key`'s earliest deadline in the timer set.
     fn reschedule(&mut self, key: u64) {
+        let (now, inactivity) = (self.now, self.settings.inactivity);
         let Some(c) = self.convs.get_mut(&key) else {
             return;
         };
+        // Nothing stays open forever: a conversation with the bot that is
+        // not waiting for the bot's answer (its escalation was turned away
+        // by a full queue, the bot answered without a reply, it came back
+        // from a queue) closes after `inactivity_timeout` of silence.
+        if c.state == State::Bot && c.deadlines.bot.is_none() && c.deadlines.inactivity.is_none() {
+            c.deadlines.inactivity = Some(now + inactivity);
+        }
         let next = c.deadlines.earliest();
         if next == c.due {
             return;

@@ -50,7 +50,9 @@ impl Switchboard {
         };
         if due(c.deadlines.no_agent) {
             c.deadlines.no_agent = None;
-            if matches!(c.state, State::Queued | State::AfterHours) {
+            // Offered: the offer's outcome decides (back to queued re-arms
+            // it); after hours: the customer waits for the opening.
+            if c.state == State::Queued {
                 self.no_agent(t, key);
             }
         }
@@ -64,6 +66,11 @@ impl Switchboard {
             } else if !c.state.is_waiting() {
                 c.deadlines.notice = None;
             }
+        }
+        // At the end of time a deadline cannot move past `t`: drop it
+        // rather than fire it again and again.
+        if let Some(c) = self.convs.get_mut(&key) {
+            c.deadlines.drop_due(t);
         }
         self.reschedule(key);
     }
@@ -82,7 +89,7 @@ impl Switchboard {
                 let inactivity = self.settings.inactivity;
                 let c = self.convs.get_mut(&key).expect("checked above");
                 c.bot = Some(bot);
-                c.fallbacks = 0;
+                c.restart_bot();
                 c.deadlines.inactivity = Some(t + inactivity);
                 self.transition(t, key, State::Bot, Reason::NoAgent);
                 self.notice(t, key, "no_agent", &[]);

@@ -251,6 +251,7 @@ fn silence_after_an_agent_message_closes_and_then_the_survey_is_answered() {
             .any(|e| matches!(e.kind, EventKind::Csat { score: 5 }))
     );
     assert_eq!(w.sb.conversation(&"c1".into()).unwrap().csat(), Some(5));
+    assert_eq!(*w.sent().last().unwrap(), "Thank you for your feedback!");
 }
 
 #[test]

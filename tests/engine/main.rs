@@ -4,6 +4,7 @@
 mod agents;
 mod channels;
 mod durability;
+mod edges;
 mod escalation;
 mod lifecycle;
 mod properties;
