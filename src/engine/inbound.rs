@@ -673,19 +673,22 @@ impl Switchboard {
                 self.config.calendars(),
             )
         };
+        // An escalation a full queue turns away leaves the conversation
+        // with its bot (the customer was told): the bot still answers.
         if let Some((reason, queue)) = fired {
             let prio = c.priority;
-            self.escalate(now, key, reason, queue, prio, None);
-            return;
-        }
-        if !routed {
+            if self.escalate(now, key, reason, queue, prio, None) {
+                return;
+            }
+        } else if !routed {
             let decision = self.route_existing(now, key, text);
             match (&decision.route, &decision.rule) {
                 (Some(Route::Queue { queue, priority }), Some(rule)) => {
                     self.apply_side_effects(now, key, &decision);
                     let reason = Reason::Rule(rule.clone());
-                    self.escalate(now, key, reason, Some(queue.clone()), *priority, None);
-                    return;
+                    if self.escalate(now, key, reason, Some(queue.clone()), *priority, None) {
+                        return;
+                    }
                 }
                 (Some(Route::Bot { bot }), Some(_)) => {
                     self.apply_side_effects(now, key, &decision);
@@ -701,6 +704,8 @@ impl Switchboard {
             }
         }
         self.ask_bot(now, key, text);
+        // Without a bot to ask, the customer's silence is what is awaited.
+        self.reschedule(key);
     }
 
     /// Puts the customer's message to the conversation's bot.

@@ -654,3 +654,63 @@ fn oversized_fields_are_refused() {
         "1 MiB fields accepted with max_text 8 KiB: {r:?} {r2:?}"
     );
 }
+
+/// An escalation rule that fires on the first message (a VIP contact) but
+/// finds its queue full leaves the conversation with the bot the routing
+/// rule chose: the bot is asked, and the customer's silence closes it.
+#[test]
+fn a_vip_turned_away_by_a_full_queue_is_still_answered_by_the_bot() {
+    let mut w = World::with(
+        r#"
+[[queues]]
+id = "support"
+
+[[queues]]
+id = "vip"
+max_size = 1
+
+[bots.faq]
+
+[escalation]
+queue = "support"
+
+[[escalation.rules]]
+id = "vip"
+when = "contact.tier == 'vip'"
+queue = "vip"
+
+[[rules]]
+id = "default"
+when = "true"
+then = { bot = "faq" }
+
+[conversations]
+inactivity_timeout = "15m"
+"#,
+    );
+    let vip = || {
+        let mut a = switchboard::Attributes::new();
+        a.insert("tier".into(), switchboard::Value::from("vip"));
+        a
+    };
+    for who in ["a", "b"] {
+        w.give(Input::Inbound(
+            Inbound::new(ChannelKind::WebChat, Address::new_unchecked(who), "hello")
+                .with_contact(vip()),
+        ));
+    }
+    assert_eq!(w.state("c1"), State::Queued);
+    assert_eq!(w.state("c2"), State::Bot, "the vip queue holds one");
+    let asked_c2 = w
+        .actions
+        .iter()
+        .any(|a| matches!(a, Action::AskBot { conversation, .. } if conversation.as_str() == "c2"));
+    assert!(
+        asked_c2,
+        "the bot answers the customer the queue turned away"
+    );
+    w.bot(BotTurn::new("c2").reply("Hello! How can I help?"));
+    assert_eq!(w.state("c2"), State::Bot);
+    w.wait(mins(16));
+    assert_eq!(w.state("c2"), State::Closed, "silence closes it");
+}
