@@ -1,4 +1,4 @@
-//! Bots: the [`Bot`] trait a bot adapter implements, and `FaqBot`, a
+//! Bots: the [`Bot`] trait a bot adapter implements, and [`FaqBot`], a
 //! knowledge-base bot to start with.
 //!
 //! The engine asks a bot with an [`Action::AskBot`];
@@ -9,8 +9,12 @@
 //! engine escalates to a person.
 //!
 //! Like `tower::Service`, the trait is small so that wrappers compose: a
-//! bot that logs, one that tries an LLM and falls back to `FaqBot`, one
+//! bot that logs, one that tries an LLM and falls back to [`FaqBot`], one
 //! that routes by language to other bots.
+
+pub mod faq;
+
+pub use faq::{Article, DEFAULT_FALLBACK_REPLY, DEFAULT_THRESHOLD, FaqBot, FaqError, FaqMatch};
 
 use crate::engine::{Action, BotTurn};
 use crate::handoff::BotContext;

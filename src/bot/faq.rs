@@ -1,0 +1,819 @@
+//! [`FaqBot`]: a knowledge-base bot that answers from a set of articles.
+//!
+//! Each [`Article`] has an id, a title, the questions customers ask that it
+//! answers, the answer, and tags. A customer's message is scored against
+//! every article with [BM25] (the ranking function of most full-text search
+//! engines, through the [`bm25`] crate), over tokens built for customer
+//! messages in any script:
+//!
+//! - text is split into words by the Unicode word rules ([UAX #29]) and
+//!   case-folded, so `ORDER`, `Order` and `order` are one word;
+//! - English words lose their endings with the Snowball stemmer
+//!   ([`rust_stemmers`]): `opening hours` finds `When do you open? Hours`;
+//!   English stop words (`the`, `is`, `my` …, the NLTK list of the
+//!   [`stop_words`] crate) and chat filler (`hi`, `please`, `I'd like` …)
+//!   are dropped, and a contraction (`what's`, `I'd`) counts as its first
+//!   word;
+//! - Chinese and Japanese, written without spaces, are indexed as single
+//!   characters *and* overlapping pairs of characters (bigrams, as search
+//!   engines index CJK text without a dictionary): `订单在哪里` gives
+//!   `订 单 在 哪 里 订单 单在 在哪 哪里`. Pairs carry the meaning; single
+//!   characters let a one-character query match. Single characters on the
+//!   NLTK Chinese stop-word list (`的`, `了`, `吗` …) are dropped.
+//!
+//! The title and questions count twice as much as the tags and answer:
+//! customers phrase their messages like the questions, not like the
+//! answers.
+//!
+//! # Confidence and fallback
+//!
+//! BM25 ranks; it does not say how sure the match is (its scores have no
+//! upper bound). The *confidence* of a match is the share of the message's
+//! information the article covers: the sum of the [inverse document
+//! frequencies] of the message's tokens found in the article over the sum
+//! for all its tokens (a token no article has weighs as much as one that
+//! only one article has). It is
+//! between 0 and 1: `1.0` when every word of the message is in the article,
+//! lower as the message says more that the article does not.
+//!
+//! When the best match's confidence is at least the threshold (default
+//! [`DEFAULT_THRESHOLD`]), the bot replies with the article's answer and
+//! reports the intent `faq:<article id>` with that confidence. Below it,
+//! the bot reports a *fallback* (no intent, no confidence) with a reply
+//! asking the customer to rephrase, so the engine's escalation triggers
+//! (`max_fallbacks`) hand the customer to a person after repeated misses.
+//!
+//! # Suggestions for the agent
+//!
+//! Every turn carries the best matching articles (up to
+//! [`FaqBot::max_suggestions`], default 3) as suggestions, `"<id>: <title>"`.
+//! The engine keeps the latest ones and puts them in the handoff context of
+//! the offer, so the agent who takes over sees which articles the bot
+//! thought were close and can push one to the customer.
+//!
+//! [BM25]: https://en.wikipedia.org/wiki/Okapi_BM25
+//! [UAX #29]: https://www.unicode.org/reports/tr29/
+//! [inverse document frequencies]: https://en.wikipedia.org/wiki/Tf%E2%80%93idf
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::sync::OnceLock;
+
+use bm25::{Embedder, EmbedderBuilder, Scorer, Tokenizer};
+use rust_stemmers::{Algorithm, Stemmer};
+use serde::{Deserialize, Serialize};
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::{Bot, BotError, BotRequest};
+use crate::engine::BotTurn;
+
+/// The confidence below which [`FaqBot`] reports a fallback, unless set
+/// with [`FaqBot::threshold`].
+pub const DEFAULT_THRESHOLD: f64 = 0.6;
+
+/// The reply of a fallback turn, unless set with [`FaqBot::fallback_reply`].
+pub const DEFAULT_FALLBACK_REPLY: &str =
+    "Sorry, I did not find an answer to that. Could you say it another way?";
+
+/// The longest id, title, question, tag or answer an article may have, in
+/// bytes. Longer ones are refused with [`FaqError::TooLong`].
+pub const MAX_FIELD: usize = 16 * 1024;
+
+/// One entry of the knowledge base.
+///
+/// Articles are built in code or read from TOML or JSON (see
+/// [`FaqBot::from_toml_str`]); `questions` and `tags` may be left out, and
+/// an unknown field (a typo such as `question`) is an error.
+///
+/// ```
+/// use switchboard::bot::Article;
+///
+/// let a = Article::new("hours", "Opening hours", "We are open 9:00–18:00, Monday to Friday.")
+///     .question("When are you open?")
+///     .question("营业时间是几点？")
+///     .tag("store");
+/// assert_eq!(a.questions.len(), 2);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Article {
+    /// A stable id, unique in the set; it names the intent (`faq:<id>`).
+    pub id: String,
+    /// The title, as an agent would search for it.
+    pub title: String,
+    /// Ways customers ask the question the article answers.
+    #[serde(default)]
+    pub questions: Vec<String>,
+    /// The answer sent to the customer.
+    pub answer: String,
+    /// Free-form tags, searched like the answer.
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+impl Article {
+    /// An article with an id, a title and an answer, and no questions or
+    /// tags yet.
+    ///
+    /// ```
+    /// let a = switchboard::bot::Article::new("returns", "Returns", "Returns are free within 30 days.");
+    /// assert!(a.questions.is_empty());
+    /// ```
+    pub fn new(
+        id: impl Into<String>,
+        title: impl Into<String>,
+        answer: impl Into<String>,
+    ) -> Article {
+        Article {
+            id: id.into(),
+            title: title.into(),
+            questions: Vec::new(),
+            answer: answer.into(),
+            tags: Vec::new(),
+        }
+    }
+
+    /// Adds a way customers ask the question.
+    ///
+    /// ```
+    /// let a = switchboard::bot::Article::new("returns", "Returns", "Free within 30 days.")
+    ///     .question("Can I send it back?");
+    /// assert_eq!(a.questions, ["Can I send it back?"]);
+    /// ```
+    pub fn question(mut self, question: impl Into<String>) -> Article {
+        self.questions.push(question.into());
+        self
+    }
+
+    /// Adds a tag.
+    ///
+    /// ```
+    /// let a = switchboard::bot::Article::new("returns", "Returns", "Free within 30 days.").tag("refund");
+    /// assert_eq!(a.tags, ["refund"]);
+    /// ```
+    pub fn tag(mut self, tag: impl Into<String>) -> Article {
+        self.tags.push(tag.into());
+        self
+    }
+
+    /// The text indexed for the article: title and questions twice, tags
+    /// and answer once.
+    fn indexed_text(&self) -> String {
+        let mut s = String::new();
+        for _ in 0..2 {
+            s.push_str(&self.title);
+            s.push('\n');
+            for q in &self.questions {
+                s.push_str(q);
+                s.push('\n');
+            }
+        }
+        for t in &self.tags {
+            s.push_str(t);
+            s.push('\n');
+        }
+        s.push_str(&self.answer);
+        s
+    }
+}
+
+/// Why a set of articles or a setting was refused.
+///
+/// ```
+/// use switchboard::bot::{Article, FaqBot, FaqError};
+///
+/// let twice = [
+///     Article::new("hours", "Opening hours", "9 to 6"),
+///     Article::new("hours", "Hours", "9 to 6"),
+/// ];
+/// assert_eq!(FaqBot::new(twice).unwrap_err(), FaqError::DuplicateId("hours".into()));
+/// ```
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FaqError {
+    /// No articles were given.
+    #[error("the knowledge base has no articles: give at least one")]
+    Empty,
+    /// Two articles share an id.
+    #[error("two articles have the id `{0}`: article ids must be unique")]
+    DuplicateId(String),
+    /// An article has an empty (or blank) id.
+    #[error("article {0} (counting from 1) has an empty id: give it a stable, unique id")]
+    EmptyId(usize),
+    /// An article has an empty answer.
+    #[error("article `{0}` has an empty answer: the bot would have nothing to send")]
+    EmptyAnswer(String),
+    /// Neither the title nor any question of an article has a searchable
+    /// word.
+    #[error(
+        "article `{0}` has no searchable words in its title or questions: \
+         add a question the way customers ask it"
+    )]
+    NothingToMatch(String),
+    /// A field of an article is longer than [`MAX_FIELD`].
+    #[error("article `{id}` has a {field} of {len} bytes; the limit is {max}")]
+    TooLong {
+        /// The article's id.
+        id: String,
+        /// Which field: `id`, `title`, `question`, `tag` or `answer`.
+        field: &'static str,
+        /// Its length in bytes.
+        len: usize,
+        /// [`MAX_FIELD`].
+        max: usize,
+    },
+    /// The threshold is not a number between 0 and 1.
+    #[error("the threshold {0} is not between 0 and 1")]
+    Threshold(f64),
+    /// The articles file does not parse.
+    #[error("the articles do not parse: {0}")]
+    Parse(String),
+}
+
+/// An article that matches a message, with how well.
+///
+/// ```
+/// use switchboard::bot::{Article, FaqBot};
+///
+/// let bot = FaqBot::new([Article::new("hours", "Opening hours", "9 to 6")]).unwrap();
+/// let m = bot.best("what are your opening hours").unwrap();
+/// assert_eq!(m.id, "hours");
+/// assert!(m.confidence > 0.9 && m.score > 0.0);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct FaqMatch {
+    /// The article's id.
+    pub id: String,
+    /// The article's title.
+    pub title: String,
+    /// The BM25 relevance score (unbounded, larger is better); matches are
+    /// ranked by it.
+    pub score: f64,
+    /// The share of the message the article covers, 0 to 1 (see the
+    /// [module documentation](self)).
+    pub confidence: f64,
+}
+
+impl fmt::Display for FaqMatch {
+    /// `"<id>: <title>"`, the form used for suggestions.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.id, self.title)
+    }
+}
+
+/// The tokenizer described in the [module documentation](self).
+#[derive(Clone, Copy, Debug, Default)]
+struct Tokens;
+
+impl Tokenizer for Tokens {
+    fn tokenize(&self, text: &str) -> Vec<String> {
+        tokenize(text)
+    }
+}
+
+fn stemmer() -> &'static Stemmer {
+    static S: OnceLock<Stemmer> = OnceLock::new();
+    S.get_or_init(|| Stemmer::create(Algorithm::English))
+}
+
+/// Words of chat messages that say how, not what: greetings, politeness
+/// and asking. Dropped like stop words, so that "hi, I'd like a refund
+/// please" is as close to the refunds article as "refund".
+const CHAT_FILLER: &[&str] = &[
+    "hi", "hello", "hey", "please", "pls", "thanks", "thank", "thx", "like", "want", "need",
+    "would", "could", "know", "tell", "ok", "okay", "想", "请", "您好", "你好", "谢谢", "请问",
+];
+
+fn stop_words() -> &'static HashSet<&'static str> {
+    static S: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    S.get_or_init(|| {
+        let mut set: HashSet<&'static str> = CHAT_FILLER.iter().copied().collect();
+        for lang in ["en", "zh"] {
+            set.extend(stop_words::lookup(lang).unwrap_or_default().iter().copied());
+        }
+        set
+    })
+}
+
+/// Chinese ideographs and Japanese kana: scripts written without spaces.
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}'     // hiragana, katakana
+        | '\u{3400}'..='\u{4DBF}'   // CJK extension A
+        | '\u{4E00}'..='\u{9FFF}'   // CJK unified ideographs
+        | '\u{F900}'..='\u{FAFF}'   // CJK compatibility ideographs
+        | '\u{20000}'..='\u{3134F}' // extensions B to G
+    )
+}
+
+/// Splits `text` into the tokens the index and the queries use.
+fn tokenize(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let cjk = rest.chars().next().is_some_and(is_cjk);
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| is_cjk(c) != cjk)
+            .map_or(rest.len(), |(i, _)| i);
+        let (run, tail) = rest.split_at(end);
+        if cjk {
+            cjk_tokens(run, &mut out);
+        } else {
+            word_tokens(run, &mut out);
+        }
+        rest = tail;
+    }
+    out
+}
+
+fn cjk_tokens(run: &str, out: &mut Vec<String>) {
+    let chars: Vec<char> = run.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let mut buf = [0u8; 4];
+        let one: &str = c.encode_utf8(&mut buf);
+        if !stop_words().contains(one) {
+            out.push(one.to_owned());
+        }
+        if let Some(&next) = chars.get(i + 1) {
+            out.push([c, next].iter().collect());
+        }
+    }
+}
+
+fn word_tokens(run: &str, out: &mut Vec<String>) {
+    for word in run.unicode_words() {
+        let mut folded = caseless::default_case_fold_str(word);
+        // "what's", "I'd", "don’t": a contraction is as empty as its head.
+        if let Some(i) = folded.find(['\'', '\u{2019}'])
+            && !stop_words().contains(folded.as_str())
+        {
+            folded.truncate(i);
+        }
+        if folded.is_empty() || stop_words().contains(folded.as_str()) {
+            continue;
+        }
+        if folded.is_ascii() {
+            out.push(stemmer().stem(&folded).into_owned());
+        } else {
+            out.push(folded);
+        }
+    }
+}
+
+/// A bot that answers from a knowledge base of [`Article`]s.
+///
+/// See the [module documentation](self) for how it matches and when it
+/// falls back. It implements [`Bot`], so a
+/// [`Driver`](crate::driver::Driver) can ask it; [`FaqBot::turn`] gives the
+/// same answer synchronously for a host that drives the engine itself.
+///
+/// ```
+/// use switchboard::bot::{Article, BotRequest, FaqBot};
+/// use switchboard::handoff::BotContext;
+/// use switchboard::{ChannelKind, ContactId};
+///
+/// let bot = FaqBot::new([
+///     Article::new("hours", "Opening hours", "We are open 9:00–18:00, Monday to Friday.")
+///         .question("When are you open?")
+///         .question("营业时间"),
+///     Article::new("track", "Where is my order?", "Track it at example.com/track.")
+///         .question("Has my parcel shipped?")
+///         .question("我的订单在哪里"),
+/// ])
+/// .unwrap();
+///
+/// let ask = |text: &str| {
+///     let context = BotContext::new(ContactId::new("u1"), ChannelKind::WebChat);
+///     bot.turn(&BotRequest::new("c1", "faq", 1, text, context))
+/// };
+/// let t = ask("when do you open?");
+/// assert_eq!(t.reply.as_deref(), Some("We are open 9:00–18:00, Monday to Friday."));
+/// assert_eq!(t.intent.as_deref(), Some("faq:hours"));
+///
+/// let t = ask("订单在哪里？");
+/// assert_eq!(t.intent.as_deref(), Some("faq:track"));
+///
+/// let t = ask("I want to book a table for four");
+/// assert!(t.fallback && t.intent.is_none());
+/// ```
+pub struct FaqBot {
+    articles: Vec<Article>,
+    embedder: Embedder<u64, Tokens>,
+    scorer: Scorer<usize, u64>,
+    /// Each article's distinct tokens.
+    tokens: Vec<HashSet<String>>,
+    /// How many articles have each token.
+    df: HashMap<String, usize>,
+    threshold: f64,
+    max_suggestions: usize,
+    fallback_reply: String,
+}
+
+impl fmt::Debug for FaqBot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FaqBot")
+            .field("articles", &self.articles.len())
+            .field("threshold", &self.threshold)
+            .field("max_suggestions", &self.max_suggestions)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FaqBot {
+    /// Indexes `articles`.
+    ///
+    /// # Errors
+    ///
+    /// [`FaqError`] when there are no articles, two share an id, an id or
+    /// answer is empty, a field is longer than [`MAX_FIELD`], or an article
+    /// has no searchable word in its title and questions.
+    ///
+    /// ```
+    /// use switchboard::bot::{Article, FaqBot, FaqError};
+    ///
+    /// assert_eq!(FaqBot::new([]).unwrap_err(), FaqError::Empty);
+    /// let blank = Article::new("x", "the", "an answer");
+    /// assert_eq!(FaqBot::new([blank]).unwrap_err(), FaqError::NothingToMatch("x".into()));
+    /// ```
+    pub fn new(articles: impl IntoIterator<Item = Article>) -> Result<FaqBot, FaqError> {
+        let articles: Vec<Article> = articles.into_iter().collect();
+        if articles.is_empty() {
+            return Err(FaqError::Empty);
+        }
+        let mut ids = HashSet::new();
+        for (i, a) in articles.iter().enumerate() {
+            check(a)?;
+            if a.id.trim().is_empty() {
+                return Err(FaqError::EmptyId(i + 1));
+            }
+            if !ids.insert(a.id.as_str()) {
+                return Err(FaqError::DuplicateId(a.id.clone()));
+            }
+            if a.answer.trim().is_empty() {
+                return Err(FaqError::EmptyAnswer(a.id.clone()));
+            }
+            let searchable = std::iter::once(&a.title)
+                .chain(&a.questions)
+                .any(|s| !tokenize(s).is_empty());
+            if !searchable {
+                return Err(FaqError::NothingToMatch(a.id.clone()));
+            }
+        }
+        let texts: Vec<String> = articles.iter().map(Article::indexed_text).collect();
+        let corpus: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let embedder: Embedder<u64, Tokens> =
+            EmbedderBuilder::with_tokenizer_and_fit_to_corpus(Tokens, &corpus).build();
+        let mut scorer = Scorer::new();
+        let mut tokens = Vec::with_capacity(texts.len());
+        let mut df: HashMap<String, usize> = HashMap::new();
+        for (i, text) in texts.iter().enumerate() {
+            scorer.upsert(&i, embedder.embed(text));
+            let set: HashSet<String> = tokenize(text).into_iter().collect();
+            for t in &set {
+                *df.entry(t.clone()).or_default() += 1;
+            }
+            tokens.push(set);
+        }
+        Ok(FaqBot {
+            articles,
+            embedder,
+            scorer,
+            tokens,
+            df,
+            threshold: DEFAULT_THRESHOLD,
+            max_suggestions: 3,
+            fallback_reply: DEFAULT_FALLBACK_REPLY.to_owned(),
+        })
+    }
+
+    /// Reads articles from TOML, an array of tables `[[articles]]` with the
+    /// fields of [`Article`], and indexes them.
+    ///
+    /// # Errors
+    ///
+    /// [`FaqError::Parse`] with the line and column when the TOML does not
+    /// parse or a field is missing; otherwise as [`FaqBot::new`].
+    ///
+    /// ```
+    /// use switchboard::bot::FaqBot;
+    ///
+    /// let bot = FaqBot::from_toml_str(r#"
+    ///     [[articles]]
+    ///     id = "hours"
+    ///     title = "Opening hours"
+    ///     questions = ["When are you open?"]
+    ///     answer = "9:00 to 18:00, Monday to Friday."
+    /// "#).unwrap();
+    /// assert_eq!(bot.len(), 1);
+    ///
+    /// let err = FaqBot::from_toml_str("[[articles]]\nid = \"x\"").unwrap_err();
+    /// assert!(err.to_string().contains("missing field `title`"));
+    /// ```
+    pub fn from_toml_str(text: &str) -> Result<FaqBot, FaqError> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct File {
+            articles: Vec<Article>,
+        }
+        let file: File = toml::from_str(text).map_err(|e| FaqError::Parse(e.to_string()))?;
+        FaqBot::new(file.articles)
+    }
+
+    /// Sets the confidence below which the bot falls back (default
+    /// [`DEFAULT_THRESHOLD`]). `0.0` answers whenever any article matches
+    /// at all.
+    ///
+    /// # Errors
+    ///
+    /// [`FaqError::Threshold`] when `threshold` is not between 0 and 1
+    /// (or is NaN); the bot is unchanged.
+    ///
+    /// ```
+    /// use switchboard::bot::{Article, FaqBot, FaqError};
+    ///
+    /// let mut bot = FaqBot::new([Article::new("hours", "Opening hours", "9 to 6")]).unwrap();
+    /// bot.set_threshold(0.8).unwrap();
+    /// assert_eq!(bot.threshold(), 0.8);
+    /// assert_eq!(bot.set_threshold(1.5), Err(FaqError::Threshold(1.5)));
+    /// assert_eq!(bot.threshold(), 0.8);
+    /// ```
+    pub fn set_threshold(&mut self, threshold: f64) -> Result<(), FaqError> {
+        if !(0.0..=1.0).contains(&threshold) {
+            return Err(FaqError::Threshold(threshold));
+        }
+        self.threshold = threshold;
+        Ok(())
+    }
+
+    /// The confidence below which the bot falls back.
+    ///
+    /// ```
+    /// # use switchboard::bot::{Article, FaqBot, DEFAULT_THRESHOLD};
+    /// let bot = FaqBot::new([Article::new("hours", "Opening hours", "9 to 6")]).unwrap();
+    /// assert_eq!(bot.threshold(), DEFAULT_THRESHOLD);
+    /// ```
+    pub fn threshold(&self) -> f64 {
+        self.threshold
+    }
+
+    /// Sets how many articles each turn suggests to the agent (default 3;
+    /// 0 suggests none).
+    ///
+    /// ```
+    /// # use switchboard::bot::{Article, FaqBot};
+    /// let bot = FaqBot::new([Article::new("hours", "Opening hours", "9 to 6")])
+    ///     .unwrap()
+    ///     .max_suggestions(5);
+    /// assert_eq!(bot.suggestions_per_turn(), 5);
+    /// ```
+    pub fn max_suggestions(mut self, n: usize) -> FaqBot {
+        self.max_suggestions = n;
+        self
+    }
+
+    /// How many articles each turn suggests to the agent.
+    ///
+    /// ```
+    /// # use switchboard::bot::{Article, FaqBot};
+    /// let bot = FaqBot::new([Article::new("hours", "Opening hours", "9 to 6")]).unwrap();
+    /// assert_eq!(bot.suggestions_per_turn(), 3);
+    /// ```
+    pub fn suggestions_per_turn(&self) -> usize {
+        self.max_suggestions
+    }
+
+    /// Sets the reply of a fallback turn (default
+    /// [`DEFAULT_FALLBACK_REPLY`]); an empty text sends no reply.
+    ///
+    /// ```
+    /// use switchboard::bot::{Article, BotRequest, FaqBot};
+    /// use switchboard::handoff::BotContext;
+    /// use switchboard::{ChannelKind, ContactId};
+    ///
+    /// let bot = FaqBot::new([Article::new("hours", "Opening hours", "9 to 6")])
+    ///     .unwrap()
+    ///     .fallback_reply("Hmm, I don't know that one.");
+    /// let context = BotContext::new(ContactId::new("u1"), ChannelKind::WebChat);
+    /// let t = bot.turn(&BotRequest::new("c1", "faq", 1, "book a table", context));
+    /// assert_eq!(t.reply.as_deref(), Some("Hmm, I don't know that one."));
+    /// ```
+    pub fn fallback_reply(mut self, text: impl Into<String>) -> FaqBot {
+        self.fallback_reply = text.into();
+        self
+    }
+
+    /// How many articles the bot knows.
+    ///
+    /// ```
+    /// # use switchboard::bot::{Article, FaqBot};
+    /// let bot = FaqBot::new([Article::new("hours", "Opening hours", "9 to 6")]).unwrap();
+    /// assert_eq!(bot.len(), 1);
+    /// assert!(!bot.is_empty());
+    /// ```
+    pub fn len(&self) -> usize {
+        self.articles.len()
+    }
+
+    /// Whether the bot knows no articles (never true: [`FaqBot::new`]
+    /// refuses an empty set).
+    ///
+    /// ```
+    /// # use switchboard::bot::{Article, FaqBot};
+    /// let bot = FaqBot::new([Article::new("hours", "Opening hours", "9 to 6")]).unwrap();
+    /// assert!(!bot.is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.articles.is_empty()
+    }
+
+    /// The article with id `id`.
+    ///
+    /// ```
+    /// # use switchboard::bot::{Article, FaqBot};
+    /// let bot = FaqBot::new([Article::new("hours", "Opening hours", "9 to 6")]).unwrap();
+    /// assert_eq!(bot.article("hours").unwrap().answer, "9 to 6");
+    /// assert!(bot.article("nope").is_none());
+    /// ```
+    pub fn article(&self, id: &str) -> Option<&Article> {
+        self.articles.iter().find(|a| a.id == id)
+    }
+
+    /// Every article that shares a token with `text`, best first (by BM25
+    /// score; ties by the order the articles were given).
+    ///
+    /// ```
+    /// use switchboard::bot::{Article, FaqBot};
+    ///
+    /// let bot = FaqBot::new([
+    ///     Article::new("hours", "Opening hours", "9 to 6").question("When are you open?"),
+    ///     Article::new("holidays", "Holiday opening hours", "Closed on public holidays"),
+    ///     Article::new("returns", "Returns", "Free within 30 days"),
+    /// ])
+    /// .unwrap();
+    /// let ids: Vec<String> = bot.search("opening hours on holidays").into_iter().map(|m| m.id).collect();
+    /// assert_eq!(ids, ["holidays", "hours"]);
+    /// ```
+    pub fn search(&self, text: &str) -> Vec<FaqMatch> {
+        let query = tokenize(text);
+        if query.is_empty() {
+            return Vec::new();
+        }
+        let embedding = self.embedder.embed(text);
+        let mut found = self.scorer.matches(&embedding);
+        found.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+        let distinct: HashSet<&str> = query.iter().map(String::as_str).collect();
+        found
+            .into_iter()
+            .filter_map(|m| {
+                let a = self.articles.get(m.id)?;
+                Some(FaqMatch {
+                    id: a.id.clone(),
+                    title: a.title.clone(),
+                    score: f64::from(m.score),
+                    confidence: self.confidence(&distinct, m.id),
+                })
+            })
+            .collect()
+    }
+
+    /// The best match for `text`, whatever its confidence.
+    ///
+    /// ```
+    /// # use switchboard::bot::{Article, FaqBot};
+    /// let bot = FaqBot::new([Article::new("hours", "Opening hours", "9 to 6")]).unwrap();
+    /// assert_eq!(bot.best("hours?").unwrap().id, "hours");
+    /// assert!(bot.best("refund").is_none());
+    /// ```
+    pub fn best(&self, text: &str) -> Option<FaqMatch> {
+        self.search(text).into_iter().next()
+    }
+
+    /// The turn for `ask`: the best article's answer when its confidence is
+    /// at least the threshold, else a fallback; with suggestions for the
+    /// agent either way. The turn is numbered as `ask`.
+    ///
+    /// ```
+    /// use switchboard::bot::{Article, BotRequest, FaqBot};
+    /// use switchboard::handoff::BotContext;
+    /// use switchboard::{ChannelKind, ContactId};
+    ///
+    /// let bot = FaqBot::new([Article::new("hours", "Opening hours", "9 to 6")]).unwrap();
+    /// let context = BotContext::new(ContactId::new("u1"), ChannelKind::Sms);
+    /// let t = bot.turn(&BotRequest::new("c1", "faq", 7, "opening hours?", context));
+    /// assert_eq!(t.turn, Some(7));
+    /// assert_eq!(t.suggestions, ["hours: Opening hours"]);
+    /// ```
+    pub fn turn(&self, ask: &BotRequest) -> BotTurn {
+        let found = self.search(&ask.text);
+        let suggestions: Vec<String> = found
+            .iter()
+            .take(self.max_suggestions)
+            .map(ToString::to_string)
+            .collect();
+        let mut turn = ask.turn().suggest(suggestions);
+        match found.first() {
+            Some(m) if m.confidence >= self.threshold => {
+                if let Some(a) = self.articles.iter().find(|a| a.id == m.id) {
+                    turn = turn
+                        .reply(a.answer.clone())
+                        .intent(format!("faq:{}", a.id), m.confidence);
+                }
+            }
+            _ => {
+                turn = turn.fallback();
+                if !self.fallback_reply.is_empty() {
+                    turn = turn.reply(self.fallback_reply.clone());
+                }
+            }
+        }
+        turn
+    }
+
+    /// The inverse document frequency of `token`, as BM25 weighs it. A
+    /// token no article has weighs as much as one only one article has.
+    fn idf(&self, token: &str) -> f64 {
+        let n = self.articles.len() as f64;
+        let df = self.df.get(token).copied().unwrap_or(1).max(1) as f64;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    }
+
+    fn confidence(&self, query: &HashSet<&str>, article: usize) -> f64 {
+        let Some(tokens) = self.tokens.get(article) else {
+            return 0.0;
+        };
+        let (mut found, mut total) = (0.0, 0.0);
+        for t in query {
+            let w = self.idf(t);
+            total += w;
+            if tokens.contains(*t) {
+                found += w;
+            }
+        }
+        if total > 0.0 { found / total } else { 0.0 }
+    }
+}
+
+fn check(a: &Article) -> Result<(), FaqError> {
+    let fields = [("id", &a.id), ("title", &a.title), ("answer", &a.answer)]
+        .into_iter()
+        .chain(a.questions.iter().map(|q| ("question", q)))
+        .chain(a.tags.iter().map(|t| ("tag", t)));
+    for (field, s) in fields {
+        if s.len() > MAX_FIELD {
+            return Err(FaqError::TooLong {
+                id: a.id.chars().take(64).collect(),
+                field,
+                len: s.len(),
+                max: MAX_FIELD,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[async_trait::async_trait]
+impl Bot for FaqBot {
+    async fn answer(&self, ask: &BotRequest) -> Result<BotTurn, BotError> {
+        Ok(self.turn(ask))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_runs_give_characters_and_pairs_without_stop_characters() {
+        assert_eq!(
+            tokenize("我的订单"),
+            ["我的", "的订", "订", "订单", "单"],
+            "我 and 的 are stop characters; every pair stays"
+        );
+    }
+
+    #[test]
+    fn latin_words_are_folded_stemmed_and_stripped_of_stop_words() {
+        assert_eq!(tokenize("Where IS my Opening-Hours?"), ["open", "hour"]);
+    }
+
+    #[test]
+    fn mixed_scripts_split_at_the_boundary() {
+        assert_eq!(tokenize("iPhone退款"), ["iphon", "退", "退款", "款"]);
+    }
+
+    #[test]
+    fn confidence_is_one_when_the_article_has_every_word() {
+        let bot = FaqBot::new([
+            Article::new("a", "Opening hours", "9 to 6"),
+            Article::new("b", "Returns", "30 days"),
+        ])
+        .unwrap();
+        let m = bot.best("opening hours").unwrap();
+        assert!((m.confidence - 1.0).abs() < 1e-12, "{m:?}");
+        let m = bot.best("opening hours for returns").unwrap();
+        assert!(m.confidence > 0.3 && m.confidence < 0.8, "{m:?}");
+    }
+}
