@@ -1,7 +1,12 @@
 //! The whole story in one run: a customer asks a bot on web chat, the bot
-//! fails twice, the customer asks for a person, the agent gets the context
-//! and answers; later the customer comes back on SMS and reaches the same
-//! agent.
+//! answers what its knowledge base knows and fails twice on what it does
+//! not, the customer asks for a person, the agent gets the context (with
+//! the articles the bot found closest) and answers; later the customer
+//! comes back on SMS and reaches the same agent.
+//!
+//! The bot is a [`FaqBot`] over `examples/data/faq.toml`; the host here
+//! asks it synchronously between inputs (an async host would use
+//! [`switchboard::driver::Driver`], which does the same).
 //!
 //! Run with `cargo run --example quickstart`.
 
@@ -9,8 +14,9 @@ use std::error::Error;
 use std::time::Duration;
 
 use switchboard::assign::{AgentProfile, Capacity, Presence};
+use switchboard::bot::{BotRequest, FaqBot};
 use switchboard::config::Config;
-use switchboard::engine::{Action, BotTurn, Closer, EventKind, Inbound, Input, Switchboard};
+use switchboard::engine::{Action, Closer, EventKind, Inbound, Input, Switchboard};
 use switchboard::{Address, AgentId, ChannelKind, ConversationId, Timestamp};
 
 const CONFIG: &str = r#"
@@ -21,14 +27,16 @@ id = "support"
 timeout = "10s"
 
 [escalation]
-max_fallbacks = 3        # the customer will ask before the bot gives up
+max_fallbacks = 3        # the customer asks for a person before the bot gives up
 
 [defaults]
 bot = "faq"
 "#;
 
 fn main() -> Result<(), Box<dyn Error>> {
+    let faq = FaqBot::from_toml_str(include_str!("data/faq.toml"))?;
     let mut sb = Switchboard::new(Config::from_toml_str(CONFIG)?);
+    let step = |sb: &mut Switchboard, now, who: &str, input| step(sb, &faq, now, who, input);
     let mut now = Timestamp::from_millis(1_795_424_400_000); // Mon 2026-11-23 10:00 Berlin
     let ana = AgentId::new("ana");
     let c1 = ConversationId::new("c1");
@@ -63,30 +71,26 @@ fn main() -> Result<(), Box<dyn Error>> {
             .with_contact_id("crm-1042"),
         )
     };
-    let sorry = |turn| {
-        Input::BotTurn(
-            BotTurn::new("c1")
-                .turn(turn)
-                .reply("Sorry, I did not understand that.")
-                .fallback(),
-        )
-    };
-
     step(
         &mut sb,
         now,
         "Customer on web chat",
-        web("Can I change the delivery address?"),
+        web("When are you open?"),
     )?;
-    step(&mut sb, now, "Bot", sorry(1))?;
     now = now + Duration::from_secs(20);
     step(
         &mut sb,
         now,
         "Customer",
-        web("The address for order 1042, please"),
+        web("Can I change the delivery address of my parcel?"),
     )?;
-    step(&mut sb, now, "Bot", sorry(2))?;
+    now = now + Duration::from_secs(20);
+    step(
+        &mut sb,
+        now,
+        "Customer",
+        web("The address for order 1042 is wrong"),
+    )?;
     now = now + Duration::from_secs(20);
     step(&mut sb, now, "Customer", web("Can I talk to a person?"))?;
     now = now + Duration::from_secs(15);
@@ -151,9 +155,11 @@ fn main() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// Applies one input and prints what the engine asks the host to do.
+/// Applies one input and prints what the engine asks the host to do,
+/// putting the customer's messages to the bot when the engine asks.
 fn step(
     sb: &mut Switchboard,
+    faq: &FaqBot,
     now: Timestamp,
     who: &str,
     input: Input,
@@ -180,7 +186,17 @@ fn step(
                     from["role"].as_str().unwrap_or("?")
                 );
             }
-            Action::AskBot { bot, turn, .. } => println!("  → ask bot {bot} (turn {turn})"),
+            ask @ Action::AskBot { .. } => {
+                let Some(request) = BotRequest::from_action(&ask) else {
+                    continue;
+                };
+                let turn = faq.turn(&request);
+                match &turn.intent {
+                    Some(intent) => println!("  → bot {}: {intent}", request.bot),
+                    None => println!("  → bot {}: no article covers it (fallback)", request.bot),
+                }
+                sb.handle(now, Input::BotTurn(turn))?;
+            }
             Action::Offer { agent, context, .. } => {
                 let reason = context
                     .reason
@@ -195,6 +211,9 @@ fn step(
                 );
                 for line in context.customer_messages() {
                     println!("      customer said: {line}");
+                }
+                for article in &context.suggestions {
+                    println!("      bot suggests: {article}");
                 }
             }
             Action::Assigned { agent, .. } => println!("  → {agent} has the conversation"),
