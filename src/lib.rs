@@ -1,13 +1,6 @@
-//! # switchboard
+#![doc = include_str!("../README.md")]
 //!
-//! Omnichannel customer-service routing for Rust: for every customer message
-//! on every channel (SMS, WhatsApp, Messenger, Apple Messages for Business,
-//! web chat, in-app, e-mail), decide who answers — a bot, which human queue,
-//! which agent — and run the bot → human handoff.
-//!
-//! The crate is a deterministic core: nothing in it reads a clock, spawns a
-//! task or touches a socket. The host passes the time with every call and
-//! performs the I/O.
+//! # The crate
 //!
 //! ## Layout
 //!
@@ -29,6 +22,10 @@
 //!   the bounded transcript, the handoff context, triggers, notices.
 //! * [`engine`] — [`Switchboard`](engine::Switchboard), the sans-IO engine
 //!   that joins them: inputs in, actions and audit events out, snapshots.
+//! * [`driver`] — [`Driver`](driver::Driver), the runtime-agnostic async
+//!   loop from channels and bots to the engine and back.
+//! * [`bot`] — the [`Bot`](bot::Bot) trait and [`FaqBot`](bot::FaqBot), a
+//!   knowledge-base bot.
 //!
 //! ## Example: one reply, four channels
 //!
@@ -72,8 +69,3 @@ pub use model::{
     ContactId, Content, ConversationId, Location, QueueId, QuickReply, RuleId, TemplateRef,
     Timestamp, Value,
 };
-
-/// The README's example, compiled and run as a doc test so it never rots.
-#[doc = include_str!("../README.md")]
-#[cfg(doctest)]
-pub struct ReadmeDoctests;
