@@ -313,14 +313,11 @@ fn event_inputs(event: Event, at: &str, out: &mut Vec<Input>) -> Result<(), Mess
 /// A report to `to` on the message `message_id`, or with `None` on every
 /// message sent before the event's watermark.
 fn report(to: Address, status: DeliveryStatus, message_id: Option<String>) -> Input {
-    Input::Delivery(Delivery {
-        channel: ChannelKind::Messenger,
-        message_id,
-        conversation: None,
-        to: Some(to),
-        status,
-        error: None,
-    })
+    let report = match message_id {
+        Some(id) => Delivery::new(ChannelKind::Messenger, id, status).to(to),
+        None => Delivery::to_recipient(ChannelKind::Messenger, to, status),
+    };
+    Input::Delivery(report)
 }
 
 /// One attachment of a message, or `None` for one without a file or place.

@@ -521,6 +521,7 @@ pub enum Closer {
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Delivery {
     /// The channel the message went out on.
     pub channel: ChannelKind,
@@ -562,6 +563,30 @@ impl Delivery {
             message_id: Some(message_id.into()),
             conversation: None,
             to: None,
+            status,
+            error: None,
+        }
+    }
+
+    /// A report of `status` on the messages sent to `to` on `channel`,
+    /// without a message id: a Messenger read report, which names a time
+    /// (every message before it is read) rather than a message.
+    ///
+    /// ```
+    /// use switchboard::engine::{Delivery, DeliveryStatus};
+    /// use switchboard::{Address, ChannelKind};
+    ///
+    /// let to = Address::new(&ChannelKind::Messenger, "1254459154682919")?;
+    /// let d = Delivery::to_recipient(ChannelKind::Messenger, to, DeliveryStatus::Read);
+    /// assert_eq!(d.message_id, None);
+    /// # Ok::<(), switchboard::AddressError>(())
+    /// ```
+    pub fn to_recipient(channel: ChannelKind, to: Address, status: DeliveryStatus) -> Delivery {
+        Delivery {
+            channel,
+            message_id: None,
+            conversation: None,
+            to: Some(to),
             status,
             error: None,
         }

@@ -17,7 +17,7 @@ use crate::symbols::Symbols;
 /// |---|---|
 /// | `channel` | [`channel`](Facts::channel) (wire name: `'sms'`, `'whatsapp'`, …) |
 /// | `text`, `lang` | [`text`](Facts::text), [`lang`](Facts::lang) |
-/// | `attachments` | kinds of [`attachments`](Facts::attachments): `'image'`, `'audio'`, `'video'`, `'file'` |
+/// | `attachments` | kinds of [`attachments`](Facts::attachments): `'image'`, `'audio'`, `'video'`, `'file'`, `'location'` |
 /// | `contact.<name>` | [`contact`](Facts::contact) attributes |
 /// | `conversation.*` | [`conversation`](Facts::conversation) |
 /// | `bot.*` | [`bot`](Facts::bot) |
