@@ -140,6 +140,17 @@ pub const DEFAULT_NOTICE_INTERVAL: Duration = Duration::from_secs(120);
 /// sticky_agent` is not set.
 pub const DEFAULT_STICKY_AGENT: Duration = Duration::from_secs(7 * 24 * 3600);
 
+/// How long a contact with no conversation left is kept when
+/// `[conversations] contact_retention` is not set.
+///
+/// The engine's contacts are its working set, not a customer database:
+/// the host's CRM keeps customers for good and passes what matters (a
+/// contact id, attributes) with each inbound message. Forgetting idle
+/// contacts keeps a long-running engine's memory bounded by its traffic
+/// rather than by every visitor it ever saw. STOP opt-outs are kept apart
+/// and are never forgotten.
+pub const DEFAULT_CONTACT_RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
+
 /// How long a bot has to answer when its `timeout` is not set.
 pub const DEFAULT_BOT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -1088,6 +1099,7 @@ fn check_conversations(c: &ConversationsSpec, queues: &[&str], d: &mut Diags) {
         ("hold_timeout", c.hold_timeout),
         ("no_agent_timeout", c.no_agent_timeout),
         ("notice_interval", c.notice_interval),
+        ("contact_retention", c.contact_retention),
     ] {
         if let Some(t) = v
             && let Err(p) = check_seconds(key, t, "write a duration such as 30s, 10m or 24h")

@@ -651,6 +651,7 @@ fn read_conversations(r: &mut Reader, n: &Node) -> ConversationsSpec {
         "no_agent_timeout",
         "notice_interval",
         "sticky_agent",
+        "contact_retention",
         "csat",
         "fallback_queue",
     ];
@@ -674,6 +675,7 @@ fn read_conversations(r: &mut Reader, n: &Node) -> ConversationsSpec {
         ("no_agent_timeout", &mut s.no_agent_timeout),
         ("notice_interval", &mut s.notice_interval),
         ("sticky_agent", &mut s.sticky_agent),
+        ("contact_retention", &mut s.contact_retention),
     ] {
         *slot = get(e, key).and_then(|v| r.duration(v, &p(key)));
     }

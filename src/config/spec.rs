@@ -495,6 +495,7 @@ pub struct DefaultsSpec {
 /// no_agent_timeout = "20m"    # no agent in this time: back to the bot, with a message
 /// notice_interval = "2m"      # at most one queue update per customer per interval
 /// sticky_agent = "30d"        # a returning contact is offered to their last agent first
+/// contact_retention = "90d"   # a contact with no conversation left is forgotten after this
 /// csat = true                 # ask for a 1–5 rating after an agent closes
 /// fallback_queue = "general"  # where `reconfigure` moves conversations of removed queues
 /// ```
@@ -534,6 +535,11 @@ pub struct ConversationsSpec {
     /// How long a contact's last agent stays their preferred agent.
     #[serde(default, with = "opt_str", skip_serializing_if = "Option::is_none")]
     pub sticky_agent: Option<Duration>,
+    /// How long a contact with no conversation left is kept before the
+    /// engine forgets it (its identities, attributes and last agent);
+    /// never shorter than `sticky_agent`.
+    #[serde(default, with = "opt_str", skip_serializing_if = "Option::is_none")]
+    pub contact_retention: Option<Duration>,
     /// Whether to send the `csat` survey after an agent closes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csat: Option<bool>,

@@ -1,6 +1,6 @@
 //! Contacts: one person, many channel identities.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +26,9 @@ pub(crate) struct Contact {
     /// The agent who last had one of their conversations, and when.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) last_agent: Option<(AgentId, Timestamp)>,
+    /// When the contact is forgotten: set while it has no conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) forget_at: Option<Timestamp>,
 }
 
 /// A contact, read-only.
@@ -66,6 +69,43 @@ impl<'a> ContactView<'a> {
     pub fn last_agent(&self) -> Option<(&'a AgentId, Timestamp)> {
         self.0.last_agent.as_ref().map(|(a, t)| (a, *t))
     }
+
+    /// When the engine forgets this contact: set while it has no
+    /// conversation left (none open, none closed within the reopen
+    /// window), to that moment plus `[conversations] contact_retention`
+    /// (at least `sticky_agent`). A new message from any of its
+    /// identities before then keeps it, with its attributes and last
+    /// agent; after, the sender is a new contact.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use switchboard::config::Config;
+    /// use switchboard::engine::{Inbound, Input, Switchboard};
+    /// use switchboard::{Address, ChannelKind, ContactId, Timestamp};
+    ///
+    /// let config = Config::from_toml_str(r#"
+    ///     [[queues]]
+    ///     id = "support"
+    ///
+    ///     [[rules]]
+    ///     id = "spam"
+    ///     when = "text contains 'casino'"
+    ///     then = { drop = true }
+    /// "#)?;
+    /// let mut sb = Switchboard::new(config);
+    /// let from = Address::new_unchecked("+14155550100");
+    /// let spam = Inbound::new(ChannelKind::Sms, from, "casino bonus").with_contact_id("crm-7");
+    /// sb.handle(Timestamp::EPOCH, Input::Inbound(spam))?;
+    /// // Dropped: no conversation, so the contact is kept for the default 30 days.
+    /// let forget_at = sb.contact(&ContactId::new("crm-7")).unwrap().forget_at();
+    /// assert_eq!(forget_at, Some(Timestamp::EPOCH + Duration::from_secs(30 * 24 * 3600)));
+    /// sb.handle_timeout(forget_at.unwrap());
+    /// assert!(sb.contact(&ContactId::new("crm-7")).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn forget_at(&self) -> Option<Timestamp> {
+        self.0.forget_at
+    }
 }
 
 /// Every contact, by id and by identity.
@@ -74,6 +114,8 @@ pub(crate) struct Contacts {
     pub(crate) by_id: Map<ContactId, Contact>,
     pub(crate) by_identity: Map<ChannelKind, Map<Address, ContactId>>,
     pub(crate) next: u64,
+    /// Contacts to forget, by `forget_at`.
+    pub(crate) forgets: BTreeSet<(Timestamp, ContactId)>,
 }
 
 impl Contacts {
@@ -107,6 +149,7 @@ impl Contacts {
                 attributes: Attributes::new(),
                 conversations: Vec::new(),
                 last_agent: None,
+                forget_at: None,
             },
         );
     }
@@ -121,8 +164,44 @@ impl Contacts {
                 attributes: Attributes::new(),
                 conversations: Vec::new(),
                 last_agent: None,
+                forget_at: None,
             },
         );
+    }
+
+    /// Sets when contact `id` is forgotten (`None`: not while it has a
+    /// conversation).
+    pub(crate) fn schedule_forget(&mut self, id: &ContactId, at: Option<Timestamp>) {
+        let Some(c) = self.by_id.get_mut(id) else {
+            return;
+        };
+        if c.forget_at == at {
+            return;
+        }
+        if let Some(old) = c.forget_at.take() {
+            self.forgets.remove(&(old, id.clone()));
+        }
+        c.forget_at = at;
+        if let Some(t) = at {
+            self.forgets.insert((t, id.clone()));
+        }
+    }
+
+    /// Removes contact `id` with its identities and schedule.
+    pub(crate) fn forget(&mut self, id: &ContactId) -> Option<Contact> {
+        let c = self.by_id.remove(id)?;
+        if let Some(t) = c.forget_at {
+            self.forgets.remove(&(t, id.clone()));
+        }
+        for (ch, addr) in &c.identities {
+            if let Some(m) = self.by_identity.get_mut(ch) {
+                m.remove(addr);
+                if m.is_empty() {
+                    self.by_identity.remove(ch);
+                }
+            }
+        }
+        Some(c)
     }
 
     /// Adds an identity that belongs to no one to `id`.
@@ -147,6 +226,9 @@ impl Contacts {
         let Some(gone) = self.by_id.remove(from) else {
             return Vec::new();
         };
+        if let Some(t) = gone.forget_at {
+            self.forgets.remove(&(t, from.clone()));
+        }
         for (ch, addr) in &gone.identities {
             if let Some(m) = self.by_identity.get_mut(ch) {
                 m.insert(addr.clone(), into.clone());
@@ -186,6 +268,9 @@ impl Contacts {
             ..Contacts::default()
         };
         for c in list {
+            if let Some(t) = c.forget_at {
+                out.forgets.insert((t, c.id.clone()));
+            }
             for (ch, addr) in &c.identities {
                 out.by_identity
                     .entry(ch.clone())

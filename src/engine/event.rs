@@ -259,6 +259,14 @@ pub enum EventKind {
         /// The contact merged into it.
         from: ContactId,
     },
+    /// A contact with no conversation left was forgotten after
+    /// `[conversations] contact_retention`: its identities, attributes and
+    /// last agent. A later message from one of its identities starts a new
+    /// contact.
+    ContactForgotten {
+        /// The contact.
+        contact: ContactId,
+    },
     /// A customer opted out (STOP) on a channel.
     OptedOut {
         /// The channel.

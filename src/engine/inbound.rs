@@ -157,8 +157,9 @@ impl Switchboard {
                 self.after_inbound(now, key, &m.text);
             }
             Target::Reopen(key) => self.reopen(now, key, &m),
-            Target::New => self.start(now, contact, &m),
+            Target::New => self.start(now, contact.clone(), &m),
         }
+        self.settle_contact(now, &contact);
         Ok(())
     }
 
@@ -213,6 +214,7 @@ impl Switchboard {
                 from: from.clone(),
             },
         ));
+        self.settle_contact(now, into);
     }
 
     fn target(&self, contact: &ContactId, m: &Inbound, now: Timestamp) -> Target {

@@ -150,6 +150,28 @@ impl Switchboard {
                 }
             }
         }
+        for (id, k) in &self.contacts.by_id {
+            if k.conversations.is_empty() != k.forget_at.is_some() {
+                return Err(format!(
+                    "contact {id} has {} conversations and forget_at {:?}",
+                    k.conversations.len(),
+                    k.forget_at
+                ));
+            }
+            if let Some(t) = k.forget_at
+                && !self.contacts.forgets.contains(&(t, id.clone()))
+            {
+                return Err(format!("contact {id} is not scheduled to be forgotten"));
+            }
+        }
+        let scheduled = self
+            .contacts
+            .by_id
+            .values()
+            .filter(|k| k.forget_at.is_some());
+        if self.contacts.forgets.len() != scheduled.count() {
+            return Err("stray contact schedules".into());
+        }
         let identities: usize = self.contacts.by_identity.values().map(|m| m.len()).sum();
         let listed: usize = self
             .contacts

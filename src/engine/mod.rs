@@ -240,10 +240,11 @@ impl Switchboard {
             return None;
         }
         let mine = self.timers.first().map(|(t, _)| *t);
-        match (mine, self.assigner.poll_timeout()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        let forget = self.contacts.forgets.first().map(|(t, _)| *t);
+        [mine, forget, self.assigner.poll_timeout()]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// Runs every timer due at or before `now`: bot timeouts, offer
@@ -266,6 +267,17 @@ impl Switchboard {
         loop {
             let mine = self.timers.first().copied();
             let theirs = self.assigner.poll_timeout();
+            // Contacts are forgotten last among timers due at one instant,
+            // after the conversation purges that leave them idle.
+            if let Some((t, id)) = self.contacts.forgets.first().cloned()
+                && t <= now
+                && mine.is_none_or(|(m, _)| t < m)
+                && theirs.is_none_or(|b| t < b)
+            {
+                self.now = self.now.max(t);
+                self.forget_contact(t, &id);
+                continue;
+            }
             match (mine, theirs) {
                 (Some((t, key)), b) if t <= now && b.is_none_or(|b| t <= b) => {
                     self.timers.remove(&(t, key));

@@ -204,6 +204,18 @@ impl Switchboard {
             events: snapshot.events.into(),
             now: snapshot.now,
         };
+        // A snapshot from before contacts were forgotten has idle contacts
+        // with no schedule: their retention starts now.
+        let unscheduled: Vec<_> = sb
+            .contacts
+            .by_id
+            .values()
+            .filter(|k| k.conversations.is_empty() && k.forget_at.is_none())
+            .map(|k| k.id.clone())
+            .collect();
+        for id in unscheduled {
+            sb.settle_contact(sb.now, &id);
+        }
         sb.check_invariants().map_err(RestoreError::Invalid)?;
         if !same {
             sb.reconfigure(config)?;

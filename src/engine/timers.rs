@@ -2,7 +2,7 @@
 //! updates, and forgetting closed conversations.
 
 use crate::handoff::{Reason, State};
-use crate::model::{BotId, Timestamp};
+use crate::model::{BotId, ContactId, Timestamp};
 
 use super::{Event, EventKind, Switchboard};
 
@@ -145,5 +145,32 @@ impl Switchboard {
             k.conversations.retain(|x| *x != key);
         }
         self.emit(Event::new(t, EventKind::Purged).conversation(c.id));
+        self.settle_contact(t, &c.contact);
+    }
+
+    /// Schedules contact `id` to be forgotten `contact_retention` from `t`
+    /// if it has no conversation left, or keeps it if it has one.
+    pub(super) fn settle_contact(&mut self, t: Timestamp, id: &ContactId) {
+        let Some(k) = self.contacts.by_id.get(id) else {
+            return;
+        };
+        let at = k
+            .conversations
+            .is_empty()
+            .then(|| t + self.settings.contact_retention);
+        self.contacts.schedule_forget(id, at);
+    }
+
+    /// Forgets idle contact `id`: its identities, attributes and last
+    /// agent. Its opt-outs are kept (they are not the contact's).
+    pub(super) fn forget_contact(&mut self, t: Timestamp, id: &ContactId) {
+        if self.contacts.forget(id).is_some() {
+            self.emit(Event::new(
+                t,
+                EventKind::ContactForgotten {
+                    contact: id.clone(),
+                },
+            ));
+        }
     }
 }

@@ -3,6 +3,7 @@
 
 mod agents;
 mod channels;
+mod contacts;
 mod durability;
 mod edges;
 mod escalation;

@@ -35,7 +35,7 @@ fn config() -> Config {
         "{}\n[assignment]\nwrap_up = \"20s\"\n",
         crate::CONFIG.replace(
             "no_agent_timeout = \"20m\"",
-            "no_agent_timeout = \"20m\"\nreopen_window = \"2h\"\ninactivity_timeout = \"15m\""
+            "no_agent_timeout = \"20m\"\nreopen_window = \"2h\"\ninactivity_timeout = \"15m\"\nsticky_agent = \"1h\"\ncontact_retention = \"1h\""
         )
     );
     Config::from_toml_str(&src).expect("compiles")
