@@ -505,6 +505,11 @@ pub struct DefaultsSpec {
 pub struct ConversationsSpec {
     /// Whether a message on another channel continues the contact's open
     /// conversation (default `true`).
+    ///
+    /// Replies then go to the channel the customer used last. An agent who
+    /// has the conversation keeps it on the capacity slot of the channel it
+    /// was assigned on: the switch does not move it to another channel's
+    /// slot (which may be full) or take it from the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub across_channels: Option<bool>,
     /// Most bytes of text in one inbound, bot or agent message.

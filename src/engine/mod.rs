@@ -248,7 +248,8 @@ impl Switchboard {
     }
 
     /// Runs every timer due at or before `now`: bot timeouts, offer
-    /// expiries, inactivity, holds, queue updates, business hours.
+    /// expiries, inactivity, holds, queue updates, business hours,
+    /// forgetting closed conversations and idle contacts.
     pub fn handle_timeout(&mut self, now: Timestamp) {
         self.advance(now);
     }
