@@ -59,7 +59,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::OnceLock;
 
-use bm25::{Embedder, EmbedderBuilder, Scorer, Tokenizer};
+use bm25::{Embedder, EmbedderBuilder, ScoredDocument, Scorer, Tokenizer};
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
 use unicode_segmentation::UnicodeSegmentation;
@@ -657,24 +657,42 @@ impl FaqBot {
     /// assert_eq!(ids, ["holidays", "hours"]);
     /// ```
     pub fn search(&self, text: &str) -> Vec<FaqMatch> {
+        self.top(text, usize::MAX)
+            .into_iter()
+            .map(|(_, m)| m)
+            .collect()
+    }
+
+    /// The `limit` best matches for `text`, best first, with their
+    /// articles' indices. Only those are ranked in full and given a
+    /// confidence: a common word can match thousands of articles.
+    fn top(&self, text: &str, limit: usize) -> Vec<(usize, FaqMatch)> {
         let query = tokenize(text);
-        if query.is_empty() {
+        if query.is_empty() || limit == 0 {
             return Vec::new();
         }
         let embedding = self.embedder.embed(text);
         let mut found = self.scorer.matches(&embedding);
-        found.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+        let order = |a: &ScoredDocument<usize>, b: &ScoredDocument<usize>| {
+            b.score.total_cmp(&a.score).then(a.id.cmp(&b.id))
+        };
+        if limit < found.len() {
+            found.select_nth_unstable_by(limit - 1, order);
+            found.truncate(limit);
+        }
+        found.sort_by(order);
         let distinct: HashSet<&str> = query.iter().map(String::as_str).collect();
         found
             .into_iter()
             .filter_map(|m| {
                 let a = self.articles.get(m.id)?;
-                Some(FaqMatch {
+                let found = FaqMatch {
                     id: a.id.clone(),
                     title: a.title.clone(),
                     score: f64::from(m.score),
                     confidence: self.confidence(&distinct, m.id),
-                })
+                };
+                Some((m.id, found))
             })
             .collect()
     }
@@ -688,7 +706,7 @@ impl FaqBot {
     /// assert!(bot.best("refund").is_none());
     /// ```
     pub fn best(&self, text: &str) -> Option<FaqMatch> {
-        self.search(text).into_iter().next()
+        self.top(text, 1).into_iter().next().map(|(_, m)| m)
     }
 
     /// The turn for `ask`: the best article's answer when its confidence is
@@ -707,16 +725,16 @@ impl FaqBot {
     /// assert_eq!(t.suggestions, ["hours: Opening hours"]);
     /// ```
     pub fn turn(&self, ask: &BotRequest) -> BotTurn {
-        let found = self.search(&ask.text);
+        let found = self.top(&ask.text, self.max_suggestions.max(1));
         let suggestions: Vec<String> = found
             .iter()
             .take(self.max_suggestions)
-            .map(ToString::to_string)
+            .map(|(_, m)| m.to_string())
             .collect();
         let mut turn = ask.turn().suggest(suggestions);
         match found.first() {
-            Some(m) if m.confidence >= self.threshold => {
-                if let Some(a) = self.articles.iter().find(|a| a.id == m.id) {
+            Some((i, m)) if m.confidence >= self.threshold => {
+                if let Some(a) = self.articles.get(*i) {
                     turn = turn
                         .reply(a.answer.clone())
                         .intent(format!("faq:{}", a.id), m.confidence);
