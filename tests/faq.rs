@@ -273,6 +273,25 @@ proptest::proptest! {
         proptest::prop_assert_eq!(t.intent.is_some(), answers);
     }
 
+    /// The best match and the turn's suggestions are the head of the full
+    /// ranking, whatever the message (drawn from the articles' words, so
+    /// that most messages match several articles).
+    #[test]
+    fn best_and_suggestions_are_the_head_of_the_ranking(
+        text in "((opening|hours|open|refund|return|order|track|parcel|delivery|invoice|password|where|is|my|when|订单|退款|快递|营业) ?){1,6}"
+    ) {
+        let bot = bot();
+        let found = bot.search(&text);
+        proptest::prop_assert_eq!(bot.best(&text), found.first().cloned());
+        let t = ask(&bot, &text);
+        let head: Vec<String> = found
+            .iter()
+            .take(bot.suggestions_per_turn())
+            .map(ToString::to_string)
+            .collect();
+        proptest::prop_assert_eq!(t.suggestions, head);
+    }
+
     /// Any article set either indexes or is refused with a reason; never a
     /// panic.
     #[test]

@@ -55,7 +55,7 @@
 //! [UAX #29]: https://www.unicode.org/reports/tr29/
 //! [inverse document frequencies]: https://en.wikipedia.org/wiki/Tf%E2%80%93idf
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -681,7 +681,9 @@ impl FaqBot {
             found.truncate(limit);
         }
         found.sort_by(order);
-        let distinct: HashSet<&str> = query.iter().map(String::as_str).collect();
+        // Ordered, so that the confidence sums in the same order every
+        // time: the same message gives the same turn, bit for bit.
+        let distinct: BTreeSet<&str> = query.iter().map(String::as_str).collect();
         found
             .into_iter()
             .filter_map(|m| {
@@ -758,7 +760,7 @@ impl FaqBot {
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
 
-    fn confidence(&self, query: &HashSet<&str>, article: usize) -> f64 {
+    fn confidence(&self, query: &BTreeSet<&str>, article: usize) -> f64 {
         let Some(tokens) = self.tokens.get(article) else {
             return 0.0;
         };
