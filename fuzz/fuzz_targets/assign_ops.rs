@@ -7,8 +7,8 @@
 //! and `[assignment]` setting: eligibility split into an agent-only part
 //! and a conversation-dependent one (`agent.languages has
 //! conversation.lang`), eligibility that cannot be split (`or` across agent
-//! and contact), relaxation steps (given out of order), an overflow chain
-//! and an overflow cycle, `max_size`, business hours, `sla`, multi-offer,
+//! and contact), relaxation steps (given out of order), overflow chains
+//! (`tech` → `sales` → `general`; cycles are refused), `max_size`, business hours, `sla`, multi-offer,
 //! offer and reply timeouts, per-queue and default wrap-up, aging,
 //! priorities and all four strategies; offline grace, a fairness cap, a
 //! preferred-agent wait and `max_missed_offers = 2`. Eligibility reads
@@ -177,7 +177,7 @@ eligible = "agent.skills.sales >= 1 and agent.languages has conversation.lang an
 strategy = "round_robin"
 priority = -3
 calendar = "eu"
-overflow = { after = "30m", to = "tech" }
+overflow = { after = "30m", to = "general" }
 offers = 3
 offer_timeout = "15s"
 "#;
@@ -1718,9 +1718,8 @@ fn get_mut<'a>(v: &'a mut serde_json::Value, path: &[Seg]) -> Option<&'a mut ser
 
 /// Drives an assigner restored from an edited snapshot through a round
 /// of calls from `t`, its own clock, checking its invariants after each.
-/// Time moves on by at most a day a step: every timer runs at its own
-/// time, so a far jump through an overflow cycle (`tech` and `sales`)
-/// is a long run of overflows, not something to probe.
+/// Time moves on by at most a day a step, so that every timer still runs
+/// at its own time.
 fn probe(g: &mut Assigner, mut t: Timestamp, mut config: usize) {
     let ok = |g: &Assigner, what: &str| {
         if let Err(e) = g.check_invariants() {

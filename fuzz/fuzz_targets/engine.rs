@@ -12,8 +12,10 @@
 //! capacities, presence, removal), accept, decline, agent messages,
 //! transfers (cold and warm, to a queue or an agent, unknown targets),
 //! hold, hand back, close by anyone, CSAT scores 0 to 255, notes, tags,
-//! links and merges, snapshot → JSON → restore, and time steps from a
-//! millisecond to a day, or to the next `poll_timeout()`.
+//! links and merges, snapshot → JSON → restore (sometimes with its clocks
+//! edited to any time, agreeing or not), and time steps from a millisecond
+//! to a day, to the next `poll_timeout()`, or to any time in `u64`
+//! milliseconds, the end of time included.
 //!
 //! After every step: `check_invariants()` holds; a refused input left the
 //! snapshot exactly as it was; a restored snapshot equals the original.
@@ -130,6 +132,13 @@ impl Bytes<'_> {
     }
     fn pick<T: Clone>(&mut self, items: &[T]) -> Option<T> {
         Some(items[self.byte()? as usize % items.len()].clone())
+    }
+    /// A time anywhere in `u64` milliseconds: eight bytes, or fewer at the
+    /// end of the input.
+    fn time(&mut self) -> u64 {
+        (0..8).fold(0u64, |t, _| {
+            (t << 8) | u64::from(self.byte().unwrap_or(0xff))
+        })
     }
 }
 
@@ -302,9 +311,20 @@ fuzz_target!(|data: &[u8]| {
         match op % 8 {
             0 => {
                 let step = [1, 500, 10_000, 31_000, 300_000, 3_600_000, 86_400_000];
-                now =
-                    now + Duration::from_millis(step[b.byte().unwrap_or(0) as usize % step.len()]);
+                let pick = b.byte().unwrap_or(0);
+                now = if pick >= 248 {
+                    // A jump anywhere, the end of time included: every call
+                    // must return, and the clock stays at or before its end.
+                    Timestamp::from_millis(b.time())
+                } else {
+                    now + Duration::from_millis(step[pick as usize % step.len()])
+                };
                 sb.handle_timeout(now);
+                assert!(sb.now() <= Timestamp::MAX, "the clock passed its end");
+                assert!(
+                    sb.poll_timeout().is_none_or(|t| t <= Timestamp::MAX),
+                    "a timeout past the end of time"
+                );
             }
             1 => {
                 if let Some(t) = sb.poll_timeout() {
@@ -315,8 +335,29 @@ fuzz_target!(|data: &[u8]| {
             2 => {
                 let json = snapshot_json(&sb);
                 let snap: Snapshot = serde_json::from_str(&json).expect("snapshots read back");
-                sb = Switchboard::restore(config.clone(), snap).expect("own snapshots restore");
-                assert_eq!(snapshot_json(&sb), json, "restore changed the snapshot");
+                let edit = b.byte().unwrap_or(0);
+                if edit < 224 {
+                    sb = Switchboard::restore(config.clone(), snap).expect("own snapshots restore");
+                    assert_eq!(snapshot_json(&sb), json, "restore changed the snapshot");
+                } else {
+                    // Clocks edited to anything, agreeing or not: restore
+                    // refuses or gives an engine that keeps its promises.
+                    let mut v = serde_json::to_value(&snap).expect("snapshots serialize");
+                    let t = b.time();
+                    if edit & 1 == 0 {
+                        v["now"] = t.into();
+                    }
+                    if edit & 2 == 0 {
+                        v["assigner"]["now"] = t.into();
+                    }
+                    let snap: Snapshot =
+                        serde_json::from_value(v).expect("edited clocks read back");
+                    if let Ok(restored) = Switchboard::restore(config.clone(), snap) {
+                        sb = restored;
+                        assert!(sb.now() <= Timestamp::MAX, "restored past the end of time");
+                        sb.handle_timeout(Timestamp::from_millis(u64::MAX));
+                    }
+                }
             }
             _ => {
                 let Some(input) = input(&mut b) else { break };

@@ -70,6 +70,27 @@ pub enum AgentError {
     /// An empty agent id.
     #[error("the agent id is empty")]
     EmptyId,
+    /// A skill with an empty name.
+    #[error("a skill name is empty")]
+    EmptySkill,
+    /// An empty language tag.
+    #[error("a language is empty; use a tag such as `en` or `zh-Hans`")]
+    EmptyLanguage,
+    /// An attribute with an empty name.
+    #[error("an attribute name is empty")]
+    EmptyAttribute,
+    /// An attribute of another type than `[agent_attributes]` declares.
+    #[error(
+        "agent attribute `{name}` is declared as {declared} in [agent_attributes], but the profile gives a {given}"
+    )]
+    AttributeType {
+        /// The attribute.
+        name: String,
+        /// Its declared type.
+        declared: &'static str,
+        /// The type of the value given.
+        given: &'static str,
+    },
 }
 
 impl AgentProfile {
@@ -106,10 +127,22 @@ impl AgentProfile {
     ///
     /// # Errors
     ///
-    /// An empty id, or a skill level above [`MAX_SKILL_LEVEL`].
+    /// An empty id, skill name, language or attribute name, or a skill
+    /// level above [`MAX_SKILL_LEVEL`]. (The types of declared attributes
+    /// are checked against the configuration when the assigner takes the
+    /// profile.)
     pub fn validate(&self) -> Result<(), AgentError> {
-        if self.agent.as_str().is_empty() {
+        if self.agent.as_str().trim().is_empty() {
             return Err(AgentError::EmptyId);
+        }
+        if self.skills.keys().any(|k| k.trim().is_empty()) {
+            return Err(AgentError::EmptySkill);
+        }
+        if self.languages.iter().any(|l| l.trim().is_empty()) {
+            return Err(AgentError::EmptyLanguage);
+        }
+        if self.attributes.keys().any(|k| k.is_empty()) {
+            return Err(AgentError::EmptyAttribute);
         }
         match self.skills.iter().find(|(_, l)| **l > MAX_SKILL_LEVEL) {
             Some((skill, &level)) => Err(AgentError::SkillLevel {

@@ -24,12 +24,11 @@ use crate::symbols::Symbols;
 /// Most relaxation steps a queue uses; later ones are ignored.
 pub const MAX_RELAX_STEPS: usize = 32;
 
-/// The latest time the assigner's clock reaches (`u64::MAX / 2`
-/// milliseconds, some 292 million years after 1970): any later `now` is
-/// taken as this one, so that every deadline (`now` plus at least a
-/// millisecond, saturating) is still ahead of the clock and timers always
-/// move time forward.
-pub(crate) const LAST_INSTANT: Timestamp = Timestamp::from_millis(u64::MAX / 2);
+/// The latest time the assigner's clock reaches: the crate's
+/// [end of time](Timestamp#the-end-of-time), so that every deadline (`now`
+/// plus at least a millisecond, saturating) is still ahead of the clock and
+/// timers always move time forward.
+pub(crate) const LAST_INSTANT: Timestamp = Timestamp::MAX;
 
 /// What a timer is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -474,9 +473,13 @@ impl Assigner {
     }
 
     /// When [`handle_timeout`](Assigner::handle_timeout) should next be
-    /// called.
+    /// called; `None` when no timer can fall due (none is set, or every one
+    /// lies past the [end of time](Timestamp::MAX)).
     pub fn poll_timeout(&self) -> Option<Timestamp> {
-        self.timers.first().map(|(t, _)| *t)
+        self.timers
+            .first()
+            .map(|(t, _)| *t)
+            .filter(|t| *t <= LAST_INSTANT)
     }
 
     /// Runs every timer due at or before `now`, each at its own time.
@@ -487,6 +490,25 @@ impl Assigner {
     /// Takes `now` as the current time (never earlier than the last) and
     /// runs the timers due by then.
     pub(crate) fn advance(&mut self, now: Timestamp) -> Timestamp {
+        self.run_timers(now, now)
+    }
+
+    /// Runs the timers due at or before `now`, each at its own time, and
+    /// takes `now` as the current time.
+    ///
+    /// `horizon` is the latest time up to which the caller knows nothing
+    /// else happens (the engine's next timer, or `now` itself): a queue
+    /// whose business hours change more than once before it does not
+    /// replay each opening and closing, but takes the hours in force at
+    /// the horizon (see [`queue_timer`](Self::queue_timer)). That bounds
+    /// the work of a clock that jumps years ahead by the number of timers
+    /// pending, not by the length of the jump.
+    ///
+    /// Terminates: every timer it runs is removed, and every timer a
+    /// timer sets is strictly later than the one that set it (deadlines
+    /// are `t` plus at least a millisecond, saturating past the clock's
+    /// [end](Timestamp::MAX), where they never fall due).
+    pub(crate) fn run_timers(&mut self, now: Timestamp, horizon: Timestamp) -> Timestamp {
         let now = now.min(LAST_INSTANT).max(self.now);
         while let Some(&(t, target)) = self.timers.first() {
             if t > now {
@@ -495,7 +517,7 @@ impl Assigner {
             self.timers.remove(&(t, target));
             self.now = t;
             match target {
-                Target::Queue(q) => self.queue_timer(q, t),
+                Target::Queue(q) => self.queue_timer(q, t, horizon.max(now)),
                 Target::Agent(a) => {
                     if self.agents.get(a).is_some() {
                         self.agent_mut(a).deadline = None;
@@ -529,6 +551,18 @@ impl Assigner {
         profile: AgentProfile,
     ) -> Result<(), AssignError> {
         profile.validate()?;
+        for (name, value) in &profile.attributes {
+            if let Some(&ty) = self.config.spec().agent_attributes.get(name)
+                && !ty.admits(value)
+            {
+                return Err(super::AgentError::AttributeType {
+                    name: name.clone(),
+                    declared: ty.as_str(),
+                    given: value.type_name(),
+                }
+                .into());
+            }
+        }
         let now = self.advance(now);
         let a = match self.find_agent(profile.agent.as_str()) {
             Some(a) => {
@@ -1638,9 +1672,27 @@ impl Assigner {
         self.match_conv(c, now);
     }
 
-    fn queue_timer(&mut self, q: u32, now: Timestamp) {
+    /// A queue's business hours may have changed at `now`.
+    ///
+    /// When the next change is due no later than `horizon` and before any
+    /// other timer of the assigner, nothing can happen in between but
+    /// openings and closings of this queue: the timer then moves straight
+    /// to the last of those instants, where the queue takes the hours in
+    /// force, instead of opening and closing once per day of a long jump
+    /// of the clock. Driven at every [`poll_timeout`](Self::poll_timeout),
+    /// the horizon is the timer's own time and every change runs on time.
+    fn queue_timer(&mut self, q: u32, now: Timestamp, horizon: Timestamp) {
         let changed = self.queues[q as usize].update_hours(now);
-        if let Some(t) = self.queues[q as usize].next_change {
+        if let Some(mut t) = self.queues[q as usize].next_change {
+            let limit = self
+                .timers
+                .iter()
+                .find(|(_, target)| !matches!(target, Target::Queue(_)))
+                .map_or(horizon, |(other, _)| (*other).min(horizon));
+            if t <= limit {
+                t = limit;
+                self.queues[q as usize].next_change = Some(t);
+            }
             self.timers.insert((t, Target::Queue(q)));
         }
         if !changed {
@@ -1692,6 +1744,7 @@ impl Assigner {
                     queue: queue.id.clone(),
                     position: 1 + ahead,
                     estimate: None,
+                    open: true,
                     opens: None,
                     since: conv.standing.enqueued,
                 }
@@ -1716,6 +1769,7 @@ impl Assigner {
                     queue: queue.id.clone(),
                     position,
                     estimate,
+                    open: queue.open,
                     opens,
                     since: conv.standing.enqueued,
                 }

@@ -259,7 +259,11 @@ pub enum ConversationStatus {
         position: usize,
         /// Expected wait from now (see [`estimate`](super::estimate)).
         estimate: Option<Duration>,
-        /// When the queue opens, if it is closed now.
+        /// Whether the queue is open now: a closed queue's conversations
+        /// wait after hours.
+        open: bool,
+        /// When the queue opens, if it is closed now and opens within the
+        /// calendar's horizon (about two years).
         opens: Option<Timestamp>,
         /// When it started waiting.
         since: Timestamp,

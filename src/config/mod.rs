@@ -687,6 +687,38 @@ fn compile(
         });
     }
 
+    // Overflow chains end: a cycle would move a waiting conversation from
+    // queue to queue forever.
+    for (i, q) in spec.queues.iter().enumerate() {
+        let mut chain = vec![q.id.as_str()];
+        let mut at = q;
+        while let Some(o) = &at.overflow {
+            let Some(next) = spec.queues.iter().find(|n| n.id == o.to) else {
+                break;
+            };
+            if next.id == q.id {
+                if chain.len() > 1 && chain.iter().min() == Some(&q.id.as_str()) {
+                    chain.push(q.id.as_str());
+                    d.error(
+                        format!("queues[{}].overflow.to", origins.queue(i)),
+                        Some(&format!("queue `{}`", q.id)),
+                        format!(
+                            "queues overflow in a cycle ({}): a waiting conversation would move between them forever",
+                            chain.join(" → ")
+                        ),
+                        Some("end the chain in a queue without overflow".into()),
+                    );
+                }
+                break;
+            }
+            if chain.contains(&next.id.as_str()) {
+                break;
+            }
+            chain.push(next.id.as_str());
+            at = next;
+        }
+    }
+
     // Rules.
     let mut atoms = AtomTable::default();
     let mut rules = Vec::new();

@@ -8,7 +8,7 @@ use crate::model::{
 };
 
 use super::conversation::{Pending, number};
-use super::inbound::{check_text, check_texts};
+use super::validate::{check_text, check_texts, non_empty};
 use super::{Action, Closer, Event, EventKind, InputError, Switchboard, Transfer};
 
 impl Switchboard {
@@ -231,16 +231,15 @@ impl Switchboard {
             Err(super::SendRefusal::WindowClosed) => {
                 return Err(InputError::WindowClosed(id.clone()));
             }
-            Err(other) => {
-                return Err(InputError::NotAllowed {
+            Err(super::SendRefusal::Render(error)) => {
+                return Err(InputError::Render {
                     conversation: id.clone(),
-                    state: State::WithAgent,
-                    action: if matches!(other, super::SendRefusal::Gone) {
-                        "send to"
-                    } else {
-                        "render a message for"
-                    },
+                    channel: self.convs[&key].channel.clone(),
+                    error,
                 });
+            }
+            Err(super::SendRefusal::Gone) => {
+                return Err(InputError::UnknownConversation(id.clone()));
             }
         }
         let inactivity = self.settings.inactivity;
@@ -618,6 +617,7 @@ impl Switchboard {
         text: String,
     ) -> Result<(), InputError> {
         check_text(&text, self.settings.max_text)?;
+        non_empty("text", &text)?;
         let key = self.key(id)?;
         if let Some(a) = &agent {
             self.known_agent(a)?;
@@ -640,6 +640,9 @@ impl Switchboard {
         tags: Vec<String>,
     ) -> Result<(), InputError> {
         check_texts(tags.iter().map(String::as_str), self.settings.max_text)?;
+        for t in &tags {
+            non_empty("tags", t)?;
+        }
         let key = self.key(id)?;
         let c = self.convs.get_mut(&key).expect("checked above");
         let added = c.add_tags(tags.iter());

@@ -265,7 +265,7 @@ impl Switchboard {
         // Offered already means the assigner has matched it again; the
         // offer's own event follows and moves it on to offered.
         let to = match self.assigner.conversation(&c.task, at) {
-            Some(ConversationStatus::Waiting { opens: Some(_), .. }) => State::AfterHours,
+            Some(ConversationStatus::Waiting { open: false, .. }) => State::AfterHours,
             Some(ConversationStatus::Waiting { .. } | ConversationStatus::Offered { .. }) => {
                 State::Queued
             }

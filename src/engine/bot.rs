@@ -4,7 +4,7 @@ use crate::expr::{BotFacts, ConversationFacts, Facts};
 use crate::handoff::{Note, Party, Reason, State, first_trigger};
 use crate::model::Timestamp;
 
-use super::inbound::{check_attributes, check_number, check_text, check_texts};
+use super::validate::{check_attributes, check_range, check_text, check_texts, non_empty};
 use super::{BotTurn, Event, EventKind, InputError, Switchboard};
 
 impl Switchboard {
@@ -26,9 +26,26 @@ impl Switchboard {
         )?;
         check_texts(t.suggestions.iter().map(String::as_str), max)?;
         check_attributes(&t.slots, max)?;
-        check_number("confidence", t.confidence)?;
-        check_number("sentiment", t.sentiment)?;
+        check_range("confidence", t.confidence, 0.0, 1.0)?;
+        check_range("sentiment", t.sentiment, -1.0, 1.0)?;
+        if let Some(i) = &t.intent {
+            non_empty("intent", i)?;
+        }
+        for s in &t.suggestions {
+            non_empty("suggestions", s)?;
+        }
         let c = &self.convs[&key];
+        // A turn the engine never asked: the host numbers turns its own
+        // way, and every answer would be lost as a "retry".
+        if let Some(n) = t.turn
+            && n > c.turn
+        {
+            return Err(InputError::UnknownTurn {
+                conversation: c.id.clone(),
+                turn: n,
+                latest: c.turn,
+            });
+        }
         let current = c.state == State::Bot && c.asked && t.turn.is_none_or(|n| n == c.turn);
         if !current {
             // An answer to an earlier question, or a retry of a turn already

@@ -3,8 +3,8 @@
 use super::Switchboard;
 use super::error::InputError;
 use super::event::{Event, EventKind};
-use super::inbound::check_text;
 use super::input::Delivery;
+use super::validate::check_text;
 use crate::model::Timestamp;
 
 impl Switchboard {

@@ -1,8 +1,10 @@
 //! Why an input was refused.
 
 use crate::assign::{AgentError, AssignError};
+use crate::channel::RenderError;
+use crate::expr::AttrType;
 use crate::handoff::State;
-use crate::model::{AddressError, AgentId, BotId, ContactId, ConversationId, QueueId};
+use crate::model::{AddressError, AgentId, BotId, ChannelKind, ContactId, ConversationId, QueueId};
 
 /// Why [`Switchboard::handle`](super::Switchboard::handle) refused an
 /// input. A refused input changes nothing.
@@ -91,6 +93,19 @@ pub enum InputError {
     /// hours after their last message); only a template can be sent.
     #[error("the reply window for conversation `{0}` is closed; send an approved template instead")]
     WindowClosed(ConversationId),
+    /// The message cannot be rendered for the customer's channel: a
+    /// character cluster longer than one message (an SMS segment, say), a
+    /// location off the map, nothing to send. The error says what to
+    /// change.
+    #[error("cannot send to conversation `{conversation}` on {channel}: {error}")]
+    Render {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The customer's current channel.
+        channel: ChannelKind,
+        /// Why the channel layer could not render it.
+        error: RenderError,
+    },
     /// The customer opted out on the channel.
     #[error("the customer of conversation `{0}` opted out on this channel (STOP)")]
     OptedOut(ConversationId),
@@ -109,9 +124,51 @@ pub enum InputError {
     /// A number that must be finite is not (NaN or infinite).
     #[error("`{0}` must be a finite number")]
     Number(&'static str),
-    /// An id that must not be empty is.
+    /// An id, name, tag or text that must say something is empty (or
+    /// only blank).
     #[error("`{0}` must not be empty")]
     EmptyId(&'static str),
+    /// A number outside its documented range (a bot's confidence of 87,
+    /// a sentiment of 5).
+    #[error("`{field}` is {value}, but must be from {min} to {max}")]
+    OutOfRange {
+        /// The field.
+        field: &'static str,
+        /// The value given.
+        value: f64,
+        /// The least value allowed.
+        min: f64,
+        /// The greatest value allowed.
+        max: f64,
+    },
+    /// A host attribute of another type than the configuration declares
+    /// for it.
+    #[error(
+        "contact attribute `{name}` is declared as {} in [contact_attributes], but the input gives a {given}",
+        declared.as_str()
+    )]
+    AttributeType {
+        /// The attribute.
+        name: String,
+        /// Its declared type.
+        declared: AttrType,
+        /// The type of the value given.
+        given: &'static str,
+    },
+    /// A bot turn answers a question the engine never asked: turns are
+    /// numbered by the engine, in [`AskBot`](super::Action::AskBot).
+    #[error(
+        "conversation `{conversation}` asked its bot up to turn {latest}, not turn {turn}; \
+         answer with the `turn` of the ask_bot action, or leave it out to answer the latest"
+    )]
+    UnknownTurn {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The turn given.
+        turn: u64,
+        /// The latest turn asked.
+        latest: u64,
+    },
     /// An assigner refusal not covered above.
     #[error(transparent)]
     Assign(AssignError),

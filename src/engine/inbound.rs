@@ -5,10 +5,13 @@ use crate::assign::{ConversationStatus, Request};
 use crate::channel::consent::{ConsentEvent, ConsentState};
 use crate::expr::{BotFacts, ConversationFacts, Facts};
 use crate::handoff::{Entry, Party, Reason, State, first_trigger, format_opening, humanize_wait};
-use crate::model::{AgentId, Attributes, ContactId, QueueId, Timestamp, Value};
+use crate::model::{AgentId, ContactId, QueueId, Timestamp};
 use crate::router::{Decision, Route};
 
 use super::conversation::Conv;
+use super::validate::{
+    check_attributes, check_declared, check_range, check_text, check_texts, non_empty,
+};
 use super::{Action, Event, EventKind, Inbound, InputError, Switchboard};
 
 /// Which conversation an inbound message belongs to.
@@ -16,61 +19,6 @@ enum Target {
     Open(u64),
     Reopen(u64),
     New,
-}
-
-/// Checks a text against the size limit.
-pub(super) fn check_text(text: &str, max: u32) -> Result<(), InputError> {
-    if text.len() > max as usize {
-        return Err(InputError::TooLong {
-            len: text.len(),
-            max,
-        });
-    }
-    Ok(())
-}
-
-/// Checks that free text spread over several strings (tags, suggestions,
-/// an identifier and a language tag…) stays within `max` bytes in all.
-pub(super) fn check_texts<'a>(
-    texts: impl IntoIterator<Item = &'a str>,
-    max: u32,
-) -> Result<(), InputError> {
-    let len = texts
-        .into_iter()
-        .map(str::len)
-        .fold(0usize, usize::saturating_add);
-    if len > max as usize {
-        return Err(InputError::TooLong { len, max });
-    }
-    Ok(())
-}
-
-/// Checks that an attribute map (contact attributes, slots) stays within
-/// `max` bytes of keys and values in all.
-pub(super) fn check_attributes(a: &Attributes, max: u32) -> Result<(), InputError> {
-    fn size(v: &Value) -> usize {
-        match v {
-            Value::Text(s) => s.len(),
-            Value::List(l) => l.iter().map(size).fold(0, usize::saturating_add),
-            _ => 8,
-        }
-    }
-    let len = a
-        .iter()
-        .map(|(k, v)| k.len().saturating_add(size(v)))
-        .fold(0usize, usize::saturating_add);
-    if len > max as usize {
-        return Err(InputError::TooLong { len, max });
-    }
-    Ok(())
-}
-
-/// Checks a score that must be a finite number.
-pub(super) fn check_number(field: &'static str, v: Option<f64>) -> Result<(), InputError> {
-    match v {
-        Some(x) if !x.is_finite() => Err(InputError::Number(field)),
-        _ => Ok(()),
-    }
 }
 
 impl Switchboard {
@@ -96,10 +44,20 @@ impl Switchboard {
             max,
         )?;
         check_attributes(&m.contact, max)?;
+        check_declared(&self.config.spec().contact_attributes, &m.contact)?;
         m.from.check(&m.channel)?;
-        check_number("sentiment", m.sentiment)?;
-        if m.contact_id.as_ref().is_some_and(|c| c.as_str().is_empty()) {
-            return Err(InputError::EmptyId("contact_id"));
+        check_range("sentiment", m.sentiment, -1.0, 1.0)?;
+        for (field, v) in [
+            ("contact_id", m.contact_id.as_ref().map(|c| c.as_str())),
+            ("lang", m.lang.as_deref()),
+            ("id", m.id.as_deref()),
+        ] {
+            if let Some(v) = v {
+                non_empty(field, v)?;
+            }
+        }
+        for a in &m.attachments {
+            non_empty("attachments.url", &a.url)?;
         }
 
         // A retried webhook: ignore it.
@@ -516,18 +474,8 @@ impl Switchboard {
         let Some(c) = self.convs.get(&key) else {
             return;
         };
-        let id = c.id.clone();
         let from = (c.state == State::Closed).then_some(State::Closed);
-        self.emit(
-            Event::new(
-                now,
-                EventKind::Routed {
-                    rule: decision.rule.clone(),
-                    matched: decision.matched.clone(),
-                },
-            )
-            .conversation(id.clone()),
-        );
+        self.routed(now, key, decision);
         let reason = reopened.unwrap_or_else(|| match &decision.rule {
             Some(r) => Reason::Rule(r.clone()),
             None => Reason::Routed,
@@ -585,6 +533,24 @@ impl Switchboard {
                 .conversation(c.id.clone());
             self.emit(e);
         }
+    }
+
+    /// Records which rules matched for conversation `key` and which one
+    /// decided: every decision that changes a conversation is explained.
+    fn routed(&mut self, now: Timestamp, key: u64, decision: &Decision) {
+        let Some(id) = self.convs.get(&key).map(|c| c.id.clone()) else {
+            return;
+        };
+        self.emit(
+            Event::new(
+                now,
+                EventKind::Routed {
+                    rule: decision.rule.clone(),
+                    matched: decision.matched.clone(),
+                },
+            )
+            .conversation(id),
+        );
     }
 
     fn apply_side_effects(&mut self, now: Timestamp, key: u64, decision: &Decision) {
@@ -687,6 +653,7 @@ impl Switchboard {
             match (&decision.route, &decision.rule) {
                 (Some(Route::Queue { queue, priority }), Some(rule)) => {
                     self.apply_side_effects(now, key, &decision);
+                    self.routed(now, key, &decision);
                     let reason = Reason::Rule(rule.clone());
                     if self.escalate(now, key, reason, Some(queue.clone()), *priority, None) {
                         return;
@@ -694,6 +661,7 @@ impl Switchboard {
                 }
                 (Some(Route::Bot { bot }), Some(_)) => {
                     self.apply_side_effects(now, key, &decision);
+                    self.routed(now, key, &decision);
                     if let Some(c) = self.convs.get_mut(&key) {
                         c.bot = Some(bot.clone());
                     }
@@ -701,6 +669,8 @@ impl Switchboard {
                 _ => {
                     if !decision.tags.is_empty() || !decision.set.is_empty() {
                         self.apply_side_effects(now, key, &decision);
+                        // The audit log says which rules set them.
+                        self.routed(now, key, &decision);
                     }
                 }
             }
@@ -799,7 +769,7 @@ impl Switchboard {
                 return false;
             }
         };
-        let closed = matches!(status, ConversationStatus::Waiting { opens: Some(_), .. });
+        let closed = matches!(status, ConversationStatus::Waiting { open: false, .. });
         let interval = self.settings.notice_interval;
         let no_agent = self.settings.no_agent;
         if let Some(c) = self.convs.get_mut(&key) {
@@ -855,6 +825,7 @@ impl Switchboard {
             queue,
             position,
             estimate,
+            open,
             opens,
             ..
         }) = self.assigner.conversation(&c.task, now)
@@ -875,7 +846,7 @@ impl Switchboard {
         if let Some(c) = self.convs.get_mut(&key) {
             c.told = Some((position, estimate.map(|d| d.as_secs())));
         }
-        let template = if opens.is_some() && template == "queued" {
+        let template = if !open && template == "queued" {
             "after_hours"
         } else {
             template

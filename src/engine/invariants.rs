@@ -57,8 +57,8 @@ impl Switchboard {
             }
             match (c.state, &status) {
                 (State::Bot | State::Closed, None) => {}
-                (State::Queued, Some(ConversationStatus::Waiting { opens: None, .. })) => {}
-                (State::AfterHours, Some(ConversationStatus::Waiting { opens: Some(_), .. })) => {}
+                (State::Queued, Some(ConversationStatus::Waiting { open: true, .. })) => {}
+                (State::AfterHours, Some(ConversationStatus::Waiting { open: false, .. })) => {}
                 (State::Offered, Some(ConversationStatus::Offered { agents, .. })) => {
                     let mut a = agents.clone();
                     let mut b = c.offered.clone();

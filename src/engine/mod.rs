@@ -75,9 +75,11 @@ mod query;
 mod settings;
 mod snapshot;
 mod timers;
+mod validate;
 
 use std::collections::{BTreeSet, VecDeque};
 use std::sync::Arc;
+use std::time::Duration;
 
 pub use action::{Action, ActionLine};
 pub use contacts::ContactView;
@@ -234,17 +236,21 @@ impl Switchboard {
         self.events.pop_front()
     }
 
-    /// When [`handle_timeout`](Self::handle_timeout) should next be called.
+    /// When [`handle_timeout`](Self::handle_timeout) should next be called;
+    /// `None` when no timer can fall due (none is set, or every one lies
+    /// past the [end of time](Timestamp::MAX)).
     pub fn poll_timeout(&self) -> Option<Timestamp> {
         if !self.started {
             return None;
         }
         let mine = self.timers.first().map(|(t, _)| *t);
         let forget = self.contacts.forgets.first().map(|(t, _)| *t);
+        // A deadline past the end of time never falls due.
         [mine, forget, self.assigner.poll_timeout()]
             .into_iter()
             .flatten()
             .min()
+            .filter(|t| *t <= Timestamp::MAX)
     }
 
     /// Runs every timer due at or before `now`: bot timeouts, offer
@@ -258,7 +264,14 @@ impl Switchboard {
 
     /// Starts the clock on the first call and runs due timers; returns the
     /// effective time.
+    ///
+    /// The clock stops at [`Timestamp::MAX`], as the assigner's does, so
+    /// that every deadline lies strictly ahead of it or never falls due.
+    /// The loop terminates: each turn removes a timer due at or before
+    /// `now`, and what a timer re-arms is later than the timer itself
+    /// (periodic ones skip the periods a jump of the clock passed over).
     fn advance(&mut self, now: Timestamp) -> Timestamp {
+        let now = now.clamped();
         if !self.started {
             self.started = true;
             self.assigner = Assigner::new(self.config.clone(), now);
@@ -286,13 +299,30 @@ impl Switchboard {
                         c.due = None;
                     }
                     self.now = self.now.max(t);
-                    self.conversation_timer(t, key);
+                    self.conversation_timer(t, key, now);
                     self.drain(t);
                 }
                 (_, Some(b)) if b <= now => {
                     self.now = self.now.max(b);
-                    self.assigner.handle_timeout(b);
+                    // Nothing of the engine's happens before its next
+                    // timer (ties go to the engine): the assigner may take
+                    // the business hours in force up to just before it.
+                    let horizon = [
+                        mine.map(|(t, _)| t.saturating_sub(Duration::from_millis(1))),
+                        self.contacts.forgets.first().map(|(t, _)| *t),
+                        Some(now),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .min()
+                    .unwrap_or(now);
+                    self.assigner.run_timers(b, horizon);
                     self.drain(b);
+                    // Progress: the assigner ran every timer due by `b`.
+                    if self.assigner.poll_timeout().is_some_and(|n| n <= b) {
+                        debug_assert!(false, "the assigner left a timer due at {b}");
+                        break;
+                    }
                 }
                 _ => break,
             }
@@ -392,7 +422,7 @@ impl Switchboard {
         let window = caps.window_state(Some(c.last_inbound), at);
         let parts = render(&Content::text(text), &caps, window).map_err(|e| match e {
             crate::channel::RenderError::WindowClosed => SendRefusal::WindowClosed,
-            other => SendRefusal::Render(other.to_string()),
+            other => SendRefusal::Render(other),
         })?;
         let (id, channel, to) = (c.id.clone(), c.channel.clone(), c.address.clone());
         for part in parts {
@@ -461,7 +491,7 @@ enum SendRefusal {
     Gone,
     OptedOut,
     WindowClosed,
-    Render(String),
+    Render(crate::channel::RenderError),
 }
 
 impl std::fmt::Display for SendRefusal {

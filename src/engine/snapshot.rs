@@ -163,6 +163,23 @@ impl Switchboard {
         } else {
             Arc::new(Config::from_json_str(&snapshot.config.to_string())?)
         };
+        // One clock: the engine's stops where the assigner's does, and the
+        // two move together, so a snapshot whose clocks disagree was not
+        // taken by this engine.
+        if snapshot.now > Timestamp::MAX {
+            return Err(RestoreError::Invalid(format!(
+                "its clock ({}) is past the end of time ({})",
+                snapshot.now,
+                Timestamp::MAX
+            )));
+        }
+        if snapshot.assigner.now() != snapshot.now {
+            return Err(RestoreError::Invalid(format!(
+                "the engine's clock ({}) and the assigner's ({}) disagree",
+                snapshot.now,
+                snapshot.assigner.now()
+            )));
+        }
         let assigner = Assigner::restore(own.clone(), snapshot.assigner)?;
         let mut convs = super::contacts::Map::default();
         let mut timers = BTreeSet::new();

@@ -2,13 +2,16 @@
 //! updates, and forgetting closed conversations.
 
 use crate::handoff::{Reason, State};
+use std::time::Duration;
+
 use crate::model::{BotId, ContactId, Timestamp};
 
 use super::{Event, EventKind, Switchboard};
 
 impl Switchboard {
-    /// Runs conversation `key`'s deadlines that are due at `t`.
-    pub(super) fn conversation_timer(&mut self, t: Timestamp, key: u64) {
+    /// Runs conversation `key`'s deadlines that are due at `t`, on the way
+    /// to `until` (the time the host passed in).
+    pub(super) fn conversation_timer(&mut self, t: Timestamp, key: u64, until: Timestamp) {
         let due = |d: Option<Timestamp>| d.is_some_and(|d| d <= t);
         let Some(c) = self.convs.get_mut(&key) else {
             return;
@@ -60,7 +63,9 @@ impl Switchboard {
             return;
         };
         if due(c.deadlines.notice) {
-            c.deadlines.notice = Some(t + self.settings.notice_interval);
+            // Periodic: the checks a jump of the clock passed over are
+            // skipped, not replayed one by one (the position is the same).
+            c.deadlines.notice = Some(next_tick(t, self.settings.notice_interval, until));
             if c.state == State::Queued {
                 self.maybe_update(t, key);
             } else if !c.state.is_waiting() {
@@ -172,5 +177,44 @@ impl Switchboard {
                 },
             ));
         }
+    }
+}
+
+/// The first of `t + period`, `t + 2 * period` … that is after `until`
+/// (saturating): where a periodic timer that ran late at `t` goes next.
+pub(super) fn next_tick(t: Timestamp, period: Duration, until: Timestamp) -> Timestamp {
+    let next = t + period;
+    if next > until {
+        return next;
+    }
+    let p = u64::try_from(period.as_millis()).unwrap_or(u64::MAX).max(1);
+    let behind = until.as_millis() - t.as_millis();
+    let periods = behind / p + 1;
+    Timestamp::from_millis(t.as_millis().saturating_add(periods.saturating_mul(p)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_tick_skips_the_periods_a_jump_passed_over() {
+        let t = Timestamp::from_millis(1_000);
+        let s = Duration::from_secs(30);
+        assert_eq!(next_tick(t, s, t).as_millis(), 31_000);
+        assert_eq!(
+            next_tick(t, s, Timestamp::from_millis(30_999)).as_millis(),
+            31_000
+        );
+        assert_eq!(
+            next_tick(t, s, Timestamp::from_millis(31_000)).as_millis(),
+            61_000
+        );
+        assert_eq!(
+            next_tick(t, s, Timestamp::from_millis(95_000)).as_millis(),
+            121_000
+        );
+        let end = Timestamp::from_millis(u64::MAX);
+        assert_eq!(next_tick(t, s, end), end);
     }
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::ast::Path;
 use super::error::{ExprError, ExprErrorKind};
 use super::span::Span;
+use crate::model::Value;
 
 /// Where an expression is used, which decides the names it can see.
 ///
@@ -81,6 +82,27 @@ impl AttrType {
             AttrType::Number => "number",
             AttrType::Bool => "bool",
             AttrType::List => "list",
+        }
+    }
+
+    /// Whether `value` is of this type: a finite number for `number`, a
+    /// list of text for `list`.
+    ///
+    /// ```
+    /// use switchboard::expr::AttrType;
+    /// use switchboard::Value;
+    ///
+    /// assert!(AttrType::Number.admits(&Value::Number(3.0)));
+    /// assert!(!AttrType::Number.admits(&Value::from("ten")));
+    /// assert!(AttrType::List.admits(&Value::List(vec!["en".into()])));
+    /// assert!(!AttrType::List.admits(&Value::List(vec![Value::Number(1.0)])));
+    /// ```
+    pub fn admits(self, value: &Value) -> bool {
+        match (self, value) {
+            (AttrType::Text, Value::Text(_)) | (AttrType::Bool, Value::Bool(_)) => true,
+            (AttrType::Number, Value::Number(x)) => x.is_finite(),
+            (AttrType::List, Value::List(l)) => l.iter().all(|v| matches!(v, Value::Text(_))),
+            _ => false,
         }
     }
 

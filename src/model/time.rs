@@ -14,6 +14,15 @@ use std::time::Duration;
 ///
 /// On the wire a timestamp is a JSON integer.
 ///
+/// # The end of time
+///
+/// Every clock in the crate stops at [`Timestamp::MAX`] (`u64::MAX / 2`
+/// milliseconds, some 292 million years after 1970): a later `now` is taken
+/// as `MAX`. Deadlines (`now` plus a duration) saturate at `u64::MAX`, so
+/// they always lie strictly ahead of a clock that has stopped, and one that
+/// lies past `MAX` simply never falls due. That is what lets every loop
+/// that runs timers make progress whatever time a host passes in.
+///
 /// # Examples
 ///
 /// ```
@@ -34,6 +43,27 @@ pub struct Timestamp(u64);
 impl Timestamp {
     /// The Unix epoch, 1970-01-01T00:00:00Z.
     pub const EPOCH: Timestamp = Timestamp(0);
+
+    /// The latest time any clock in the crate reaches: `u64::MAX / 2`
+    /// milliseconds. See [the end of time](Timestamp#the-end-of-time).
+    pub const MAX: Timestamp = Timestamp(u64::MAX / 2);
+
+    /// `self`, or [`Timestamp::MAX`] when later: the time a clock takes
+    /// when the host passes `self`.
+    ///
+    /// ```
+    /// use switchboard::Timestamp;
+    ///
+    /// assert_eq!(Timestamp::from_millis(u64::MAX).clamped(), Timestamp::MAX);
+    /// assert_eq!(Timestamp::EPOCH.clamped(), Timestamp::EPOCH);
+    /// ```
+    pub const fn clamped(self) -> Timestamp {
+        if self.0 > Timestamp::MAX.0 {
+            Timestamp::MAX
+        } else {
+            self
+        }
+    }
 
     /// A timestamp `ms` milliseconds after the Unix epoch.
     pub const fn from_millis(ms: u64) -> Self {

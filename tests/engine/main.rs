@@ -3,12 +3,14 @@
 
 mod agents;
 mod channels;
+mod clocks;
 mod contacts;
 mod durability;
 mod edges;
 mod escalation;
 mod lifecycle;
 mod properties;
+mod refusals;
 
 use std::time::Duration;
 

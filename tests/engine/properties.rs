@@ -234,3 +234,85 @@ proptest! {
         let _ = head;
     }
 }
+
+/// A time anywhere in `u64` milliseconds, often near the edges: the end
+/// of `i64`, the end of `u64`, the clock's end, and the usual present.
+fn any_time() -> impl Strategy<Value = u64> {
+    let edge = |at: u64| (at.saturating_sub(120_000))..=(at.saturating_add(120_000));
+    prop_oneof![
+        2 => any::<u64>(),
+        2 => edge(i64::MAX as u64),
+        2 => edge(u64::MAX),
+        1 => edge(u64::MAX / 2),
+        3 => crate::MONDAY_10..crate::MONDAY_10 + 400 * 86_400_000,
+    ]
+}
+
+#[derive(Clone, Debug)]
+enum ClockOp {
+    /// Handle an input at this time.
+    At(u64, Box<Input>),
+    /// `handle_timeout` at this time.
+    Timeout(u64),
+    /// Snapshot, set the engine's and the assigner's clocks (when given)
+    /// and restore; a refused snapshot leaves the running engine.
+    Restore(Option<u64>, Option<u64>),
+}
+
+fn clock_op() -> impl Strategy<Value = ClockOp> {
+    prop_oneof![
+        5 => (any_time(), input()).prop_map(|(t, i)| ClockOp::At(t, Box::new(i))),
+        2 => any_time().prop_map(ClockOp::Timeout),
+        1 => (proptest::option::of(any_time()), proptest::option::of(any_time()))
+            .prop_map(|(a, b)| ClockOp::Restore(a, b)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Every call returns whatever time the host passes, including times
+    /// past the clock's end and snapshots whose clocks were edited, and
+    /// the engine stays consistent.
+    #[test]
+    fn every_call_returns_whatever_the_clock(ops in proptest::collection::vec(clock_op(), 1..60)) {
+        crate::clocks::returns("a run over the whole clock range", move || {
+            let mut sb = Switchboard::new(config());
+            for op in &ops {
+                match op {
+                    ClockOp::At(t, input) => {
+                        let _refused_or_not = sb.handle(Timestamp::from_millis(*t), (**input).clone());
+                    }
+                    ClockOp::Timeout(t) => sb.handle_timeout(Timestamp::from_millis(*t)),
+                    ClockOp::Restore(engine, assigner) => {
+                        let mut json = serde_json::to_value(sb.snapshot()).unwrap();
+                        if let Some(t) = engine {
+                            json["now"] = serde_json::json!(t);
+                        }
+                        if let Some(t) = assigner {
+                            json["assigner"]["now"] = serde_json::json!(t);
+                        }
+                        let snap: Snapshot = serde_json::from_value(json).unwrap();
+                        match Switchboard::restore(config(), snap) {
+                            Ok(restored) => {
+                                assert!(restored.now() <= Timestamp::MAX);
+                                sb = restored;
+                            }
+                            Err(e) => assert!(
+                                engine.is_some() || assigner.is_some(),
+                                "an unedited snapshot was refused: {e}"
+                            ),
+                        }
+                    }
+                }
+                while sb.poll_action().is_some() {}
+                while sb.poll_event().is_some() {}
+                sb.check_invariants().unwrap_or_else(|e| panic!("after {op:?}: {e}"));
+                assert!(sb.now() <= Timestamp::MAX, "the clock passed its end");
+                if let Some(t) = sb.poll_timeout() {
+                    assert!(t <= Timestamp::MAX, "a timeout past the end: {t}");
+                }
+            }
+        });
+    }
+}
