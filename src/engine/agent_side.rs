@@ -339,7 +339,7 @@ impl Switchboard {
         self.assigner.enqueue(now, req)?;
         // Accepted: from here on nothing fails.
         let c = self.convs.get_mut(&key).expect("checked above");
-        c.transfers += 1;
+        c.transfers = c.transfers.saturating_add(1);
         c.pending = Some(Pending {
             task: task.clone(),
             from: from.clone(),

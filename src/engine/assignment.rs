@@ -384,7 +384,7 @@ impl Switchboard {
                 && let Some(c) = self.convs.get_mut(&key)
             {
                 c.task = next;
-                c.transfers += 1;
+                c.transfers = c.transfers.saturating_add(1);
             }
             self.act(
                 at,

@@ -18,6 +18,10 @@ use super::{ActionLine, Event, EventKind, Input, InputError, Switchboard};
 /// The snapshot format this version writes and reads.
 const VERSION: u32 = 1;
 
+/// The largest counter a snapshot may hold (ids, turns): far beyond what
+/// any run reaches one input at a time, far below where `u64` wraps.
+const MAX_COUNTER: u64 = 1 << 62;
+
 /// One line of an input journal: `{"at": <ms since epoch>, "input": {...}}`.
 ///
 /// ```
@@ -179,6 +183,26 @@ impl Switchboard {
                 snapshot.now,
                 snapshot.assigner.now()
             )));
+        }
+        // Counters only grow by one per input: one near the end of `u64`
+        // was edited, and would wrap onto the ids of live conversations.
+        let counters = [
+            ("conversation", snapshot.next_conversation),
+            ("contact", snapshot.next_contact),
+        ]
+        .into_iter()
+        .chain(
+            snapshot
+                .conversations
+                .iter()
+                .flat_map(|c| [("bot turn", c.turn), ("transfer", u64::from(c.transfers))]),
+        );
+        for (what, n) in counters {
+            if n > MAX_COUNTER {
+                return Err(RestoreError::Invalid(format!(
+                    "the {what} counter ({n}) is past 2^62"
+                )));
+            }
         }
         let assigner = Assigner::restore(own.clone(), snapshot.assigner)?;
         let mut convs = super::contacts::Map::default();

@@ -280,3 +280,31 @@ fn the_drive_loop_ends_at_the_end_of_time() {
     });
     assert!(polls < 1_000);
 }
+
+/// Counters near the end of `u64` in an edited snapshot would wrap onto
+/// the ids of live conversations: refused.
+#[test]
+fn a_snapshot_whose_counters_were_edited_is_refused() {
+    let mut w = World::new();
+    w.chat("v1", "hello");
+    for (path, message) in [
+        ("next_conversation", "the conversation counter"),
+        ("next_contact", "the contact counter"),
+    ] {
+        let mut json: serde_json::Value = serde_json::to_value(w.sb.snapshot()).unwrap();
+        json[path] = serde_json::json!(u64::MAX);
+        let snap: Snapshot = serde_json::from_value(json).unwrap();
+        let err = Switchboard::restore(w.sb.config().clone(), snap).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "the snapshot is inconsistent: {message} ({}) is past 2^62",
+                u64::MAX
+            )
+        );
+    }
+    let mut json: serde_json::Value = serde_json::to_value(w.sb.snapshot()).unwrap();
+    json["conversations"][0]["turn"] = serde_json::json!(u64::MAX);
+    let snap: Snapshot = serde_json::from_value(json).unwrap();
+    assert!(Switchboard::restore(w.sb.config().clone(), snap).is_err());
+}
