@@ -919,13 +919,8 @@ fn compile(
     } else {
         match Router::new(rules, atoms, default, calendars.clone()) {
             Ok(r) => Some(r),
-            Err(m) => {
-                d.error(
-                    "rules".into(),
-                    None,
-                    m,
-                    Some("use fewer or smaller `matches` patterns".into()),
-                );
+            Err(e) => {
+                d.error("rules".into(), None, e.to_string(), e.help());
                 None
             }
         }

@@ -77,6 +77,7 @@ mod facts;
 mod fold;
 mod lexer;
 mod parser;
+mod pattern;
 mod program;
 mod schema;
 mod span;
@@ -89,6 +90,7 @@ pub use facts::{AgentFacts, BotFacts, ConversationFacts, Facts};
 pub use fold::fold;
 pub(crate) use fold::fold_into;
 pub use parser::{MAX_DEPTH, MAX_EXPR_LEN};
+pub use pattern::MAX_REGEX_MEMORY;
 pub use schema::{AttrType, Context, Schema};
 pub use span::Span;
 
@@ -99,6 +101,7 @@ pub(crate) use compile::{AtomSink, Compiler};
 pub(crate) use env::FactsEnv;
 pub(crate) use error::Snippet;
 pub(crate) use lexer::{is_ident_continue, is_ident_start};
+pub(crate) use pattern::{Footprint, PatternError, Patterns, TEXT_CACHE, bytes};
 pub(crate) use program::{Arg, Env, Node, Test, Val};
 pub(crate) use schema::{Fact, did_you_mean};
 

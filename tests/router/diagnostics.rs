@@ -322,3 +322,22 @@ fn comparisons_with_missing_or_mistyped_values_stay_false_or_are_rejected() {
     let err = first_error("['a', 'b'] has true", Context::Route);
     assert_eq!(err.message(), "true is bool but the list holds text");
 }
+
+#[test]
+fn a_condition_whose_patterns_need_too_much_memory_is_a_limit_error() {
+    // Each pattern alone is within MAX_REGEX_SIZE; a hundred of them, each
+    // with its own automaton and search space, are not within
+    // MAX_REGEX_MEMORY.
+    let terms: Vec<String> = (0..100)
+        .map(|i| format!(r"contact.tier matches '\w{{12}}-{i}-'"))
+        .collect();
+    let src = terms.join(" or ");
+    let err = first_error(&src, Context::Route);
+    assert_eq!(err.kind(), ExprErrorKind::Limit);
+    assert_eq!(
+        err.message(),
+        "the `matches` patterns of this condition need more than 64 MiB to run"
+    );
+    // It points at the first pattern over the budget.
+    assert!(src[..err.span().start].matches("matches").count() > 50);
+}
