@@ -55,7 +55,9 @@
 //! from the Unicode classes `\d` and `[^q]` repeated) route within 40 MiB,
 //! 3,000 are refused. [`Router::memory`] reports the compiled size and the
 //! search space per thread; each thread routing at the same time holds its
-//! own search space, allocated on its first message that needs it.
+//! own search space, allocated on its first message that needs it. The
+//! keyword automaton needs no search space and grows linearly with the
+//! keywords' total length, whatever their shape.
 //!
 //! # Changing the configuration at run time
 //!
