@@ -1161,10 +1161,12 @@ fn default_triggers(esc: &EscalationSpec) -> Vec<(&'static str, String)> {
     ];
     let fallbacks = esc.max_fallbacks.unwrap_or(DEFAULT_MAX_FALLBACKS);
     out.push(("bot_fallbacks", format!("bot.fallbacks >= {fallbacks}")));
-    if let Some(c) = esc.min_confidence {
+    // At the bottom of their range these thresholds can never fire, and
+    // the comparison would be refused as never true.
+    if let Some(c) = esc.min_confidence.filter(|c| *c > 0.0) {
         out.push(("low_confidence", format!("bot.confidence < {c}")));
     }
-    if let Some(s) = esc.sentiment_below {
+    if let Some(s) = esc.sentiment_below.filter(|s| *s > -1.0) {
         out.push(("negative_sentiment", format!("sentiment < {s}")));
     }
     if !esc.human_intents.is_empty() {

@@ -374,6 +374,11 @@ impl<'s> Compiler<'s> {
         if let Some((msg, help)) = problem {
             return self.type_err(span, msg, help);
         }
+        let outside = super::domain::check(lhs, &la, op, rhs, &ra);
+        if !outside.is_empty() {
+            self.errors.extend(outside);
+            return Node::Const(false, span);
+        }
         let node = self.lower(la, op, ra, rhs, span);
         match (node, self.sink.as_deref_mut()) {
             (Node::Test(t), Some(sink)) => {

@@ -43,6 +43,22 @@
 //! * **Errors are found when compiling**: unknown names, type mismatches
 //!   (`'a' > 3`), lists mixing types and invalid regexes, each pointing at
 //!   the text with a suggestion where one is likely.
+//! * **Literals are checked against what a fact can hold**: `weekday` is
+//!   one of `'mon'` … `'sun'`, `hour` a whole number from 0 to 23,
+//!   `bot.confidence` from 0 to 1, `sentiment` from −1 to 1, skill levels
+//!   from 0 to 10, counts and waits 0 or more, `attachments` holds
+//!   `'image'`, `'audio'`, `'video'`, `'file'` or `'location'`. A literal
+//!   outside (`weekday == 'monday'`, `hour in [9, 25]`,
+//!   `attachments has 'pdf'`), or a bound that makes an ordering never
+//!   true (`hour > 23`) or always true past the range's edge
+//!   (`bot.confidence < 80`), is an error at the literal, with a
+//!   suggestion (`did you mean 'mon'?`, `did you mean 0.8?`). Bounds at the
+//!   edge (`hour >= 0`, `hour < 24`, `bot.confidence <= 1`) are fine: they
+//!   close a range or test that a value is present. Channel names are open
+//!   (hosts add their own) except those no channel can have: `'web chat'`,
+//!   or a built-in name spelt otherwise (`'WhatsApp'`). `lang`,
+//!   `bot.intent`, `conversation.queue`, tags and host attributes (beyond
+//!   their declared type) are not checked.
 //!
 //! The names each context sees are listed on [`Facts`] and [`Context`].
 //!
@@ -71,6 +87,7 @@
 
 mod ast;
 mod compile;
+mod domain;
 mod env;
 mod error;
 mod facts;

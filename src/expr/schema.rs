@@ -462,10 +462,16 @@ pub(crate) fn did_you_mean(
     what: &str,
     candidates: &mut dyn Iterator<Item = String>,
 ) -> Option<String> {
+    closest(what, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// The candidate closest to `what` by edit distance, if close enough to be
+/// a likely typo.
+pub(crate) fn closest(what: &str, candidates: &mut dyn Iterator<Item = String>) -> Option<String> {
     let limit = (what.chars().count() / 3).max(1);
     candidates
         .map(|c| (strsim::damerau_levenshtein(what, &c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| format!("did you mean `{c}`?"))
+        .map(|(_, c)| c)
 }
