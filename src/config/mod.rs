@@ -741,6 +741,11 @@ fn compile(
             &bot_names,
             &template_names,
         );
+        for (key, value) in &r.then.set {
+            if let Err((message, help)) = schema.check_contact_value(key, value) {
+                d.error(format!("{path}.then.set.{key}"), item, message, Some(help));
+            }
+        }
         exprs.push(expr);
         if let (Some(node), Some(action)) = (node, action) {
             rules.push(CompiledRule {

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::ast::Path;
 use super::error::{ExprError, ExprErrorKind};
 use super::span::Span;
+use crate::model::Value;
 
 /// Where an expression is used, which decides the names it can see.
 ///
@@ -246,6 +247,57 @@ impl Schema {
             .get_or_insert_with(BTreeMap::new)
             .insert(name.into(), ty);
         self
+    }
+
+    /// Checks a value a rule's `then.set` gives contact attribute `name`
+    /// against the declarations, when there are any: the name must be
+    /// declared and the value of its type (a list, of text). On failure, the
+    /// message and a suggestion.
+    pub(crate) fn check_contact_value(
+        &self,
+        name: &str,
+        value: &Value,
+    ) -> Result<(), (String, String)> {
+        let Some(decl) = &self.contact else {
+            return Ok(());
+        };
+        let Some(ty) = decl.get(name) else {
+            let help = closest(name, &mut decl.keys().cloned())
+                .map(|c| format!("did you mean `{c}`?"))
+                .unwrap_or_else(|| {
+                    format!("declare it in [contact_attributes]: {name} = \"text\"")
+                });
+            return Err((format!("unknown contact attribute `{name}`"), help));
+        };
+        let fits = match (ty, value) {
+            (AttrType::Text, Value::Text(_))
+            | (AttrType::Number, Value::Number(_))
+            | (AttrType::Bool, Value::Bool(_)) => true,
+            (AttrType::List, Value::List(items)) => {
+                items.iter().all(|v| matches!(v, Value::Text(_)))
+            }
+            _ => false,
+        };
+        if fits {
+            return Ok(());
+        }
+        let given = match value {
+            Value::List(_) => "a list holding other than text",
+            other => other.type_name(),
+        };
+        Err((
+            format!(
+                "`contact.{name}` is declared {}, but this sets it to {given}",
+                ty.as_str()
+            ),
+            match ty {
+                AttrType::List => "give it a list of text, such as ['a', 'b']".to_owned(),
+                ty => format!(
+                    "give it a {} value, or change its declared type",
+                    ty.as_str()
+                ),
+            },
+        ))
     }
 
     /// Resolves a path in a context to the fact it reads and its type.

@@ -575,3 +575,105 @@ fn escalation_thresholds_at_the_bottom_of_their_range_compile() {
     .unwrap();
     assert!(c.warnings().is_empty());
 }
+
+#[test]
+fn declared_attribute_types_check_the_literals_compared_with_them() {
+    let schema = Schema::default()
+        .with_contact_attribute("score", AttrType::Number)
+        .with_contact_attribute("vip", AttrType::Bool)
+        .with_contact_attribute("labels", AttrType::List)
+        .with_agent_attribute("level", AttrType::Number);
+    let cases: &[(&str, Context, &str)] = &[
+        (
+            "contact.score == 'ten'",
+            Context::Route,
+            "`==` compares values of one type, but `contact.score` is number and 'ten' is text",
+        ),
+        (
+            "'ten' != contact.score",
+            Context::Route,
+            "`!=` compares values of one type, but 'ten' is text and `contact.score` is number",
+        ),
+        (
+            "contact.score in ['ten', 'eleven']",
+            Context::Route,
+            "`contact.score` is number but the list holds text",
+        ),
+        (
+            "contact.score > '9'",
+            Context::Route,
+            "`>` compares numbers, but '9' is text",
+        ),
+        (
+            "contact.score contains '1'",
+            Context::Route,
+            "`contains` works on text, but `contact.score` is number",
+        ),
+        (
+            "contact.vip == 'yes'",
+            Context::Escalation,
+            "`==` compares values of one type, but `contact.vip` is bool and 'yes' is text",
+        ),
+        (
+            "contact.labels has 3",
+            Context::Route,
+            "3 is number but the list holds text",
+        ),
+        (
+            "agent.attributes.level == 'senior'",
+            Context::Eligibility,
+            "`==` compares values of one type, but `agent.attributes.level` is number and 'senior' is text",
+        ),
+    ];
+    for (src, ctx, message) in cases {
+        let errs = schema.check(&Expr::parse(src).unwrap(), *ctx).unwrap_err();
+        assert_eq!(errs[0].kind(), ExprErrorKind::Type, "{src}");
+        assert_eq!(errs[0].message(), *message, "{src}");
+    }
+    // The same through a configuration's declarations.
+    let err = Config::from_toml_str(
+        "[contact_attributes]\nscore = 'number'\n[[queues]]\nid = 'q'\n[[rules]]\nid = 'r'\nwhen = \"contact.score == 'ten'\"\nthen = { queue = 'q' }\n",
+    )
+    .unwrap_err();
+    let d = err.errors().next().unwrap();
+    assert_eq!((d.path.as_str(), d.line), ("rules[0].when", Some(7)));
+    assert!(
+        d.message
+            .contains("`contact.score` is number and 'ten' is text"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn values_a_rule_sets_must_fit_the_declared_attributes() {
+    let err = Config::from_toml_str(
+        "[contact_attributes]\nscore = 'number'\nlabels = 'list'\n[[rules]]\nid = 'r'\nwhen = 'true'\nthen = { set = { score = 'ten', labels = [1], scroe = 3 } }\n",
+    )
+    .unwrap_err();
+    let found: Vec<(&str, &str, Option<&str>)> = err
+        .errors()
+        .map(|d| (d.path.as_str(), d.message.as_str(), d.help.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "rules[0].then.set.labels",
+                "`contact.labels` is declared list, but this sets it to a list holding other than text",
+                Some("give it a list of text, such as ['a', 'b']")
+            ),
+            (
+                "rules[0].then.set.score",
+                "`contact.score` is declared number, but this sets it to text",
+                Some("give it a number value, or change its declared type")
+            ),
+            (
+                "rules[0].then.set.scroe",
+                "unknown contact attribute `scroe`",
+                Some("did you mean `score`?")
+            ),
+        ]
+    );
+    assert!(err.errors().all(|d| d.line == Some(7)));
+}
