@@ -37,9 +37,9 @@ pub struct MatcherMemory {
     /// The compiled keyword automaton and regex automata, shared by every
     /// thread.
     pub compiled: usize,
-    /// The most search space one routing thread can hold besides (lazy DFA
-    /// caches and the fallback engine's state sets, allocated when first
-    /// needed). Each thread routing at the same time holds its own.
+    /// The most search space one routing thread can hold for them: lazy
+    /// DFA caches and the fallback engine's state sets, allocated when
+    /// first needed. Each thread routing at the same time holds its own.
     pub per_thread: usize,
 }
 
