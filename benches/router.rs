@@ -34,6 +34,11 @@
 //! * `router_20_500B/{switchboard,naive}/1000`: messages of 20 to 500 bytes.
 //! * `router_compile/switchboard/10000`: `Config::from_spec` of the
 //!   10,000-rule set.
+//! * `router_load/{switchboard,dfa_first}/{prefix_sharing,random}`:
+//!   loading 100,000 `text contains '…'` rules whose keywords are prefixes
+//!   of each other (`kw0` … `kw99999`) or random words, against the
+//!   keyword automaton built alone as the router built it before (a DFA,
+//!   quadratic to build for prefix-sharing keywords).
 //!
 //! Each iteration of a routing benchmark routes every message of its batch
 //! once, and the time reported is the time **per message** (the batch time
@@ -50,7 +55,7 @@ use std::collections::HashSet;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 use switchboard::config::{ActionSpec, Config, ConfigSpec, QueueSpec, RuleSpec};
-use switchboard::expr::{Condition, Context, Facts};
+use switchboard::expr::{Facts, fold};
 use switchboard::{Attributes, ChannelKind, Timestamp, Value};
 
 // ---------------------------------------------------------------------------
@@ -593,108 +598,10 @@ fn messages(
 // Naive baseline
 // ---------------------------------------------------------------------------
 
-/// Every rule compiled on its own and evaluated in order: each text test
-/// folds the message and searches it again, each `matches` runs its own
-/// regex.
-struct Naive {
-    rules: Vec<NaiveRule>,
-}
+#[path = "support/naive_router.rs"]
+mod naive;
 
-struct NaiveRule {
-    id: String,
-    when: Condition,
-    routes: bool,
-    tags: Vec<String>,
-}
-
-/// The baseline's decision: the deciding rule (`None` for the default) and
-/// the tags of the matching rules up to it. It clones nothing, which errs in
-/// the baseline's favour.
-struct NaiveDecision<'a> {
-    rule: Option<&'a str>,
-    tags: Vec<&'a str>,
-}
-
-impl Naive {
-    fn new(config: &Config) -> Naive {
-        let rules = config
-            .spec()
-            .rules
-            .iter()
-            .map(|r| NaiveRule {
-                id: r.id.clone(),
-                when: Condition::compile(&r.when, config.schema(), Context::Route)
-                    .unwrap_or_else(|e| panic!("rule `{}` does not compile: {e:?}", r.id)),
-                routes: r.then.queue.is_some() || r.then.bot.is_some() || r.then.drop,
-                tags: r.then.tags.clone(),
-            })
-            .collect();
-        Naive { rules }
-    }
-
-    fn route<'a>(&'a self, facts: &Facts<'_>, config: &Config) -> NaiveDecision<'a> {
-        let mut tags: Vec<&str> = Vec::new();
-        for r in &self.rules {
-            if r.when.evaluate(facts, config.calendars()) {
-                for t in &r.tags {
-                    if !tags.contains(&t.as_str()) {
-                        tags.push(t);
-                    }
-                }
-                if r.routes {
-                    return NaiveDecision {
-                        rule: Some(&r.id),
-                        tags,
-                    };
-                }
-            }
-        }
-        NaiveDecision { rule: None, tags }
-    }
-
-    /// The position of the deciding rule, or the number of rules.
-    fn position(&self, rule: Option<&str>) -> usize {
-        rule.and_then(|id| self.rules.iter().position(|r| r.id == id))
-            .unwrap_or(self.rules.len())
-    }
-}
-
-/// Routes every message both ways and panics on any difference; prints
-/// what the matcher holds and where the messages are decided.
-fn check(name: &str, config: &Config, naive: &Naive, messages: &[Message]) {
-    let mut positions = Vec::new();
-    let mut defaults = 0;
-    for m in messages {
-        let facts = m.facts();
-        let fast = config.router().route(&facts);
-        let slow = naive.route(&facts, config);
-        let fast_rule = fast.rule.as_ref().map(|r| r.as_str());
-        assert_eq!(
-            fast_rule,
-            slow.rule,
-            "{name}, {} rules: the router and the baseline disagree on {:?}",
-            config.router().len(),
-            m.text
-        );
-        assert_eq!(fast.tags, slow.tags, "{name}: tags differ on {:?}", m.text);
-        if fast_rule.is_none() {
-            defaults += 1;
-        }
-        positions.push(naive.position(slow.rule));
-    }
-    positions.sort_unstable();
-    let (keywords, regexes) = config.router().matcher_sizes();
-    let n = config.router().len();
-    eprintln!(
-        "{name}/{n}: {keywords} keywords and {regexes} regexes in the matcher; \
-         {defaults} of {} messages go to the default; position of the deciding \
-         rule (the default counting as {n}): min {}, median {}, max {}",
-        messages.len(),
-        positions[0],
-        positions[positions.len() / 2],
-        positions[positions.len() - 1],
-    );
-}
+use naive::{Naive, check};
 
 // ---------------------------------------------------------------------------
 // Benchmarks
@@ -803,5 +710,65 @@ fn router_compile(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, router_200b, router_20_500b, router_compile);
+// ---------------------------------------------------------------------------
+// Loading large keyword sets
+// ---------------------------------------------------------------------------
+
+const LOAD_KEYWORDS: usize = 100_000;
+
+#[path = "support/keyword_sets.rs"]
+mod keyword_sets;
+
+use keyword_sets::{keyword_rules, prefix_sharing_keywords, random_keywords};
+
+/// Loading 100,000 keyword rules, for keywords that are prefixes of each
+/// other and for random ones: `Config::from_spec` of the whole set
+/// (`switchboard`), against the baseline of the keyword automaton built
+/// alone the way the router built it before (`dfa_first`: an Aho-Corasick
+/// DFA, whose construction is quadratic for prefix-sharing keywords).
+fn router_load(c: &mut Criterion) {
+    let mut group = c.benchmark_group("router_load");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(10))
+        .sampling_mode(SamplingMode::Flat);
+    for (shape, keywords) in [
+        ("prefix_sharing", prefix_sharing_keywords(LOAD_KEYWORDS)),
+        ("random", random_keywords(LOAD_KEYWORDS)),
+    ] {
+        let spec = keyword_rules(&keywords);
+        let config = compile(spec.clone());
+        assert_eq!(config.router().matcher_sizes(), (LOAD_KEYWORDS, 0));
+        let text = format!("about {} please", keywords[LOAD_KEYWORDS / 2]);
+        let facts = Facts::new(Timestamp::EPOCH).with_text(&text);
+        assert!(config.router().route(&facts).rule.is_some(), "{text}");
+        eprintln!(
+            "router_load/{shape}: {} bytes of keywords, a keyword automaton of {} bytes",
+            keywords.iter().map(String::len).sum::<usize>(),
+            config.router().memory().compiled
+        );
+        group.bench_function(BenchmarkId::new("switchboard", shape), |b| {
+            b.iter_batched(|| spec.clone(), Config::from_spec, BatchSize::PerIteration)
+        });
+        let folded: Vec<String> = keywords.iter().map(|k| fold(k)).collect();
+        group.bench_function(BenchmarkId::new("dfa_first", shape), |b| {
+            b.iter(|| {
+                aho_corasick::AhoCorasick::builder()
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .build(black_box(&folded))
+                    .unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    router_200b,
+    router_20_500b,
+    router_compile,
+    router_load
+);
 criterion_main!(benches);

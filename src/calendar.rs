@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::Timestamp;
 
 const DAY: u32 = 86_400;
-const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+pub(crate) const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 /// How far [`Calendar::next_open`] and [`Calendar::next_close`] look ahead,
 /// in days.
 const HORIZON_DAYS: u32 = 800;

@@ -773,6 +773,11 @@ fn compile(
             &bot_names,
             &template_names,
         );
+        for (key, value) in &r.then.set {
+            if let Err((message, help)) = schema.check_contact_value(key, value) {
+                d.error(format!("{path}.then.set.{key}"), item, message, Some(help));
+            }
+        }
         exprs.push(expr);
         if let (Some(node), Some(action)) = (node, action) {
             rules.push(CompiledRule {
@@ -951,13 +956,8 @@ fn compile(
     } else {
         match Router::new(rules, atoms, default, calendars.clone()) {
             Ok(r) => Some(r),
-            Err(m) => {
-                d.error(
-                    "rules".into(),
-                    None,
-                    m,
-                    Some("use fewer or smaller `matches` patterns".into()),
-                );
+            Err(e) => {
+                d.error("rules".into(), None, e.to_string(), e.help());
                 None
             }
         }
@@ -1198,10 +1198,12 @@ fn default_triggers(esc: &EscalationSpec) -> Vec<(&'static str, String)> {
     ];
     let fallbacks = esc.max_fallbacks.unwrap_or(DEFAULT_MAX_FALLBACKS);
     out.push(("bot_fallbacks", format!("bot.fallbacks >= {fallbacks}")));
-    if let Some(c) = esc.min_confidence {
+    // At the bottom of their range these thresholds can never fire, and
+    // the comparison would be refused as never true.
+    if let Some(c) = esc.min_confidence.filter(|c| *c > 0.0) {
         out.push(("low_confidence", format!("bot.confidence < {c}")));
     }
-    if let Some(s) = esc.sentiment_below {
+    if let Some(s) = esc.sentiment_below.filter(|s| *s > -1.0) {
         out.push(("negative_sentiment", format!("sentiment < {s}")));
     }
     if !esc.human_intents.is_empty() {

@@ -1,10 +1,9 @@
 //! Type checking and lowering: [`Expr`] → [`Node`].
 
-use regex::{Regex, RegexBuilder};
-
 use super::ast::{Expr, ExprKind, Literal, Op, Operand, OperandKind};
 use super::error::{ExprError, ExprErrorKind};
 use super::fold::fold;
+use super::pattern::{self, FIELD_CACHE, MAX_REGEX_MEMORY, PatternError, Patterns};
 use super::program::{Arg, Node, Test};
 use super::schema::{Context, Fact, Schema, Type};
 use super::span::Span;
@@ -15,13 +14,18 @@ use crate::model::Value;
 /// compiled, never at run time.
 pub const MAX_REGEX_SIZE: usize = 256 * 1024;
 
+// Any one valid pattern, with its search space, fits the budget many
+// times over, so the budget only ever refuses many patterns together.
+const _: () = assert!(MAX_REGEX_MEMORY >= 64 * MAX_REGEX_SIZE);
+
 /// Receives the text conditions on the message text so a router can match
 /// them all in one scan. Without a sink they are evaluated one by one.
 pub(crate) trait AtomSink {
     /// Registers a case-folded keyword; `prefix` for `starts_with`.
     fn keyword(&mut self, folded: &str, prefix: bool) -> u32;
-    /// Registers a validated regex pattern.
-    fn regex(&mut self, pattern: &str) -> u32;
+    /// Registers a validated regex pattern and its compiled size alone, in
+    /// bytes.
+    fn regex(&mut self, pattern: &str, size: usize) -> u32;
     /// Registers a comparison under its canonical text, so rules sharing it
     /// evaluate it once per message.
     fn test(&mut self, key: String, test: Test) -> u32;
@@ -85,21 +89,13 @@ pub(crate) fn ascii_word_boundaries(pattern: &str) -> String {
     out
 }
 
-/// Builds a `matches` regex with the crate's policy: case-insensitive unless
-/// the pattern says `(?-i)`, and size-limited.
-pub(crate) fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(pattern)
-        .case_insensitive(true)
-        .size_limit(MAX_REGEX_SIZE)
-        .dfa_size_limit(MAX_REGEX_SIZE)
-        .build()
-}
-
 pub(crate) struct Compiler<'s> {
     schema: &'s Schema,
     ctx: Context,
     sink: Option<&'s mut dyn AtomSink>,
     depth: usize,
+    /// What the regexes compiled so far (those run one by one) cost.
+    regex_memory: usize,
     pub(crate) errors: Vec<ExprError>,
 }
 
@@ -114,6 +110,7 @@ impl<'s> Compiler<'s> {
             ctx,
             sink,
             depth: 0,
+            regex_memory: 0,
             errors: Vec::new(),
         }
     }
@@ -377,6 +374,11 @@ impl<'s> Compiler<'s> {
         if let Some((msg, help)) = problem {
             return self.type_err(span, msg, help);
         }
+        let outside = super::domain::check(lhs, &la, op, rhs, &ra);
+        if !outside.is_empty() {
+            self.errors.extend(outside);
+            return Node::Const(false, span);
+        }
         let node = self.lower(la, op, ra, rhs, span);
         match (node, self.sink.as_deref_mut()) {
             (Node::Test(t), Some(sink)) => {
@@ -401,26 +403,43 @@ impl<'s> Compiler<'s> {
                 return Node::Const(false, span);
             };
             let pattern = &ascii_word_boundaries(pattern);
-            let re = match build_regex(pattern) {
-                Ok(re) => re,
-                Err(e) => {
-                    let (msg, help) = regex_message(&e);
-                    let mut err = ExprError::new(ExprErrorKind::Regex, rhs.span, msg);
-                    if let Some(h) = help {
-                        err = err.with_help(h);
-                    }
-                    return self.fail(err);
+            let fail = |e: PatternError| {
+                let (msg, help) = regex_message(&e);
+                let mut err = ExprError::new(ExprErrorKind::Regex, rhs.span, msg);
+                if let Some(h) = help {
+                    err = err.with_help(h);
                 }
+                err
             };
             if matches!(la, Arg::Fact(Fact::Text))
                 && let Some(sink) = self.sink.as_deref_mut()
             {
-                return Node::Atoms(Box::new([sink.regex(pattern)]), span);
+                // The router matches it in its single scan: check it here
+                // and leave the building to the router.
+                return match pattern::check(pattern, MAX_REGEX_SIZE) {
+                    Ok(size) => Node::Atoms(Box::new([sink.regex(pattern, size)]), span),
+                    Err(e) => self.fail(fail(e)),
+                };
+            }
+            let re = match Patterns::new(&[pattern], MAX_REGEX_SIZE, FIELD_CACHE) {
+                Ok(re) => re,
+                Err(e) => return self.fail(fail(e)),
+            };
+            self.regex_memory = self.regex_memory.saturating_add(re.footprint().total());
+            if self.regex_memory > MAX_REGEX_MEMORY {
+                return self.fail(ExprError::new(
+                    ExprErrorKind::Limit,
+                    rhs.span,
+                    format!(
+                        "the `matches` patterns of this condition need more than {} to run",
+                        pattern::bytes(MAX_REGEX_MEMORY)
+                    ),
+                ).with_help("use fewer or smaller patterns: a counted repetition such as {1000} multiplies a pattern's size"));
             }
             return Node::Test(Box::new(Test {
                 lhs: la,
                 op,
-                rhs: Arg::Regex(Box::new(re)),
+                rhs: Arg::Regex(re),
                 span,
             }));
         }
@@ -482,9 +501,9 @@ fn list_elem_type(o: &Operand) -> Option<Type> {
 }
 
 /// A one-line message (and help) from a regex error.
-fn regex_message(e: &regex::Error) -> (String, Option<String>) {
+fn regex_message(e: &PatternError) -> (String, Option<String>) {
     match e {
-        regex::Error::CompiledTooBig(limit) => (
+        PatternError::TooBig { limit } => (
             format!("this pattern compiles to more than {limit} bytes"),
             Some("simplify it: large counted repetitions such as {1000} multiply its size".into()),
         ),

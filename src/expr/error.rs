@@ -19,8 +19,13 @@ pub enum ExprErrorKind {
     /// A `matches` pattern the regex engine rejects, or one over the size
     /// limit.
     Regex,
-    /// An expression too large or too deeply nested to accept.
+    /// An expression too large or too deeply nested to accept, or whose
+    /// patterns need too much memory.
     Limit,
+    /// A literal the fact it is compared with can never have
+    /// (`weekday == 'monday'`), or a bound outside the fact's range that
+    /// makes the comparison never or always true (`hour > 23`).
+    Domain,
 }
 
 /// A problem found while parsing or checking an expression.

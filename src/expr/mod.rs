@@ -43,6 +43,22 @@
 //! * **Errors are found when compiling**: unknown names, type mismatches
 //!   (`'a' > 3`), lists mixing types and invalid regexes, each pointing at
 //!   the text with a suggestion where one is likely.
+//! * **Literals are checked against what a fact can hold**: `weekday` is
+//!   one of `'mon'` … `'sun'`, `hour` a whole number from 0 to 23,
+//!   `bot.confidence` from 0 to 1, `sentiment` from −1 to 1, skill levels
+//!   from 0 to 10, counts and waits 0 or more, `attachments` holds
+//!   `'image'`, `'audio'`, `'video'`, `'file'` or `'location'`. A literal
+//!   outside (`weekday == 'monday'`, `hour in [9, 25]`,
+//!   `attachments has 'pdf'`), or a bound that makes an ordering never
+//!   true (`hour > 23`) or always true past the range's edge
+//!   (`bot.confidence < 80`), is an error at the literal, with a
+//!   suggestion (`did you mean 'mon'?`, `did you mean 0.8?`). Bounds at the
+//!   edge (`hour >= 0`, `hour < 24`, `bot.confidence <= 1`) are fine: they
+//!   close a range or test that a value is present. Channel names are open
+//!   (hosts add their own) except those no channel can have: `'web chat'`,
+//!   or a built-in name spelt otherwise (`'WhatsApp'`). `lang`,
+//!   `bot.intent`, `conversation.queue`, tags and host attributes (beyond
+//!   their declared type) are not checked.
 //!
 //! The names each context sees are listed on [`Facts`] and [`Context`].
 //!
@@ -71,12 +87,14 @@
 
 mod ast;
 mod compile;
+mod domain;
 mod env;
 mod error;
 mod facts;
 mod fold;
 mod lexer;
 mod parser;
+mod pattern;
 mod program;
 mod schema;
 mod span;
@@ -89,6 +107,7 @@ pub use facts::{AgentFacts, BotFacts, ConversationFacts, Facts};
 pub use fold::fold;
 pub(crate) use fold::fold_into;
 pub use parser::{MAX_DEPTH, MAX_EXPR_LEN};
+pub use pattern::MAX_REGEX_MEMORY;
 pub use schema::{AttrType, Context, Schema};
 pub use span::Span;
 
@@ -99,6 +118,7 @@ pub(crate) use compile::{AtomSink, Compiler};
 pub(crate) use env::FactsEnv;
 pub(crate) use error::Snippet;
 pub(crate) use lexer::{is_ident_continue, is_ident_start};
+pub(crate) use pattern::{Footprint, PatternError, Patterns, TEXT_CACHE, bytes};
 pub(crate) use program::{Arg, Env, Node, Test, Val};
 pub(crate) use schema::{Fact, did_you_mean};
 

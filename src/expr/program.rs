@@ -5,10 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use regex::Regex;
-
 use super::ast::Op;
 use super::fold::fold_into;
+use super::pattern::Patterns;
 use super::schema::Fact;
 use super::span::Span;
 use crate::model::{Attachment, ChannelKind, Value};
@@ -50,7 +49,7 @@ pub(crate) enum Arg {
     /// Text needles already case-folded (`contains`, `starts_with`,
     /// `contains_any` against something other than the message text).
     Folded(Box<[String]>),
-    Regex(Box<Regex>),
+    Regex(Patterns),
     Group(Box<Node>),
 }
 
@@ -183,6 +182,19 @@ pub(crate) trait Env {
 }
 
 impl Node {
+    /// Calls `f` on every regex compiled into this node to run on its own
+    /// (a router's shared comparisons and single scan are not visited).
+    pub(crate) fn for_each_regex(&self, f: &mut dyn FnMut(&Patterns)) {
+        match self {
+            Node::And(items) | Node::Or(items) => {
+                items.iter().for_each(|n| n.for_each_regex(f));
+            }
+            Node::Not(inner, _) => inner.for_each_regex(f),
+            Node::Test(t) => t.for_each_regex(f),
+            Node::Const(..) | Node::Atoms(..) | Node::Cached(..) | Node::Truthy(..) => {}
+        }
+    }
+
     pub(crate) fn eval<E: Env + ?Sized>(&self, env: &E) -> bool {
         match self {
             Node::Const(b, _) => *b,
@@ -232,6 +244,17 @@ fn observe(v: Option<Val<'_>>) -> String {
 }
 
 impl Test {
+    /// Calls `f` on every regex this comparison runs.
+    pub(crate) fn for_each_regex(&self, f: &mut dyn FnMut(&Patterns)) {
+        for a in [&self.lhs, &self.rhs] {
+            match a {
+                Arg::Regex(re) => f(re),
+                Arg::Group(n) => n.for_each_regex(f),
+                _ => {}
+            }
+        }
+    }
+
     /// What an explanation says about this comparison when it is false.
     fn observe<E: Env + ?Sized>(&self, env: &E) -> String {
         match &self.lhs {

@@ -270,6 +270,57 @@ impl Schema {
         self
     }
 
+    /// Checks a value a rule's `then.set` gives contact attribute `name`
+    /// against the declarations, when there are any: the name must be
+    /// declared and the value of its type (a list, of text). On failure, the
+    /// message and a suggestion.
+    pub(crate) fn check_contact_value(
+        &self,
+        name: &str,
+        value: &Value,
+    ) -> Result<(), (String, String)> {
+        let Some(decl) = &self.contact else {
+            return Ok(());
+        };
+        let Some(ty) = decl.get(name) else {
+            let help = closest(name, &mut decl.keys().cloned())
+                .map(|c| format!("did you mean `{c}`?"))
+                .unwrap_or_else(|| {
+                    format!("declare it in [contact_attributes]: {name} = \"text\"")
+                });
+            return Err((format!("unknown contact attribute `{name}`"), help));
+        };
+        let fits = match (ty, value) {
+            (AttrType::Text, Value::Text(_))
+            | (AttrType::Number, Value::Number(_))
+            | (AttrType::Bool, Value::Bool(_)) => true,
+            (AttrType::List, Value::List(items)) => {
+                items.iter().all(|v| matches!(v, Value::Text(_)))
+            }
+            _ => false,
+        };
+        if fits {
+            return Ok(());
+        }
+        let given = match value {
+            Value::List(_) => "a list holding other than text",
+            other => other.type_name(),
+        };
+        Err((
+            format!(
+                "`contact.{name}` is declared {}, but this sets it to {given}",
+                ty.as_str()
+            ),
+            match ty {
+                AttrType::List => "give it a list of text, such as ['a', 'b']".to_owned(),
+                ty => format!(
+                    "give it a {} value, or change its declared type",
+                    ty.as_str()
+                ),
+            },
+        ))
+    }
+
     /// Resolves a path in a context to the fact it reads and its type.
     pub(crate) fn resolve(
         &self,
@@ -484,10 +535,16 @@ pub(crate) fn did_you_mean(
     what: &str,
     candidates: &mut dyn Iterator<Item = String>,
 ) -> Option<String> {
+    closest(what, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// The candidate closest to `what` by edit distance, if close enough to be
+/// a likely typo.
+pub(crate) fn closest(what: &str, candidates: &mut dyn Iterator<Item = String>) -> Option<String> {
     let limit = (what.chars().count() / 3).max(1);
     candidates
         .map(|c| (strsim::damerau_levenshtein(what, &c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| format!("did you mean `{c}`?"))
+        .map(|(_, c)| c)
 }

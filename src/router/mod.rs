@@ -42,6 +42,23 @@
 //! the configuration compiles, not when a message arrives. Matching is
 //! linear in the message length: the `regex` crate has no backtracking.
 //!
+//! **Memory is bounded too, and known before the first message.** All the
+//! `matches` patterns of a router together — the message-text patterns of
+//! the single scan and those on other fields — may need at most
+//! [`MAX_REGEX_MEMORY`](crate::expr::MAX_REGEX_MEMORY) (64 MiB): their
+//! compiled automata plus the search space one thread needs (a lazy DFA
+//! cache of fixed capacity and the fallback engine's state sets, which
+//! keep no capture groups). A rule set over the budget is refused when the
+//! configuration compiles, with a diagnostic on `rules` naming the rules
+//! with the largest patterns: 1,000 patterns such as
+//! `x[a-z]{0,40}y7\d{1,9}[^q]{0,30}z` (700 automaton states each, mostly
+//! from the Unicode classes `\d` and `[^q]` repeated) route within 40 MiB,
+//! 3,000 are refused. [`Router::memory`] reports the compiled size and the
+//! search space per thread; each thread routing at the same time holds its
+//! own search space, allocated on its first message that needs it. The
+//! keyword automaton needs no search space and grows linearly with the
+//! keywords' total length, whatever their shape.
+//!
 //! # Changing the configuration at run time
 //!
 //! A router is immutable. To change rules, compile a new
@@ -68,7 +85,9 @@
 //! (With many threads, a lock-free pointer such as the `arc-swap` crate
 //! does the same without the lock.)
 
+mod budget;
 mod decision;
+mod error;
 mod explain;
 mod index;
 mod matcher;
@@ -76,16 +95,19 @@ mod matcher;
 use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
+pub use budget::MatcherMemory;
 pub use decision::{Decision, Route};
 pub use explain::{Explanation, Failure, Step};
 
+pub(crate) use error::RouterError;
 pub(crate) use matcher::AtomTable;
 
 use crate::calendar::Calendars;
 use crate::expr::{Facts, FactsEnv, Node, Test};
 use crate::model::{Attributes, RuleId};
+use budget::Costs;
 use index::CandidateIndex;
-use matcher::TextMatcher;
+use matcher::{MatcherError, TextMatcher};
 
 /// A compiled rule.
 #[derive(Clone, Debug)]
@@ -155,16 +177,29 @@ pub struct Router {
     tests: Vec<Test>,
     default: Option<Route>,
     calendars: Arc<Calendars>,
+    memory: MatcherMemory,
 }
 
 impl Router {
+    /// Builds the router, refusing rule sets whose `matches` patterns
+    /// exceed [`MAX_REGEX_MEMORY`](crate::expr::MAX_REGEX_MEMORY).
     pub(crate) fn new(
         rules: Vec<CompiledRule>,
         mut atoms: AtomTable,
         default: Option<Route>,
         calendars: Arc<Calendars>,
-    ) -> Result<Router, String> {
-        let matcher = atoms.build()?;
+    ) -> Result<Router, RouterError> {
+        let costs = Costs::new(&rules, &atoms.tests, atoms.regex_sizes());
+        costs.precheck(&rules)?;
+        let matcher = atoms.build().map_err(|e| match e {
+            MatcherError::TooBig => costs.over(&rules, crate::expr::MAX_REGEX_MEMORY, false),
+            MatcherError::Other(m) => RouterError::Other(m),
+        })?;
+        let regexes = costs.check(&rules, matcher.regex_footprint())?;
+        let memory = MatcherMemory {
+            compiled: regexes.compiled + matcher.keyword_memory(),
+            per_thread: regexes.scratch,
+        };
         let tests = std::mem::take(&mut atoms.tests);
         let nodes: Vec<&Node> = rules.iter().map(|r| &r.node).collect();
         let index = CandidateIndex::new(&nodes, &tests, (matcher.words() * 64) as u32);
@@ -175,7 +210,16 @@ impl Router {
             tests,
             default,
             calendars,
+            memory,
         })
+    }
+
+    /// Heap the text matching holds: the compiled automata, and the most
+    /// search space each routing thread adds. Both are fixed when the
+    /// configuration compiles, and the regex part of their sum is at most
+    /// [`MAX_REGEX_MEMORY`](crate::expr::MAX_REGEX_MEMORY).
+    pub fn memory(&self) -> MatcherMemory {
+        self.memory
     }
 
     /// Number of rules.

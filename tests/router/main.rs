@@ -2,5 +2,6 @@
 
 mod config;
 mod diagnostics;
+mod large_rule_sets;
 mod operators;
 mod routing;

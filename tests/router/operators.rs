@@ -78,7 +78,8 @@ fn toml_string(s: &str) -> String {
 #[test]
 fn equality_is_exact_and_typed() {
     assert!(holds("channel == 'whatsapp'", ""));
-    assert!(!holds("channel == 'WhatsApp'", ""));
+    assert!(!holds("contact.tier == 'VIP'", ""));
+    assert!(!holds("channel == 'whatsapp-business'", "")); // a custom channel, not this one
     assert!(holds("contact.tier == 'vip'", ""));
     assert!(holds("contact.orders == 12", ""));
     assert!(!holds("contact.orders == '12'", "")); // different types are unequal
