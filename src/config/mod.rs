@@ -46,7 +46,9 @@
 //! The same document as JSON (same field names) reads with
 //! [`Config::from_json_str`], or through serde: `Config` and [`ConfigSpec`]
 //! implement `Deserialize`, so a configuration can sit inside a larger
-//! serde document.
+//! serde document. A key given twice in one object is an error in JSON as
+//! it is in TOML (serde_json would keep the last value), named by its path
+//! and, from `from_json_str`, its line and column.
 
 mod diagnostic;
 mod duration;
@@ -313,13 +315,26 @@ impl Config {
     /// # Ok::<(), switchboard::config::ConfigError>(())
     /// ```
     pub fn from_json_str(src: &str) -> Result<Config, ConfigError> {
-        let value: serde_json::Value = serde_json::from_str(src).map_err(|e| {
-            let mut d = Diagnostic::error("(document)", format!("invalid JSON: {e}"));
-            d.line = Some(e.line());
-            d.column = Some(e.column());
-            ConfigError::new(vec![d])
-        })?;
-        let (spec, reader) = reader::read(&node::from_json(value));
+        use serde::de::DeserializeSeed;
+        let duplicate = std::cell::RefCell::new(None);
+        let mut de = serde_json::Deserializer::from_str(src);
+        let root = node::NodeSeed::root(&duplicate)
+            .deserialize(&mut de)
+            .and_then(|root| de.end().map(|()| root))
+            .map_err(|e| {
+                let mut d = match duplicate.take() {
+                    Some((path, key)) => Diagnostic::error(
+                        path,
+                        format!("invalid JSON: {}", node::duplicate_key_message(&key)),
+                    )
+                    .help("a key may appear only once in an object; remove one of the two"),
+                    None => Diagnostic::error("(document)", format!("invalid JSON: {e}")),
+                };
+                d.line = Some(e.line());
+                d.column = Some(e.column());
+                ConfigError::new(vec![d])
+            })?;
+        let (spec, reader) = reader::read(&root);
         compile(spec, None, &reader.spans, reader.diags, &reader.origins)
     }
 
@@ -418,8 +433,10 @@ impl Serialize for Config {
 
 impl<'de> Deserialize<'de> for ConfigSpec {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(d)?;
-        let (spec, reader) = reader::read(&node::from_json(value));
+        use serde::de::DeserializeSeed;
+        let duplicate = std::cell::RefCell::new(None);
+        let root = node::NodeSeed::root(&duplicate).deserialize(d)?;
+        let (spec, reader) = reader::read(&root);
         if reader.diags.iter().any(Diagnostic::is_error) {
             return Err(serde::de::Error::custom(ConfigError::new(reader.diags)));
         }
@@ -429,8 +446,10 @@ impl<'de> Deserialize<'de> for ConfigSpec {
 
 impl<'de> Deserialize<'de> for Config {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(d)?;
-        let (spec, reader) = reader::read(&node::from_json(value));
+        use serde::de::DeserializeSeed;
+        let duplicate = std::cell::RefCell::new(None);
+        let root = node::NodeSeed::root(&duplicate).deserialize(d)?;
+        let (spec, reader) = reader::read(&root);
         compile(spec, None, &reader.spans, reader.diags, &reader.origins)
             .map_err(serde::de::Error::custom)
     }
