@@ -55,6 +55,7 @@ mod duration;
 mod node;
 mod reader;
 mod spec;
+mod templates;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -554,17 +555,8 @@ fn compile(
         agent: (!spec.agent_attributes.is_empty()).then(|| spec.agent_attributes.clone()),
     };
 
-    // Templates.
-    for (name, text) in &spec.templates {
-        if let Err(m) = check_template(text) {
-            d.error(
-                format!("templates.{name}"),
-                Some(&format!("template `{name}`")),
-                m,
-                None,
-            );
-        }
-    }
+    let mut warnings = Vec::new();
+    templates::check(&spec, &mut d, &mut warnings);
     let template_names: Vec<&str> = spec.templates.keys().map(String::as_str).collect();
     let bot_names: Vec<&str> = spec.bots.keys().map(String::as_str).collect();
     let queue_names: Vec<&str> = spec.queues.iter().map(|q| q.id.as_str()).collect();
@@ -772,7 +764,6 @@ fn compile(
     }
 
     // Lints: rules that can never run.
-    let mut warnings = Vec::new();
     let mut stopping: BTreeMap<String, &str> = BTreeMap::new();
     let mut unconditional: Option<&str> = None;
     for (i, r) in spec.rules.iter().enumerate() {
@@ -1199,50 +1190,6 @@ fn default_triggers(esc: &EscalationSpec) -> Vec<(&'static str, String)> {
         ));
     }
     out
-}
-
-/// Checks `{placeholder}` syntax: names are letters, digits and `_`;
-/// `{{` and `}}` are literal braces.
-fn check_template(text: &str) -> Result<(), String> {
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '{' if chars.peek() == Some(&'{') => {
-                chars.next();
-            }
-            '}' if chars.peek() == Some(&'}') => {
-                chars.next();
-            }
-            '{' => {
-                let mut name = String::new();
-                loop {
-                    match chars.next() {
-                        Some('}') => break,
-                        Some(ch) if ch.is_alphanumeric() || ch == '_' => name.push(ch),
-                        Some(ch) => {
-                            return Err(format!(
-                                "unexpected `{ch}` in a placeholder; placeholders look like {{position}} (write {{{{ for a literal brace)"
-                            ));
-                        }
-                        None => {
-                            return Err(
-                                "unclosed `{` in the template (write {{ for a literal brace)"
-                                    .into(),
-                            );
-                        }
-                    }
-                }
-                if name.is_empty() {
-                    return Err("empty placeholder `{}`".into());
-                }
-            }
-            '}' => {
-                return Err("unmatched `}` in the template (write }} for a literal brace)".into());
-            }
-            _ => {}
-        }
-    }
-    Ok(())
 }
 
 /// Gives each diagnostic its line, column and source snippet, then sorts

@@ -81,3 +81,124 @@ fn keys_given_once_read_in_document_order_in_json_as_in_toml() {
     let err = Config::from_toml_str("[templates]\nqueued = 'a'\nqueued = 'b'\n").unwrap_err();
     assert_eq!(err.diagnostics()[0].line, Some(3));
 }
+
+const QUEUE_PLACEHOLDERS: &str = "the placeholders of `queued` are {position}, {wait}, {queue}, {opening}; \
+                                  write {{ and }} for literal braces";
+
+#[test]
+fn a_placeholder_that_nothing_fills_is_an_error_with_a_suggestion() {
+    let err = Config::from_toml_str(
+        "[templates]\nqueued = \"You are number {positon} in line.\"\nno_agent = \"Sorry, {queue} is busy.\"\n",
+    )
+    .unwrap_err();
+    let found: Vec<_> = err
+        .errors()
+        .map(|d| {
+            (
+                d.path.as_str(),
+                d.line,
+                d.message.as_str(),
+                d.help.as_deref(),
+            )
+        })
+        .collect();
+    let typo_help = format!("did you mean `{{position}}`? {QUEUE_PLACEHOLDERS}");
+    assert_eq!(
+        found,
+        [
+            (
+                "templates.queued",
+                Some(2),
+                "unknown placeholder `{positon}` in template `queued`",
+                Some(typo_help.as_str()),
+            ),
+            (
+                "templates.no_agent",
+                Some(3),
+                "unknown placeholder `{queue}` in template `no_agent`",
+                Some("`no_agent` has no placeholders; write {{ and }} for literal braces"),
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_reply_template_is_sent_as_written_so_it_has_no_placeholders() {
+    let src = r#"
+[templates]
+greeting = "Hi {name}!"
+[[rules]]
+id = "hello"
+when = "text contains 'hi'"
+then = { reply = "greeting", bot = "faq" }
+[bots.faq]
+"#;
+    let err = Config::from_toml_str(src).unwrap_err();
+    let d = err.errors().next().unwrap();
+    assert_eq!(
+        d.message,
+        "unknown placeholder `{name}` in template `greeting`"
+    );
+    assert_eq!(
+        d.help.as_deref(),
+        Some(
+            "rule `hello` sends `greeting` as its reply, which fills no placeholders; \
+             remove `{name}`, or write {{ and }} for literal braces"
+        )
+    );
+    // Literal braces are doubled, in a reply and in a notice.
+    let src = src.replace("{name}", "{{name}}");
+    let config = Config::from_toml_str(&src).unwrap();
+    assert!(config.warnings().is_empty(), "{:?}", config.warnings());
+    let queued = "Code {{SAVE10}}: you are number {position}.";
+    let config = Config::from_toml_str(&format!("[templates]\nqueued = {queued:?}\n")).unwrap();
+    let text = switchboard::handoff::fill(config.template("queued").unwrap(), &[("position", "3")]);
+    assert_eq!(text, "Code {SAVE10}: you are number 3.");
+}
+
+#[test]
+fn a_template_that_nothing_sends_is_a_warning_with_a_suggestion() {
+    let config = Config::from_toml_str(
+        "[templates]\nqueud = \"You are number {position} in line.\"\nfarewell = \"Bye!\"\n",
+    )
+    .unwrap();
+    let found: Vec<_> = config
+        .warnings()
+        .iter()
+        .map(|d| {
+            (
+                d.path.as_str(),
+                d.line,
+                d.message.as_str(),
+                d.help.as_deref(),
+            )
+        })
+        .collect();
+    let notices: Vec<&str> = switchboard::handoff::NOTICES
+        .iter()
+        .map(|n| n.name)
+        .collect();
+    let list = format!(
+        "the notices are {}; any other template is sent by a rule's `reply`",
+        notices.join(", ")
+    );
+    assert_eq!(
+        found,
+        [
+            (
+                "templates.queud",
+                Some(2),
+                "template `queud` is never sent: no notice has this name and no rule replies with it",
+                Some(
+                    "did you mean `queued`? It is a notice; any other template is sent by a rule's `reply`"
+                ),
+            ),
+            (
+                "templates.farewell",
+                Some(3),
+                "template `farewell` is never sent: no notice has this name and no rule replies with it",
+                Some(list.as_str()),
+            ),
+        ]
+    );
+}
