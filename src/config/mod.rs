@@ -52,6 +52,7 @@
 
 mod diagnostic;
 mod duration;
+mod names;
 mod node;
 mod reader;
 mod spec;
@@ -490,15 +491,23 @@ impl Diags {
         name: &str,
         known: &[&str],
     ) {
-        let help = crate::expr::did_you_mean(name, &mut known.iter().map(|s| (*s).to_owned()))
-            .unwrap_or_else(|| {
-                if known.is_empty() {
-                    format!("no {kind}s are declared")
-                } else {
-                    format!("the {kind}s are: {}", known.join(", "))
-                }
-            });
-        self.error(path, item, format!("unknown {kind} `{name}`"), Some(help));
+        let blank = name.trim().is_empty();
+        let guess = (!blank)
+            .then(|| crate::expr::did_you_mean(name, &mut known.iter().map(|s| (*s).to_owned())))
+            .flatten();
+        let help = guess.unwrap_or_else(|| {
+            if known.is_empty() {
+                format!("no {kind}s are declared")
+            } else {
+                format!("the {kind}s are: {}", known.join(", "))
+            }
+        });
+        let message = if blank {
+            format!("the {kind} name is empty")
+        } else {
+            format!("unknown {kind} `{name}`")
+        };
+        self.error(path, item, message, Some(help));
     }
 }
 
@@ -555,6 +564,7 @@ fn compile(
         agent: (!spec.agent_attributes.is_empty()).then(|| spec.agent_attributes.clone()),
     };
 
+    names::check(&spec, origins, &mut d);
     let mut warnings = Vec::new();
     templates::check(&spec, &mut d, &mut warnings);
     let template_names: Vec<&str> = spec.templates.keys().map(String::as_str).collect();
@@ -707,14 +717,6 @@ fn compile(
         let path = format!("rules[{}]", origins.rule(i));
         let item = format!("rule `{}`", r.id);
         let item = Some(item.as_str());
-        if r.id.trim().is_empty() {
-            d.error(
-                format!("{path}.id"),
-                item,
-                "a rule id cannot be empty".into(),
-                None,
-            );
-        }
         if let Some(first) = seen_rules.insert(r.id.as_str(), i) {
             d.error(
                 format!("{path}.id"),
@@ -1032,14 +1034,6 @@ fn check_action(
         && let Err(p) = check_priority(p.into())
     {
         d.problem(format!("{path}.priority"), item, p);
-    }
-    if a.tags.iter().any(|t| t.trim().is_empty()) {
-        d.error(
-            format!("{path}.tags"),
-            item,
-            "a tag cannot be empty".into(),
-            None,
-        );
     }
     if d.list.len() > before {
         return None;

@@ -49,6 +49,8 @@ pub(super) fn check(spec: &ConfigSpec, d: &mut Diags, warnings: &mut Vec<Diagnos
         let sender = match (replies.get(name.as_str()), notice(name)) {
             (Some(rule), _) => Sender::Reply(rule),
             (None, Some(n)) => Sender::Notice(n),
+            // An empty name is an error already (see `names`).
+            (None, None) if name.trim().is_empty() => continue,
             (None, None) => {
                 warnings.push(never_sent(name, path).item(item));
                 continue;

@@ -202,3 +202,117 @@ fn a_template_that_nothing_sends_is_a_warning_with_a_suggestion() {
         ]
     );
 }
+
+/// Every kind of name a configuration declares or sets, each left empty
+/// (or blank), with the line it is on.
+const EMPTY_NAMES: &str = r#"
+[contact_attributes]
+"" = "text"
+[agent_attributes]
+" " = "number"
+
+[[queues]]
+id = ""
+[[queues]]
+id = "q"
+strategy = "most_skilled"
+skill = " "
+
+[bots.""]
+[templates]
+"" = "hi"
+
+[escalation]
+human_intents = ["complaint", ""]
+rules = [{ id = "", when = "true" }]
+
+[[rules]]
+id = " "
+when = "true"
+then = { queue = "q", tags = ["a", ""], set = { "" = 1 } }
+"#;
+
+#[test]
+fn every_empty_name_is_an_error_at_its_place() {
+    let expected = [
+        (
+            "contact_attributes.",
+            Some(3),
+            "an attribute name cannot be empty",
+        ),
+        (
+            "agent_attributes. ",
+            Some(5),
+            "an attribute name cannot be empty",
+        ),
+        ("queues[0].id", Some(8), "a queue id cannot be empty"),
+        ("queues[1].skill", Some(12), "a skill name cannot be empty"),
+        ("bots.", Some(14), "a bot id cannot be empty"),
+        ("templates.", Some(16), "a template name cannot be empty"),
+        (
+            "escalation.human_intents[1]",
+            Some(19),
+            "an intent cannot be empty",
+        ),
+        (
+            "escalation.rules[0].id",
+            Some(20),
+            "an escalation rule id cannot be empty",
+        ),
+        ("rules[0].id", Some(23), "a rule id cannot be empty"),
+        ("rules[0].then.tags[1]", Some(25), "a tag cannot be empty"),
+        (
+            "rules[0].then.set.",
+            Some(25),
+            "an attribute name cannot be empty",
+        ),
+    ];
+    let err = Config::from_toml_str(EMPTY_NAMES).unwrap_err();
+    let found: Vec<_> = err
+        .errors()
+        .map(|d| (d.path.as_str(), d.line, d.message.as_str()))
+        .collect();
+    assert_eq!(found, expected);
+    assert!(err.errors().all(|d| d.help.is_some()));
+    assert!(err.diagnostics().iter().all(|d| d.is_error()), "{err}");
+
+    // The same document as JSON: the same paths.
+    let spec: toml::Value = toml::from_str(EMPTY_NAMES).unwrap();
+    let json = serde_json::to_string(&spec).unwrap();
+    let err = Config::from_json_str(&json).unwrap_err();
+    let mut found: Vec<_> = err
+        .errors()
+        .map(|d| (d.path.as_str(), d.message.as_str()))
+        .collect();
+    let mut expected: Vec<_> = expected.iter().map(|(p, _, m)| (*p, *m)).collect();
+    found.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn a_reference_to_an_empty_name_says_so_and_lists_the_names() {
+    let err = Config::from_toml_str(
+        "[[queues]]\nid = \"q\"\n[bots.faq]\n[[rules]]\nid = \"r\"\nwhen = \"true\"\nthen = { queue = \"\" }\n[defaults]\nbot = \" \"\n",
+    )
+    .unwrap_err();
+    let found: Vec<_> = err
+        .errors()
+        .map(|d| (d.path.as_str(), d.message.as_str(), d.help.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "rules[0].then.queue",
+                "the queue name is empty",
+                Some("the queues are: q")
+            ),
+            (
+                "defaults.bot",
+                "the bot name is empty",
+                Some("the bots are: faq")
+            ),
+        ]
+    );
+}
