@@ -10,6 +10,11 @@
 //!   length).
 //! * `sms_analyze_1k`: `sms::analyze` against the `sms_splitter` crate on
 //!   three 1 KiB texts.
+//! * `stacked_marks`: `sms::analyze` and `render` for SMS of one letter under
+//!   50,000 and 500,000 combining accents (one grapheme cluster, which
+//!   `render` refuses with a typed error), against Chinese text of the same
+//!   size. Equal throughput at both sizes shows the work is linear in the
+//!   cluster's length; it was quadratic (500,000 accents took 20 s).
 //!
 //! Run with `cargo bench --bench channel`.
 
@@ -318,5 +323,47 @@ fn sms_analyze_1k(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, render_split_64k, sms_analyze_1k);
+/// One letter under `marks` combining acute accents: one grapheme cluster.
+fn stacked_marks(marks: usize) -> String {
+    format!("a{}", "\u{301}".repeat(marks))
+}
+
+fn stacked_marks_linear(c: &mut Criterion) {
+    let sms = Capabilities::sms();
+    let mut group = c.benchmark_group("stacked_marks");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .sampling_mode(SamplingMode::Flat);
+    for marks in [50_000, 500_000] {
+        let zalgo = stacked_marks(marks);
+        let plain = repeat_sentences(CHINESE, "", zalgo.len());
+        let content = Content::text(zalgo.as_str());
+        assert!(render(&content, &sms, WindowState::Open).is_err());
+        assert_eq!(analyze(&zalgo).segments, (marks + 1).div_ceil(67));
+        group.throughput(Throughput::Bytes(zalgo.len() as u64));
+        group.bench_with_input(BenchmarkId::new("analyze", marks), &zalgo, |b, text| {
+            b.iter(|| analyze(black_box(text)))
+        });
+        group.bench_with_input(
+            BenchmarkId::new("analyze_chinese", marks),
+            &plain,
+            |b, text| b.iter(|| analyze(black_box(text))),
+        );
+        group.bench_with_input(
+            BenchmarkId::new("render_sms", marks),
+            &content,
+            |b, content| b.iter(|| render(black_box(content), &sms, WindowState::Open)),
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    render_split_64k,
+    sms_analyze_1k,
+    stacked_marks_linear
+);
 criterion_main!(benches);

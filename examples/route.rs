@@ -16,11 +16,14 @@
 //! Each output line is `{"at": …, "text": …, "decision": {…}}`; with
 //! `--explain` it also carries `"why"`, every rule evaluated and why it did
 //! or did not match, and the human-readable trace goes to standard error.
-//! A config with errors prints the diagnostics and exits with status 1;
-//! a malformed message line is reported with its line number and skipped.
+//! A config with errors prints the diagnostics and exits with status 1.
+//! A message line that is not valid UTF-8, longer than 1 MiB or not a
+//! message is reported on standard error as `FILE:LINE: skipped: why`
+//! (`not valid UTF-8 (at byte 17)`, counting the line's bytes from 1) and the
+//! run goes on with the next line.
 
 use std::error::Error;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::process::ExitCode;
 
 use serde::Deserialize;
@@ -62,8 +65,7 @@ fn run() -> Result<ExitCode, Box<dyn Error>> {
         .get(1)
         .map_or("examples/data/messages.jsonl", String::as_str);
 
-    let src = std::fs::read_to_string(config_path)
-        .map_err(|e| format!("cannot read {config_path}: {e}"))?;
+    let src = read_text(config_path)?;
     let config = match Config::from_toml_str(&src) {
         Ok(c) => c,
         Err(e) => {
@@ -76,22 +78,55 @@ fn run() -> Result<ExitCode, Box<dyn Error>> {
     }
 
     let input: Box<dyn Read> = if messages_path == "-" {
-        Box::new(std::io::stdin())
+        Box::new(io::stdin())
     } else {
         Box::new(
             std::fs::File::open(messages_path)
                 .map_err(|e| format!("cannot read {messages_path}: {e}"))?,
         )
     };
-    for (n, line) in BufReader::new(input).lines().enumerate() {
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let msg: Message = match serde_json::from_str(&line) {
-            Ok(m) => m,
-            Err(e) => {
-                eprintln!("{messages_path}:{}: skipped: {e}", n + 1);
+    let (stdout, stderr) = (io::stdout(), io::stderr());
+    route_all(
+        &config,
+        explain,
+        Lines::new(BufReader::new(input)),
+        messages_path,
+        &mut stdout.lock(),
+        &mut stderr.lock(),
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a whole text file, naming the file and the first byte that is not
+/// UTF-8 when it fails.
+fn read_text(path: &str) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to() + 1;
+        format!("{path}: not valid UTF-8 (at byte {at})")
+    })
+}
+
+/// Routes every message line of `lines` and prints the decisions to `out`;
+/// a line that is not a message is reported to `err` and skipped.
+fn route_all(
+    config: &Config,
+    explain: bool,
+    mut lines: Lines<impl BufRead>,
+    name: &str,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> io::Result<()> {
+    while let Some((n, line)) = lines.next_line()? {
+        let msg: Message = match line.map(|l| (l.trim().is_empty(), serde_json::from_str(l))) {
+            Ok((true, _)) => continue,
+            Ok((false, Ok(m))) => m,
+            Ok((false, Err(e))) => {
+                writeln!(err, "{name}:{n}: skipped: {e}")?;
+                continue;
+            }
+            Err(why) => {
+                writeln!(err, "{name}:{n}: skipped: {why}")?;
                 continue;
             }
         };
@@ -102,15 +137,162 @@ fn run() -> Result<ExitCode, Box<dyn Error>> {
         if let Some(lang) = &msg.lang {
             facts = facts.with_lang(lang);
         }
-        let out = if explain {
+        let decision = if explain {
             let (decision, why) = config.router().explain(&facts);
-            eprint!("{:?}\n{why}", msg.text);
+            write!(err, "{:?}\n{why}", msg.text)?;
             serde_json::json!({ "at": msg.at, "text": msg.text, "decision": decision, "why": why })
         } else {
             let decision = config.router().route(&facts);
             serde_json::json!({ "at": msg.at, "text": msg.text, "decision": decision })
         };
-        println!("{out}");
+        writeln!(out, "{decision}")?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
+}
+
+/// The longest input line read; a longer one is skipped without being held
+/// in memory.
+const MAX_LINE: usize = 1 << 20;
+
+/// Reads lines as bytes, so that a line that is not UTF-8 or is too long is
+/// reported with its number and the lines after it are still read
+/// (`BufRead::lines` ends at the first such line).
+struct Lines<R> {
+    input: R,
+    buf: Vec<u8>,
+    number: usize,
+}
+
+impl<R: BufRead> Lines<R> {
+    fn new(input: R) -> Self {
+        Lines {
+            input,
+            buf: Vec::new(),
+            number: 0,
+        }
+    }
+
+    /// The number (from 1) of the next line and the line without its line
+    /// ending, or why it cannot be read as text; `Ok(None)` at the end of the
+    /// input.
+    fn next_line(&mut self) -> io::Result<Option<(usize, Result<&str, String>)>> {
+        self.buf.clear();
+        let read = (&mut self.input)
+            .take(MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut self.buf)?;
+        if read == 0 {
+            return Ok(None);
+        }
+        self.number += 1;
+        if self.buf.last() == Some(&b'\n') {
+            self.buf.pop();
+            if self.buf.last() == Some(&b'\r') {
+                self.buf.pop();
+            }
+        } else if self.buf.len() > MAX_LINE {
+            self.skip_rest_of_line()?;
+            let why = format!("longer than {} MiB", MAX_LINE >> 20);
+            return Ok(Some((self.number, Err(why))));
+        }
+        let line = std::str::from_utf8(&self.buf)
+            .map_err(|e| format!("not valid UTF-8 (at byte {})", e.valid_up_to() + 1));
+        Ok(Some((self.number, line)))
+    }
+
+    /// Discards input up to and including the next line break.
+    fn skip_rest_of_line(&mut self) -> io::Result<()> {
+        loop {
+            let chunk = self.input.fill_buf()?;
+            if chunk.is_empty() {
+                return Ok(());
+            }
+            match chunk.iter().position(|&b| b == b'\n') {
+                Some(i) => {
+                    self.input.consume(i + 1);
+                    return Ok(());
+                }
+                None => {
+                    let len = chunk.len();
+                    self.input.consume(len);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::from_toml_str(include_str!("data/route.toml")).unwrap()
+    }
+
+    fn route(input: &[u8]) -> (Vec<serde_json::Value>, String) {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        route_all(
+            &config(),
+            false,
+            Lines::new(input),
+            "in.jsonl",
+            &mut out,
+            &mut err,
+        )
+        .unwrap();
+        let decisions = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        (decisions, String::from_utf8(err).unwrap())
+    }
+
+    const HELLO: &str = r#"{"at": 1, "channel": "sms", "text": "hello"}"#;
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_reported_and_the_run_goes_on() {
+        let input = [
+            HELLO.as_bytes(),
+            b"\n{\"at\": 2, \"text\": \"caf\xe9\"}\n",
+            HELLO.replace("hello", "bye").as_bytes(),
+            b"\r\n",
+        ]
+        .concat();
+        let (decisions, err) = route(&input);
+        assert_eq!(err, "in.jsonl:2: skipped: not valid UTF-8 (at byte 23)\n");
+        let texts: Vec<_> = decisions.iter().map(|d| d["text"].clone()).collect();
+        assert_eq!(texts, ["hello", "bye"]);
+    }
+
+    #[test]
+    fn malformed_and_overlong_lines_are_skipped_with_their_numbers() {
+        let long = format!(
+            r#"{{"at": 3, "channel": "sms", "text": "{}"}}"#,
+            "x".repeat(MAX_LINE)
+        );
+        let input = format!("not json\n\n{long}\n{HELLO}");
+        let (decisions, err) = route(input.as_bytes());
+        let err: Vec<&str> = err.lines().collect();
+        assert_eq!(err.len(), 2, "{err:?}");
+        assert!(
+            err[0].starts_with("in.jsonl:1: skipped: expected ident"),
+            "{}",
+            err[0]
+        );
+        assert_eq!(err[1], "in.jsonl:3: skipped: longer than 1 MiB");
+        assert_eq!(decisions.len(), 1);
+        assert_eq!(decisions[0]["text"], "hello");
+    }
+
+    #[test]
+    fn a_line_cut_by_the_end_of_the_input_is_read() {
+        let mut lines = Lines::new(&b"a\r\n\xff\nlast"[..]);
+        assert_eq!(lines.next_line().unwrap(), Some((1, Ok("a"))));
+        assert_eq!(
+            lines.next_line().unwrap(),
+            Some((2, Err("not valid UTF-8 (at byte 1)".to_owned())))
+        );
+        assert_eq!(lines.next_line().unwrap(), Some((3, Ok("last"))));
+        assert_eq!(lines.next_line().unwrap(), None);
+    }
 }

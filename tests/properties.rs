@@ -1255,7 +1255,7 @@ mon-fri = "09:00-18:00"
 closed = ["2026-12-25"]
 
 [templates]
-greeting = "Hello {name}."
+greeting = "Hello."
 "#;
 
 /// Conditions that check against the preamble.

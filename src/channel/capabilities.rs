@@ -39,6 +39,16 @@ impl TextUnit {
     }
 }
 
+impl std::fmt::Display for TextUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TextUnit::Chars => "characters",
+            TextUnit::Utf16 => "UTF-16 code units",
+            TextUnit::SmsSegments => "SMS segments",
+        })
+    }
+}
+
 /// The largest text one message may carry: `max` of `unit`.
 ///
 /// # Examples

@@ -24,6 +24,7 @@ mod error;
 mod memory;
 mod outbound;
 mod render;
+mod sentence;
 mod split;
 
 pub use capabilities::{Capabilities, QuickReplyLimits, TextLimit, TextUnit, WindowState};

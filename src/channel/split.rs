@@ -8,23 +8,60 @@ use unicode_segmentation::UnicodeSegmentation;
 /// cluster.
 ///
 /// Returned when the limit is zero, or smaller than one user-perceived
-/// character of the text (a flag needs 2 characters, a family emoji up to 11).
+/// character of the text (a flag needs 2 characters, a family emoji up to 11,
+/// a letter under hundreds of stacked combining marks as many as it has).
+///
+/// The message says what to do: raise the channel's limit when the cluster
+/// is one real text can have, or, for a cluster longer than any real text
+/// has (more than [`SplitError::LONGEST_NATURAL_CLUSTER`] code points),
+/// remove the stacked marks or send the text as an attachment.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
-#[error(
-    "the character cluster {cluster:?} at byte {at} needs {needed} {unit:?} units but one message holds {max}; \
-     raise the channel's text limit"
-)]
+#[error("{}", self.describe())]
 pub struct SplitError {
     /// Byte offset of the cluster in the text.
     pub at: usize,
     /// The cluster that does not fit (at most 64 bytes of it).
     pub cluster: String,
+    /// Code points in the whole cluster.
+    #[serde(default)]
+    pub code_points: usize,
     /// Units it needs on its own.
     pub needed: usize,
     /// Units one message holds.
     pub max: usize,
     /// What is counted.
     pub unit: TextUnit,
+}
+
+impl SplitError {
+    /// The most code points a grapheme cluster of real text has: Unicode's
+    /// Stream-Safe Text Format (UAX #15) allows a base character and at most
+    /// 30 combining marks, and the longest emoji ZWJ sequences have 10 code
+    /// points. A longer cluster is stacked marks ("Zalgo" text).
+    pub const LONGEST_NATURAL_CLUSTER: usize = 31;
+
+    fn describe(&self) -> String {
+        // Enough to recognise any real cluster; stacked marks would fill
+        // the message with escapes.
+        const SHOWN: usize = 12;
+        let shown: String = self.cluster.chars().take(SHOWN).collect();
+        let more = if self.code_points > shown.chars().count() {
+            "…"
+        } else {
+            ""
+        };
+        let shown = format!("{shown:?}{more}");
+        let head = format!(
+            "a single character cluster of {} code points at byte {} ({shown}) needs {} {} \
+             but one message holds {}",
+            self.code_points, self.at, self.needed, self.unit, self.max
+        );
+        if self.code_points > Self::LONGEST_NATURAL_CLUSTER {
+            format!("{head}; remove the stacked combining marks, or send the text as an attachment")
+        } else {
+            format!("{head}; raise the channel's text limit")
+        }
+    }
 }
 
 /// How good a place to split is; higher is better.
@@ -72,6 +109,16 @@ enum Break {
 /// assert!(split_text("🇩🇪", TextLimit::new(1, TextUnit::Chars)).is_err());
 /// ```
 pub fn split_text(text: &str, limit: TextLimit) -> Result<Vec<&str>, SplitError> {
+    split_with(text, limit, best_cut)
+}
+
+/// [`split_text`] with the choice of where to end each part passed in, so
+/// that tests can compare choices.
+fn split_with(
+    text: &str,
+    limit: TextLimit,
+    best_cut: fn(&str, usize, usize, &[usize]) -> usize,
+) -> Result<Vec<&str>, SplitError> {
     let mut parts = Vec::new();
     let mut bounds = Vec::new();
     let mut start = skip_blank(text, 0);
@@ -112,6 +159,7 @@ fn too_long(at: usize, cluster: &str, limit: TextLimit) -> SplitError {
     SplitError {
         at,
         cluster: cluster[..end].to_owned(),
+        code_points: cluster.chars().count(),
         needed: limit.unit.measure(cluster),
         max: limit.max,
         unit: limit.unit,
@@ -138,19 +186,28 @@ fn best_cut(text: &str, start: usize, fit_end: usize, bounds: &[usize]) -> usize
             *best = (kind, cut);
         }
     };
-    for (i, _) in window.split_sentence_bound_indices() {
+    // A part ends before the blanks that precede a boundary. They are
+    // trimmed one sentence at a time, so a run of thousands of line breaks
+    // (each a boundary) is not walked back over from each of them.
+    let (mut prev, mut cut, mut breaks) = (start, start, 0);
+    super::sentence::sentence_starts(window, |i| {
         let at = start + i;
-        if at == start {
-            continue;
+        let sentence = &text[prev..at];
+        let content = trim_blank_end(sentence);
+        if content.is_empty() {
+            breaks += newlines(sentence);
+        } else {
+            cut = prev + content.len();
+            breaks = newlines(&sentence[content.len()..]);
         }
-        let cut = start + trim_blank_end(&text[start..at]).len();
-        let kind = match newlines(&text[cut..at]) {
+        prev = at;
+        let kind = match breaks {
             0 => Break::Sentence,
             1 => Break::Line,
             _ => Break::Paragraph,
         };
         consider(&mut best, kind, cut);
-    }
+    });
     if best.0 < Break::Sentence {
         let mut prev: Option<&str> = None;
         for (i, word) in window.split_word_bound_indices() {
@@ -308,6 +365,94 @@ impl Meter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// `best_cut` as it was before sentences were trimmed one at a time:
+    /// quadratic in a run of line breaks, and the reference for what the
+    /// cut should be.
+    fn quadratic_best_cut(text: &str, start: usize, fit_end: usize, bounds: &[usize]) -> usize {
+        let is_bound = |p: usize| bounds.binary_search(&p).is_ok();
+        let next = skip_blank(text, fit_end);
+        let ext_end = text[next..]
+            .graphemes(true)
+            .next()
+            .map_or(next, |g| next + g.len());
+        let window = &text[start..ext_end];
+        let mut best = (Break::Grapheme, fit_end);
+        let consider = |best: &mut (Break, usize), kind: Break, cut: usize| {
+            if cut > start && cut <= fit_end && is_bound(cut) && (kind, cut) >= *best {
+                *best = (kind, cut);
+            }
+        };
+        for (i, _) in window.split_sentence_bound_indices().skip(1) {
+            let at = start + i;
+            let cut = start + trim_blank_end(&text[start..at]).len();
+            let kind = match newlines(&text[cut..at]) {
+                0 => Break::Sentence,
+                1 => Break::Line,
+                _ => Break::Paragraph,
+            };
+            consider(&mut best, kind, cut);
+        }
+        if best.0 < Break::Sentence {
+            let mut prev: Option<&str> = None;
+            for (i, word) in window.split_word_bound_indices() {
+                if let Some(p) = prev
+                    && (is_blank(word) || word_break_between(p, word))
+                {
+                    consider(&mut best, Break::Word, start + i);
+                }
+                prev = Some(word);
+            }
+        }
+        best.1
+    }
+
+    fn fragment() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("Your parcel left the depot".to_owned()),
+            Just("e.g. this".to_owned()),
+            Just("您的包裹已从仓库发出".to_owned()),
+            Just("Ваш заказ".to_owned()),
+            Just("👩‍👩‍👧‍👦".to_owned()),
+            Just("e\u{301}".to_owned()),
+            Just("。！".to_owned()),
+            "[ .!?\n\u{2029}]{1,5}",
+            "[a-z]{1,12}",
+        ]
+    }
+
+    proptest! {
+        /// Trimming one sentence at a time cuts where trimming the whole
+        /// prefix at every boundary did.
+        #[test]
+        fn cuts_agree_with_trimming_every_prefix(
+            parts in proptest::collection::vec(fragment(), 0..30),
+            max in 1usize..40,
+            unit in prop_oneof![Just(TextUnit::Chars), Just(TextUnit::SmsSegments)],
+        ) {
+            let text: String = parts.concat();
+            let max = if unit == TextUnit::SmsSegments { max.min(3) } else { max };
+            let limit = TextLimit::new(max, unit);
+            prop_assert_eq!(
+                split_with(&text, limit, best_cut),
+                split_with(&text, limit, quadratic_best_cut)
+            );
+        }
+    }
+
+    #[test]
+    fn runs_of_100_000_line_breaks_and_spaces_split_quickly() {
+        // Each once took minutes: every line break is a sentence boundary,
+        // and each trimmed the whole part before it again.
+        let text = format!("a{}b", "\n".repeat(100_000));
+        assert_eq!(split_text(&text, chars(10)).unwrap(), ["a", "b"]);
+        let text = format!("One. {}Two", " ".repeat(100_000));
+        assert_eq!(split_text(&text, chars(10)).unwrap(), ["One.", "Two"]);
+        let text = format!("One.{}Two", ")".repeat(100_000));
+        let parts = split_text(&text, chars(1_000)).unwrap();
+        assert_eq!(parts.concat(), text);
+    }
 
     fn chars(n: usize) -> TextLimit {
         TextLimit::new(n, TextUnit::Chars)
@@ -391,6 +536,45 @@ mod tests {
         let err = split_text(family, chars(6)).unwrap_err();
         assert_eq!(err.needed, 7);
         assert_eq!(err.at, 0);
+    }
+
+    #[test]
+    fn a_cluster_of_500_000_combining_marks_is_refused_with_its_reason() {
+        let zalgo = format!("ok a{}", "\u{301}".repeat(500_000));
+        let sms = TextLimit::new(10, TextUnit::SmsSegments);
+        let err = split_text(&zalgo, sms).unwrap_err();
+        assert_eq!(err.at, 3);
+        assert_eq!(err.code_points, 500_001);
+        // 500,001 UTF-16 units in segments of 67.
+        assert_eq!((err.needed, err.max), (7_463, 10));
+        assert!(err.cluster.len() <= 64);
+        let shown = format!("\"a{}\"…", "\\u{301}".repeat(11));
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "a single character cluster of 500001 code points at byte 3 ({shown}) \
+                 needs 7463 SMS segments but one message holds 10; \
+                 remove the stacked combining marks, or send the text as an attachment"
+            )
+        );
+    }
+
+    #[test]
+    fn a_long_cluster_within_the_limit_stays_whole() {
+        let zalgo = format!("a{}", "\u{301}".repeat(500_000));
+        let text = format!("Hi. {zalgo} Bye.");
+        let parts = split_text(&text, chars(500_001)).unwrap();
+        assert_eq!(parts, ["Hi.", zalgo.as_str(), "Bye."]);
+    }
+
+    #[test]
+    fn a_short_cluster_over_the_limit_asks_for_a_larger_limit() {
+        let err = split_text("🇩🇪", chars(1)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a single character cluster of 2 code points at byte 0 (\"🇩🇪\") needs 2 characters \
+             but one message holds 1; raise the channel's text limit"
+        );
     }
 
     #[test]

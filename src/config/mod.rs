@@ -46,13 +46,17 @@
 //! The same document as JSON (same field names) reads with
 //! [`Config::from_json_str`], or through serde: `Config` and [`ConfigSpec`]
 //! implement `Deserialize`, so a configuration can sit inside a larger
-//! serde document.
+//! serde document. A key given twice in one object is an error in JSON as
+//! it is in TOML (serde_json would keep the last value), named by its path
+//! and, from `from_json_str`, its line and column.
 
 mod diagnostic;
 mod duration;
+mod names;
 mod node;
 mod reader;
 mod spec;
+mod templates;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -313,13 +317,26 @@ impl Config {
     /// # Ok::<(), switchboard::config::ConfigError>(())
     /// ```
     pub fn from_json_str(src: &str) -> Result<Config, ConfigError> {
-        let value: serde_json::Value = serde_json::from_str(src).map_err(|e| {
-            let mut d = Diagnostic::error("(document)", format!("invalid JSON: {e}"));
-            d.line = Some(e.line());
-            d.column = Some(e.column());
-            ConfigError::new(vec![d])
-        })?;
-        let (spec, reader) = reader::read(&node::from_json(value));
+        use serde::de::DeserializeSeed;
+        let duplicate = std::cell::RefCell::new(None);
+        let mut de = serde_json::Deserializer::from_str(src);
+        let root = node::NodeSeed::root(&duplicate)
+            .deserialize(&mut de)
+            .and_then(|root| de.end().map(|()| root))
+            .map_err(|e| {
+                let mut d = match duplicate.take() {
+                    Some((path, key)) => Diagnostic::error(
+                        path,
+                        format!("invalid JSON: {}", node::duplicate_key_message(&key)),
+                    )
+                    .help("a key may appear only once in an object; remove one of the two"),
+                    None => Diagnostic::error("(document)", format!("invalid JSON: {e}")),
+                };
+                d.line = Some(e.line());
+                d.column = Some(e.column());
+                ConfigError::new(vec![d])
+            })?;
+        let (spec, reader) = reader::read(&root);
         compile(spec, None, &reader.spans, reader.diags, &reader.origins)
     }
 
@@ -418,8 +435,10 @@ impl Serialize for Config {
 
 impl<'de> Deserialize<'de> for ConfigSpec {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(d)?;
-        let (spec, reader) = reader::read(&node::from_json(value));
+        use serde::de::DeserializeSeed;
+        let duplicate = std::cell::RefCell::new(None);
+        let root = node::NodeSeed::root(&duplicate).deserialize(d)?;
+        let (spec, reader) = reader::read(&root);
         if reader.diags.iter().any(Diagnostic::is_error) {
             return Err(serde::de::Error::custom(ConfigError::new(reader.diags)));
         }
@@ -429,8 +448,10 @@ impl<'de> Deserialize<'de> for ConfigSpec {
 
 impl<'de> Deserialize<'de> for Config {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(d)?;
-        let (spec, reader) = reader::read(&node::from_json(value));
+        use serde::de::DeserializeSeed;
+        let duplicate = std::cell::RefCell::new(None);
+        let root = node::NodeSeed::root(&duplicate).deserialize(d)?;
+        let (spec, reader) = reader::read(&root);
         compile(spec, None, &reader.spans, reader.diags, &reader.origins)
             .map_err(serde::de::Error::custom)
     }
@@ -470,15 +491,23 @@ impl Diags {
         name: &str,
         known: &[&str],
     ) {
-        let help = crate::expr::did_you_mean(name, &mut known.iter().map(|s| (*s).to_owned()))
-            .unwrap_or_else(|| {
-                if known.is_empty() {
-                    format!("no {kind}s are declared")
-                } else {
-                    format!("the {kind}s are: {}", known.join(", "))
-                }
-            });
-        self.error(path, item, format!("unknown {kind} `{name}`"), Some(help));
+        let blank = name.trim().is_empty();
+        let guess = (!blank)
+            .then(|| crate::expr::did_you_mean(name, &mut known.iter().map(|s| (*s).to_owned())))
+            .flatten();
+        let help = guess.unwrap_or_else(|| {
+            if known.is_empty() {
+                format!("no {kind}s are declared")
+            } else {
+                format!("the {kind}s are: {}", known.join(", "))
+            }
+        });
+        let message = if blank {
+            format!("the {kind} name is empty")
+        } else {
+            format!("unknown {kind} `{name}`")
+        };
+        self.error(path, item, message, Some(help));
     }
 }
 
@@ -535,17 +564,9 @@ fn compile(
         agent: (!spec.agent_attributes.is_empty()).then(|| spec.agent_attributes.clone()),
     };
 
-    // Templates.
-    for (name, text) in &spec.templates {
-        if let Err(m) = check_template(text) {
-            d.error(
-                format!("templates.{name}"),
-                Some(&format!("template `{name}`")),
-                m,
-                None,
-            );
-        }
-    }
+    names::check(&spec, origins, &mut d);
+    let mut warnings = Vec::new();
+    templates::check(&spec, &mut d, &mut warnings);
     let template_names: Vec<&str> = spec.templates.keys().map(String::as_str).collect();
     let bot_names: Vec<&str> = spec.bots.keys().map(String::as_str).collect();
     let queue_names: Vec<&str> = spec.queues.iter().map(|q| q.id.as_str()).collect();
@@ -728,14 +749,6 @@ fn compile(
         let path = format!("rules[{}]", origins.rule(i));
         let item = format!("rule `{}`", r.id);
         let item = Some(item.as_str());
-        if r.id.trim().is_empty() {
-            d.error(
-                format!("{path}.id"),
-                item,
-                "a rule id cannot be empty".into(),
-                None,
-            );
-        }
         if let Some(first) = seen_rules.insert(r.id.as_str(), i) {
             d.error(
                 format!("{path}.id"),
@@ -790,7 +803,6 @@ fn compile(
     }
 
     // Lints: rules that can never run.
-    let mut warnings = Vec::new();
     let mut stopping: BTreeMap<String, &str> = BTreeMap::new();
     let mut unconditional: Option<&str> = None;
     for (i, r) in spec.rules.iter().enumerate() {
@@ -1055,14 +1067,6 @@ fn check_action(
     {
         d.problem(format!("{path}.priority"), item, p);
     }
-    if a.tags.iter().any(|t| t.trim().is_empty()) {
-        d.error(
-            format!("{path}.tags"),
-            item,
-            "a tag cannot be empty".into(),
-            None,
-        );
-    }
     if d.list.len() > before {
         return None;
     }
@@ -1214,50 +1218,6 @@ fn default_triggers(esc: &EscalationSpec) -> Vec<(&'static str, String)> {
         ));
     }
     out
-}
-
-/// Checks `{placeholder}` syntax: names are letters, digits and `_`;
-/// `{{` and `}}` are literal braces.
-fn check_template(text: &str) -> Result<(), String> {
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '{' if chars.peek() == Some(&'{') => {
-                chars.next();
-            }
-            '}' if chars.peek() == Some(&'}') => {
-                chars.next();
-            }
-            '{' => {
-                let mut name = String::new();
-                loop {
-                    match chars.next() {
-                        Some('}') => break,
-                        Some(ch) if ch.is_alphanumeric() || ch == '_' => name.push(ch),
-                        Some(ch) => {
-                            return Err(format!(
-                                "unexpected `{ch}` in a placeholder; placeholders look like {{position}} (write {{{{ for a literal brace)"
-                            ));
-                        }
-                        None => {
-                            return Err(
-                                "unclosed `{` in the template (write {{ for a literal brace)"
-                                    .into(),
-                            );
-                        }
-                    }
-                }
-                if name.is_empty() {
-                    return Err("empty placeholder `{}`".into());
-                }
-            }
-            '}' => {
-                return Err("unmatched `}` in the template (write }} for a literal brace)".into());
-            }
-            _ => {}
-        }
-    }
-    Ok(())
 }
 
 /// Gives each diagnostic its line, column and source snippet, then sorts

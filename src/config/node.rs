@@ -1,5 +1,6 @@
 //! A format-neutral tree of the configuration document, with source spans
-//! when the format gives them (TOML does; JSON through serde does not).
+//! when the format gives them (TOML does; JSON through serde does not), and
+//! keys in document order.
 
 use std::collections::HashMap;
 
@@ -94,21 +95,128 @@ fn toml_node(v: &DeValue<'_>, span: std::ops::Range<usize>) -> Node {
     }
 }
 
-/// Converts any serde value (from JSON, YAML…) into a node tree without
-/// spans.
-pub(crate) fn from_json(v: serde_json::Value) -> Node {
-    use serde_json::Value as J;
-    let kind = match v {
-        J::Null => Kind::Null,
-        J::Bool(b) => Kind::Bool(b),
-        J::Number(n) => match n.as_i64() {
-            Some(i) => Kind::Int(i),
-            None => Kind::Float(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        J::String(s) => Kind::Str(s),
-        J::Array(a) => Kind::Array(a.into_iter().map(from_json).collect()),
-        J::Object(o) => Kind::Table(o.into_iter().map(|(k, v)| (k, from_json(v))).collect()),
-    };
+/// Reads a node tree from any self-describing serde format (JSON, YAML…),
+/// without spans.
+///
+/// An object with a key twice is an error, as it is in TOML: serde_json
+/// and most maps keep the last value, so a config that says `"queue":
+/// "billing"` and later `"queue": "general"` would route silently to one of
+/// them. The error says which key and where (`rules[0].then.queue`).
+#[derive(Clone, Copy)]
+pub(crate) struct NodeSeed<'p> {
+    path: &'p str,
+    /// Set to the path and the key of the first duplicate key found, for a
+    /// caller that wants them apart from the error message.
+    duplicate: &'p std::cell::RefCell<Option<(String, String)>>,
+}
+
+impl<'p> NodeSeed<'p> {
+    pub(crate) fn root(duplicate: &'p std::cell::RefCell<Option<(String, String)>>) -> Self {
+        NodeSeed {
+            path: "",
+            duplicate,
+        }
+    }
+
+    fn child(self, path: &'p str) -> Self {
+        NodeSeed { path, ..self }
+    }
+}
+
+/// The message of a duplicate-key error, without its place.
+pub(crate) fn duplicate_key_message(key: &str) -> String {
+    format!("duplicate key `{key}`")
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for NodeSeed<'_> {
+    type Value = Node;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NodeSeed<'_> {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a configuration value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(leaf(Kind::Null))
+    }
+
+    fn visit_none<E>(self) -> Result<Node, E> {
+        Ok(leaf(Kind::Null))
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Node, E> {
+        Ok(leaf(Kind::Bool(b)))
+    }
+
+    fn visit_i64<E>(self, i: i64) -> Result<Node, E> {
+        Ok(leaf(Kind::Int(i)))
+    }
+
+    fn visit_u64<E>(self, u: u64) -> Result<Node, E> {
+        // Beyond i64 it reads as a float, which the reader reports as out of
+        // range.
+        Ok(leaf(match i64::try_from(u) {
+            Ok(i) => Kind::Int(i),
+            Err(_) => Kind::Float(u as f64),
+        }))
+    }
+
+    fn visit_f64<E>(self, f: f64) -> Result<Node, E> {
+        Ok(leaf(Kind::Float(f)))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Node, E> {
+        Ok(leaf(Kind::Str(s.to_owned())))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Node, E> {
+        Ok(leaf(Kind::Str(s)))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        loop {
+            let path = format!("{}[{}]", self.path, items.len());
+            match seq.next_element_seed(self.child(&path))? {
+                Some(n) => items.push(n),
+                None => return Ok(leaf(Kind::Array(items))),
+            }
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut entries: Vec<(String, Node)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let path = if self.path.is_empty() {
+                key.clone()
+            } else {
+                format!("{}.{key}", self.path)
+            };
+            if !seen.insert(key.clone()) {
+                let msg = format!("{} at {path}", duplicate_key_message(&key));
+                *self.duplicate.borrow_mut() = Some((path, key));
+                return Err(serde::de::Error::custom(msg));
+            }
+            let value = map.next_value_seed(self.child(&path))?;
+            entries.push((key, value));
+        }
+        Ok(leaf(Kind::Table(entries)))
+    }
+}
+
+fn leaf(kind: Kind) -> Node {
     Node { kind, span: None }
 }
 

@@ -42,7 +42,10 @@ pub struct ConfigSpec {
     /// `[calendars.<name>]`.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub calendars: BTreeMap<String, CalendarSpec>,
-    /// `[templates]`: name → text with `{placeholders}`.
+    /// `[templates]`: name → text. A notice's name replaces its built-in
+    /// text and may use the notice's `{placeholders}`
+    /// ([`NOTICES`](crate::handoff::NOTICES)); any other template is sent
+    /// by a rule's `reply`, as written. `{{` and `}}` are literal braces.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub templates: BTreeMap<String, String>,
     /// `[bots.<id>]`: the bots the host registers.

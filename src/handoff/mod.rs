@@ -45,7 +45,10 @@ mod transcript;
 mod triggers;
 
 pub use context::{BotContext, HandoffContext};
-pub use notice::{DEFAULT_TEMPLATES, default_template, fill, format_opening, humanize_wait};
+pub use notice::{
+    DEFAULT_TEMPLATES, NOTICES, NoticeSpec, default_template, fill, format_opening, humanize_wait,
+    notice, placeholders,
+};
 pub use reason::Reason;
 pub use state::State;
 pub use transcript::{Entry, Note, Party, Transcript};

@@ -7,85 +7,188 @@ use jiff::tz::TimeZone;
 
 use crate::model::Timestamp;
 
-/// The notices the engine sends, with their built-in text. Any of them can
-/// be replaced under `[templates]`; a template set to `""` is not sent.
+/// A notice the engine sends: its name, its built-in text and the
+/// placeholders the engine fills in it.
+///
+/// [`NOTICES`] is the one list of them: the engine takes the built-in text
+/// from it, and the configuration checker refuses a `[templates]` entry
+/// whose placeholders are not the notice's, so a customer never receives a
+/// `{positon}` as written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NoticeSpec {
+    /// The name under `[templates]`.
+    pub name: &'static str,
+    /// The text sent when `[templates]` does not replace it.
+    pub text: &'static str,
+    /// The placeholders the engine fills, without braces.
+    pub placeholders: &'static [&'static str],
+}
+
+/// What the engine fills in every queue notice: the conversation's place,
+/// its estimated wait, the queue and when the queue opens ("soon" while it
+/// is open).
+const QUEUE_VALUES: &[&str] = &["position", "wait", "queue", "opening"];
+
+/// The notices the engine sends. Any of them can be replaced under
+/// `[templates]`; a template set to `""` is not sent.
 ///
 /// | name | when | placeholders |
 /// |---|---|---|
-/// | `queued` | escalated and waiting | `{position}`, `{wait}`, `{queue}` |
+/// | `queued` | escalated and waiting | `{position}`, `{wait}`, `{queue}`, `{opening}` |
 /// | `connecting` | escalated and offered at once | `{queue}` |
-/// | `queue_update` | position or estimate changed (rate-limited) | `{position}`, `{wait}`, `{queue}` |
-/// | `after_hours` | escalated while the queue is closed | `{opening}`, `{queue}` |
+/// | `queue_update` | position or estimate changed (rate-limited) | `{position}`, `{wait}`, `{queue}`, `{opening}` |
+/// | `after_hours` | escalated while the queue is closed | `{position}`, `{wait}`, `{queue}`, `{opening}` |
 /// | `queue_full` | the queue is at its `max_size`; the conversation stays where it was | `{queue}` |
-/// | `no_agent` | no agent within `no_agent_timeout`, back to the bot | `{queue}` |
-/// | `still_waiting` | no agent within `no_agent_timeout` and no bot to go back to | `{position}`, `{wait}`, `{queue}` |
+/// | `no_agent` | no agent within `no_agent_timeout`, back to the bot | |
+/// | `still_waiting` | no agent within `no_agent_timeout` and no bot to go back to | `{position}`, `{wait}`, `{queue}`, `{opening}` |
 /// | `transfer` | an agent transferred the conversation | `{queue}` |
 /// | `inactivity` | closed for customer silence | |
 /// | `hold_expired` | closed after a hold with no reply | |
 /// | `csat` | survey after an agent closed | |
 /// | `csat_thanks` | a survey answer was recorded | `{score}` |
 ///
+/// In a template, `{name}` is a placeholder and `{{` and `}}` are literal
+/// braces: `"Use code {{SAVE10}}"` sends `Use code {SAVE10}`. Any other
+/// template under `[templates]` is sent by a rule's `reply`, as written: it
+/// has no placeholders.
+///
 /// ```
-/// use switchboard::handoff::{default_template, fill};
+/// use switchboard::handoff::{default_template, fill, notice};
 ///
 /// let t = default_template("queued").unwrap();
 /// let text = fill(t, &[("position", "3"), ("wait", "about 4 minutes"), ("queue", "billing")]);
 /// assert_eq!(text, "You are number 3 in line. Estimated wait: about 4 minutes.");
+/// assert_eq!(notice("csat_thanks").unwrap().placeholders, ["score"]);
 /// ```
-pub const DEFAULT_TEMPLATES: [(&str, &str); 12] = [
-    (
-        "queued",
-        "You are number {position} in line. Estimated wait: {wait}.",
-    ),
-    (
-        "connecting",
-        "Connecting you with a member of our team now.",
-    ),
-    (
-        "queue_update",
-        "You are now number {position} in line. Estimated wait: {wait}.",
-    ),
-    (
-        "after_hours",
-        "We are closed right now and open again {opening}. Leave a message here and we will answer as soon as we open.",
-    ),
-    (
-        "queue_full",
-        "All of our team are busy and the line is full right now. Please try again in a little while.",
-    ),
-    (
-        "no_agent",
-        "All of our team are busy right now. Our assistant is back with you; ask for a person again at any time.",
-    ),
-    (
-        "still_waiting",
-        "All of our team are still busy. You are number {position} in line; we have not forgotten you.",
-    ),
-    (
-        "transfer",
-        "I am transferring you to a colleague who can help with this.",
-    ),
-    (
-        "inactivity",
-        "We closed this conversation as we have not heard from you. Write again at any time.",
-    ),
-    (
-        "hold_expired",
-        "We closed this conversation as we have not heard from you. Write again at any time.",
-    ),
-    (
-        "csat",
-        "How did we do? Reply with a number from 1 (poor) to 5 (great).",
-    ),
-    ("csat_thanks", "Thank you for your feedback!"),
+pub const NOTICES: [NoticeSpec; 12] = [
+    NoticeSpec {
+        name: "queued",
+        text: "You are number {position} in line. Estimated wait: {wait}.",
+        placeholders: QUEUE_VALUES,
+    },
+    NoticeSpec {
+        name: "connecting",
+        text: "Connecting you with a member of our team now.",
+        placeholders: &["queue"],
+    },
+    NoticeSpec {
+        name: "queue_update",
+        text: "You are now number {position} in line. Estimated wait: {wait}.",
+        placeholders: QUEUE_VALUES,
+    },
+    NoticeSpec {
+        name: "after_hours",
+        text: "We are closed right now and open again {opening}. Leave a message here and we will answer as soon as we open.",
+        placeholders: QUEUE_VALUES,
+    },
+    NoticeSpec {
+        name: "queue_full",
+        text: "All of our team are busy and the line is full right now. Please try again in a little while.",
+        placeholders: &["queue"],
+    },
+    NoticeSpec {
+        name: "no_agent",
+        text: "All of our team are busy right now. Our assistant is back with you; ask for a person again at any time.",
+        placeholders: &[],
+    },
+    NoticeSpec {
+        name: "still_waiting",
+        text: "All of our team are still busy. You are number {position} in line; we have not forgotten you.",
+        placeholders: QUEUE_VALUES,
+    },
+    NoticeSpec {
+        name: "transfer",
+        text: "I am transferring you to a colleague who can help with this.",
+        placeholders: &["queue"],
+    },
+    NoticeSpec {
+        name: "inactivity",
+        text: "We closed this conversation as we have not heard from you. Write again at any time.",
+        placeholders: &[],
+    },
+    NoticeSpec {
+        name: "hold_expired",
+        text: "We closed this conversation as we have not heard from you. Write again at any time.",
+        placeholders: &[],
+    },
+    NoticeSpec {
+        name: "csat",
+        text: "How did we do? Reply with a number from 1 (poor) to 5 (great).",
+        placeholders: &[],
+    },
+    NoticeSpec {
+        name: "csat_thanks",
+        text: "Thank you for your feedback!",
+        placeholders: &["score"],
+    },
 ];
+
+/// The notices' names and built-in texts, from [`NOTICES`].
+pub const DEFAULT_TEMPLATES: [(&str, &str); 12] = {
+    let mut out = [("", ""); 12];
+    let mut i = 0;
+    while i < NOTICES.len() {
+        out[i] = (NOTICES[i].name, NOTICES[i].text);
+        i += 1;
+    }
+    out
+};
+
+/// The notice called `name`, if the engine sends one.
+pub fn notice(name: &str) -> Option<&'static NoticeSpec> {
+    NOTICES.iter().find(|n| n.name == name)
+}
 
 /// The built-in text of notice `name`.
 pub fn default_template(name: &str) -> Option<&'static str> {
-    DEFAULT_TEMPLATES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, t)| *t)
+    notice(name).map(|n| n.text)
+}
+
+/// The placeholders of `template`, without braces, in order, each once, or
+/// what is wrong with its braces. `{{` and `}}` are literal braces; a name
+/// is letters, digits and `_`.
+///
+/// ```
+/// use switchboard::handoff::placeholders;
+///
+/// assert_eq!(placeholders("{a} costs {{5}} {b}{a}"), Ok(vec!["a", "b"]));
+/// assert!(placeholders("{oops").is_err());
+/// ```
+///
+/// # Errors
+///
+/// A message naming the brace at fault and how to write a literal one.
+pub fn placeholders(template: &str) -> Result<Vec<&str>, String> {
+    let mut found: Vec<&str> = Vec::new();
+    let mut rest = template;
+    while let Some(i) = rest.find(['{', '}']) {
+        let tail = &rest[i..];
+        if tail.starts_with("{{") || tail.starts_with("}}") {
+            rest = &tail[2..];
+            continue;
+        }
+        if tail.starts_with('}') {
+            return Err("unmatched `}` in the template (write }} for a literal brace)".into());
+        }
+        let Some(end) = tail.find('}') else {
+            return Err("unclosed `{` in the template (write {{ for a literal brace)".into());
+        };
+        let name = &tail[1..end];
+        if name.is_empty() {
+            return Err("empty placeholder `{}` (write {{}} for literal braces)".into());
+        }
+        if let Some(ch) = name.chars().find(|c| !c.is_alphanumeric() && *c != '_') {
+            return Err(format!(
+                "unexpected `{ch}` in a placeholder; placeholders look like {{position}} \
+                 (write {{{{ for a literal brace)"
+            ));
+        }
+        if !found.contains(&name) {
+            found.push(name);
+        }
+        rest = &tail[end + 1..];
+    }
+    Ok(found)
 }
 
 /// Fills `{name}` placeholders from `values`; `{{` and `}}` are literal
@@ -176,4 +279,42 @@ pub fn format_opening(opens: Option<Timestamp>, tz: &TimeZone) -> String {
     let z = ts.to_zoned(tz.clone());
     let name = tz.iana_name().unwrap_or("UTC");
     format!("{} ({name})", z.strftime("%A %H:%M"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_texts_use_only_their_notices_placeholders() {
+        for n in &NOTICES {
+            for p in placeholders(n.text).unwrap() {
+                assert!(n.placeholders.contains(&p), "{}: {{{p}}}", n.name);
+            }
+        }
+    }
+
+    #[test]
+    fn filling_every_listed_placeholder_leaves_no_brace() {
+        for n in &NOTICES {
+            let template: String = n.placeholders.iter().map(|p| format!("{{{p}}}")).collect();
+            let values: Vec<(&str, &str)> = n.placeholders.iter().map(|p| (*p, "x")).collect();
+            assert_eq!(fill(&template, &values), "x".repeat(n.placeholders.len()));
+        }
+    }
+
+    #[test]
+    fn placeholder_syntax_errors_say_how_to_write_a_brace() {
+        assert_eq!(placeholders("{{literal}} {x}"), Ok(vec!["x"]));
+        assert_eq!(fill("{{literal}} {x}", &[("x", "1")]), "{literal} 1");
+        for (bad, says) in [
+            ("a } b", "write }} for a literal brace"),
+            ("a { b", "write {{ for a literal brace"),
+            ("a {} b", "empty placeholder"),
+            ("a {p-q} b", "unexpected `-`"),
+        ] {
+            let e = placeholders(bad).unwrap_err();
+            assert!(e.contains(says), "{bad}: {e}");
+        }
+    }
 }

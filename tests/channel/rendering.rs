@@ -3,7 +3,7 @@
 
 use pollster::block_on;
 use switchboard::channel::{
-    Capabilities, Channel, MemoryChannel, Outbound, TextUnit, WindowState, render,
+    Capabilities, Channel, MemoryChannel, Outbound, RenderError, TextUnit, WindowState, render,
 };
 use switchboard::{
     Address, Attachment, AttachmentKind, ChannelKind, Content, Location, QuickReply, TemplateRef,
@@ -136,4 +136,29 @@ fn bad_input_gets_defined_results() {
         let _ = render(&Content::text(odd), &Capabilities::whatsapp(), open);
     }
     assert!(render(&Content::text("\u{301}"), &Capabilities::sms(), open).is_ok());
+}
+
+#[test]
+fn stacked_combining_marks_are_refused_in_linear_time_with_the_reason() {
+    // Given one letter under 500,000 combining accents: a single grapheme
+    // cluster of 500,001 code points, which once took 20 s to refuse
+    let zalgo = format!("Hello a{}", "\u{301}".repeat(500_000));
+    // When it is rendered for SMS and for WhatsApp
+    for (caps, needed, max) in [
+        (Capabilities::sms(), 7_463, 10),
+        (Capabilities::whatsapp(), 500_001, 4_096),
+    ] {
+        let err = render(&Content::text(zalgo.as_str()), &caps, WindowState::Open).unwrap_err();
+        // Then it is a typed error naming the cluster and what to do
+        let RenderError::Split { error } = &err else {
+            panic!("unexpected {err:?}");
+        };
+        assert_eq!((error.at, error.code_points), (6, 500_001));
+        assert_eq!((error.needed, error.max), (needed, max));
+        assert!(
+            err.to_string()
+                .contains("remove the stacked combining marks"),
+            "{err}"
+        );
+    }
 }

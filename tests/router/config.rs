@@ -36,7 +36,7 @@ timeout = "10s"
 
 [templates]
 queued = "You are number {position} in line, about {wait} to wait."
-after_hours = "We are closed; we open {opening}. {{Leave a message}}"
+after_hours = "We are closed; we open at nine. {{Leave a message}}"
 
 [escalation]
 queue = "general"

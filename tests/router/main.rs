@@ -1,6 +1,7 @@
 //! Acceptance tests for the expression language, configuration and router.
 
 mod config;
+mod config_input;
 mod diagnostics;
 mod large_rule_sets;
 mod operators;

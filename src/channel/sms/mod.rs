@@ -135,9 +135,11 @@ pub struct SmsSegment {
 
 /// Analyzes what `text` costs as an SMS.
 ///
-/// Runs in one pass over the characters, plus one pass over grapheme clusters
-/// when the text needs more than one segment. Never panics and never fails:
-/// every string has an encoding and a segment count.
+/// Runs in time linear in the text, however long its grapheme clusters or
+/// runs of flags: one pass over the characters, plus, where a UCS-2 segment
+/// overflows, a look-up of the cluster there that never walks back past the
+/// segment's start. Never panics and never fails: every string has an
+/// encoding and a segment count.
 ///
 /// # Examples
 ///
@@ -314,7 +316,8 @@ fn pack_gsm7(text: &str, mut on_segment: impl FnMut(usize, usize)) -> usize {
 /// text.
 fn pack_ucs2(text: &str, mut on_segment: impl FnMut(usize, usize)) -> usize {
     let per = SmsEncoding::Ucs2.multi_segment_units();
-    let (mut segments, mut seg_start, mut fill) = (0, 0, 0);
+    let (mut segments, mut fill) = (0, 0);
+    let mut clusters = OverflowCuts::default();
     for (at, c) in text.char_indices() {
         let cost = ucs2_cost(c);
         if segments != 0 && fill + cost <= per {
@@ -327,11 +330,10 @@ fn pack_ucs2(text: &str, mut on_segment: impl FnMut(usize, usize)) -> usize {
         }
         // `c` overflows the segment: the next one starts where its cluster
         // does, unless that cluster cannot fit in any segment.
-        let cut = overflow_cut(text, at, seg_start, per);
+        let cut = clusters.cut(text, at, per);
         let carried: usize = text[cut..at].chars().map(ucs2_cost).sum();
         on_segment(cut, fill - carried);
         segments += 1;
-        seg_start = cut;
         fill = carried + cost;
     }
     if segments != 0 {
@@ -340,31 +342,59 @@ fn pack_ucs2(text: &str, mut on_segment: impl FnMut(usize, usize)) -> usize {
     segments
 }
 
-/// Where the segment that overflows at the character at byte `at` must end:
-/// at the start of the grapheme cluster holding that character, or at `at`
-/// itself when the cluster is larger than a whole segment (it is then split
-/// between code points, as cluster packing does).
-fn overflow_cut(text: &str, at: usize, seg_start: usize, per: usize) -> usize {
-    // The whole text is the chunk, so the cursor never asks for more context;
-    // if it did, splitting between code points is the safe answer.
-    let mut cursor = GraphemeCursor::new(at, text.len(), true);
-    if cursor.is_boundary(text, 0).unwrap_or(true) {
-        return at;
+/// Finds where a segment that overflows must end, in time bounded by the
+/// segment plus, once per cluster, the cluster's own length.
+///
+/// A grapheme look-up at an arbitrary offset of the whole text can walk back
+/// over everything before it (a run of regional indicators is paired from
+/// its first one) or forward over a whole cluster (stacked combining marks);
+/// done at every overflow that is quadratic in a long run or cluster. So
+/// look-ups see the text only from `base`, a cluster boundary at or after
+/// the current segment's start (segmenting from a boundary gives the same
+/// clusters as segmenting from the start of the text), and a cluster found to
+/// be larger than a segment is remembered until its end.
+#[derive(Debug, Default)]
+struct OverflowCuts {
+    base: usize,
+    oversized_end: usize,
+}
+
+impl OverflowCuts {
+    /// Where the segment that overflows at the character at byte `at` must
+    /// end: at the start of the grapheme cluster holding that character, or
+    /// at `at` itself when the cluster is larger than a whole segment (it is
+    /// then split between code points, as cluster packing does).
+    fn cut(&mut self, text: &str, at: usize, per: usize) -> usize {
+        if at < self.oversized_end {
+            return at;
+        }
+        let view = &text[self.base..];
+        let rel = at - self.base;
+        // The whole view is the chunk, so the cursor never asks for more
+        // context; if it did, a boundary is the safe answer.
+        let mut cursor = GraphemeCursor::new(rel, view.len(), true);
+        if cursor.is_boundary(view, 0).unwrap_or(true) {
+            self.base = at;
+            return at;
+        }
+        let start = self.base + cursor.prev_boundary(view, 0).ok().flatten().unwrap_or(0);
+        let mut cursor = GraphemeCursor::new(rel, view.len(), true);
+        let end = self.base
+            + cursor
+                .next_boundary(view, 0)
+                .ok()
+                .flatten()
+                .unwrap_or(view.len());
+        let cost: usize = text[start..end].chars().map(ucs2_cost).sum();
+        if cost <= per {
+            self.base = start;
+            start
+        } else {
+            self.oversized_end = end;
+            self.base = end;
+            at
+        }
     }
-    let start = match cursor.prev_boundary(text, 0) {
-        Ok(Some(start)) if start > seg_start => start,
-        // The cluster began at or before this segment's start, so it is
-        // larger than a segment.
-        _ => return at,
-    };
-    let mut cursor = GraphemeCursor::new(at, text.len(), true);
-    let end = cursor
-        .next_boundary(text, 0)
-        .ok()
-        .flatten()
-        .unwrap_or(text.len());
-    let cost: usize = text[start..end].chars().map(ucs2_cost).sum();
-    if cost > per { at } else { start }
 }
 
 /// Counts the segments of a text built up one grapheme cluster at a time, as
@@ -441,6 +471,10 @@ mod tests {
             Just("\r\n".to_owned()),
             Just("€".to_owned()),
             Just("中文。".to_owned()),
+            Just("\u{1F1E9}".repeat(37)),
+            Just("\u{301}".repeat(150)),
+            Just("\u{200d}👍".repeat(40)),
+            Just("क्".repeat(40)),
             "[a-z ]{1,20}",
             "\\PC{1,8}",
         ]
@@ -501,6 +535,33 @@ mod tests {
         assert_eq!(info.segments, 3); // 67 + 67 + 67
         let segs = segments(&zalgo);
         assert_eq!(segs.iter().map(|s| s.units).sum::<usize>(), 201);
+    }
+
+    #[test]
+    fn long_clusters_and_flag_runs_are_packed_like_clusters() {
+        // Each case once took time quadratic in its length.
+        let cases = [
+            format!("a{}", "\u{301}".repeat(500_000)),
+            "🇩🇪".repeat(100_000),
+            format!("x{}", "\u{1F1E9}".repeat(100_001)),
+            format!("👍{}", "\u{200d}👍".repeat(50_000)),
+            format!("{}क", "क्".repeat(100_000)),
+            "\u{1100}".repeat(200_000),
+        ];
+        for text in &cases {
+            let mut meter = SmsMeter::new();
+            for g in text.graphemes(true) {
+                meter.push(g);
+            }
+            let info = analyze(text);
+            assert_eq!(info.segments, meter.segments(), "{:?}", &text[..8]);
+            let segs = segments(text);
+            assert_eq!(segs.len(), info.segments);
+            assert_eq!(segs.iter().map(|s| s.units).sum::<usize>(), info.units);
+        }
+        assert_eq!(analyze(&cases[0]).segments, 500_001usize.div_ceil(67));
+        // 16 flags of 4 units fill 64 of each 67.
+        assert_eq!(analyze(&cases[1]).segments, 100_000usize.div_ceil(16));
     }
 
     #[test]

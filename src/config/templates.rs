@@ -1,0 +1,114 @@
+//! Checks `[templates]` against what sends them: a notice fills the
+//! placeholders [`NOTICES`] lists for it, a rule's `reply` fills none, and a
+//! template that neither sends is probably a misspelt notice.
+//!
+//! The list of notices and their placeholders is the engine's own
+//! ([`crate::handoff::NOTICES`]), so the two cannot disagree.
+
+use std::collections::BTreeMap;
+
+use super::Diags;
+use super::diagnostic::Diagnostic;
+use super::spec::ConfigSpec;
+use crate::expr::did_you_mean;
+use crate::handoff::{NOTICES, NoticeSpec, notice, placeholders};
+
+/// How literal braces are written, for every message about braces.
+const BRACES: &str = "write {{ and }} for literal braces";
+
+/// What sends a template, and so what it fills.
+enum Sender<'a> {
+    /// The engine, as a notice.
+    Notice(&'static NoticeSpec),
+    /// A rule's `reply` (the first rule that has it), as written.
+    Reply(&'a str),
+}
+
+/// Reports each template whose braces do not parse or whose placeholders
+/// nothing fills (errors), and each that nothing sends (warnings).
+pub(super) fn check(spec: &ConfigSpec, d: &mut Diags, warnings: &mut Vec<Diagnostic>) {
+    let mut replies: BTreeMap<&str, &str> = BTreeMap::new();
+    for r in &spec.rules {
+        if let Some(t) = &r.then.reply {
+            replies.entry(t.as_str()).or_insert(r.id.as_str());
+        }
+    }
+    for (name, text) in &spec.templates {
+        let path = format!("templates.{name}");
+        let item = format!("template `{name}`");
+        let item = Some(item.as_str());
+        let used = match placeholders(text) {
+            Ok(used) => used,
+            Err(m) => {
+                d.error(path, item, m, None);
+                continue;
+            }
+        };
+        // A reply is sent as written, so a notice that a rule also replies
+        // with can have no placeholders at all.
+        let sender = match (replies.get(name.as_str()), notice(name)) {
+            (Some(rule), _) => Sender::Reply(rule),
+            (None, Some(n)) => Sender::Notice(n),
+            // An empty name is an error already (see `names`).
+            (None, None) if name.trim().is_empty() => continue,
+            (None, None) => {
+                warnings.push(never_sent(name, path).item(item));
+                continue;
+            }
+        };
+        let filled = match sender {
+            Sender::Notice(n) => n.placeholders,
+            Sender::Reply(_) => &[],
+        };
+        for p in used.into_iter().filter(|p| !filled.contains(p)) {
+            let help = match sender {
+                Sender::Notice(n) => notice_help(p, n),
+                Sender::Reply(rule) => format!(
+                    "rule `{rule}` sends `{name}` as its reply, which fills no placeholders; \
+                     remove `{{{p}}}`, or {BRACES}"
+                ),
+            };
+            let message = format!("unknown placeholder `{{{p}}}` in template `{name}`");
+            d.error(path.clone(), item, message, Some(help));
+        }
+    }
+}
+
+/// A suggestion among the notice's placeholders, the full list, and how to
+/// write a brace.
+fn notice_help(p: &str, n: &NoticeSpec) -> String {
+    let braced = |f: &str| format!("{{{f}}}");
+    let guess = did_you_mean(&braced(p), &mut n.placeholders.iter().map(|f| braced(f)))
+        .map(|g| format!("{g} "))
+        .unwrap_or_default();
+    let list = if n.placeholders.is_empty() {
+        format!("`{}` has no placeholders", n.name)
+    } else {
+        let all: Vec<String> = n.placeholders.iter().map(|f| braced(f)).collect();
+        format!("the placeholders of `{}` are {}", n.name, all.join(", "))
+    };
+    format!("{guess}{list}; {BRACES}")
+}
+
+/// The warning for a template that is neither a notice nor a rule's reply:
+/// most likely a misspelt notice, which would leave the built-in text in
+/// use.
+fn never_sent(name: &str, path: String) -> Diagnostic {
+    let notices = || NOTICES.iter().map(|n| n.name.to_owned());
+    let help = match did_you_mean(name, &mut notices()) {
+        Some(guess) => {
+            format!("{guess} It is a notice; any other template is sent by a rule's `reply`")
+        }
+        None => format!(
+            "the notices are {}; any other template is sent by a rule's `reply`",
+            notices().collect::<Vec<_>>().join(", ")
+        ),
+    };
+    Diagnostic::warning(
+        path,
+        format!(
+            "template `{name}` is never sent: no notice has this name and no rule replies with it"
+        ),
+    )
+    .help(help)
+}
