@@ -47,6 +47,71 @@
 //! # Ok::<(), switchboard::channel::RenderError>(())
 //! ```
 
+//!
+//! # Untrusted input
+//!
+//! Messages come from anyone; configurations may come from the tenants of
+//! a multi-tenant product; snapshots and journals may be edited by hand.
+//! Whatever they hold, the crate answers with a typed error or a correct
+//! result, never a panic, a hang or unbounded memory, and a refused input
+//! changes nothing. These are the limits a host can rely on.
+//!
+//! **Messages and inputs**
+//!
+//! * A message's text, and free text spread over a message's other fields
+//!   (attachments, ids, attributes, tags, suggestions), is at most
+//!   `[conversations] max_text` bytes ([`DEFAULT_MAX_TEXT`](config::DEFAULT_MAX_TEXT),
+//!   8 KiB, by default); a transcript keeps at most `transcript_messages`
+//!   messages and `transcript_bytes` bytes; a conversation keeps at most 50
+//!   tags and 50 notes; an address is at most
+//!   [`MAX_ADDRESS_LEN`](model::MAX_ADDRESS_LEN) bytes.
+//! * Scores have documented ranges, and a value outside one is refused
+//!   ([`InputError::OutOfRange`](engine::InputError::OutOfRange)): a bot's
+//!   confidence is 0 to 1, a sentiment −1 to 1, a CSAT score 1 to 5; NaN
+//!   and infinities are refused everywhere.
+//! * Names, ids, tags, languages and skill names are never empty; a
+//!   contact or agent attribute is of the type `[contact_attributes]` or
+//!   `[agent_attributes]` declares for it; a bot turn answers a question the
+//!   engine asked.
+//! * Rendering and splitting for a channel take time linear in the text,
+//!   however it is built (500,000 combining marks on one letter, 100,000
+//!   line breaks, a run of spaces after a full stop); a character cluster
+//!   longer than one message is refused with its size and what to do.
+//!
+//! **Rules and configuration**
+//!
+//! * An expression is at most [`MAX_EXPR_LEN`](expr::MAX_EXPR_LEN) bytes
+//!   and [`MAX_DEPTH`](expr::MAX_DEPTH) levels deep; one `matches` pattern
+//!   compiles to at most [`MAX_REGEX_SIZE`](expr::MAX_REGEX_SIZE) bytes.
+//! * All the `matches` patterns of a configuration together, with the
+//!   memory a search needs, fit in [`MAX_REGEX_MEMORY`](expr::MAX_REGEX_MEMORY)
+//!   (64 MiB) per routing thread, known when the configuration compiles
+//!   ([`Router::memory`](router::Router::memory)); a rule set over it is
+//!   refused naming its largest rules. Matching is linear in the message.
+//! * Keywords (`contains`, `contains_any`, `starts_with`) load in time
+//!   linear in their total size whatever their shape (100,000 keywords
+//!   that are prefixes of one another load in under a second).
+//! * Literals are checked against the values a fact can take (`hour == 25`,
+//!   `weekday == 'monday'` are errors with a suggestion); JSON and TOML both
+//!   refuse a key given twice; a template placeholder nothing fills is an
+//!   error; queues may not overflow in a cycle.
+//! * At most 16,776,704 agents, [`MAX_RELAX_STEPS`](assign::MAX_RELAX_STEPS)
+//!   relaxation steps per queue, skill levels 0 to
+//!   [`MAX_SKILL_LEVEL`](assign::MAX_SKILL_LEVEL).
+//!
+//! **Clocks**
+//!
+//! * Any `u64` time is accepted. Clocks stop at [`Timestamp::MAX`]
+//!   (`u64::MAX / 2` ms); a deadline past it never falls due and is never
+//!   reported by `poll_timeout`, so a host's drive loop always ends.
+//! * A call that moves the clock runs the timers due on the way, each at
+//!   its own time, with work bounded by the timers pending rather than the
+//!   length of the jump: periodic queue updates skip the periods a jump
+//!   passed over, and a queue's business hours are not replayed day by day
+//!   across a gap in which nothing else happens.
+//! * A snapshot is refused when its clock is past the end, its engine and
+//!   assigner clocks disagree, or a counter is past 2^62.
+
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

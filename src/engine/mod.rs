@@ -450,6 +450,15 @@ impl Switchboard {
     /// Sends notice `name` (configured under `[templates]` or built in) with
     /// `values`; an empty template is not sent.
     fn notice(&mut self, at: Timestamp, key: u64, name: &str, values: &[(&str, &str)]) {
+        // The config checks templates against the placeholders listed for
+        // each notice: the engine must fill every one of them.
+        debug_assert!(
+            crate::handoff::notice(name).is_none_or(|n| n
+                .placeholders
+                .iter()
+                .all(|p| values.iter().any(|(k, _)| k == p))),
+            "notice `{name}` is sent without one of its placeholders"
+        );
         let template = self
             .config
             .template(name)

@@ -282,6 +282,10 @@ impl Schema {
         let Some(decl) = &self.contact else {
             return Ok(());
         };
+        // An empty name is reported where names are checked.
+        if name.trim().is_empty() {
+            return Ok(());
+        }
         let Some(ty) = decl.get(name) else {
             let help = closest(name, &mut decl.keys().cloned())
                 .map(|c| format!("did you mean `{c}`?"))
@@ -290,20 +294,12 @@ impl Schema {
                 });
             return Err((format!("unknown contact attribute `{name}`"), help));
         };
-        let fits = match (ty, value) {
-            (AttrType::Text, Value::Text(_))
-            | (AttrType::Number, Value::Number(_))
-            | (AttrType::Bool, Value::Bool(_)) => true,
-            (AttrType::List, Value::List(items)) => {
-                items.iter().all(|v| matches!(v, Value::Text(_)))
-            }
-            _ => false,
-        };
-        if fits {
+        if ty.admits(value) {
             return Ok(());
         }
         let given = match value {
             Value::List(_) => "a list holding other than text",
+            Value::Number(_) => "a number that is not finite",
             other => other.type_name(),
         };
         Err((
