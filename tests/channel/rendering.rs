@@ -131,9 +131,18 @@ fn bad_input_gets_defined_results() {
     let zero = Capabilities::sms().with_max_segments(0);
     assert!(render(&Content::text("hi"), &zero, open).is_err());
     // a lone combining mark and control characters
-    for odd in ["\u{301}", "\u{0}\u{7}\u{1b}", "a\u{202e}b", "\r\n\r\n"] {
-        let _ = render(&Content::text(odd), &Capabilities::sms(), open);
-        let _ = render(&Content::text(odd), &Capabilities::whatsapp(), open);
+    // are passed on as they are, one part each; blank text is nothing to
+    // send.
+    for caps in [Capabilities::sms(), Capabilities::whatsapp()] {
+        for odd in ["\u{301}", "\u{0}\u{7}\u{1b}", "a\u{202e}b"] {
+            let parts = render(&Content::text(odd), &caps, open).unwrap();
+            assert_eq!(parts.len(), 1, "{odd:?}");
+            assert_eq!(parts[0].as_text(), Some(odd));
+        }
+        assert_eq!(
+            render(&Content::text("\r\n\r\n"), &caps, open),
+            Err(RenderError::Empty)
+        );
     }
     assert!(render(&Content::text("\u{301}"), &Capabilities::sms(), open).is_ok());
 }

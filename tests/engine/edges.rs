@@ -6,56 +6,12 @@
 use switchboard::assign::{AgentProfile, Capacity, Presence};
 use switchboard::config::Config;
 use switchboard::engine::{Action, BotTurn, Closer, EventKind, Inbound, Input, Switchboard};
-use switchboard::handoff::State;
+use switchboard::handoff::{Reason, State};
 use switchboard::{Address, AgentId, ChannelKind, ConversationId, Timestamp};
 
-use crate::{MONDAY_10, World, mins, secs};
+use crate::{World, mins, secs};
 
-fn drain(sb: &mut Switchboard) -> Vec<Action> {
-    let mut v = Vec::new();
-    while let Some(a) = sb.poll_action() {
-        v.push(a);
-    }
-    while sb.poll_event().is_some() {}
-    v
-}
-
-fn chat(sb: &mut Switchboard, t: Timestamp, from: &str, text: &str) {
-    sb.handle(
-        t,
-        Input::Inbound(Inbound::new(
-            ChannelKind::WebChat,
-            Address::new_unchecked(from),
-            text,
-        )),
-    )
-    .unwrap();
-}
-
-fn agent(sb: &mut Switchboard, t: Timestamp, id: &str) {
-    sb.handle(
-        t,
-        Input::AgentUpsert(
-            AgentProfile::new(id).with_capacity(Capacity::new([(ChannelKind::WebChat, 3)])),
-        ),
-    )
-    .unwrap();
-    sb.handle(
-        t,
-        Input::AgentStatus {
-            agent: AgentId::new(id),
-            status: Presence::Available,
-        },
-    )
-    .unwrap();
-}
-
-/// A conversation whose queue is full stays with the bot, and its
-/// customer's silence still closes it: nothing waits forever.
-#[test]
-fn a_conversation_turned_away_by_a_full_queue_still_closes() {
-    let cfg = Config::from_toml_str(
-        r#"
+const FULL_QUEUE: &str = r#"
 [[queues]]
 id = "support"
 max_size = 1
@@ -64,26 +20,30 @@ max_size = 1
 id = "all"
 when = "true"
 then = { queue = "support" }
-"#,
-    )
-    .unwrap();
-    let mut sb = Switchboard::new(cfg);
-    let t0 = Timestamp::from_millis(MONDAY_10);
-    chat(&mut sb, t0, "a", "hi");
-    chat(&mut sb, t0, "b", "hi");
-    drain(&mut sb);
-    let c2 = ConversationId::new("c2");
-    assert_eq!(sb.conversation(&c2).unwrap().state(), State::Bot);
-    sb.check_invariants().unwrap();
-    // A week later: still there, still open, nothing scheduled for it.
-    let later = t0 + std::time::Duration::from_secs(7 * 24 * 3600);
-    sb.handle_timeout(later);
-    drain(&mut sb);
-    let s = sb.conversation(&c2).map(|c| c.state());
-    assert_ne!(
-        s,
-        Some(State::Bot),
-        "c2 stuck in bot for a week with no bot and no timer"
+"#;
+
+/// A conversation whose queue is full stays with the bot, and its
+/// customer's silence still closes it: nothing waits forever.
+#[test]
+fn a_conversation_turned_away_by_a_full_queue_still_closes() {
+    let mut w = World::with(FULL_QUEUE);
+    w.chat("a", "hi");
+    w.chat("b", "hi");
+    assert_eq!(w.state("c2"), State::Bot);
+    assert_eq!(
+        w.sent().last().copied(),
+        Some(
+            "All of our team are busy and the line is full right now. Please try again in a little while."
+        )
+    );
+    // The customer's silence is what it waits for: inactivity closes it.
+    w.wait(mins(29));
+    assert_eq!(w.state("c2"), State::Bot);
+    w.wait(mins(1));
+    assert_eq!(w.state("c2"), State::Closed);
+    assert_eq!(
+        w.transitions("c2").last(),
+        Some(&(Some(State::Bot), State::Closed, Reason::Inactivity))
     );
 }
 
@@ -91,54 +51,37 @@ then = { queue = "support" }
 /// the bot, consistent and scheduled.
 #[test]
 fn reopening_into_a_full_queue_leaves_it_open_with_the_bot() {
-    let cfg = Config::from_toml_str(
-        r#"
-[[queues]]
-id = "support"
-max_size = 1
-
-[[rules]]
-id = "all"
-when = "true"
-then = { queue = "support" }
-"#,
-    )
-    .unwrap();
-    let mut sb = Switchboard::new(cfg);
-    let t0 = Timestamp::from_millis(MONDAY_10);
-    agent(&mut sb, t0, "ana");
-    chat(&mut sb, t0, "a", "hi");
-    sb.handle(
-        t0,
-        Input::AgentAccept {
-            agent: AgentId::new("ana"),
-            conversation: ConversationId::new("c1"),
-        },
-    )
-    .unwrap();
-    sb.handle(
-        t0,
-        Input::Close {
-            conversation: ConversationId::new("c1"),
-            by: Closer::Agent,
-            agent: None,
-        },
-    )
-    .unwrap();
-    sb.handle(
-        t0,
-        Input::AgentStatus {
-            agent: AgentId::new("ana"),
-            status: Presence::Away,
-        },
-    )
-    .unwrap();
-    chat(&mut sb, t0, "b", "hi"); // fills the queue
-    drain(&mut sb);
-    sb.check_invariants().unwrap();
-    chat(&mut sb, t0 + secs(60), "a", "me again");
-    drain(&mut sb);
-    sb.check_invariants().unwrap();
+    let mut w = World::with(FULL_QUEUE);
+    w.agent("ana");
+    w.chat("a", "hi");
+    w.accept("ana", "c1");
+    w.give(Input::Close {
+        conversation: ConversationId::new("c1"),
+        by: Closer::Agent,
+        agent: None,
+    });
+    w.give(Input::AgentStatus {
+        agent: AgentId::new("ana"),
+        status: Presence::Away,
+    });
+    w.chat("b", "hi"); // fills the queue
+    assert_eq!(w.state("c2"), State::Queued);
+    w.clear();
+    w.now = w.now + secs(60);
+    w.chat("a", "me again");
+    assert_eq!(w.state("c1"), State::Bot, "reopened, and left with the bot");
+    assert_eq!(
+        w.transitions("c1"),
+        [(Some(State::Closed), State::Bot, Reason::Reopened)]
+    );
+    assert!(
+        w.sent()
+            .iter()
+            .any(|t| t.starts_with("All of our team are busy"))
+    );
+    // Its customer's silence closes it again.
+    w.wait(mins(30));
+    assert_eq!(w.state("c1"), State::Closed);
 }
 
 /// The one agent declines, is offered the conversation again (nobody
@@ -208,10 +151,11 @@ no_agent_timeout = "45s"
     );
 }
 
-/// A bot timeout with a full escalation queue leaves a deadline.
+/// A bot timeout with a full escalation queue leaves the conversation with
+/// the bot and a deadline: the customer's silence closes it.
 #[test]
 fn a_bot_timeout_into_a_full_queue_leaves_a_timer() {
-    let cfg = Config::from_toml_str(
+    let mut w = World::with(
         r#"
 [[queues]]
 id = "support"
@@ -223,27 +167,26 @@ timeout = "10s"
 [defaults]
 bot = "faq"
 "#,
-    )
-    .unwrap();
-    let mut sb = Switchboard::new(cfg);
-    let t0 = Timestamp::from_millis(MONDAY_10);
-    chat(&mut sb, t0, "a", "human please"); // fills the queue
-    chat(&mut sb, t0, "b", "hello");
-    drain(&mut sb);
-    sb.handle_timeout(t0 + secs(11));
-    drain(&mut sb);
-    let c2 = ConversationId::new("c2");
-    assert_eq!(sb.conversation(&c2).unwrap().state(), State::Bot);
-    let later = t0 + std::time::Duration::from_secs(7 * 24 * 3600);
-    sb.handle_timeout(later);
-    drain(&mut sb);
-    assert_ne!(
-        sb.conversation(&c2).map(|c| c.state()),
-        Some(State::Bot),
-        "c2 stuck for a week"
     );
-    let _ = mins(1);
-    let _ = BotTurn::new("c1");
+    w.chat("a", "human please"); // fills the queue
+    w.chat("b", "hello");
+    assert_eq!(w.asks(), 1, "only c2 asks the bot");
+    w.wait(secs(11));
+    assert_eq!(w.state("c2"), State::Bot);
+    assert!(
+        w.sent()
+            .iter()
+            .any(|t| t.starts_with("All of our team are busy"))
+    );
+    // The bot is no longer awaited; the customer's silence is (counted
+    // from the timeout).
+    w.wait(mins(29));
+    assert_eq!(w.state("c2"), State::Bot);
+    w.wait(mins(1));
+    assert_eq!(
+        w.transitions("c2").last(),
+        Some(&(Some(State::Bot), State::Closed, Reason::Inactivity))
+    );
 }
 
 /// Floats (confidence, sentiment, slots, contact attributes) survive a
@@ -430,19 +373,19 @@ fn removing_the_target_of_a_transfer_fails_it() {
     assert!(r.is_ok(), "{r:?}");
 }
 
-/// A bot turn without a reply leaves a deadline.
+/// A bot turn without a reply leaves a deadline: the customer's silence
+/// closes the conversation.
 #[test]
 fn a_bot_turn_without_a_reply_leaves_a_timer() {
     let mut w = World::new();
     w.chat("v1", "hello");
     let t = w.last_turn();
     w.bot(BotTurn::new("c1").turn(t).intent("greeting", 0.9));
-    w.wait(mins(60 * 24 * 7));
-    assert_ne!(
-        w.sb.conversation(&ConversationId::new("c1"))
-            .map(|c| c.state()),
-        Some(State::Bot),
-        "still open a week later"
+    assert_eq!(w.sb.poll_timeout(), Some(w.now + mins(30)));
+    w.wait(mins(30));
+    assert_eq!(
+        w.transitions("c1").last(),
+        Some(&(Some(State::Bot), State::Closed, Reason::Inactivity))
     );
 }
 
@@ -450,20 +393,15 @@ fn a_bot_turn_without_a_reply_leaves_a_timer() {
 /// `handle_timeout` returns.
 #[test]
 fn timers_at_the_end_of_time_terminate() {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let cfg = Config::from_toml_str("[[queues]]\nid = \"support\"").unwrap();
-        let mut sb = Switchboard::new(cfg);
-        let t = Timestamp::from_millis(u64::MAX - 1_000);
-        chat(&mut sb, t, "a", "human please");
-        drain(&mut sb);
-        sb.handle_timeout(Timestamp::from_millis(u64::MAX));
-        tx.send(()).unwrap();
+    let state = crate::clocks::returns("handle_timeout(u64::MAX)", || {
+        let mut w = World::with("[[queues]]\nid = \"support\"");
+        w.now = Timestamp::from_millis(u64::MAX - 1_000);
+        w.chat("a", "human please");
+        w.now = Timestamp::from_millis(u64::MAX);
+        w.wait(secs(0));
+        w.state("c1")
     });
-    assert!(
-        rx.recv_timeout(std::time::Duration::from_secs(10)).is_ok(),
-        "handle_timeout(u64::MAX) did not return within 10s"
-    );
+    assert_eq!(state, State::Queued);
 }
 
 #[test]
@@ -494,88 +432,62 @@ fn a_move_into_a_closed_queue_says_why_and_tells_the_customer() {
 /// the conversation is requeued anyway (it is already being served).
 #[test]
 fn a_declined_cold_transfer_requeues_even_into_a_full_queue() {
-    let cfg = Config::from_toml_str(
+    let mut w = World::with(
         r#"
 [[queues]]
 id = "support"
 max_size = 1
 eligible = "agent.skills.s >= 1"
 "#,
-    )
-    .unwrap();
-    let mut sb = Switchboard::new(cfg);
-    let t0 = Timestamp::from_millis(MONDAY_10);
-    sb.handle(
-        t0,
-        Input::AgentUpsert(
-            AgentProfile::new("ana")
-                .with_skill("s", 1)
-                .with_capacity(Capacity::new([(ChannelKind::WebChat, 1)])),
-        ),
-    )
-    .unwrap();
-    sb.handle(
-        t0,
-        Input::AgentStatus {
-            agent: AgentId::new("ana"),
-            status: Presence::Available,
-        },
-    )
-    .unwrap();
-    sb.handle(
-        t0,
-        Input::AgentUpsert(
-            AgentProfile::new("bea").with_capacity(Capacity::new([(ChannelKind::WebChat, 3)])),
-        ),
-    )
-    .unwrap();
-    sb.handle(
-        t0,
-        Input::AgentStatus {
-            agent: AgentId::new("bea"),
-            status: Presence::Available,
-        },
-    )
-    .unwrap();
-    chat(&mut sb, t0, "a", "hi");
-    sb.handle(
-        t0,
-        Input::AgentAccept {
-            agent: AgentId::new("ana"),
-            conversation: ConversationId::new("c1"),
-        },
-    )
-    .unwrap();
-    sb.handle(
-        t0,
-        Input::AgentStatus {
-            agent: AgentId::new("ana"),
-            status: Presence::Away,
-        },
-    )
-    .unwrap();
-    chat(&mut sb, t0, "b", "hi"); // waits: the queue is full
-    sb.handle(
-        t0,
-        Input::Transfer(switchboard::engine::Transfer::to_agent(
-            "c1",
-            AgentId::new("bea"),
-        )),
-    )
-    .unwrap();
-    let acts = drain(&mut sb);
-    assert!(acts.iter().any(|a| matches!(a, Action::Offer { .. })));
-    sb.check_invariants().unwrap();
-    sb.handle(
-        t0,
-        Input::AgentDecline {
-            agent: AgentId::new("bea"),
-            conversation: ConversationId::new("c1"),
-        },
-    )
-    .unwrap();
-    drain(&mut sb);
-    sb.check_invariants().unwrap();
+    );
+    w.give(Input::AgentUpsert(
+        AgentProfile::new("ana")
+            .with_skill("s", 1)
+            .with_capacity(Capacity::new([(ChannelKind::WebChat, 1)])),
+    ));
+    w.give(Input::AgentStatus {
+        agent: AgentId::new("ana"),
+        status: Presence::Available,
+    });
+    w.give(Input::AgentUpsert(
+        AgentProfile::new("bea").with_capacity(Capacity::new([(ChannelKind::WebChat, 3)])),
+    ));
+    w.give(Input::AgentStatus {
+        agent: AgentId::new("bea"),
+        status: Presence::Available,
+    });
+    w.chat("a", "hi");
+    w.accept("ana", "c1");
+    w.give(Input::AgentStatus {
+        agent: AgentId::new("ana"),
+        status: Presence::Away,
+    });
+    w.chat("b", "hi"); // waits: the queue is full
+    assert_eq!(w.state("c2"), State::Queued);
+    w.clear();
+    w.give(Input::Transfer(switchboard::engine::Transfer::to_agent(
+        "c1",
+        AgentId::new("bea"),
+    )));
+    assert_eq!(w.offers_to("bea"), 1);
+    w.clear();
+    w.give(Input::AgentDecline {
+        agent: AgentId::new("bea"),
+        conversation: ConversationId::new("c1"),
+    });
+    assert!(w.actions.iter().any(|a| matches!(
+        a,
+        Action::TransferFailed { agent: None, to, .. } if to.as_str() == "bea"
+    )));
+    // In the queue beside c2, though it holds one: it was being served.
+    assert_eq!(w.state("c1"), State::Queued);
+    assert_eq!(
+        w.sb.conversation(&ConversationId::new("c1"))
+            .unwrap()
+            .queue()
+            .map(|q| q.as_str()),
+        Some("support")
+    );
 }
 
 /// After hours the customer is told to leave a message to be served at
