@@ -592,7 +592,7 @@ fn compile(
             &schema,
             Context::Eligibility,
         ) {
-            Ok(c) => match crate::assign::eligibility::time_term(c.expr()) {
+            Ok(c) => match c.time_term() {
                 None => Some(c),
                 Some(term) => {
                     d.error(
