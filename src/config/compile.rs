@@ -1,6 +1,6 @@
 //! Compiling a read configuration: every section checked in document
 //! order, each subsystem's part built by that subsystem, every problem
-//! collected and placed.
+//! collected and placed, the defaults resolved.
 
 use std::sync::Arc;
 
@@ -8,6 +8,7 @@ use super::checks::{check_assignment, check_conversations};
 use super::diagnostic::{ConfigError, Diagnostic};
 use super::diags::{Diags, locate};
 use super::reader::Reader;
+use super::settings::{self, AssignmentSettings, ConversationSettings};
 use super::spec::ConfigSpec;
 use super::{Config, escalation, names, queues, rules, templates};
 use crate::calendar::{Calendar, Calendars};
@@ -62,12 +63,19 @@ pub(super) fn compile(
     let mut warnings = Vec::new();
     templates::check(&spec, &mut d, &mut warnings);
     let declared = Declared::new(&spec);
-    let queues = queues::compile(&spec, &schema, &declared, origins, &mut d);
+    let assignment = AssignmentSettings::resolve(&spec.assignment);
+    let queues = queues::compile(
+        &spec,
+        &schema,
+        &declared,
+        origins,
+        assignment.wrap_up,
+        &mut d,
+    );
     let router = rules::check(&spec, &schema, &declared, origins, &mut d, &mut warnings);
     let triggers = escalation::compile(&spec.escalation, &schema, &declared, origins, &mut d);
     check_assignment(&spec.assignment, &mut d);
     check_conversations(&spec.conversations, &declared.queues, &mut d);
-    let escalation_queue = escalation::queue(&spec);
 
     let calendars = Arc::new(calendars);
     // Building the automata is the costly step, and only worth it for a
@@ -88,16 +96,24 @@ pub(super) fn compile(
     all.extend(warnings);
     locate(&mut all, src, &reader.spans);
     match router {
-        Some(router) if !all.iter().any(Diagnostic::is_error) => Ok(Config {
-            spec,
-            calendars,
-            schema,
-            router,
-            queues,
-            triggers,
-            escalation_queue,
-            warnings: all,
-        }),
+        Some(router) if !all.iter().any(Diagnostic::is_error) => {
+            let escalation_queue = settings::escalation_queue(&spec);
+            let conversations =
+                ConversationSettings::resolve(&spec.conversations, escalation_queue.as_ref());
+            Ok(Config {
+                bot_timeouts: settings::bot_timeouts(&spec.bots),
+                spec,
+                calendars,
+                schema,
+                router,
+                queues,
+                triggers,
+                escalation_queue,
+                conversations,
+                assignment,
+                warnings: all,
+            })
+        }
         _ => Err(ConfigError::new(all)),
     }
 }

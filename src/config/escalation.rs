@@ -4,21 +4,9 @@
 use super::compile::Declared;
 use super::diags::Diags;
 use super::reader::Origins;
-use super::spec::{ConfigSpec, EscalationSpec};
+use super::spec::EscalationSpec;
 use crate::expr::Schema;
 use crate::handoff::{Trigger, TriggerProblem, compile_triggers};
-use crate::model::QueueId;
-
-/// Where escalations go unless a trigger names a queue: `[escalation]
-/// queue`, else the default queue, else the first queue.
-pub(super) fn queue(spec: &ConfigSpec) -> Option<QueueId> {
-    spec.escalation
-        .queue
-        .clone()
-        .or_else(|| spec.defaults.queue.clone())
-        .or_else(|| spec.queues.first().map(|q| q.id.clone()))
-        .map(QueueId::new)
-}
 
 /// Compiles the escalation triggers, reporting their problems to `d`.
 pub(super) fn compile(

@@ -64,7 +64,7 @@
 //! | `rules.rs` | the router's problems with `[[rules]]` and `[defaults]` as diagnostics |
 //! | `escalation.rs` | the triggers' problems with `[escalation]` as diagnostics |
 //! | `checks.rs` | range checks, `[assignment]` and `[conversations]` |
-//! | `settings.rs` | the `DEFAULT_*` constants |
+//! | `settings.rs` | the `DEFAULT_*` constants and the resolved settings |
 //! | `diagnostic.rs`, `diags.rs` | [`Diagnostic`] and [`ConfigError`]; collecting and placing them |
 //!
 //! The router compiles `[[rules]]` itself ([`router`](crate::router)), and
@@ -86,7 +86,9 @@ mod settings;
 mod spec;
 mod templates;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -94,10 +96,11 @@ pub use checks::{MAX_PRIORITY, MIN_PRIORITY};
 pub use diagnostic::{ConfigError, Diagnostic, Severity};
 pub use queues::{QueueConfig, STRATEGIES};
 pub use settings::{
-    DEFAULT_BOT_TIMEOUT, DEFAULT_CONTACT_RETENTION, DEFAULT_HOLD_TIMEOUT, DEFAULT_HUMAN_PHRASES,
-    DEFAULT_INACTIVITY_TIMEOUT, DEFAULT_MAX_FALLBACKS, DEFAULT_MAX_MISSED_OFFERS, DEFAULT_MAX_TEXT,
-    DEFAULT_NOTICE_INTERVAL, DEFAULT_OFFER_TIMEOUT, DEFAULT_PREFERRED_WAIT, DEFAULT_REOPEN_WINDOW,
-    DEFAULT_STICKY_AGENT, DEFAULT_TRANSCRIPT_BYTES, DEFAULT_TRANSCRIPT_MESSAGES,
+    AssignmentSettings, ConversationSettings, DEFAULT_BOT_TIMEOUT, DEFAULT_CONTACT_RETENTION,
+    DEFAULT_HOLD_TIMEOUT, DEFAULT_HUMAN_PHRASES, DEFAULT_INACTIVITY_TIMEOUT, DEFAULT_MAX_FALLBACKS,
+    DEFAULT_MAX_MISSED_OFFERS, DEFAULT_MAX_TEXT, DEFAULT_NOTICE_INTERVAL, DEFAULT_OFFER_TIMEOUT,
+    DEFAULT_PREFERRED_WAIT, DEFAULT_REOPEN_WINDOW, DEFAULT_STICKY_AGENT, DEFAULT_TRANSCRIPT_BYTES,
+    DEFAULT_TRANSCRIPT_MESSAGES, QueueSettings,
 };
 pub use spec::{
     ActionSpec, AssignmentSpec, BotSpec, ConfigSpec, ConversationsSpec, DefaultsSpec,
@@ -152,6 +155,9 @@ pub struct Config {
     queues: Vec<QueueConfig>,
     triggers: Vec<Trigger>,
     escalation_queue: Option<QueueId>,
+    conversations: ConversationSettings,
+    assignment: AssignmentSettings,
+    bot_timeouts: BTreeMap<String, Duration>,
     warnings: Vec<Diagnostic>,
 }
 
@@ -223,11 +229,16 @@ impl Config {
         &self.spec
     }
 
-    /// `[assignment]`, as written: the assigner's settings (see
-    /// [`DEFAULT_MAX_MISSED_OFFERS`] and [`DEFAULT_PREFERRED_WAIT`] for the
-    /// defaults of unset ones).
+    /// `[assignment]`, as written; [`assignment_settings`](Self::assignment_settings)
+    /// has every default applied.
     pub fn assignment(&self) -> &AssignmentSpec {
         &self.spec.assignment
+    }
+
+    /// `[assignment]` with every default applied: the assigner's settings.
+    /// A queue's own are in its [`settings`](QueueConfig::settings).
+    pub fn assignment_settings(&self) -> &AssignmentSettings {
+        &self.assignment
     }
 
     /// The calendars, and the zone `hour` and `weekday` are read in.
@@ -250,15 +261,42 @@ impl Config {
         self.queues.iter().find(|q| q.id.as_str() == id)
     }
 
-    /// `[conversations]` as written; unset fields take the `DEFAULT_*`
-    /// constants of this module.
+    /// `[conversations]` as written;
+    /// [`conversation_settings`](Self::conversation_settings) has every
+    /// default applied.
     pub fn conversations(&self) -> &ConversationsSpec {
         &self.spec.conversations
     }
 
-    /// Bot `bot`'s settings, if it is configured under `[bots]`.
+    /// `[conversations]` with every default applied: the engine's
+    /// settings.
+    pub fn conversation_settings(&self) -> &ConversationSettings {
+        &self.conversations
+    }
+
+    /// Bot `bot`'s settings as written, if it is configured under `[bots]`.
     pub fn bot(&self, bot: &str) -> Option<&BotSpec> {
         self.spec.bots.get(bot)
+    }
+
+    /// How long bot `bot` has to answer before the conversation escalates:
+    /// its `[bots.<bot>] timeout`, else [`DEFAULT_BOT_TIMEOUT`] (also for a
+    /// bot the configuration does not list).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use switchboard::config::{Config, DEFAULT_BOT_TIMEOUT};
+    ///
+    /// let config = Config::from_toml_str("[bots.faq]\ntimeout = \"3s\"\n[bots.sales]")?;
+    /// assert_eq!(config.bot_timeout("faq"), Duration::from_secs(3));
+    /// assert_eq!(config.bot_timeout("sales"), DEFAULT_BOT_TIMEOUT);
+    /// # Ok::<(), switchboard::config::ConfigError>(())
+    /// ```
+    pub fn bot_timeout(&self, bot: &str) -> Duration {
+        self.bot_timeouts
+            .get(bot)
+            .copied()
+            .unwrap_or(DEFAULT_BOT_TIMEOUT)
     }
 
     /// The escalation triggers: the configured settings as expressions

@@ -8,6 +8,7 @@ use super::checks::{AGING_HELP, check_offers, check_priority, check_seconds};
 use super::compile::Declared;
 use super::diags::Diags;
 use super::reader::Origins;
+use super::settings::QueueSettings;
 use super::spec::{ConfigSpec, QueueSpec};
 use crate::expr::{Condition, Context, Schema};
 use crate::model::QueueId;
@@ -23,18 +24,22 @@ pub struct QueueConfig {
     pub id: QueueId,
     /// Its settings as written.
     pub spec: QueueSpec,
+    /// Its settings with every default applied.
+    pub settings: QueueSettings,
     /// Which agents may take its conversations; `None` means every agent.
     pub eligible: Option<Condition>,
     /// Relaxation steps, in order of `after`.
     pub relax: Vec<(Duration, Condition)>,
 }
 
-/// Checks and compiles every queue.
+/// Checks and compiles every queue; `default_wrap_up` is `[assignment]
+/// wrap_up` resolved, which a queue's own `wrap_up` overrides.
 pub(super) fn compile(
     spec: &ConfigSpec,
     schema: &Schema,
     declared: &Declared<'_>,
     origins: &Origins,
+    default_wrap_up: Duration,
     d: &mut Diags,
 ) -> Vec<QueueConfig> {
     let mut queues = Vec::new();
@@ -67,6 +72,7 @@ pub(super) fn compile(
         queues.push(QueueConfig {
             id: QueueId::new(q.id.clone()),
             spec: q.clone(),
+            settings: QueueSettings::resolve(q, default_wrap_up),
             eligible,
             relax,
         });
