@@ -69,38 +69,6 @@ impl Split {
     }
 }
 
-/// The first term of `e` whose value changes with time alone (`hour`,
-/// `weekday`, `hours.<calendar>`, `conversation.waited`), if any.
-///
-/// Queue eligibility may not use them: the assigner re-evaluates
-/// eligibility when agents and conversations change, not as the clock
-/// moves, so a conversation could wait while such a term had become true.
-/// Relaxation steps (`relax`) express waiting-time rules and a queue's
-/// `calendar` its hours; both run on timers.
-pub(crate) fn time_term(e: &Expr) -> Option<String> {
-    fn operand(o: &Operand) -> Option<String> {
-        match &o.kind {
-            OperandKind::Path(p) => {
-                let s: Vec<&str> = p.segments.iter().map(String::as_str).collect();
-                match s.as_slice() {
-                    ["hour"] | ["weekday"] | ["conversation", "waited"] | ["hours", ..] => {
-                        Some(s.join("."))
-                    }
-                    _ => None,
-                }
-            }
-            OperandKind::Group(e) => time_term(e),
-            OperandKind::Literal(_) | OperandKind::List(_) => None,
-        }
-    }
-    match &e.kind {
-        ExprKind::Or(v) | ExprKind::And(v) => v.iter().find_map(time_term),
-        ExprKind::Not(x) => time_term(x),
-        ExprKind::Compare { lhs, rhs, .. } => operand(lhs).or_else(|| operand(rhs)),
-        ExprKind::Operand(o) => operand(o),
-    }
-}
-
 /// Whether `e` reads nothing but `agent.*` and constants.
 fn agent_only(e: &Expr) -> bool {
     match &e.kind {
@@ -164,24 +132,6 @@ mod tests {
                 "agent.skills.a >= 1 or conversation.lang == 'en'".into()
             )
         );
-    }
-
-    #[test]
-    fn time_terms_are_found() {
-        let schema = Schema::default();
-        let term = |src: &str| {
-            time_term(
-                Condition::compile(src, &schema, Context::Eligibility)
-                    .unwrap()
-                    .expr(),
-            )
-        };
-        assert_eq!(
-            term("agent.skills.a > 0 and (conversation.waited > 60 or false)").as_deref(),
-            Some("conversation.waited")
-        );
-        assert_eq!(term("not (hour < 9)").as_deref(), Some("hour"));
-        assert_eq!(term("agent.skills.a > 0 and contact.tier == 'vip'"), None);
     }
 
     #[test]

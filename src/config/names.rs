@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use super::Diags;
+use super::diags::Diags;
 use super::reader::Origins;
 use super::spec::ConfigSpec;
 

@@ -3,6 +3,10 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use super::checks::{
+    FAIRNESS_MAX_HELP, LIMIT_HELP, MISSED_OFFERS_HELP, Problem, check_count, check_offers,
+    check_priority,
+};
 use super::diagnostic::Diagnostic;
 use super::duration;
 use super::node::{Kind, Node, SpanMap};
@@ -10,7 +14,6 @@ use super::spec::{
     ActionSpec, AssignmentSpec, BotSpec, ConfigSpec, ConversationsSpec, DefaultsSpec,
     EscalationSpec, FairnessSpec, OverflowSpec, QueueSpec, RelaxSpec, RuleSpec, TriggerSpec,
 };
-use super::{Problem, check_count, check_offers, check_priority};
 use crate::calendar::CalendarSpec;
 use crate::expr::{AttrType, did_you_mean};
 use crate::model::{Attributes, Value};
@@ -666,7 +669,7 @@ fn read_conversations(r: &mut Reader, n: &Node) -> ConversationsSpec {
         ("transcript_messages", &mut s.transcript_messages),
         ("transcript_bytes", &mut s.transcript_bytes),
     ] {
-        *slot = get(e, key).and_then(|v| r.count(v, &p(key), key, super::LIMIT_HELP));
+        *slot = get(e, key).and_then(|v| r.count(v, &p(key), key, LIMIT_HELP));
     }
     for (key, slot) in [
         ("inactivity_timeout", &mut s.inactivity_timeout),
@@ -702,7 +705,7 @@ fn read_assignment(r: &mut Reader, n: &Node) -> AssignmentSpec {
             v,
             "assignment.max_missed_offers",
             "max_missed_offers",
-            super::MISSED_OFFERS_HELP,
+            MISSED_OFFERS_HELP,
         )
     });
     s.wrap_up = get(e, "wrap_up").and_then(|v| r.duration(v, "assignment.wrap_up"));
@@ -718,7 +721,7 @@ fn read_assignment(r: &mut Reader, n: &Node) -> AssignmentSpec {
                     x,
                     "assignment.fairness.max",
                     "fairness.max",
-                    super::FAIRNESS_MAX_HELP,
+                    FAIRNESS_MAX_HELP,
                 )
             });
             let per = get(fe, "per").and_then(|x| r.duration(x, "assignment.fairness.per"));

@@ -7,8 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use super::Diags;
 use super::diagnostic::Diagnostic;
+use super::diags::Diags;
 use super::spec::ConfigSpec;
 use crate::expr::did_you_mean;
 use crate::handoff::{NOTICES, NoticeSpec, notice, placeholders};

@@ -688,11 +688,7 @@ impl Switchboard {
         let Some(bot) = c.bot.clone() else {
             return;
         };
-        let timeout = self
-            .config
-            .bot(bot.as_str())
-            .and_then(|b| b.timeout)
-            .unwrap_or(crate::config::DEFAULT_BOT_TIMEOUT);
+        let timeout = self.config.bot_timeout(bot.as_str());
         let attributes = self
             .contacts
             .by_id

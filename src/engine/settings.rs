@@ -1,12 +1,9 @@
-//! `[conversations]` with its defaults filled in.
+//! The engine's copy of `[conversations]`, as the configuration resolved
+//! it (defaults applied).
 
 use std::time::Duration;
 
-use crate::config::{
-    Config, DEFAULT_CONTACT_RETENTION, DEFAULT_HOLD_TIMEOUT, DEFAULT_INACTIVITY_TIMEOUT,
-    DEFAULT_MAX_TEXT, DEFAULT_NOTICE_INTERVAL, DEFAULT_REOPEN_WINDOW, DEFAULT_STICKY_AGENT,
-    DEFAULT_TRANSCRIPT_BYTES, DEFAULT_TRANSCRIPT_MESSAGES,
-};
+use crate::config::Config;
 use crate::handoff::Transcript;
 use crate::model::QueueId;
 
@@ -33,29 +30,21 @@ pub(crate) struct Settings {
 
 impl Settings {
     pub(crate) fn from_config(config: &Config) -> Settings {
-        let c = config.conversations();
-        let sticky = c.sticky_agent.unwrap_or(DEFAULT_STICKY_AGENT);
+        let c = config.conversation_settings();
         Settings {
-            across_channels: c.across_channels.unwrap_or(true),
-            max_text: c.max_text.unwrap_or(DEFAULT_MAX_TEXT),
-            transcript_messages: c.transcript_messages.unwrap_or(DEFAULT_TRANSCRIPT_MESSAGES),
-            transcript_bytes: c.transcript_bytes.unwrap_or(DEFAULT_TRANSCRIPT_BYTES),
-            inactivity: c.inactivity_timeout.unwrap_or(DEFAULT_INACTIVITY_TIMEOUT),
-            reopen: c.reopen_window.unwrap_or(DEFAULT_REOPEN_WINDOW),
-            hold: c.hold_timeout.unwrap_or(DEFAULT_HOLD_TIMEOUT),
+            across_channels: c.across_channels,
+            max_text: c.max_text,
+            transcript_messages: c.transcript_messages,
+            transcript_bytes: c.transcript_bytes,
+            inactivity: c.inactivity_timeout,
+            reopen: c.reopen_window,
+            hold: c.hold_timeout,
             no_agent: c.no_agent_timeout,
-            notice_interval: c.notice_interval.unwrap_or(DEFAULT_NOTICE_INTERVAL),
-            sticky,
-            contact_retention: c
-                .contact_retention
-                .unwrap_or(DEFAULT_CONTACT_RETENTION)
-                .max(sticky),
-            csat: c.csat.unwrap_or(false),
-            fallback_queue: c
-                .fallback_queue
-                .clone()
-                .map(QueueId::new)
-                .or_else(|| config.escalation_queue().cloned()),
+            notice_interval: c.notice_interval,
+            sticky: c.sticky_agent,
+            contact_retention: c.contact_retention,
+            csat: c.csat,
+            fallback_queue: c.fallback_queue.clone(),
         }
     }
 

@@ -265,4 +265,51 @@ impl Condition {
     pub fn expr(&self) -> &Expr {
         &self.expr
     }
+
+    /// The first term whose value changes with time alone — `hour`,
+    /// `weekday`, `hours.<calendar>` or `conversation.waited` — if the
+    /// condition reads one.
+    ///
+    /// A condition re-checked only when something happens (an agent or a
+    /// conversation changes) can miss the moment such a term changes; queue
+    /// eligibility is one, so its conditions may not read them.
+    ///
+    /// ```
+    /// use switchboard::expr::{Condition, Context, Schema};
+    ///
+    /// let term = |src: &str| {
+    ///     let c = Condition::compile(src, &Schema::default(), Context::Eligibility).unwrap();
+    ///     c.time_term()
+    /// };
+    /// assert_eq!(term("agent.skills.a > 0 and (conversation.waited > 60 or false)").as_deref(), Some("conversation.waited"));
+    /// assert_eq!(term("not (hour < 9)").as_deref(), Some("hour"));
+    /// assert_eq!(term("agent.skills.a > 0 and contact.tier == 'vip'"), None);
+    /// ```
+    pub fn time_term(&self) -> Option<String> {
+        time_term(&self.expr)
+    }
+}
+
+fn time_term(e: &Expr) -> Option<String> {
+    fn operand(o: &Operand) -> Option<String> {
+        match &o.kind {
+            OperandKind::Path(p) => {
+                let s: Vec<&str> = p.segments.iter().map(String::as_str).collect();
+                match s.as_slice() {
+                    ["hour"] | ["weekday"] | ["conversation", "waited"] | ["hours", ..] => {
+                        Some(s.join("."))
+                    }
+                    _ => None,
+                }
+            }
+            OperandKind::Group(e) => time_term(e),
+            OperandKind::Literal(_) | OperandKind::List(_) => None,
+        }
+    }
+    match &e.kind {
+        ExprKind::Or(v) | ExprKind::And(v) => v.iter().find_map(time_term),
+        ExprKind::Not(x) => time_term(x),
+        ExprKind::Compare { lhs, rhs, .. } => operand(lhs).or_else(|| operand(rhs)),
+        ExprKind::Operand(o) => operand(o),
+    }
 }

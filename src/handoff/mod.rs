@@ -52,4 +52,5 @@ pub use notice::{
 pub use reason::Reason;
 pub use state::State;
 pub use transcript::{Entry, Note, Party, Transcript};
-pub use triggers::first_trigger;
+pub use triggers::{Trigger, first_trigger};
+pub(crate) use triggers::{TriggerProblem, compile as compile_triggers};

@@ -1,6 +1,6 @@
 //! The rule-based router: which bot or queue a message goes to.
 //!
-//! A [`Router`] is compiled from the `[[rules]]` of a
+//! A [`Router`] builds itself from the `[[rules]]` and `[defaults]` of a
 //! [`Config`](crate::config::Config) and answers [`Router::route`] for each
 //! message: rules run in file order, the first matching rule with a routing
 //! action (`bot`, `queue`, `drop`) decides, matching rules without one add
@@ -9,6 +9,10 @@
 //! TaskRouter's first match with a default, and Chatwoot's accumulating
 //! tags, in one model. [`Router::explain`] gives the same decision with the
 //! reason for every rule it evaluated, up to the one that decided.
+//!
+//! Building (`build.rs`) checks and compiles each rule and reports its
+//! problems typed, by rule index; wording them and placing them in the
+//! document (path, line, column, suggestion) is the configuration's job.
 //!
 //! # Speed by design
 //!
@@ -86,6 +90,7 @@
 //! does the same without the lock.)
 
 mod budget;
+mod build;
 mod decision;
 mod error;
 mod explain;
@@ -99,15 +104,15 @@ pub use budget::MatcherMemory;
 pub use decision::{Decision, Route};
 pub use explain::{Explanation, Failure, Step};
 
+pub(crate) use build::{RouterBuilder, RuleProblem, Shadow, Target};
 pub(crate) use error::RouterError;
-pub(crate) use matcher::AtomTable;
 
 use crate::calendar::Calendars;
 use crate::expr::{Facts, FactsEnv, Node, Test};
 use crate::model::{Attributes, RuleId};
 use budget::Costs;
 use index::CandidateIndex;
-use matcher::{MatcherError, TextMatcher};
+use matcher::{AtomTable, MatcherError, TextMatcher};
 
 /// A compiled rule.
 #[derive(Clone, Debug)]
@@ -183,7 +188,7 @@ pub struct Router {
 impl Router {
     /// Builds the router, refusing rule sets whose `matches` patterns
     /// exceed [`MAX_REGEX_MEMORY`](crate::expr::MAX_REGEX_MEMORY).
-    pub(crate) fn new(
+    fn new(
         rules: Vec<CompiledRule>,
         mut atoms: AtomTable,
         default: Option<Route>,
