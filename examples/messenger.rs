@@ -82,16 +82,12 @@
 //! and the actions it leads to as JSON lines. `cargo test --example
 //! messenger` runs its tests.
 
-use std::time::Duration;
+#[path = "support/samples.rs"]
+mod samples;
 
 use serde::Deserialize;
-use switchboard::config::Config;
-use switchboard::engine::{
-    Delivery, DeliveryStatus, EventKind, Inbound, Input, InputLine, Switchboard,
-};
-use switchboard::{
-    Address, AddressError, Attachment, AttachmentKind, ChannelKind, Location, Timestamp,
-};
+use switchboard::engine::{Delivery, DeliveryStatus, Inbound, Input};
+use switchboard::{Address, AddressError, Attachment, AttachmentKind, ChannelKind, Location};
 
 // ----- the payload, as Meta documents it (only the fields used) -----------
 
@@ -417,52 +413,19 @@ id = "support"
 /// The text and quick-reply samples share one `mid`: the engine takes the
 /// second for Meta's retry of the first.
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut engine = Switchboard::new(Config::from_toml_str(CONFIG)?);
-    let start = Timestamp::from_millis(1_795_428_000_000);
-    let samples = SAMPLES.iter().copied();
-    let all = samples.chain([(
+    let all = SAMPLES.iter().copied().chain([(
         "messenger-postback-docs-field-value.json",
         TEST_NOTIFICATION,
     )]);
-    for (n, (name, body)) in all.enumerate() {
-        let now = start + Duration::from_secs(n as u64);
-        let inputs = match parse(body.as_bytes()) {
-            Ok(inputs) => inputs,
-            Err(e) => {
-                println!(
-                    "{}",
-                    serde_json::json!({ "sample": name, "error": e.to_string() })
-                );
-                continue;
-            }
-        };
-        for input in inputs {
-            println!(
-                "{}",
-                serde_json::to_string(&InputLine::new(now, input.clone()))?
-            );
-            if let Err(e) = engine.handle(now, input) {
-                println!(
-                    "{}",
-                    serde_json::json!({ "at": now, "refused": e.to_string() })
-                );
-            }
-            while let Some(action) = engine.poll_action_line() {
-                println!("{}", serde_json::to_string(&action)?);
-            }
-            while let Some(event) = engine.poll_event() {
-                if matches!(event.kind, EventKind::Duplicate { .. }) {
-                    println!("{}", serde_json::to_string(&event)?);
-                }
-            }
-        }
-    }
-    Ok(())
+    samples::run(CONFIG, all, parse)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use switchboard::Timestamp;
+    use switchboard::config::Config;
+    use switchboard::engine::Switchboard;
 
     const PSID: &str = "1254459154682919";
 

@@ -22,10 +22,14 @@
 //! (`not valid UTF-8 (at byte 17)`, counting the line's bytes from 1) and the
 //! run goes on with the next line.
 
+#[path = "support/lines.rs"]
+mod lines;
+
 use std::error::Error;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::process::ExitCode;
 
+use lines::Lines;
 use serde::Deserialize;
 use switchboard::config::Config;
 use switchboard::expr::Facts;
@@ -150,79 +154,10 @@ fn route_all(
     Ok(())
 }
 
-/// The longest input line read; a longer one is skipped without being held
-/// in memory.
-const MAX_LINE: usize = 1 << 20;
-
-/// Reads lines as bytes, so that a line that is not UTF-8 or is too long is
-/// reported with its number and the lines after it are still read
-/// (`BufRead::lines` ends at the first such line).
-struct Lines<R> {
-    input: R,
-    buf: Vec<u8>,
-    number: usize,
-}
-
-impl<R: BufRead> Lines<R> {
-    fn new(input: R) -> Self {
-        Lines {
-            input,
-            buf: Vec::new(),
-            number: 0,
-        }
-    }
-
-    /// The number (from 1) of the next line and the line without its line
-    /// ending, or why it cannot be read as text; `Ok(None)` at the end of the
-    /// input.
-    fn next_line(&mut self) -> io::Result<Option<(usize, Result<&str, String>)>> {
-        self.buf.clear();
-        let read = (&mut self.input)
-            .take(MAX_LINE as u64 + 1)
-            .read_until(b'\n', &mut self.buf)?;
-        if read == 0 {
-            return Ok(None);
-        }
-        self.number += 1;
-        if self.buf.last() == Some(&b'\n') {
-            self.buf.pop();
-            if self.buf.last() == Some(&b'\r') {
-                self.buf.pop();
-            }
-        } else if self.buf.len() > MAX_LINE {
-            self.skip_rest_of_line()?;
-            let why = format!("longer than {} MiB", MAX_LINE >> 20);
-            return Ok(Some((self.number, Err(why))));
-        }
-        let line = std::str::from_utf8(&self.buf)
-            .map_err(|e| format!("not valid UTF-8 (at byte {})", e.valid_up_to() + 1));
-        Ok(Some((self.number, line)))
-    }
-
-    /// Discards input up to and including the next line break.
-    fn skip_rest_of_line(&mut self) -> io::Result<()> {
-        loop {
-            let chunk = self.input.fill_buf()?;
-            if chunk.is_empty() {
-                return Ok(());
-            }
-            match chunk.iter().position(|&b| b == b'\n') {
-                Some(i) => {
-                    self.input.consume(i + 1);
-                    return Ok(());
-                }
-                None => {
-                    let len = chunk.len();
-                    self.input.consume(len);
-                }
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lines::MAX_LINE;
 
     fn config() -> Config {
         Config::from_toml_str(include_str!("data/route.toml")).unwrap()

@@ -74,16 +74,15 @@
 //! and the actions it leads to as JSON lines. `cargo test --example
 //! twilio_sms` runs its tests.
 
+#[path = "support/samples.rs"]
+mod samples;
+
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::time::Duration;
 
-use switchboard::config::Config;
-use switchboard::engine::{
-    Delivery, DeliveryStatus, EventKind, Inbound, Input, InputLine, Switchboard,
-};
+use switchboard::engine::{Delivery, DeliveryStatus, Inbound, Input};
 use switchboard::{
-    Address, AddressError, Attachment, AttachmentKind, Attributes, ChannelKind, Location, Timestamp,
+    Address, AddressError, Attachment, AttachmentKind, Attributes, ChannelKind, Location,
 };
 
 // ----- the request, as Twilio documents it ----------------------------------
@@ -337,47 +336,15 @@ then = { queue = "claims" }
 /// Two of the samples come from one test suite that reuses a message SID:
 /// the engine takes the second for Twilio's retry of the first.
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut engine = Switchboard::new(Config::from_toml_str(CONFIG)?);
-    let start = Timestamp::from_millis(1_795_428_000_000);
-    for (n, (name, body)) in SAMPLES.iter().enumerate() {
-        let now = start + Duration::from_secs(n as u64);
-        let inputs = match parse(body.as_bytes()) {
-            Ok(inputs) => inputs,
-            Err(e) => {
-                println!(
-                    "{}",
-                    serde_json::json!({ "sample": name, "error": e.to_string() })
-                );
-                continue;
-            }
-        };
-        for input in inputs {
-            println!(
-                "{}",
-                serde_json::to_string(&InputLine::new(now, input.clone()))?
-            );
-            if let Err(e) = engine.handle(now, input) {
-                println!(
-                    "{}",
-                    serde_json::json!({ "at": now, "refused": e.to_string() })
-                );
-            }
-            while let Some(action) = engine.poll_action_line() {
-                println!("{}", serde_json::to_string(&action)?);
-            }
-            while let Some(event) = engine.poll_event() {
-                if matches!(event.kind, EventKind::Duplicate { .. }) {
-                    println!("{}", serde_json::to_string(&event)?);
-                }
-            }
-        }
-    }
-    Ok(())
+    samples::run(CONFIG, SAMPLES.iter().copied(), parse)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use switchboard::Timestamp;
+    use switchboard::config::Config;
+    use switchboard::engine::Switchboard;
 
     fn sample(name: &str) -> &'static str {
         SAMPLES
