@@ -3,10 +3,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::assigner::{Assigner, Settings, build_queues};
+use super::assigner::{Assigner, Settings};
 use super::conversation::Phase;
 use super::error::AssignError;
 use super::event::{AssignEvent, RevokeReason};
+use super::queue::build_queues;
 use super::waiting::{MAX_PRIORITY, WaitKey};
 use crate::config::Config;
 use crate::model::{QueueId, Timestamp};

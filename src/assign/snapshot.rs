@@ -17,12 +17,13 @@ use std::sync::Arc;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::agent::{AgentExtra, AgentState, MAX_SKILL_LEVEL, Presence};
-use super::assigner::{Assigner, LAST_INSTANT, Target};
+use super::assigner::Assigner;
 use super::capacity::{Slots, SlotsParts};
 use super::conversation::{Conv, ConvExtra, Directed, Phase};
 use super::estimate::Estimator;
 use super::event::AssignEvent;
 use super::store::Slab;
+use super::timers::{LAST_INSTANT, Target};
 use super::waiting::{MAX_PRIORITY, Standing};
 use crate::config::Config;
 use crate::model::{AgentId, ChannelKind, ConversationId, QueueId, Timestamp, Value};
