@@ -15,7 +15,7 @@ use super::queue::{QueueState, build_queues};
 use super::store::{IdTable, Slab};
 use super::timers::{LAST_INSTANT, Target};
 use crate::config::{Config, DEFAULT_MAX_MISSED_OFFERS, DEFAULT_PREFERRED_WAIT};
-use crate::model::{AgentId, ChannelKind, ConversationId, QueueId, Timestamp};
+use crate::model::{AgentId, ChannelKind, QueueId, Ticket, Timestamp};
 use crate::symbols::Symbols;
 
 /// Most relaxation steps a queue uses; later ones are ignored.
@@ -88,7 +88,7 @@ pub(crate) struct Settings {
 /// ```
 /// use switchboard::assign::{AgentProfile, AssignEvent, Assigner, Capacity, Presence, Request};
 /// use switchboard::config::Config;
-/// use switchboard::{AgentId, ChannelKind, ConversationId, Timestamp};
+/// use switchboard::{AgentId, ChannelKind, Ticket, Timestamp};
 ///
 /// let config = Config::from_toml_str(r#"
 ///     [[queues]]
@@ -110,7 +110,7 @@ pub(crate) struct Settings {
 /// assert_eq!(agent, ana);
 /// assert_eq!(a.poll_timeout(), Some(expires)); // 30 s to accept
 ///
-/// a.accept(t0, &ana, &ConversationId::new("c1"))?;
+/// a.accept(t0, &ana, &Ticket::new("c1"))?;
 /// assert!(matches!(a.poll_event(), Some(AssignEvent::Assigned { .. })));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -257,11 +257,11 @@ impl Assigner {
             .get(id, |i| agents.get(i).map_or("", |s| s.id.as_str()))
     }
 
-    /// The index of the conversation with id `id`.
-    pub(crate) fn find_conv(&self, id: &str) -> Option<u32> {
+    /// The index of the conversation with ticket `ticket`.
+    pub(crate) fn find_conv(&self, ticket: &str) -> Option<u32> {
         let convs = &self.convs;
         self.conv_index
-            .get(id, |i| convs.get(i).map_or("", |c| c.id.as_str()))
+            .get(ticket, |i| convs.get(i).map_or("", |c| c.ticket.as_str()))
     }
 
     pub(crate) fn agent_idx(&self, agent: &AgentId) -> Result<u32, AssignError> {
@@ -269,9 +269,9 @@ impl Assigner {
             .ok_or_else(|| AssignError::UnknownAgent(agent.clone()))
     }
 
-    pub(crate) fn conv_idx(&self, conv: &ConversationId) -> Result<u32, AssignError> {
-        self.find_conv(conv.as_str())
-            .ok_or_else(|| AssignError::UnknownConversation(conv.clone()))
+    pub(crate) fn conv_idx(&self, ticket: &Ticket) -> Result<u32, AssignError> {
+        self.find_conv(ticket.as_str())
+            .ok_or_else(|| AssignError::UnknownTicket(ticket.clone()))
     }
 
     pub(crate) fn emit(&mut self, e: AssignEvent) {

@@ -58,7 +58,7 @@ impl Assigner {
         let mut waiting = 0usize;
         let mut directed = 0usize;
         for (c, conv) in self.convs.iter() {
-            let id = &conv.id;
+            let id = &conv.ticket;
             if self.find_conv(id.as_str()) != Some(c) {
                 return Err(format!("{id}: not indexed"));
             }
@@ -221,7 +221,10 @@ impl Assigner {
                     Phase::Waiting { .. } => false,
                 };
                 if !mine {
-                    return Err(format!("{}: holds {} which is not theirs", st.id, conv.id));
+                    return Err(format!(
+                        "{}: holds {} which is not theirs",
+                        st.id, conv.ticket
+                    ));
                 }
                 *per_channel.entry(conv.channel).or_default() += 1;
             }

@@ -8,6 +8,13 @@
 //! while one waits; see its docs for the guarantees and
 //! [`estimate`] for how waits are estimated.
 //!
+//! The assigner knows a conversation only by the [`Ticket`](crate::Ticket)
+//! it was enqueued under: every event, status and error names tickets, and
+//! what a ticket stands for is the caller's business. The
+//! [engine](crate::engine) issues its own, one per conversation and one
+//! per transfer; a host using the assigner alone may use its conversation
+//! ids.
+//!
 //! [`Assigner::snapshot`] and [`Assigner::restore`] keep the state across
 //! restarts ([`AssignerSnapshot`] has the JSON form), and
 //! [`Assigner::reconfigure`] moves it to a new configuration.
@@ -39,7 +46,8 @@
 //! - `queries.rs`: read-only answers: a conversation's status, agents,
 //!   waiting lists, [`QueueStats`].
 //! - `reconfigure.rs`: moving to a new configuration.
-//! - `snapshot.rs`: [`AssignerSnapshot`], snapshot and restore.
+//! - `snapshot.rs`: [`AssignerSnapshot`], snapshot and restore;
+//!   `records.rs`: the records a snapshot is made of.
 //! - `invariants.rs`: the full consistency check.
 //! - The parts the assigner is built from: `agent.rs` ([`AgentProfile`],
 //!   [`Presence`], an agent's state), `capacity.rs` ([`Capacity`] and the
@@ -68,6 +76,7 @@ mod pool;
 mod queries;
 mod queue;
 mod reconfigure;
+mod records;
 mod requests;
 mod roster;
 mod snapshot;

@@ -10,7 +10,7 @@ use super::assigner::Assigner;
 use super::conversation::Phase;
 use super::error::AssignError;
 use super::event::{AssignEvent, MissReason, RevokeReason, UnassignReason};
-use crate::model::{AgentId, ConversationId, Timestamp};
+use crate::model::{AgentId, Ticket, Timestamp};
 
 impl Assigner {
     /// Offers waiting conversation `c` to `agents`, reserving their
@@ -36,7 +36,7 @@ impl Assigner {
                 st.rotation = rotation;
             });
             self.emit(AssignEvent::Offered {
-                conversation: self.conv_ref(c).id.clone(),
+                ticket: self.conv_ref(c).ticket.clone(),
                 agent: self.agent_ref(a).id.clone(),
                 queue: self.queues[q].id.clone(),
                 expires: until,
@@ -53,18 +53,18 @@ impl Assigner {
     ///
     /// # Errors
     ///
-    /// [`AssignError::UnknownAgent`], [`AssignError::UnknownConversation`],
+    /// [`AssignError::UnknownAgent`], [`AssignError::UnknownTicket`],
     /// or [`AssignError::NotOffered`] when the offer expired, was taken by
     /// another agent or never existed.
     pub fn accept(
         &mut self,
         now: Timestamp,
         agent: &AgentId,
-        conversation: &ConversationId,
+        ticket: &Ticket,
     ) -> Result<(), AssignError> {
         let now = self.advance(now);
         let a = self.agent_idx(agent)?;
-        let c = self.conv_idx(conversation)?;
+        let c = self.conv_idx(ticket)?;
         let others: Vec<u32> = match &self.conv_ref(c).phase {
             Phase::Offered { agents, .. } if agents.contains(&a) => {
                 agents.iter().copied().filter(|x| *x != a).collect()
@@ -72,7 +72,7 @@ impl Assigner {
             Phase::Assigned { agent: holder, .. } if *holder == a => return Ok(()),
             _ => {
                 return Err(AssignError::NotOffered {
-                    conversation: conversation.clone(),
+                    ticket: ticket.clone(),
                     agent: agent.clone(),
                 });
             }
@@ -107,7 +107,7 @@ impl Assigner {
             });
         }
         self.emit(AssignEvent::Assigned {
-            conversation: conversation.clone(),
+            ticket: ticket.clone(),
             agent: agent.clone(),
             queue: self.queues[q].id.clone(),
         });
@@ -130,16 +130,16 @@ impl Assigner {
         &mut self,
         now: Timestamp,
         agent: &AgentId,
-        conversation: &ConversationId,
+        ticket: &Ticket,
     ) -> Result<(), AssignError> {
         let now = self.advance(now);
         let a = self.agent_idx(agent)?;
-        let c = self.conv_idx(conversation)?;
+        let c = self.conv_idx(ticket)?;
         match &self.conv_ref(c).phase {
             Phase::Offered { agents, .. } if agents.contains(&a) => {}
             _ => {
                 return Err(AssignError::NotOffered {
-                    conversation: conversation.clone(),
+                    ticket: ticket.clone(),
                     agent: agent.clone(),
                 });
             }
@@ -165,7 +165,7 @@ impl Assigner {
             self.take_off_offer(c, a);
         }
         self.emit(AssignEvent::OfferMissed {
-            conversation: self.conv_ref(c).id.clone(),
+            ticket: self.conv_ref(c).ticket.clone(),
             agent: self.agent_ref(a).id.clone(),
             reason,
         });
@@ -175,7 +175,7 @@ impl Assigner {
         if e.preferred.as_ref().is_some_and(|(p, _)| *p == id) {
             e.preferred = None;
             self.emit(AssignEvent::PreferenceExpired {
-                conversation: self.conv_ref(c).id.clone(),
+                ticket: self.conv_ref(c).ticket.clone(),
                 agent: id,
             });
         }
@@ -262,7 +262,7 @@ impl Assigner {
     pub(crate) fn revoke(&mut self, c: u32, a: u32, now: Timestamp, why: RevokeReason) {
         self.release_slot(c, a, now, false);
         self.emit(AssignEvent::OfferRevoked {
-            conversation: self.conv_ref(c).id.clone(),
+            ticket: self.conv_ref(c).ticket.clone(),
             agent: self.agent_ref(a).id.clone(),
             reason: why,
         });
@@ -289,7 +289,7 @@ impl Assigner {
         };
         self.release_slot(c, agent, now, false);
         self.emit(AssignEvent::Unassigned {
-            conversation: self.conv_ref(c).id.clone(),
+            ticket: self.conv_ref(c).ticket.clone(),
             agent: self.agent_ref(agent).id.clone(),
             reason,
         });
@@ -324,14 +324,10 @@ impl Assigner {
     ///
     /// # Errors
     ///
-    /// [`AssignError::UnknownConversation`], or
+    /// [`AssignError::UnknownTicket`], or
     /// [`AssignError::NotAssigned`] when no agent has it.
-    pub fn agent_replied(
-        &mut self,
-        now: Timestamp,
-        conversation: &ConversationId,
-    ) -> Result<(), AssignError> {
-        self.set_reply_due(now, conversation, |_, _, _| None)
+    pub fn agent_replied(&mut self, now: Timestamp, ticket: &Ticket) -> Result<(), AssignError> {
+        self.set_reply_due(now, ticket, |_, _, _| None)
     }
 
     /// The customer wrote to an assigned conversation: when the queue has a
@@ -341,12 +337,8 @@ impl Assigner {
     /// # Errors
     ///
     /// As for [`agent_replied`](Assigner::agent_replied).
-    pub fn customer_wrote(
-        &mut self,
-        now: Timestamp,
-        conversation: &ConversationId,
-    ) -> Result<(), AssignError> {
-        self.set_reply_due(now, conversation, |due, timeout, now| {
+    pub fn customer_wrote(&mut self, now: Timestamp, ticket: &Ticket) -> Result<(), AssignError> {
+        self.set_reply_due(now, ticket, |due, timeout, now| {
             due.or_else(|| timeout.map(|d| now + d))
         })
     }
@@ -356,16 +348,16 @@ impl Assigner {
     fn set_reply_due(
         &mut self,
         now: Timestamp,
-        conversation: &ConversationId,
+        ticket: &Ticket,
         f: impl FnOnce(Option<Timestamp>, Option<Duration>, Timestamp) -> Option<Timestamp>,
     ) -> Result<(), AssignError> {
         let now = self.advance(now);
-        let c = self.conv_idx(conversation)?;
+        let c = self.conv_idx(ticket)?;
         let q = self.conv_ref(c).queue as usize;
         let timeout = self.queues[q].reply_timeout;
         match &mut self.conv_mut(c).phase {
             Phase::Assigned { reply_due, .. } => *reply_due = f(*reply_due, timeout, now),
-            _ => return Err(AssignError::NotAssigned(conversation.clone())),
+            _ => return Err(AssignError::NotAssigned(ticket.clone())),
         }
         self.update_conv_timer(c, now);
         Ok(())

@@ -1,5 +1,5 @@
-//! Read-only questions: where a conversation stands, agents, the
-//! conversations of an agent or waiting in a queue, queue figures.
+//! Read-only questions: where a ticket stands, agents, the tickets of an
+//! agent or waiting in a queue, queue figures.
 
 use std::time::Duration;
 
@@ -7,21 +7,18 @@ use super::agent::AgentView;
 use super::assigner::Assigner;
 use super::conversation::{ConversationStatus, Phase};
 use super::waiting::WaitKey;
-use crate::model::{AgentId, ConversationId, QueueId, Timestamp};
+use crate::model::{AgentId, QueueId, Ticket, Timestamp};
 
 impl Assigner {
-    /// Where a conversation stands, with its position and estimated wait
-    /// when waiting; `None` when the assigner does not hold it.
-    pub fn conversation(
-        &self,
-        conversation: &ConversationId,
-        now: Timestamp,
-    ) -> Option<ConversationStatus> {
-        let c = self.find_conv(conversation.as_str())?;
-        Some(self.status(c, now.max(self.now)))
+    /// Where the conversation of `ticket` stands, with its position and
+    /// estimated wait when waiting; `None` when the assigner holds nothing
+    /// under `ticket`.
+    pub fn status(&self, ticket: &Ticket, now: Timestamp) -> Option<ConversationStatus> {
+        let c = self.find_conv(ticket.as_str())?;
+        Some(self.status_of(c, now.max(self.now)))
     }
 
-    pub(crate) fn status(&self, c: u32, now: Timestamp) -> ConversationStatus {
+    pub(crate) fn status_of(&self, c: u32, now: Timestamp) -> ConversationStatus {
         let conv = self.conv_ref(c);
         let queue = &self.queues[conv.queue as usize];
         match &conv.phase {
@@ -102,16 +99,16 @@ impl Assigner {
         })
     }
 
-    /// The conversations offered or assigned to an agent.
-    pub fn conversations_of(&self, agent: &AgentId) -> Vec<&ConversationId> {
+    /// The tickets offered or assigned to an agent.
+    pub fn tickets_of(&self, agent: &AgentId) -> Vec<&Ticket> {
         self.agent(agent)
-            .map(|v| v.held().iter().map(|c| &self.conv_ref(*c).id).collect())
+            .map(|v| v.held().iter().map(|c| &self.conv_ref(*c).ticket).collect())
             .unwrap_or_default()
     }
 
-    /// The conversations waiting in a queue, in service order; `None` for
-    /// an unknown queue.
-    pub fn waiting(&self, queue: &QueueId) -> Option<Vec<&ConversationId>> {
+    /// The tickets waiting in a queue, in service order; `None` for an
+    /// unknown queue.
+    pub fn waiting(&self, queue: &QueueId) -> Option<Vec<&Ticket>> {
         let q = &self.queues[*self.queue_index.get(queue)? as usize];
         let mut all: Vec<(WaitKey, u32)> = Vec::with_capacity(q.waiting());
         for t in &q.tiers {
@@ -122,7 +119,11 @@ impl Assigner {
             }
         }
         all.sort_unstable();
-        Some(all.into_iter().map(|(_, c)| &self.conv_ref(c).id).collect())
+        Some(
+            all.into_iter()
+                .map(|(_, c)| &self.conv_ref(c).ticket)
+                .collect(),
+        )
     }
 
     /// A queue's current figures, as of the last call; `None` for an

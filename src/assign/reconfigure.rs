@@ -230,9 +230,9 @@ impl Assigner {
             if new_id != old_ids[q] {
                 let conv = self.conv_mut(c);
                 conv.entered = now;
-                let conversation = conv.id.clone();
+                let ticket = conv.ticket.clone();
                 self.emit(AssignEvent::Moved {
-                    conversation,
+                    ticket,
                     from: old_ids[q].clone(),
                     to: new_id.clone(),
                 });
@@ -249,7 +249,7 @@ impl Assigner {
             }
             if requeued {
                 self.emit(AssignEvent::Requeued {
-                    conversation: self.conv_ref(c).id.clone(),
+                    ticket: self.conv_ref(c).ticket.clone(),
                     queue: new_id,
                     front: true,
                 });

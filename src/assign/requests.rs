@@ -6,7 +6,7 @@ use super::conversation::{Conv, ConvExtra, ConversationStatus, Directed, Phase, 
 use super::error::AssignError;
 use super::event::{AssignEvent, RevokeReason};
 use super::waiting::{MAX_PRIORITY, Standing};
-use crate::model::{ConversationId, Timestamp};
+use crate::model::{Ticket, Timestamp};
 
 impl Assigner {
     /// Places a conversation in a queue. It is offered at once when an
@@ -31,8 +31,8 @@ impl Assigner {
             .queue_index
             .get(&req.queue)
             .ok_or_else(|| AssignError::UnknownQueue(req.queue.clone()))?;
-        if self.find_conv(req.conversation.as_str()).is_some() {
-            return Err(AssignError::AlreadyQueued(req.conversation));
+        if self.find_conv(req.ticket.as_str()).is_some() {
+            return Err(AssignError::AlreadyQueued(req.ticket));
         }
         let queue = &self.queues[q as usize];
         if let Some(agent) = &req.for_agent {
@@ -84,7 +84,7 @@ impl Assigner {
             seq: self.seq,
         };
         let conv = Conv {
-            id: req.conversation.clone(),
+            ticket: req.ticket.clone(),
             queue: q,
             channel,
             lang,
@@ -102,12 +102,12 @@ impl Assigner {
         let Assigner {
             convs, conv_index, ..
         } = self;
-        conv_index.insert(req.conversation.as_str(), c, |i| {
-            convs.get(i).map_or("", |c| c.id.as_str())
+        conv_index.insert(req.ticket.as_str(), c, |i| {
+            convs.get(i).map_or("", |c| c.ticket.as_str())
         });
         self.place(c, now);
         self.match_conv(c, now);
-        Ok(self.status(c, now))
+        Ok(self.status_of(c, now))
     }
 
     /// Puts a conversation that is not in any list into its queue's list
@@ -193,7 +193,7 @@ impl Assigner {
         self.place(c, now);
         let conv = self.conv_ref(c);
         self.emit(AssignEvent::Requeued {
-            conversation: conv.id.clone(),
+            ticket: conv.ticket.clone(),
             queue: self.queues[conv.queue as usize].id.clone(),
             front: conv.standing.front,
         });
@@ -206,15 +206,15 @@ impl Assigner {
     ///
     /// # Errors
     ///
-    /// [`AssignError::UnknownConversation`].
+    /// [`AssignError::UnknownTicket`].
     pub fn finish(
         &mut self,
         now: Timestamp,
-        conversation: &ConversationId,
+        ticket: &Ticket,
     ) -> Result<ConversationStatus, AssignError> {
         let now = self.advance(now);
-        let c = self.conv_idx(conversation)?;
-        let status = self.status(c, now);
+        let c = self.conv_idx(ticket)?;
+        let status = self.status_of(c, now);
         self.set_conv_timer(c, None);
         let mut freed = Vec::new();
         match self.conv_ref(c).phase.clone() {
@@ -237,8 +237,8 @@ impl Assigner {
         let Assigner {
             convs, conv_index, ..
         } = self;
-        conv_index.remove(conversation.as_str(), |i| {
-            convs.get(i).map_or("", |c| c.id.as_str())
+        conv_index.remove(ticket.as_str(), |i| {
+            convs.get(i).map_or("", |c| c.ticket.as_str())
         });
         self.convs.remove(c);
         for a in freed {

@@ -248,7 +248,7 @@ impl Assigner {
         if let Some(agent) = expired {
             self.conv_mut(c).extra_mut().preferred = None;
             self.emit(AssignEvent::PreferenceExpired {
-                conversation: self.conv_ref(c).id.clone(),
+                ticket: self.conv_ref(c).ticket.clone(),
                 agent,
             });
         }
@@ -266,10 +266,10 @@ impl Assigner {
             conv.entered = now;
             conv.standing.priority =
                 (to_priority + i64::from(conv.own_priority)).clamp(-MAX_PRIORITY, MAX_PRIORITY);
-            let id = conv.id.clone();
+            let ticket = conv.ticket.clone();
             self.place(c, now);
             self.emit(AssignEvent::Overflowed {
-                conversation: id,
+                ticket,
                 from,
                 to: to_id,
             });
@@ -281,7 +281,7 @@ impl Assigner {
             self.unplace(c);
             self.place(c, now);
             self.emit(AssignEvent::Relaxed {
-                conversation: self.conv_ref(c).id.clone(),
+                ticket: self.conv_ref(c).ticket.clone(),
                 queue: self.queues[q].id.clone(),
                 step: new_tier as usize,
             });
