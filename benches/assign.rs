@@ -68,7 +68,7 @@ use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, criterion_group
 use switchboard::assign::{AgentProfile, AssignEvent, Assigner, Presence, Request};
 use switchboard::config::Config;
 use switchboard::expr::{AgentFacts, Condition, Context, ConversationFacts, Facts};
-use switchboard::{AgentId, ChannelKind, ConversationId, QueueId, Timestamp};
+use switchboard::{AgentId, ChannelKind, QueueId, Ticket, Timestamp};
 
 #[path = "support/rng.rs"]
 mod rng;
@@ -138,17 +138,12 @@ impl Fast {
     }
 
     /// Drains events, accepting every offer; returns the agents offered.
-    fn accept_offers(&mut self) -> Vec<(ConversationId, AgentId)> {
+    fn accept_offers(&mut self) -> Vec<(Ticket, AgentId)> {
         let now = Timestamp::from_millis(self.now);
         let mut offers = Vec::new();
         while let Some(e) = self.a.poll_event() {
-            if let AssignEvent::Offered {
-                conversation,
-                agent,
-                ..
-            } = e
-            {
-                offers.push((conversation, agent));
+            if let AssignEvent::Offered { ticket, agent, .. } = e {
+                offers.push((ticket, agent));
             }
         }
         for (c, agent) in &offers {
@@ -159,7 +154,7 @@ impl Fast {
     }
 
     /// One measured decision: enqueue, take the offer, accept, finish.
-    fn enqueue_and_match(&mut self, req: Request, id: &ConversationId) -> AgentId {
+    fn enqueue_and_match(&mut self, req: Request, id: &Ticket) -> AgentId {
         let now = self.tick();
         self.a.enqueue(now, req).unwrap();
         let mut offered = None;
@@ -178,7 +173,7 @@ impl Fast {
 
     /// Enqueues; when offered, accepts and finishes, returning the agent;
     /// otherwise withdraws the conversation.
-    fn try_match(&mut self, req: Request, id: &ConversationId) -> Option<AgentId> {
+    fn try_match(&mut self, req: Request, id: &Ticket) -> Option<AgentId> {
         let now = self.tick();
         self.a.enqueue(now, req).unwrap();
         let mut offered = None;
@@ -242,15 +237,15 @@ fn loaded(n: usize, config: &Arc<Config>) -> Fast {
     // Traffic: enqueue 3n, keep at most 1.5n assigned, finishing the
     // oldest assigned first.
     let mut rng = Rng(0x7AFF_1C5E);
-    let mut assigned: std::collections::VecDeque<ConversationId> = Default::default();
-    let mut waiting: HashSet<ConversationId> = HashSet::new();
+    let mut assigned: std::collections::VecDeque<Ticket> = Default::default();
+    let mut waiting: HashSet<Ticket> = HashSet::new();
     for i in 0..3 * n {
         fast.now += 99;
         let now = fast.tick();
         let d = draw(&mut rng, &cumulative);
         let id = format!("load-{i:07}");
         fast.a.enqueue(now, request(&id, &d)).unwrap();
-        waiting.insert(ConversationId::new(id));
+        waiting.insert(Ticket::new(id));
         let mut offered = fast.accept_offers();
         while assigned.len() + offered.len() > n * 3 / 2 {
             let c = match assigned.pop_front() {
@@ -696,7 +691,7 @@ fn lockstep(fast: &mut Fast, rng: &mut Rng, count: usize) -> (Naive, Vec<usize>)
             passed.push(naive.passed_over(&d, a));
             naive.apply(&d, a, now);
         }
-        let id = ConversationId::new(format!("check-{i}"));
+        let id = Ticket::new(format!("check-{i}"));
         let got = fast.try_match(request(id.as_str(), &d), &id);
         assert_eq!(
             got.as_ref(),
@@ -739,7 +734,7 @@ fn enqueue_and_match(c: &mut Criterion) {
         let mut rng = Rng(0x3EA5_0BED);
         let mut draws: Vec<Draw> = Vec::with_capacity(REQUESTS);
         let mut tried = 0;
-        let probe = ConversationId::new("probe");
+        let probe = Ticket::new("probe");
         while draws.len() < REQUESTS {
             tried += 1;
             assert!(tried < 10 * REQUESTS, "too few requests find an agent");
@@ -751,12 +746,12 @@ fn enqueue_and_match(c: &mut Criterion) {
                 draws.push(d);
             }
         }
-        let requests: Vec<(Request, ConversationId)> = draws
+        let requests: Vec<(Request, Ticket)> = draws
             .iter()
             .enumerate()
             .map(|(i, d)| {
                 let id = format!("m-{i:05}");
-                (request(&id, d), ConversationId::new(id))
+                (request(&id, d), Ticket::new(id))
             })
             .collect();
 

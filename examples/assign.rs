@@ -16,7 +16,7 @@ use switchboard::assign::{
     AgentProfile, AssignEvent, Assigner, Capacity, ConversationStatus, Presence, Request,
 };
 use switchboard::config::Config;
-use switchboard::{AgentId, ChannelKind, ConversationId, Timestamp, Value};
+use switchboard::{AgentId, ChannelKind, Ticket, Timestamp, Value};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let config = Config::from_toml_str(include_str!("data/assign.toml"))?;
@@ -90,12 +90,12 @@ impl Sim {
         println!(
             "{:>5}  {} arrives in {} ({}, {})",
             self.clock(),
-            r.conversation,
+            r.ticket,
             r.queue,
             r.channel,
             r.lang.as_deref().unwrap_or("?")
         );
-        let id = r.conversation.clone();
+        let id = r.ticket.clone();
         self.a.enqueue(self.now, r)?;
         self.drain();
         self.status(id.as_str());
@@ -104,7 +104,7 @@ impl Sim {
 
     fn finish(&mut self, c: &str) -> Result<(), Box<dyn std::error::Error>> {
         println!("{:>5}  {c} closes", self.clock());
-        self.a.finish(self.now, &ConversationId::new(c))?;
+        self.a.finish(self.now, &Ticket::new(c))?;
         self.drain();
         Ok(())
     }
@@ -134,7 +134,7 @@ impl Sim {
     fn status(&self, c: &str) {
         if let Some(ConversationStatus::Waiting {
             position, estimate, ..
-        }) = self.a.conversation(&ConversationId::new(c), self.now)
+        }) = self.a.status(&Ticket::new(c), self.now)
         {
             let wait = estimate.map_or("unknown".into(), |e| format!("{}s", e.as_secs()));
             println!(
@@ -148,15 +148,11 @@ impl Sim {
     fn drain(&mut self) {
         while let Some(e) = self.a.poll_event() {
             println!("{:>5}    {}", self.clock(), describe(&e));
-            if let AssignEvent::Offered {
-                conversation,
-                agent,
-                ..
-            } = e
-                && !(conversation.as_str() == "c5" && agent.as_str() == "tom")
+            if let AssignEvent::Offered { ticket, agent, .. } = e
+                && !(ticket.as_str() == "c5" && agent.as_str() == "tom")
             {
                 self.a
-                    .accept(self.now, &agent, &conversation)
+                    .accept(self.now, &agent, &ticket)
                     .expect("the offer was just made");
             }
         }
@@ -171,47 +167,41 @@ impl Sim {
 fn describe(e: &AssignEvent) -> String {
     match e {
         AssignEvent::Offered {
-            conversation,
+            ticket,
             agent,
             queue,
             ..
-        } => format!("offer {conversation} ({queue}) to {agent}"),
-        AssignEvent::Assigned {
-            conversation,
-            agent,
-            ..
-        } => format!("{agent} accepts {conversation}"),
+        } => format!("offer {ticket} ({queue}) to {agent}"),
+        AssignEvent::Assigned { ticket, agent, .. } => format!("{agent} accepts {ticket}"),
         AssignEvent::OfferMissed {
-            conversation,
+            ticket,
             agent,
             reason,
-        } => format!("{agent} missed {conversation}: {reason:?}"),
+        } => format!("{agent} missed {ticket}: {reason:?}"),
         AssignEvent::OfferRevoked {
-            conversation,
+            ticket,
             agent,
             reason,
-        } => format!("offer of {conversation} to {agent} withdrawn: {reason:?}"),
+        } => format!("offer of {ticket} to {agent} withdrawn: {reason:?}"),
         AssignEvent::Requeued {
-            conversation,
+            ticket,
             queue,
             front,
         } => format!(
-            "{conversation} back in {queue}{}",
+            "{ticket} back in {queue}{}",
             if *front { ", at the front" } else { "" }
         ),
         AssignEvent::Unassigned {
-            conversation,
+            ticket,
             agent,
             reason,
-        } => format!("{conversation} taken from {agent}: {reason:?}"),
-        AssignEvent::Relaxed {
-            conversation, step, ..
-        } => format!("{conversation} relaxed to step {step}"),
-        AssignEvent::Overflowed {
-            conversation,
-            from,
-            to,
-        } => format!("{conversation} overflows from {from} to {to}"),
+        } => format!("{ticket} taken from {agent}: {reason:?}"),
+        AssignEvent::Relaxed { ticket, step, .. } => {
+            format!("{ticket} relaxed to step {step}")
+        }
+        AssignEvent::Overflowed { ticket, from, to } => {
+            format!("{ticket} overflows from {from} to {to}")
+        }
         AssignEvent::AgentAway { agent, missed } => {
             format!("{agent} set away after {missed} missed offers")
         }

@@ -128,9 +128,10 @@ pub mod handoff;
 pub mod model;
 pub mod router;
 mod symbols;
+mod versioned;
 
 pub use model::{
     Address, AddressError, AgentId, Attachment, AttachmentKind, Attributes, BotId, ChannelKind,
-    ContactId, Content, ConversationId, Location, QueueId, QuickReply, RuleId, TemplateRef,
+    ContactId, Content, ConversationId, Location, QueueId, QuickReply, RuleId, TemplateRef, Ticket,
     Timestamp, Value,
 };

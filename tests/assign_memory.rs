@@ -139,7 +139,7 @@ fn a_waiting_conversation_takes_at_most_256_bytes() {
         "every agent is offline"
     );
     let probe = AgentId::new("agent-000000");
-    assert!(a.conversations_of(&probe).is_empty());
+    assert!(a.tickets_of(&probe).is_empty());
     let per = (bytes1 - bytes0) as f64 / CONVERSATIONS as f64;
     let blocks = (blocks1 - blocks0) as f64 / CONVERSATIONS as f64;
     eprintln!(

@@ -109,7 +109,7 @@ use switchboard::assign::{
 };
 use switchboard::calendar::Calendar;
 use switchboard::config::Config;
-use switchboard::{AgentId, Attributes, ChannelKind, ConversationId, QueueId, Timestamp, Value};
+use switchboard::{AgentId, Attributes, ChannelKind, QueueId, Ticket, Timestamp, Value};
 
 const MAX_INPUT: usize = 16 * 1024;
 
@@ -443,7 +443,7 @@ fn agent_index(id: &AgentId) -> usize {
         .unwrap_or_else(|| panic!("an agent outside the harness: {id}"))
 }
 
-fn conv_index(id: &ConversationId) -> usize {
+fn conv_index(id: &Ticket) -> usize {
     (0..CONVS)
         .find(|&c| conv_id(c) == *id)
         .unwrap_or_else(|| panic!("a conversation outside the harness: {id}"))
@@ -456,8 +456,8 @@ fn queue_index(id: &QueueId) -> usize {
         .unwrap_or_else(|| panic!("a queue outside the configuration: {id}"))
 }
 
-fn conv_id(i: usize) -> ConversationId {
-    ConversationId::new(format!("c{i}"))
+fn conv_id(i: usize) -> Ticket {
+    Ticket::new(format!("c{i}"))
 }
 
 fn agent_id(i: usize) -> AgentId {
@@ -519,7 +519,7 @@ impl Bytes<'_> {
 #[derive(Debug, PartialEq)]
 struct Snapshot {
     convs: Vec<Option<ConversationStatus>>,
-    queues: Vec<Option<Vec<ConversationId>>>,
+    queues: Vec<Option<Vec<Ticket>>>,
     agents: Vec<Option<AgentSnapshot>>,
     timeout: Option<Timestamp>,
     len: usize,
@@ -534,7 +534,7 @@ struct AgentSnapshot {
     idle_since: Timestamp,
     rotation: u64,
     wrap_up_until: Timestamp,
-    held: Vec<ConversationId>,
+    held: Vec<Ticket>,
 }
 
 struct Harness {
@@ -614,7 +614,7 @@ impl Harness {
     /// assignment names, if any; otherwise any.
     fn pick_agent(&self, b: u8, conv: usize) -> usize {
         if b >= 0x20 {
-            let named: Vec<AgentId> = match self.assigner.conversation(&conv_id(conv), self.t()) {
+            let named: Vec<AgentId> = match self.assigner.status(&conv_id(conv), self.t()) {
                 Some(ConversationStatus::Offered { agents, .. }) => agents,
                 Some(ConversationStatus::Assigned { agent, .. }) => vec![agent],
                 _ => Vec::new(),
@@ -649,7 +649,7 @@ impl Harness {
                 .copied()
                 .filter(|&c| {
                     self.assigner
-                        .conversation(&conv_id(c), t)
+                        .status(&conv_id(c), t)
                         .is_some_and(|s| want(&s))
                 })
                 .collect();
@@ -832,7 +832,7 @@ impl Harness {
         let t = self.t();
         Snapshot {
             convs: (0..CONVS)
-                .map(|c| self.assigner.conversation(&conv_id(c), t))
+                .map(|c| self.assigner.status(&conv_id(c), t))
                 .collect(),
             queues: QUEUES
                 .iter()
@@ -853,12 +853,7 @@ impl Harness {
                         idle_since: v.idle_since(),
                         rotation: v.rotation(),
                         wrap_up_until: v.wrap_up_until(),
-                        held: self
-                            .assigner
-                            .conversations_of(&id)
-                            .into_iter()
-                            .cloned()
-                            .collect(),
+                        held: self.assigner.tickets_of(&id).into_iter().cloned().collect(),
                     })
                 })
                 .collect(),
@@ -1002,9 +997,9 @@ impl Harness {
                         assert!(known_queue, "enqueued in an unknown queue");
                         assert!(!self.live.contains(&e.conv), "enqueued twice");
                         assert_eq!(
-                            self.assigner.conversation(&conv_id(e.conv), t).as_ref(),
+                            self.assigner.status(&conv_id(e.conv), t).as_ref(),
                             Some(status),
-                            "enqueue's status differs from conversation()"
+                            "enqueue's status differs from status()"
                         );
                         self.live.insert(e.conv);
                         // A directed request waits for its agent only.
@@ -1042,7 +1037,7 @@ impl Harness {
                 let r = self.assigner.accept(t, &agent_id(*a), &conv_id(*c));
                 self.expect_pair(*a, *c, &r);
                 if r.is_ok() {
-                    match self.assigner.conversation(&conv_id(*c), t) {
+                    match self.assigner.status(&conv_id(*c), t) {
                         Some(ConversationStatus::Assigned { agent, .. })
                             if agent == agent_id(*a) => {}
                         s => panic!("accepted by {}, but {s:?}", AGENTS[*a]),
@@ -1153,7 +1148,7 @@ impl Harness {
     fn predict(&self, op: &Op) -> (bool, bool) {
         let known = |a: &usize| self.agents.contains(a);
         let live = |c: &usize| self.live.contains(c);
-        let status = |c: &usize| self.assigner.conversation(&conv_id(*c), self.t());
+        let status = |c: &usize| self.assigner.status(&conv_id(*c), self.t());
         match op {
             Op::Upsert(u) => (!u.valid(), false),
             Op::Remove(a) => (!known(a), false),
@@ -1236,7 +1231,7 @@ impl Harness {
     fn expect_conv<T: std::fmt::Debug>(&self, c: usize, r: &Result<T, AssignError>) {
         let live = self.live.contains(&c);
         match r {
-            Err(AssignError::UnknownConversation(_)) => assert!(!live, "c{c} is live: {r:?}"),
+            Err(AssignError::UnknownTicket(_)) => assert!(!live, "c{c} is live: {r:?}"),
             Err(AssignError::NotAssigned(_)) => assert!(live, "c{c} is not live: {r:?}"),
             Err(e) => panic!("unexpected error {e}"),
             Ok(_) => assert!(live, "c{c} is not live, yet Ok"),
@@ -1248,7 +1243,7 @@ impl Harness {
         let live = self.live.contains(&c);
         match r {
             Err(AssignError::UnknownAgent(_)) => assert!(!known, "{} is known", AGENTS[a]),
-            Err(AssignError::UnknownConversation(_)) => {
+            Err(AssignError::UnknownTicket(_)) => {
                 assert!(known && !live, "c{c} is live or {} unknown", AGENTS[a])
             }
             Err(AssignError::NotOffered { .. }) => assert!(known && live, "{r:?}"),
@@ -1263,14 +1258,14 @@ impl Harness {
         let now = self.now;
         match e {
             AssignEvent::Offered {
-                conversation,
+                ticket,
                 agent,
                 queue,
                 expires,
             } => {
                 let q = queue_index(queue);
                 let a = agent_index(agent);
-                let c = conv_index(conversation);
+                let c = conv_index(ticket);
                 let at = expires.as_millis().saturating_sub(OFFER_TIMEOUT_MS[q]);
                 assert!(
                     self.ran_to <= at && at <= now,
@@ -1307,15 +1302,11 @@ impl Harness {
                     );
                 }
             }
-            AssignEvent::Assigned {
-                conversation,
-                agent,
-                ..
-            } => {
+            AssignEvent::Assigned { ticket, agent, .. } => {
                 let a = agent_index(agent);
-                self.preferred[conv_index(conversation)] = None;
+                self.preferred[conv_index(ticket)] = None;
                 // The direction ends with the assignment.
-                self.directed[conv_index(conversation)] = None;
+                self.directed[conv_index(ticket)] = None;
                 let recent = &mut self.accepted[a];
                 recent.retain(|t| now - t < FAIRNESS_PER_MS);
                 recent.push(now);
@@ -1325,14 +1316,14 @@ impl Harness {
                     recent.len()
                 );
             }
-            AssignEvent::OfferMissed { conversation, .. } => {
-                if let Some((_, missed)) = &mut self.directed[conv_index(conversation)] {
+            AssignEvent::OfferMissed { ticket, .. } => {
+                if let Some((_, missed)) = &mut self.directed[conv_index(ticket)] {
                     *missed = true;
                 }
             }
             // Timed out, or the preferred agent declined or missed it.
-            AssignEvent::PreferenceExpired { conversation, .. } => {
-                self.preferred[conv_index(conversation)] = None;
+            AssignEvent::PreferenceExpired { ticket, .. } => {
+                self.preferred[conv_index(ticket)] = None;
             }
             AssignEvent::AgentAway { agent, .. } => {
                 let a = agent_index(agent);
@@ -1351,7 +1342,7 @@ impl Harness {
             panic!("invariant broken: {e}");
         }
         let t = self.t();
-        let conv_ok = |id: &ConversationId, live: &BTreeSet<usize>| {
+        let conv_ok = |id: &Ticket, live: &BTreeSet<usize>| {
             (0..CONVS).any(|c| conv_id(c) == *id && (live.contains(&c) || gone_conv.contains(&c)))
         };
         let agent_ok = |id: &AgentId, agents: &BTreeSet<usize>| {
@@ -1362,39 +1353,16 @@ impl Harness {
         while let Some(e) = self.assigner.poll_event() {
             self.last_events.push(e.clone());
             let (conv, agent) = match &e {
-                AssignEvent::Offered {
-                    conversation,
-                    agent,
-                    ..
-                }
-                | AssignEvent::OfferRevoked {
-                    conversation,
-                    agent,
-                    ..
-                }
-                | AssignEvent::OfferMissed {
-                    conversation,
-                    agent,
-                    ..
-                }
-                | AssignEvent::Assigned {
-                    conversation,
-                    agent,
-                    ..
-                }
-                | AssignEvent::Unassigned {
-                    conversation,
-                    agent,
-                    ..
-                }
-                | AssignEvent::PreferenceExpired {
-                    conversation,
-                    agent,
-                } => (Some(conversation), Some(agent)),
-                AssignEvent::Requeued { conversation, .. }
-                | AssignEvent::Relaxed { conversation, .. }
-                | AssignEvent::Overflowed { conversation, .. }
-                | AssignEvent::Moved { conversation, .. } => (Some(conversation), None),
+                AssignEvent::Offered { ticket, agent, .. }
+                | AssignEvent::OfferRevoked { ticket, agent, .. }
+                | AssignEvent::OfferMissed { ticket, agent, .. }
+                | AssignEvent::Assigned { ticket, agent, .. }
+                | AssignEvent::Unassigned { ticket, agent, .. }
+                | AssignEvent::PreferenceExpired { ticket, agent } => (Some(ticket), Some(agent)),
+                AssignEvent::Requeued { ticket, .. }
+                | AssignEvent::Relaxed { ticket, .. }
+                | AssignEvent::Overflowed { ticket, .. }
+                | AssignEvent::Moved { ticket, .. } => (Some(ticket), None),
                 AssignEvent::AgentAway { agent, .. } => (None, Some(agent)),
                 _ => (None, None),
             };
@@ -1428,7 +1396,7 @@ impl Harness {
                 "agent {name:?}: the assigner and the model differ"
             );
         }
-        let waiting: Vec<Vec<ConversationId>> = QUEUES[..5]
+        let waiting: Vec<Vec<Ticket>> = QUEUES[..5]
             .iter()
             .enumerate()
             .map(|(i, q)| match self.assigner.waiting(&QueueId::new(*q)) {
@@ -1447,7 +1415,7 @@ impl Harness {
         let mut since_by_queue: [Vec<u64>; 5] = Default::default();
         for c in 0..CONVS {
             let id = conv_id(c);
-            let status = self.assigner.conversation(&id, t);
+            let status = self.assigner.status(&id, t);
             let live = self.live.contains(&c);
             match &status {
                 None => assert!(!live, "{id} disappeared"),
@@ -1487,7 +1455,7 @@ impl Harness {
                     for a in &agents {
                         assert!(agent_ok(a, &self.agents), "{id} offered to unknown {a}");
                         assert!(
-                            self.assigner.conversations_of(a).contains(&&id),
+                            self.assigner.tickets_of(a).contains(&&id),
                             "{id} offered to {a}, who does not hold it"
                         );
                     }
@@ -1502,7 +1470,7 @@ impl Harness {
                     );
                     assert!(since <= t, "{id} assigned since {since}, after now");
                     assert!(
-                        self.assigner.conversations_of(&agent).contains(&&id),
+                        self.assigner.tickets_of(&agent).contains(&&id),
                         "{id} assigned to {agent}, who does not hold it"
                     );
                 }
@@ -1728,9 +1696,9 @@ fn probe(g: &mut Assigner, mut t: Timestamp, mut config: usize) {
     };
     ok(g, "restore");
     let agents: Vec<AgentId> = g.agents().map(|v| v.id().clone()).collect();
-    let mut convs: Vec<ConversationId> = (0..CONVS).map(conv_id).collect();
+    let mut convs: Vec<Ticket> = (0..CONVS).map(conv_id).collect();
     for a in &agents {
-        convs.extend(g.conversations_of(a).into_iter().cloned());
+        convs.extend(g.tickets_of(a).into_iter().cloned());
     }
     for q in QUEUES {
         convs.extend(
@@ -1747,7 +1715,7 @@ fn probe(g: &mut Assigner, mut t: Timestamp, mut config: usize) {
             ok(g, "set_presence");
         }
         for c in &convs {
-            match g.conversation(c, t) {
+            match g.status(c, t) {
                 Some(ConversationStatus::Offered { agents, .. }) => {
                     let _ = g.accept(t, &agents[0], c);
                 }
@@ -1758,7 +1726,7 @@ fn probe(g: &mut Assigner, mut t: Timestamp, mut config: usize) {
             }
             ok(g, "accept or customer_wrote");
         }
-        let id = ConversationId::new(format!("probe{round}"));
+        let id = Ticket::new(format!("probe{round}"));
         let _ = g.enqueue(t, Request::new(id.clone(), "general", ChannelKind::WebChat));
         convs.push(id);
         ok(g, "enqueue");
@@ -1801,7 +1769,7 @@ fn reproducer(start: u64, ops: &[Op], edited: &[String]) -> String {
              use std::time::Duration;\n    \
              use switchboard::assign::{AgentProfile, Assigner, AssignerSnapshot, Capacity, Presence, Request};\n    \
              use switchboard::config::Config;\n    \
-             use switchboard::{AgentId, Attributes, ChannelKind, ConversationId, QueueId, Timestamp, Value};\n\n",
+             use switchboard::{AgentId, Attributes, ChannelKind, QueueId, Ticket, Timestamp, Value};\n\n",
     );
     let _ = writeln!(
         s,
@@ -1825,18 +1793,18 @@ fn reproducer(start: u64, ops: &[Op], edited: &[String]) -> String {
                 ),
                 Op::Enqueue(e) => format!("{x}.enqueue(t, {}).map(|_| ())", e.code()),
                 Op::Accept(i, c) => format!(
-                    "{x}.accept(t, &AgentId::new({:?}), &ConversationId::new(\"c{c}\"))",
+                    "{x}.accept(t, &AgentId::new({:?}), &Ticket::new(\"c{c}\"))",
                     AGENTS[*i]
                 ),
                 Op::Decline(i, c) => format!(
-                    "{x}.decline(t, &AgentId::new({:?}), &ConversationId::new(\"c{c}\"))",
+                    "{x}.decline(t, &AgentId::new({:?}), &Ticket::new(\"c{c}\"))",
                     AGENTS[*i]
                 ),
                 Op::Finish(c) => {
-                    format!("{x}.finish(t, &ConversationId::new(\"c{c}\")).map(|_| ())")
+                    format!("{x}.finish(t, &Ticket::new(\"c{c}\")).map(|_| ())")
                 }
-                Op::Replied(c) => format!("{x}.agent_replied(t, &ConversationId::new(\"c{c}\"))"),
-                Op::Wrote(c) => format!("{x}.customer_wrote(t, &ConversationId::new(\"c{c}\"))"),
+                Op::Replied(c) => format!("{x}.agent_replied(t, &Ticket::new(\"c{c}\"))"),
+                Op::Wrote(c) => format!("{x}.customer_wrote(t, &Ticket::new(\"c{c}\"))"),
                 Op::Timeout => {
                     format!("Ok::<(), switchboard::assign::AssignError>({x}.handle_timeout(t))")
                 }

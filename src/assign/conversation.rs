@@ -4,9 +4,12 @@
 use std::time::Duration;
 
 use super::waiting::{Standing, WaitKey};
-use crate::model::{AgentId, Attributes, ChannelKind, ConversationId, QueueId, Timestamp};
+use crate::model::{AgentId, Attributes, ChannelKind, QueueId, Ticket, Timestamp};
 
 /// A conversation to place in a queue: the `enqueue` call.
+///
+/// The [`Ticket`] names the request in everything the assigner says
+/// about it afterwards; the caller picks it and keeps what it stands for.
 ///
 /// Its eligibility facts are the channel, the language (seen as both
 /// `lang` and `conversation.lang`), the contact attributes and the tags;
@@ -30,8 +33,9 @@ use crate::model::{AgentId, Attributes, ChannelKind, ConversationId, QueueId, Ti
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Request {
-    /// The conversation.
-    pub conversation: ConversationId,
+    /// The request's ticket: unique among the requests the assigner
+    /// holds.
+    pub ticket: Ticket,
     /// The queue to wait in.
     pub queue: QueueId,
     /// The channel the customer uses: capacity is taken on it.
@@ -68,13 +72,9 @@ pub struct Request {
 
 impl Request {
     /// A request with priority 0 and nothing else known.
-    pub fn new(
-        conversation: impl Into<ConversationId>,
-        queue: impl Into<QueueId>,
-        channel: ChannelKind,
-    ) -> Self {
+    pub fn new(ticket: impl Into<Ticket>, queue: impl Into<QueueId>, channel: ChannelKind) -> Self {
         Request {
-            conversation: conversation.into(),
+            ticket: ticket.into(),
             queue: queue.into(),
             channel,
             priority: 0,
@@ -199,7 +199,7 @@ impl Request {
     /// let ana = AgentId::new("ana");
     /// a.upsert_agent(t, AgentProfile::new("ana").with_capacity(Capacity::new([(ChannelKind::WebChat, 2)])))?;
     /// a.set_presence(t, &ana, Presence::Available)?;
-    /// a.enqueue(t, Request::new("c1~1", "sales", ChannelKind::WebChat).excluding(ana))?;
+    /// a.enqueue(t, Request::new("t2", "sales", ChannelKind::WebChat).excluding(ana))?;
     /// assert!(!std::iter::from_fn(|| a.poll_event()).any(|e| matches!(e, AssignEvent::Offered { .. })));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -237,7 +237,7 @@ impl Request {
 /// ```
 /// use switchboard::assign::{Assigner, ConversationStatus, Request};
 /// use switchboard::config::Config;
-/// use switchboard::{ChannelKind, ConversationId, Timestamp};
+/// use switchboard::{ChannelKind, Ticket, Timestamp};
 ///
 /// let config = Config::from_toml_str("[[queues]]\nid = \"support\"")?;
 /// let t = Timestamp::from_millis(0);
@@ -245,7 +245,7 @@ impl Request {
 /// // No agents yet: it waits, first in line, with no estimate to give.
 /// let status = a.enqueue(t, Request::new("c1", "support", ChannelKind::WebChat))?;
 /// assert!(matches!(status, ConversationStatus::Waiting { position: 1, estimate: None, .. }));
-/// assert_eq!(a.conversation(&ConversationId::new("c1"), t), Some(status));
+/// assert_eq!(a.status(&Ticket::new("c1"), t), Some(status));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -335,7 +335,7 @@ pub(crate) struct Directed {
 /// One conversation as the assigner stores it.
 #[derive(Clone, Debug)]
 pub(crate) struct Conv {
-    pub(crate) id: ConversationId,
+    pub(crate) ticket: Ticket,
     pub(crate) queue: u32,
     pub(crate) channel: u32,
     pub(crate) lang: Option<u32>,

@@ -1,6 +1,6 @@
 //! What can go wrong when calling the assigner.
 
-use crate::model::{AgentId, ConversationId, QueueId};
+use crate::model::{AgentId, QueueId, Ticket};
 
 use super::agent::AgentError;
 
@@ -32,12 +32,14 @@ pub enum AssignError {
     /// No queue with this id in the configuration.
     #[error("no queue `{0}` in the configuration")]
     UnknownQueue(QueueId),
-    /// The assigner does not hold this conversation.
-    #[error("conversation `{0}` is not waiting, offered or assigned")]
-    UnknownConversation(ConversationId),
-    /// The conversation is already waiting, offered or assigned.
-    #[error("conversation `{0}` is already in the assigner; finish it before enqueueing it again")]
-    AlreadyQueued(ConversationId),
+    /// The assigner holds nothing under this ticket (never enqueued, or
+    /// finished).
+    #[error("ticket `{0}` is not waiting, offered or assigned")]
+    UnknownTicket(Ticket),
+    /// A request under this ticket is already waiting, offered or
+    /// assigned.
+    #[error("ticket `{0}` is already in the assigner; finish it before enqueueing it again")]
+    AlreadyQueued(Ticket),
     /// The queue holds `max_size` waiting conversations.
     #[error(
         "queue `{queue}` is full ({limit} waiting, its max_size); try another queue or tell the customer to come back later"
@@ -51,17 +53,17 @@ pub enum AssignError {
     /// The conversation is not currently offered to this agent (the offer
     /// expired, was revoked, or never existed).
     #[error(
-        "conversation `{conversation}` is not offered to `{agent}` (the offer may have expired or been taken)"
+        "ticket `{ticket}` is not offered to `{agent}` (the offer may have expired or been taken)"
     )]
     NotOffered {
-        /// The conversation.
-        conversation: ConversationId,
+        /// The request.
+        ticket: Ticket,
         /// The agent.
         agent: AgentId,
     },
     /// The conversation is not assigned (to this agent, when one is named).
-    #[error("conversation `{0}` is not assigned to an agent")]
-    NotAssigned(ConversationId),
+    #[error("ticket `{0}` is not assigned to an agent")]
+    NotAssigned(Ticket),
     /// The assigner holds as many agents as it can.
     #[error("the assigner holds its maximum of {0} agents; run one assigner per shard of agents")]
     TooManyAgents(usize),

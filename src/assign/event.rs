@@ -2,42 +2,44 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{AgentId, ConversationId, QueueId, Timestamp};
+use crate::model::{AgentId, QueueId, Ticket, Timestamp};
 
 /// Something the assigner did, to act on (offer the conversation in the
 /// agent's inbox, withdraw it) and to record (the audit log KPIs are
 /// computed from). Read them with
 /// [`Assigner::poll_event`](super::Assigner::poll_event), in order.
 ///
+/// Conversations are named by the [`Ticket`] they were enqueued under.
 /// The JSON form is tagged by `"type"`, and reads back:
-/// `{"type": "offered", "conversation": "c1", "agent": "ana", "queue": "billing", "expires": 30000}`.
+/// `{"type": "offered", "ticket": "c1", "agent": "ana", "queue": "billing", "expires": 30000}`.
 ///
 /// # Examples
 ///
 /// ```
 /// use switchboard::assign::AssignEvent;
-/// use switchboard::{AgentId, ConversationId, QueueId, Timestamp};
+/// use switchboard::{AgentId, QueueId, Ticket, Timestamp};
 ///
 /// let e = AssignEvent::Offered {
-///     conversation: ConversationId::new("c1"),
+///     ticket: Ticket::new("c1"),
 ///     agent: AgentId::new("ana"),
 ///     queue: QueueId::new("billing"),
 ///     expires: Timestamp::from_millis(30_000),
 /// };
 /// assert_eq!(
 ///     serde_json::to_string(&e).unwrap(),
-///     r#"{"type":"offered","conversation":"c1","agent":"ana","queue":"billing","expires":30000}"#
+///     r#"{"type":"offered","ticket":"c1","agent":"ana","queue":"billing","expires":30000}"#
 /// );
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum AssignEvent {
-    /// Offer `conversation` to `agent`, who has until `expires` to accept
-    /// or decline. The offer reserves room in the agent's capacity.
+    /// Offer the conversation of `ticket` to `agent`, who has until
+    /// `expires` to accept or decline. The offer reserves room in the
+    /// agent's capacity.
     Offered {
-        /// The conversation.
-        conversation: ConversationId,
+        /// The request.
+        ticket: Ticket,
         /// The agent.
         agent: AgentId,
         /// The queue it waited in.
@@ -47,8 +49,8 @@ pub enum AssignEvent {
     },
     /// An offer withdrawn before the agent answered it.
     OfferRevoked {
-        /// The conversation.
-        conversation: ConversationId,
+        /// The request.
+        ticket: Ticket,
         /// The agent.
         agent: AgentId,
         /// Why.
@@ -57,8 +59,8 @@ pub enum AssignEvent {
     /// An offer the agent declined or let expire; the conversation moves
     /// on to the next agent, keeping its place.
     OfferMissed {
-        /// The conversation.
-        conversation: ConversationId,
+        /// The request.
+        ticket: Ticket,
         /// The agent.
         agent: AgentId,
         /// Declined or expired.
@@ -66,8 +68,8 @@ pub enum AssignEvent {
     },
     /// The agent accepted: the conversation is theirs.
     Assigned {
-        /// The conversation.
-        conversation: ConversationId,
+        /// The request.
+        ticket: Ticket,
         /// The agent.
         agent: AgentId,
         /// The queue it waited in.
@@ -75,8 +77,8 @@ pub enum AssignEvent {
     },
     /// Taken from the agent who had it; it goes back to its queue.
     Unassigned {
-        /// The conversation.
-        conversation: ConversationId,
+        /// The request.
+        ticket: Ticket,
         /// The agent.
         agent: AgentId,
         /// Why.
@@ -85,8 +87,8 @@ pub enum AssignEvent {
     /// Back in its queue, waiting; `front` when it goes ahead of everyone
     /// (its agent left), otherwise at the place its wait has earned.
     Requeued {
-        /// The conversation.
-        conversation: ConversationId,
+        /// The request.
+        ticket: Ticket,
         /// The queue.
         queue: QueueId,
         /// Placed at the front.
@@ -95,8 +97,8 @@ pub enum AssignEvent {
     /// After waiting, a wider eligibility (relaxation step `step`, from 1)
     /// applies.
     Relaxed {
-        /// The conversation.
-        conversation: ConversationId,
+        /// The request.
+        ticket: Ticket,
         /// The queue.
         queue: QueueId,
         /// The step now in force, from 1.
@@ -104,8 +106,8 @@ pub enum AssignEvent {
     },
     /// After waiting, moved to the queue's overflow queue.
     Overflowed {
-        /// The conversation.
-        conversation: ConversationId,
+        /// The request.
+        ticket: Ticket,
         /// The queue it left.
         from: QueueId,
         /// The queue it joined.
@@ -116,8 +118,8 @@ pub enum AssignEvent {
     /// fallback queue. A waiting conversation keeps its wait; an assigned
     /// one stays with its agent.
     Moved {
-        /// The conversation.
-        conversation: ConversationId,
+        /// The request.
+        ticket: Ticket,
         /// The queue that was removed.
         from: QueueId,
         /// The fallback queue it joined.
@@ -126,8 +128,8 @@ pub enum AssignEvent {
     /// The preferred agent did not take the conversation in time, or
     /// declined or missed its offer; any eligible agent may now.
     PreferenceExpired {
-        /// The conversation.
-        conversation: ConversationId,
+        /// The request.
+        ticket: Ticket,
         /// The agent it waited for.
         agent: AgentId,
     },

@@ -3,10 +3,10 @@
 use std::collections::HashMap;
 
 use super::agent::Presence;
-use super::assigner::{Assigner, Target};
+use super::assigner::Assigner;
 use super::conversation::Phase;
+use super::timers::Target;
 use super::waiting::MAX_PRIORITY;
-use crate::expr::Facts;
 
 impl Assigner {
     /// Checks every invariant the assigner promises, at the time of the
@@ -58,7 +58,7 @@ impl Assigner {
         let mut waiting = 0usize;
         let mut directed = 0usize;
         for (c, conv) in self.convs.iter() {
-            let id = &conv.id;
+            let id = &conv.ticket;
             if self.find_conv(id.as_str()) != Some(c) {
                 return Err(format!("{id}: not indexed"));
             }
@@ -221,7 +221,10 @@ impl Assigner {
                     Phase::Waiting { .. } => false,
                 };
                 if !mine {
-                    return Err(format!("{}: holds {} which is not theirs", st.id, conv.id));
+                    return Err(format!(
+                        "{}: holds {} which is not theirs",
+                        st.id, conv.ticket
+                    ));
                 }
                 *per_channel.entry(conv.channel).or_default() += 1;
             }
@@ -244,18 +247,7 @@ impl Assigner {
                 return Err(format!("{}: marked over capacity but is not", st.id));
             }
             // Pool membership and readiness.
-            let facts = Facts::new(now).with_interned_agent(st.facts(&self.symbols));
-            let member: Vec<u32> = self
-                .pools
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| {
-                    p.condition
-                        .as_ref()
-                        .is_none_or(|c| c.evaluate(&facts, self.config.calendars()))
-                })
-                .map(|(i, _)| i as u32)
-                .collect();
+            let member = self.pools_met_by(st);
             if *st.pools != *member {
                 return Err(format!("{}: pool membership out of date", st.id));
             }
@@ -272,7 +264,7 @@ impl Assigner {
                 ));
             }
             let view = self.view(a);
-            let room = super::assigner::room_mask(&self.channel_bits, st);
+            let room = super::pool::room_mask(&self.channel_bits, st);
             for p in st.pools.iter() {
                 let pool = &self.pools[*p as usize];
                 if pool.ready.contains(pool.strategy.rank(&view), a, room) != ready {

@@ -10,7 +10,6 @@
 use super::agent::AgentView;
 use super::assigner::Assigner;
 use super::conversation::Phase;
-use super::event::AssignEvent;
 use crate::expr::{ConversationFacts, Facts};
 use crate::model::Timestamp;
 
@@ -280,38 +279,6 @@ impl Assigner {
                 self.match_conv(c, now);
             }
         }
-    }
-
-    /// Offers waiting conversation `c` to `agents`, reserving their
-    /// capacity until the offer is answered or expires.
-    pub(crate) fn offer(&mut self, c: u32, agents: Vec<u32>, now: Timestamp) {
-        self.unplace(c);
-        let (q, channel) = {
-            let conv = self.conv_ref(c);
-            (conv.queue as usize, conv.channel)
-        };
-        let until = now + self.queues[q].offer_timeout;
-        // The phase first: a pending offer counts toward the fairness cap.
-        self.conv_mut(c).phase = Phase::Offered {
-            agents: agents.clone().into(),
-            until,
-        };
-        for &a in &agents {
-            self.rotation += 1;
-            let rotation = self.rotation;
-            self.update_agent(a, now, |st| {
-                st.slots.add(channel);
-                st.held.push(c);
-                st.rotation = rotation;
-            });
-            self.emit(AssignEvent::Offered {
-                conversation: self.conv_ref(c).id.clone(),
-                agent: self.agent_ref(a).id.clone(),
-                queue: self.queues[q].id.clone(),
-                expires: until,
-            });
-        }
-        self.update_conv_timer(c, now);
     }
 
     /// A view of agent `a`.

@@ -1,13 +1,18 @@
 //! A queue at run time: its settings, eligibility steps, waiting lists,
-//! business hours and service statistics.
+//! business hours and service statistics, built from the configuration.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::assigner::MAX_RELAX_STEPS;
+use super::eligibility::Split;
 use super::estimate::Estimator;
-use super::strategy::Strategy;
-use super::waiting::WaitList;
+use super::pool::{Pool, host_key, pool_for};
+use super::strategy::{self, Strategy};
+use super::waiting::{MAX_AGING_MS, MAX_PRIORITY, WaitList};
 use crate::calendar::Calendar;
+use crate::config::{Config, DEFAULT_OFFER_TIMEOUT};
 use crate::expr::Condition;
 use crate::model::{QueueId, Timestamp};
 
@@ -83,4 +88,101 @@ impl QueueState {
         self.open = open;
         changed
     }
+}
+
+/// The run-time queues of `config` at `now`, with empty waiting lists and
+/// fresh estimators, and the pools they use (with no agents). `host` gives
+/// the host strategy installed for a queue, if any.
+pub(crate) fn build_queues(
+    config: &Config,
+    now: Timestamp,
+    host: impl Fn(&QueueId) -> Option<Arc<dyn Strategy>>,
+) -> (Vec<QueueState>, Vec<Pool>) {
+    let default_wrap_up = config.assignment().wrap_up.unwrap_or_default();
+    let ids: HashMap<&str, u32> = config
+        .queues()
+        .iter()
+        .enumerate()
+        .map(|(i, q)| (q.id.as_str(), i as u32))
+        .collect();
+    let mut pools = Vec::new();
+    let mut queues = Vec::with_capacity(config.queues().len());
+    for (qi, q) in config.queues().iter().enumerate() {
+        let spec = &q.spec;
+        let host = host(&q.id);
+        let (strategy, key) = match &host {
+            Some(h) => (h.clone(), host_key(h)),
+            None => {
+                let s = strategy::built_in(spec.strategy.as_deref(), spec.skill.as_deref());
+                let key = s.name().to_owned();
+                (s, key)
+            }
+        };
+        let mut steps = vec![(Duration::ZERO, q.eligible.as_ref())];
+        steps.extend(
+            q.relax
+                .iter()
+                .take(MAX_RELAX_STEPS)
+                .map(|(after, c)| (*after, Some(c))),
+        );
+        let tiers = steps
+            .into_iter()
+            .enumerate()
+            .map(|(ti, (after, cond))| {
+                let split = Split::new(cond, config.schema());
+                let pool = pool_for(
+                    &mut pools,
+                    &strategy,
+                    key.clone(),
+                    split.agent.clone(),
+                    qi as u32,
+                    ti as u8,
+                );
+                Tier {
+                    after,
+                    pool,
+                    rest: split.rest,
+                    list: WaitList::default(),
+                }
+            })
+            .collect();
+        let calendar = spec
+            .calendar
+            .as_deref()
+            .and_then(|c| config.calendars().get(c))
+            .cloned();
+        let mut state = QueueState {
+            id: q.id.clone(),
+            priority: i64::from(spec.priority).clamp(-MAX_PRIORITY, MAX_PRIORITY),
+            aging_ms: spec.aging.map(|d| {
+                u64::try_from(d.as_millis())
+                    .unwrap_or(u64::MAX)
+                    .clamp(1, MAX_AGING_MS)
+            }),
+            tiers,
+            overflow: spec.overflow.as_ref().and_then(|o| {
+                Some((
+                    o.after.max(Duration::from_millis(1)),
+                    *ids.get(o.to.as_str())?,
+                ))
+            }),
+            max_size: spec.max_size,
+            sla: spec.sla,
+            offer_timeout: spec
+                .offer_timeout
+                .unwrap_or(DEFAULT_OFFER_TIMEOUT)
+                .max(Duration::from_millis(1)),
+            reply_timeout: spec.reply_timeout.map(|d| d.max(Duration::from_millis(1))),
+            offers: spec.offers.unwrap_or(1).clamp(1, 10) as usize,
+            wrap_up: spec.wrap_up.unwrap_or(default_wrap_up),
+            open: true,
+            next_change: None,
+            calendar,
+            estimator: Estimator::default(),
+            host,
+        };
+        state.update_hours(now);
+        queues.push(state);
+    }
+    (queues, pools)
 }

@@ -3,10 +3,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::assigner::{Assigner, Settings, build_queues};
+use super::assigner::{Assigner, Settings};
 use super::conversation::Phase;
 use super::error::AssignError;
 use super::event::{AssignEvent, RevokeReason};
+use super::queue::build_queues;
 use super::waiting::{MAX_PRIORITY, WaitKey};
 use crate::config::Config;
 use crate::model::{QueueId, Timestamp};
@@ -229,9 +230,9 @@ impl Assigner {
             if new_id != old_ids[q] {
                 let conv = self.conv_mut(c);
                 conv.entered = now;
-                let conversation = conv.id.clone();
+                let ticket = conv.ticket.clone();
                 self.emit(AssignEvent::Moved {
-                    conversation,
+                    ticket,
                     from: old_ids[q].clone(),
                     to: new_id.clone(),
                 });
@@ -248,7 +249,7 @@ impl Assigner {
             }
             if requeued {
                 self.emit(AssignEvent::Requeued {
-                    conversation: self.conv_ref(c).id.clone(),
+                    ticket: self.conv_ref(c).ticket.clone(),
                     queue: new_id,
                     front: true,
                 });

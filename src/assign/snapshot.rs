@@ -16,20 +16,23 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::agent::{AgentExtra, AgentState, MAX_SKILL_LEVEL, Presence};
-use super::assigner::{Assigner, LAST_INSTANT, Target};
-use super::capacity::{Slots, SlotsParts};
+use super::assigner::Assigner;
 use super::conversation::{Conv, ConvExtra, Directed, Phase};
 use super::estimate::Estimator;
 use super::event::AssignEvent;
+use super::records::{
+    AgentRecord, ConvRecord, Float, PhaseRecord, QueueRecord, Records, attrs_in, kind_from_name,
+};
 use super::store::Slab;
+use super::timers::{LAST_INSTANT, Target};
 use super::waiting::{MAX_PRIORITY, Standing};
 use crate::config::Config;
-use crate::model::{AgentId, ChannelKind, ConversationId, QueueId, Timestamp, Value};
+use crate::model::{ChannelKind, QueueId, Timestamp};
 use crate::symbols::Symbols;
 
-/// The snapshot format this version writes and reads.
-const VERSION: u32 = 1;
+/// The snapshot format this version writes and reads. Format 1 keyed
+/// conversations by conversation id; 2 keys them by [`Ticket`](crate::Ticket).
+const VERSION: u32 = 2;
 
 /// Counters above this are taken as corrupt (they grow by one per offer
 /// or request).
@@ -59,7 +62,7 @@ const MAX_AGENT_SLOTS: usize = 1 << 24;
 ///
 /// ```json
 /// {
-///   "version": 1,
+///   "version": 2,
 ///   "config": "4f1d0c8e9a2b7730",
 ///   "now": 1767571230000,
 ///   "seq": 2,
@@ -82,20 +85,22 @@ const MAX_AGENT_SLOTS: usize = 1 << 24;
 ///   "conversations": {
 ///     "free": [255, 254, "…", 2],
 ///     "records": [
-///       {"index": 0, "id": "c1", "queue": 0, "channel": 4, "lang": 9, "priority": 0,
+///       {"index": 0, "ticket": "c1", "queue": 0, "channel": 4, "lang": 9, "priority": 0,
 ///        "front": false, "since": 1767571200000, "seq": 1, "entered": 1767571200000,
 ///        "phase": {"offered": {"agents": [0], "until": 1767571260000}}},
-///       {"index": 1, "id": "c2", "queue": 0, "channel": 4, "priority": 5, "front": false,
+///       {"index": 1, "ticket": "c2", "queue": 0, "channel": 4, "priority": 5, "front": false,
 ///        "since": 1767571230000, "seq": 2, "entered": 1767571230000,
 ///        "phase": {"waiting": {"step": 0}}, "contact": {"tier": "vip", "score": {"number": "0.75"}}}
 ///     ]
 ///   },
-///   "events": [{"type": "offered", "conversation": "c1", "agent": "ana", "queue": "billing",
+///   "events": [{"type": "offered", "ticket": "c1", "agent": "ana", "queue": "billing",
 ///               "expires": 1767571260000}]
 /// }
 /// ```
 ///
-/// - `version`: the format, 1. `config`: a fingerprint (FNV-1a, 64 bits,
+/// - `version`: the format, 2 (format 1 named conversations by their
+///   conversation ids; it is refused with [`RestoreError::Version`]).
+///   `config`: a fingerprint (FNV-1a, 64 bits,
 ///   in hex) of the parts of the configuration the state depends on:
 ///   `[[queues]]`, `[calendars]`, `[assignment]` and the declared
 ///   attribute types. `queues`: the configuration's queue ids in order,
@@ -113,7 +118,8 @@ const MAX_AGENT_SLOTS: usize = 1 << 24;
 ///   in use, attributes, presence, offers missed in a row, idle since, the
 ///   rotation of its last offer, wrap-up end, `grace_until` while offline
 ///   with work, `recent` assignments under a fairness cap, and the
-///   conversation indexes it holds, in order. A conversation: its queue by
+///   conversation indexes it holds, in order. A conversation: its
+///   `ticket`, its queue by
 ///   index, channel and language by symbol, its own priority, `front`
 ///   (requeued ahead of everyone), `since` (waiting since), `seq`,
 ///   `entered` (its current queue), the phase (`waiting` at a relaxation
@@ -153,10 +159,18 @@ const MAX_AGENT_SLOTS: usize = 1 << 24;
 /// assert_eq!(b.poll_timeout(), a.poll_timeout());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AssignerSnapshot {
     version: u32,
+    /// `None` for a snapshot of another format, which is read no further
+    /// than its version.
+    state: Option<State>,
+}
+
+/// A snapshot's fields after its version.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct State {
     config: String,
     now: Timestamp,
     seq: u64,
@@ -172,9 +186,37 @@ pub struct AssignerSnapshot {
 impl AssignerSnapshot {
     /// The assigner's clock when the snapshot was taken: the earliest
     /// `now` to pass to the restored assigner (a host strategy is
-    /// installed again with [`Assigner::set_strategy`] at this time).
+    /// installed again with [`Assigner::set_strategy`] at this time). The
+    /// epoch for a snapshot of another format, which cannot be restored.
     pub fn now(&self) -> Timestamp {
-        self.now
+        self.state.as_ref().map_or(Timestamp::EPOCH, |s| s.now)
+    }
+
+    /// [`RestoreError::Version`] unless the snapshot is of the format this
+    /// version reads.
+    pub(crate) fn check_version(&self) -> Result<(), RestoreError> {
+        match self.state {
+            Some(_) if self.version == VERSION => Ok(()),
+            _ => Err(RestoreError::Version {
+                found: self.version,
+                supported: VERSION,
+            }),
+        }
+    }
+}
+
+impl Serialize for AssignerSnapshot {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        crate::versioned::serialize(self.version, self.state.as_ref(), s)
+    }
+}
+
+impl<'de> Deserialize<'de> for AssignerSnapshot {
+    /// Reads a snapshot of any format, so that restoring one of another
+    /// format fails with [`RestoreError::Version`] rather than here.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (version, state) = crate::versioned::deserialize(d, VERSION)?;
+        Ok(AssignerSnapshot { version, state })
     }
 }
 
@@ -274,328 +316,6 @@ fn fingerprint(config: &Config) -> String {
     format!("{hash:016x}")
 }
 
-/// A finite or not `f64` written as its shortest decimal text, which
-/// reads back to the same bits.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Float(f64);
-
-impl Serialize for Float {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0.to_string())
-    }
-}
-
-impl<'de> Deserialize<'de> for Float {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
-        s.parse()
-            .map(Float)
-            .map_err(|_| serde::de::Error::custom(format!("`{s}` is not a number")))
-    }
-}
-
-/// An attribute value, with numbers as [`Float`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-enum AttrValue {
-    Bool(bool),
-    Number { number: Float },
-    Text(String),
-    List(Vec<AttrValue>),
-}
-
-type AttrMap = BTreeMap<String, AttrValue>;
-
-impl From<&Value> for AttrValue {
-    fn from(v: &Value) -> Self {
-        match v {
-            Value::Bool(b) => AttrValue::Bool(*b),
-            Value::Number(n) => AttrValue::Number { number: Float(*n) },
-            Value::Text(t) => AttrValue::Text(t.clone()),
-            Value::List(l) => AttrValue::List(l.iter().map(AttrValue::from).collect()),
-        }
-    }
-}
-
-impl From<AttrValue> for Value {
-    fn from(v: AttrValue) -> Self {
-        match v {
-            AttrValue::Bool(b) => Value::Bool(b),
-            AttrValue::Number { number } => Value::Number(number.0),
-            AttrValue::Text(t) => Value::Text(t),
-            AttrValue::List(l) => Value::List(l.into_iter().map(Value::from).collect()),
-        }
-    }
-}
-
-fn attrs_out(a: &crate::model::Attributes) -> AttrMap {
-    a.iter().map(|(k, v)| (k.clone(), v.into())).collect()
-}
-
-fn attrs_in(a: AttrMap) -> crate::model::Attributes {
-    a.into_iter().map(|(k, v)| (k, v.into())).collect()
-}
-
-fn is_false(b: &bool) -> bool {
-    !*b
-}
-
-/// A queue's state beyond its configuration.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct QueueRecord {
-    id: QueueId,
-    open: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    next_change: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    gap_ms: Option<Float>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    handle_ms: Option<Float>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    gap_start: Option<Timestamp>,
-}
-
-/// A slab: its records in index order and its free list.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Records<T> {
-    free: Vec<u32>,
-    records: Vec<T>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AgentRecord {
-    index: u32,
-    id: AgentId,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    skills: Vec<(u32, u8)>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    languages: Vec<u32>,
-    capacity: SlotsParts,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    attributes: AttrMap,
-    presence: Presence,
-    missed: u16,
-    idle_since: Timestamp,
-    rotation: u64,
-    wrap_up_until: Timestamp,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    grace_until: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    recent: Vec<Timestamp>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    held: Vec<u32>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ConvRecord {
-    index: u32,
-    id: ConversationId,
-    queue: u32,
-    channel: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    lang: Option<u32>,
-    priority: i32,
-    front: bool,
-    since: Timestamp,
-    seq: u64,
-    entered: Timestamp,
-    phase: PhaseRecord,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    contact: AttrMap,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    tags: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    preferred: Option<PreferredRecord>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    passed: Vec<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    directed: Option<DirectedRecord>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    excluded: Option<AgentId>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-enum PhaseRecord {
-    Waiting {
-        step: u8,
-    },
-    Offered {
-        agents: Vec<u32>,
-        until: Timestamp,
-    },
-    Assigned {
-        agent: u32,
-        since: Timestamp,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        reply_due: Option<Timestamp>,
-    },
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PreferredRecord {
-    agent: AgentId,
-    until: Timestamp,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DirectedRecord {
-    agent: AgentId,
-    #[serde(default, skip_serializing_if = "is_false")]
-    missed: bool,
-}
-
-/// The channel kind named `name`, as the assigner remembers kinds: a
-/// built-in one by its wire name, any other as custom.
-fn kind_from_name(name: &str) -> ChannelKind {
-    ChannelKind::BUILT_IN
-        .iter()
-        .find(|k| k.as_str() == name)
-        .cloned()
-        .unwrap_or_else(|| ChannelKind::Custom(name.to_owned()))
-}
-
-impl AgentRecord {
-    fn of(index: u32, st: &AgentState) -> Self {
-        let extra = st.extra.as_deref();
-        AgentRecord {
-            index,
-            id: st.id.clone(),
-            skills: st.skills.to_vec(),
-            languages: st.languages.to_vec(),
-            capacity: st.slots.to_parts(),
-            attributes: extra.map(|e| attrs_out(&e.attributes)).unwrap_or_default(),
-            presence: st.presence,
-            missed: st.missed,
-            idle_since: st.idle_since,
-            rotation: st.rotation,
-            wrap_up_until: st.wrap_up_until,
-            grace_until: extra.and_then(|e| e.grace_until),
-            recent: extra.map(|e| e.recent.clone()).unwrap_or_default(),
-            held: st.held.clone(),
-        }
-    }
-
-    /// The agent, with nothing derived filled in (pools, readiness,
-    /// deadline); `symbols` names there are.
-    fn into_state(self, symbols: usize, rotation: u64) -> Result<(u32, AgentState), String> {
-        let id = &self.id;
-        let sym = |n: u32| (n as usize) < symbols;
-        if id.as_str().is_empty() {
-            return Err(format!("agent {}: an empty id", self.index));
-        }
-        if self.skills.windows(2).any(|w| w[0].0 >= w[1].0) {
-            return Err(format!("agent {id}: skills out of order or repeated"));
-        }
-        if let Some((s, l)) = self
-            .skills
-            .iter()
-            .find(|(s, l)| !sym(*s) || *l > MAX_SKILL_LEVEL)
-        {
-            return Err(format!("agent {id}: skill {s} at level {l}"));
-        }
-        if let Some(l) = self.languages.iter().find(|l| !sym(**l)) {
-            return Err(format!("agent {id}: no symbol {l} for a language"));
-        }
-        if let Some(c) = self.capacity.channels.iter().find(|c| !sym(c.channel)) {
-            return Err(format!("agent {id}: no symbol {} for a channel", c.channel));
-        }
-        if self.rotation > rotation {
-            return Err(format!(
-                "agent {id}: last offered at rotation {}, after the counter's {rotation}",
-                self.rotation
-            ));
-        }
-        let slots = Slots::from_parts(self.capacity).map_err(|e| format!("agent {id}: {e}"))?;
-        let extra =
-            (!self.attributes.is_empty() || self.grace_until.is_some() || !self.recent.is_empty())
-                .then(|| {
-                    Box::new(AgentExtra {
-                        attributes: attrs_in(self.attributes),
-                        grace_until: self.grace_until,
-                        recent: self.recent,
-                    })
-                });
-        let over = slots.over();
-        Ok((
-            self.index,
-            AgentState {
-                id: self.id,
-                skills: self.skills.into(),
-                languages: self.languages.into(),
-                slots,
-                extra,
-                presence: self.presence,
-                missed: self.missed,
-                idle_since: self.idle_since,
-                rotation: self.rotation,
-                wrap_up_until: self.wrap_up_until,
-                pools: Box::default(),
-                ready: false,
-                held: self.held,
-                deadline: None,
-                over_ok: over,
-            },
-        ))
-    }
-}
-
-impl ConvRecord {
-    fn of(index: u32, conv: &Conv) -> Self {
-        let extra = conv.extra.as_deref();
-        ConvRecord {
-            index,
-            id: conv.id.clone(),
-            queue: conv.queue,
-            channel: conv.channel,
-            lang: conv.lang,
-            priority: conv.own_priority,
-            front: conv.standing.front,
-            since: conv.standing.enqueued,
-            seq: conv.standing.seq,
-            entered: conv.entered,
-            phase: match &conv.phase {
-                Phase::Waiting { tier, .. } => PhaseRecord::Waiting { step: *tier },
-                Phase::Offered { agents, until } => PhaseRecord::Offered {
-                    agents: agents.to_vec(),
-                    until: *until,
-                },
-                Phase::Assigned {
-                    agent,
-                    since,
-                    reply_due,
-                } => PhaseRecord::Assigned {
-                    agent: *agent,
-                    since: *since,
-                    reply_due: *reply_due,
-                },
-            },
-            contact: extra.map(|e| attrs_out(&e.contact)).unwrap_or_default(),
-            tags: extra.map(|e| e.tags.clone()).unwrap_or_default(),
-            preferred: extra
-                .and_then(|e| e.preferred.as_ref())
-                .map(|(agent, until)| PreferredRecord {
-                    agent: agent.clone(),
-                    until: *until,
-                }),
-            passed: extra.map(|e| e.passed.clone()).unwrap_or_default(),
-            directed: extra
-                .and_then(|e| e.directed.as_ref())
-                .map(|d| DirectedRecord {
-                    agent: d.agent.clone(),
-                    missed: d.missed,
-                }),
-            excluded: extra.and_then(|e| e.excluded.clone()),
-        }
-    }
-}
-
 impl Assigner {
     /// The assigner's whole state, to store and bring back with
     /// [`restore`](Assigner::restore); see [`AssignerSnapshot`] for what
@@ -603,8 +323,7 @@ impl Assigner {
     /// take it between calls, as often as the host checkpoints, not on
     /// every call.
     pub fn snapshot(&self) -> AssignerSnapshot {
-        AssignerSnapshot {
-            version: VERSION,
+        let state = State {
             config: fingerprint(&self.config),
             now: self.now,
             seq: self.seq,
@@ -642,6 +361,10 @@ impl Assigner {
                     .collect(),
             },
             events: self.events.iter().cloned().collect(),
+        };
+        AssignerSnapshot {
+            version: VERSION,
+            state: Some(state),
         }
     }
 
@@ -669,13 +392,15 @@ impl Assigner {
         config: Arc<Config>,
         snapshot: AssignerSnapshot,
     ) -> Result<Assigner, RestoreError> {
-        let s = snapshot;
-        if s.version != VERSION {
-            return Err(RestoreError::Version {
-                found: s.version,
-                supported: VERSION,
-            });
-        }
+        let s = match snapshot.state {
+            Some(s) if snapshot.version == VERSION => s,
+            _ => {
+                return Err(RestoreError::Version {
+                    found: snapshot.version,
+                    supported: VERSION,
+                });
+            }
+        };
         let config_ids: Vec<QueueId> = config.queues().iter().map(|q| q.id.clone()).collect();
         let snapshot_ids: Vec<QueueId> = s.queues.iter().map(|q| q.id.clone()).collect();
         if config_ids != snapshot_ids {
@@ -767,7 +492,7 @@ impl Assigner {
         let mut convs = Vec::with_capacity(s.conversations.records.len());
         let mut seqs = HashSet::new();
         for r in s.conversations.records {
-            let id = &r.id;
+            let id = &r.ticket;
             let queue = me
                 .queues
                 .get(r.queue as usize)
@@ -842,7 +567,7 @@ impl Assigner {
             convs.push((
                 r.index,
                 Conv {
-                    id: r.id,
+                    ticket: r.ticket,
                     queue: r.queue,
                     channel: r.channel,
                     lang: r.lang,
@@ -862,12 +587,15 @@ impl Assigner {
                 convs, conv_index, ..
             } = &mut me;
             let convs = &*convs;
-            let id_of = |i: u32| convs.get(i).map_or("", |c| c.id.as_str());
+            let id_of = |i: u32| convs.get(i).map_or("", |c| c.ticket.as_str());
             for (c, conv) in convs.iter() {
-                if conv_index.get(conv.id.as_str(), id_of).is_some() {
-                    return Err(malformed(format!("conversation {} listed twice", conv.id)));
+                if conv_index.get(conv.ticket.as_str(), id_of).is_some() {
+                    return Err(malformed(format!(
+                        "conversation {} listed twice",
+                        conv.ticket
+                    )));
                 }
-                conv_index.insert(conv.id.as_str(), c, id_of);
+                conv_index.insert(conv.ticket.as_str(), c, id_of);
             }
         }
 

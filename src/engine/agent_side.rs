@@ -4,7 +4,7 @@
 use crate::assign::{AgentProfile, AssignError, Presence, Request};
 use crate::handoff::{Note, Party, Reason, State};
 use crate::model::{
-    Address, AgentId, BotId, ChannelKind, ContactId, ConversationId, QueueId, Timestamp,
+    Address, AgentId, BotId, ChannelKind, ContactId, ConversationId, QueueId, Ticket, Timestamp,
 };
 
 use super::conversation::{Pending, number};
@@ -15,7 +15,7 @@ impl Switchboard {
     /// The key of a conversation the engine knows.
     pub(super) fn key(&self, id: &ConversationId) -> Result<u64, InputError> {
         number(id.as_str())
-            .filter(|k| !id.as_str().contains('~') && self.convs.contains_key(k))
+            .filter(|k| self.convs.contains_key(k))
             .ok_or_else(|| InputError::UnknownConversation(id.clone()))
     }
 
@@ -135,10 +135,10 @@ impl Switchboard {
         self.known_agent(agent)?;
         let c = &self.convs[&key];
         if let Some(p) = &c.pending
-            && p.task != c.task
+            && p.ticket != c.ticket
         {
-            let task = p.task.clone();
-            match self.assigner.accept(now, agent, &task) {
+            let ticket = p.ticket.clone();
+            match self.assigner.accept(now, agent, &ticket) {
                 Ok(()) => return Ok(()),
                 Err(AssignError::NotOffered { .. }) => {}
                 Err(e) => return Err(e.into()),
@@ -155,10 +155,10 @@ impl Switchboard {
                 conversation: id.clone(),
             });
         }
-        let task = c.task.clone();
-        match self.assigner.accept(now, agent, &task) {
+        let ticket = c.ticket.clone();
+        match self.assigner.accept(now, agent, &ticket) {
             Ok(()) => Ok(()),
-            Err(AssignError::NotOffered { .. } | AssignError::UnknownConversation(_)) => {
+            Err(AssignError::NotOffered { .. } | AssignError::UnknownTicket(_)) => {
                 Err(InputError::NotOffered {
                     agent: agent.clone(),
                     conversation: id.clone(),
@@ -178,29 +178,29 @@ impl Switchboard {
         self.known_agent(agent)?;
         let c = &self.convs[&key];
         if let Some(p) = &c.pending
-            && p.task != c.task
+            && p.ticket != c.ticket
         {
-            let task = p.task.clone();
-            match self.assigner.decline(now, agent, &task) {
+            let ticket = p.ticket.clone();
+            match self.assigner.decline(now, agent, &ticket) {
                 Ok(()) => return Ok(()),
                 Err(AssignError::NotOffered { .. }) => {}
                 Err(e) => return Err(e.into()),
             }
         }
         let c = &self.convs[&key];
-        let task = c.task.clone();
+        let ticket = c.ticket.clone();
         // The assigner first: an agent who declined may be offered the
         // conversation again when nobody else can take it, and that new
         // offer's decline counts.
-        match self.assigner.decline(now, agent, &task) {
+        match self.assigner.decline(now, agent, &ticket) {
             Ok(()) => Ok(()),
-            Err(AssignError::NotOffered { .. } | AssignError::UnknownConversation(_))
+            Err(AssignError::NotOffered { .. } | AssignError::UnknownTicket(_))
                 if self.convs[&key].declined.contains(agent) =>
             {
                 self.duplicate(now, "agent_decline", Some(id.clone()));
                 Ok(())
             }
-            Err(AssignError::NotOffered { .. } | AssignError::UnknownConversation(_)) => {
+            Err(AssignError::NotOffered { .. } | AssignError::UnknownTicket(_)) => {
                 Err(InputError::NotOffered {
                     agent: agent.clone(),
                     conversation: id.clone(),
@@ -244,7 +244,7 @@ impl Switchboard {
         }
         let inactivity = self.settings.inactivity;
         let c = self.convs.get_mut(&key).expect("checked above");
-        let task = c.task.clone();
+        let ticket = c.ticket.clone();
         if !c.held {
             c.deadlines.inactivity = Some(now + inactivity);
         }
@@ -252,7 +252,7 @@ impl Switchboard {
         c.responded = true;
         let after = c.waited(now);
         let queue = c.queue.clone();
-        let _ = self.assigner.agent_replied(now, &task);
+        let _ = self.assigner.agent_replied(now, &ticket);
         if first {
             let mut e = Event::new(now, EventKind::FirstResponse { after })
                 .conversation(id.clone())
@@ -266,10 +266,10 @@ impl Switchboard {
 
     // ----- transfer, hold, hand back ------------------------------------
 
-    /// A request for conversation `key` under assigner id `task`.
-    pub(super) fn request(&self, key: u64, task: ConversationId, queue: QueueId) -> Request {
+    /// A request for conversation `key` under `ticket`.
+    pub(super) fn request(&self, key: u64, ticket: Ticket, queue: QueueId) -> Request {
         let c = &self.convs[&key];
-        let mut req = Request::new(task, queue, c.channel.clone())
+        let mut req = Request::new(ticket, queue, c.channel.clone())
             .with_priority(c.priority)
             .with_tags(c.tags.iter().cloned());
         if let Some(l) = &c.lang {
@@ -279,12 +279,6 @@ impl Switchboard {
             req = req.with_contact(k.attributes.clone());
         }
         req
-    }
-
-    /// The next transfer request id of conversation `key`.
-    pub(super) fn next_task(&self, key: u64) -> ConversationId {
-        let c = &self.convs[&key];
-        ConversationId::new(format!("{}~{}", c.id, c.transfers + 1))
     }
 
     pub(super) fn transfer(&mut self, now: Timestamp, t: Transfer) -> Result<(), InputError> {
@@ -327,8 +321,8 @@ impl Switchboard {
                 Some(_) => {}
             }
         }
-        let task = self.next_task(key);
-        let mut req = self.request(key, task.clone(), queue.clone());
+        let (n, ticket) = self.next_ticket();
+        let mut req = self.request(key, ticket.clone(), queue.clone());
         if let Some(a) = &t.agent {
             req = req.for_agent(a.clone());
         }
@@ -338,10 +332,10 @@ impl Switchboard {
         }
         self.assigner.enqueue(now, req)?;
         // Accepted: from here on nothing fails.
+        self.issue(n, ticket.clone(), key);
         let c = self.convs.get_mut(&key).expect("checked above");
-        c.transfers = c.transfers.saturating_add(1);
         c.pending = Some(Pending {
-            task: task.clone(),
+            ticket: ticket.clone(),
             from: from.clone(),
             to: t.agent.clone(),
             queue: queue.clone(),
@@ -374,10 +368,11 @@ impl Switchboard {
             // Cold: the first agent lets go now; the transfer request is
             // the conversation's request from here on.
             let old = std::mem::replace(
-                &mut self.convs.get_mut(&key).expect("checked above").task,
-                task,
+                &mut self.convs.get_mut(&key).expect("checked above").ticket,
+                ticket,
             );
             let _ = self.assigner.finish(now, &old);
+            self.retire(&old);
             self.act(
                 now,
                 Action::Unassigned {
@@ -472,7 +467,7 @@ impl Switchboard {
             return;
         };
         let pending = c.pending.take();
-        let task = c.task.clone();
+        let ticket = c.ticket.clone();
         let agent = c.agent.take();
         let id = c.id.clone();
         let in_assigner = c.state.is_waiting() || c.state == State::WithAgent;
@@ -483,13 +478,13 @@ impl Switchboard {
         c.deadlines.notice = None;
         c.deadlines.bot = None;
         c.asked = false;
-        if let Some(p) = pending
-            && p.task != task
+        if let Some(p) = &pending
+            && p.ticket != ticket
         {
-            let _ = self.assigner.finish(now, &p.task);
+            let _ = self.assigner.finish(now, &p.ticket);
         }
         if in_assigner {
-            let _ = self.assigner.finish(now, &task);
+            let _ = self.assigner.finish(now, &ticket);
         }
         if let (Some(agent), Some(reason)) = (agent, reason) {
             self.act(
@@ -501,9 +496,13 @@ impl Switchboard {
                 },
             );
         }
-        // The conversation's own id serves it from here on.
+        // The conversation's own ticket serves it from here on.
         if let Some(c) = self.convs.get_mut(&key) {
-            c.task = c.id.clone();
+            c.ticket = c.home.clone();
+        }
+        self.retire(&ticket);
+        if let Some(p) = pending {
+            self.retire(&p.ticket);
         }
     }
 

@@ -2,9 +2,9 @@
 
 use crate::assign::{AssignEvent, ConversationStatus, MissReason, RevokeReason, UnassignReason};
 use crate::handoff::{HandoffContext, Party, Reason, State};
-use crate::model::{AgentId, ConversationId, QueueId, Timestamp};
+use crate::model::{AgentId, QueueId, Ticket, Timestamp};
 
-use super::conversation::{Pending, number};
+use super::conversation::Pending;
 use super::{Action, Event, EventKind, Switchboard};
 
 fn revoke_reason(r: RevokeReason) -> Reason {
@@ -37,34 +37,20 @@ impl Switchboard {
         }
     }
 
-    /// The conversation an assigner id belongs to, and whether the id is
-    /// the conversation's current request (not a pending transfer's).
-    fn owner(&self, task: &ConversationId) -> Option<(u64, bool)> {
-        let key = number(task.as_str())?;
-        let c = self.convs.get(&key)?;
-        if c.task == *task {
-            Some((key, true))
-        } else if c.pending.as_ref().is_some_and(|p| p.task == *task) {
-            Some((key, false))
-        } else {
-            None
-        }
-    }
-
     fn on_assign(&mut self, at: Timestamp, ev: AssignEvent) {
         match ev {
             AssignEvent::Offered {
-                conversation,
+                ticket,
                 agent,
                 queue,
                 expires,
-            } => self.offered(at, &conversation, agent, queue, expires),
+            } => self.offered(at, &ticket, agent, queue, expires),
             AssignEvent::OfferRevoked {
-                conversation,
+                ticket,
                 agent,
                 reason,
             } => {
-                let Some((key, main)) = self.owner(&conversation) else {
+                let Some((key, main)) = self.owner(&ticket) else {
                     return;
                 };
                 let reason = revoke_reason(reason);
@@ -92,21 +78,21 @@ impl Switchboard {
                 }
             }
             AssignEvent::OfferMissed {
-                conversation,
+                ticket,
                 agent,
                 reason,
-            } => self.missed(at, &conversation, agent, miss_reason(reason)),
+            } => self.missed(at, &ticket, agent, miss_reason(reason)),
             AssignEvent::Assigned {
-                conversation,
+                ticket,
                 agent,
                 queue,
-            } => self.assigned(at, &conversation, agent, queue),
+            } => self.assigned(at, &ticket, agent, queue),
             AssignEvent::Unassigned {
-                conversation,
+                ticket,
                 agent,
                 reason,
             } => {
-                let Some((key, true)) = self.owner(&conversation) else {
+                let Some((key, true)) = self.owner(&ticket) else {
                     return;
                 };
                 let reason = unassign_reason(reason);
@@ -128,12 +114,8 @@ impl Switchboard {
                 self.restart_wait(at, key);
                 self.back_to_waiting(at, key, reason);
             }
-            AssignEvent::Requeued {
-                conversation,
-                queue,
-                ..
-            } => {
-                if let Some((key, true)) = self.owner(&conversation) {
+            AssignEvent::Requeued { ticket, queue, .. } => {
+                if let Some((key, true)) = self.owner(&ticket) {
                     if let Some(c) = self.convs.get_mut(&key) {
                         c.queue = Some(queue);
                     }
@@ -141,11 +123,11 @@ impl Switchboard {
                 }
             }
             AssignEvent::Relaxed {
-                conversation,
+                ticket,
                 queue,
                 step,
             } => {
-                if let Some((key, _)) = self.owner(&conversation) {
+                if let Some((key, _)) = self.owner(&ticket) {
                     let id = self.convs[&key].id.clone();
                     self.emit(
                         Event::new(at, EventKind::Relaxed { step })
@@ -154,21 +136,14 @@ impl Switchboard {
                     );
                 }
             }
-            AssignEvent::Overflowed {
-                conversation,
-                from,
-                to,
-            } => self.moved(at, &conversation, from, to, Reason::Overflow),
-            AssignEvent::Moved {
-                conversation,
-                from,
-                to,
-            } => self.moved(at, &conversation, from, to, Reason::Reconfigured),
-            AssignEvent::PreferenceExpired {
-                conversation,
-                agent,
-            } => {
-                if let Some((key, _)) = self.owner(&conversation) {
+            AssignEvent::Overflowed { ticket, from, to } => {
+                self.moved(at, &ticket, from, to, Reason::Overflow)
+            }
+            AssignEvent::Moved { ticket, from, to } => {
+                self.moved(at, &ticket, from, to, Reason::Reconfigured)
+            }
+            AssignEvent::PreferenceExpired { ticket, agent } => {
+                if let Some((key, _)) = self.owner(&ticket) {
                     let id = self.convs[&key].id.clone();
                     self.emit(
                         Event::new(at, EventKind::PreferenceExpired)
@@ -218,11 +193,12 @@ impl Switchboard {
         let Some(c) = self.convs.get_mut(&key) else {
             return;
         };
-        let Some(p) = c.pending.take_if(|p| p.task != c.task) else {
+        let Some(p) = c.pending.take_if(|p| p.ticket != c.ticket) else {
             return;
         };
         let id = c.id.clone();
-        let _ = self.assigner.finish(at, &p.task);
+        let _ = self.assigner.finish(at, &p.ticket);
+        self.retire(&p.ticket);
         self.emit(
             Event::new(at, EventKind::TransferFailed { reason })
                 .conversation(id)
@@ -264,7 +240,7 @@ impl Switchboard {
         };
         // Offered already means the assigner has matched it again; the
         // offer's own event follows and moves it on to offered.
-        let to = match self.assigner.conversation(&c.task, at) {
+        let to = match self.assigner.status(&c.ticket, at) {
             Some(ConversationStatus::Waiting { open: false, .. }) => State::AfterHours,
             Some(ConversationStatus::Waiting { .. } | ConversationStatus::Offered { .. }) => {
                 State::Queued
@@ -280,18 +256,18 @@ impl Switchboard {
     fn offered(
         &mut self,
         at: Timestamp,
-        task: &ConversationId,
+        ticket: &Ticket,
         agent: AgentId,
         queue: QueueId,
         expires: Timestamp,
     ) {
-        let Some((key, main)) = self.owner(task) else {
+        let Some((key, main)) = self.owner(ticket) else {
             return;
         };
         let transfer_from = self.convs[&key]
             .pending
             .as_ref()
-            .filter(|p| p.task == *task)
+            .filter(|p| p.ticket == *ticket)
             .map(|p| p.from.clone());
         if main {
             let c = self.convs.get_mut(&key).expect("owner exists");
@@ -355,7 +331,7 @@ impl Switchboard {
         reason: Reason,
     ) {
         let id = self.convs[&key].id.clone();
-        let _ = self.assigner.finish(at, &p.task);
+        let _ = self.assigner.finish(at, &p.ticket);
         let c = self.convs.get_mut(&key).expect("owner exists");
         c.pending = None;
         c.offered.retain(|a| *a != agent);
@@ -371,7 +347,7 @@ impl Switchboard {
             );
         } else {
             // Cold: it goes to the queue for anyone.
-            let next = self.next_task(key);
+            let (n, next) = self.next_ticket();
             // Already being served: the queue's size limit does not
             // turn it away.
             let req = self.request(key, next.clone(), p.queue.clone()).admitted();
@@ -380,11 +356,11 @@ impl Switchboard {
                 Some(t) => req.waiting_since(t),
                 None => req,
             };
-            if self.assigner.enqueue(at, req).is_ok()
-                && let Some(c) = self.convs.get_mut(&key)
-            {
-                c.task = next;
-                c.transfers = c.transfers.saturating_add(1);
+            if self.assigner.enqueue(at, req).is_ok() {
+                self.issue(n, next.clone(), key);
+                if let Some(c) = self.convs.get_mut(&key) {
+                    c.ticket = next;
+                }
             }
             self.act(
                 at,
@@ -397,6 +373,7 @@ impl Switchboard {
             );
             self.back_to_waiting(at, key, reason.clone());
         }
+        self.retire(&p.ticket);
         self.emit(
             Event::new(at, EventKind::TransferFailed { reason })
                 .conversation(id)
@@ -404,8 +381,8 @@ impl Switchboard {
         );
     }
 
-    fn missed(&mut self, at: Timestamp, task: &ConversationId, agent: AgentId, reason: Reason) {
-        let Some((key, main)) = self.owner(task) else {
+    fn missed(&mut self, at: Timestamp, ticket: &Ticket, agent: AgentId, reason: Reason) {
+        let Some((key, main)) = self.owner(ticket) else {
             return;
         };
         let id = self.convs[&key].id.clone();
@@ -432,7 +409,7 @@ impl Switchboard {
         let directed = self.convs[&key]
             .pending
             .as_ref()
-            .filter(|p| p.task == *task && p.to.as_ref() == Some(&agent))
+            .filter(|p| p.ticket == *ticket && p.to.as_ref() == Some(&agent))
             .cloned();
         if let Some(p) = directed {
             // A transfer to a named agent who declined or did not answer.
@@ -444,17 +421,17 @@ impl Switchboard {
         }
     }
 
-    fn assigned(&mut self, at: Timestamp, task: &ConversationId, agent: AgentId, queue: QueueId) {
-        let Some((key, main)) = self.owner(task) else {
+    fn assigned(&mut self, at: Timestamp, ticket: &Ticket, agent: AgentId, queue: QueueId) {
+        let Some((key, main)) = self.owner(ticket) else {
             return;
         };
         let c = self.convs.get_mut(&key).expect("owner exists");
         let id = c.id.clone();
         let mut transferred_from = None;
         if let Some(p) = c.pending.take() {
-            if p.task == *task {
+            if p.ticket == *ticket {
                 // A transfer completes: the first agent lets go.
-                let old = std::mem::replace(&mut c.task, task.clone());
+                let old = std::mem::replace(&mut c.ticket, ticket.clone());
                 if !main {
                     let _ = self.assigner.finish(at, &old);
                     if p.warm {
@@ -468,10 +445,12 @@ impl Switchboard {
                         );
                     }
                 }
+                self.retire(&old);
                 transferred_from = Some(p.from);
             } else {
                 // Someone took the conversation itself: the transfer is moot.
-                let _ = self.assigner.finish(at, &p.task);
+                let _ = self.assigner.finish(at, &p.ticket);
+                self.retire(&p.ticket);
             }
         }
         let c = self.convs.get_mut(&key).expect("owner exists");
@@ -550,12 +529,12 @@ impl Switchboard {
     fn moved(
         &mut self,
         at: Timestamp,
-        task: &ConversationId,
+        ticket: &Ticket,
         from: QueueId,
         to: QueueId,
         reason: Reason,
     ) {
-        let Some((key, main)) = self.owner(task) else {
+        let Some((key, main)) = self.owner(ticket) else {
             return;
         };
         let c = self.convs.get_mut(&key).expect("owner exists");

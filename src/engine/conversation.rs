@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::handoff::{Note, Reason, State, Transcript};
 use crate::model::{
-    Address, AgentId, Attributes, BotId, ChannelKind, ContactId, ConversationId, QueueId, Timestamp,
+    Address, AgentId, Attributes, BotId, ChannelKind, ContactId, ConversationId, QueueId, Ticket,
+    Timestamp,
 };
 
 /// Message ids remembered per conversation to ignore retried webhooks.
@@ -20,8 +21,8 @@ pub(crate) const MAX_TAGS: usize = 50;
 /// A transfer in progress.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Pending {
-    /// The assigner id of the transfer's request.
-    pub(crate) task: ConversationId,
+    /// The transfer request's ticket.
+    pub(crate) ticket: Ticket,
     /// The agent who has the conversation (warm) or had it (cold).
     pub(crate) from: AgentId,
     /// The agent asked for, if any.
@@ -158,10 +159,12 @@ pub(crate) struct Conv {
     /// Agents who declined it since it last queued.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) declined: Vec<AgentId>,
-    /// Its id in the assigner (its own id, or a warm transfer's).
-    pub(crate) task: ConversationId,
-    /// Warm transfers so far (names the next transfer's request).
-    pub(crate) transfers: u32,
+    /// Its own ticket in the assigner, issued when it started: its
+    /// requests use it unless a transfer's ticket took over.
+    pub(crate) home: Ticket,
+    /// Its current ticket in the assigner: `home`, or the ticket of the
+    /// transfer that brought it to its agent or queue.
+    pub(crate) ticket: Ticket,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) pending: Option<Pending>,
     pub(crate) held: bool,
@@ -203,6 +206,7 @@ impl Conv {
 
     pub(crate) fn new(
         id: ConversationId,
+        ticket: Ticket,
         contact: ContactId,
         channel: ChannelKind,
         address: Address,
@@ -210,7 +214,8 @@ impl Conv {
         transcript: Transcript,
     ) -> Conv {
         Conv {
-            task: id.clone(),
+            home: ticket.clone(),
+            ticket,
             id,
             contact,
             state: State::Bot,
@@ -243,7 +248,6 @@ impl Conv {
             offered: Vec::new(),
             marks: Vec::new(),
             declined: Vec::new(),
-            transfers: 0,
             pending: None,
             held: false,
             waiting_since: None,
@@ -300,11 +304,9 @@ impl Conv {
     }
 }
 
-/// The engine-generated number of conversation id `c<n>` (and of a
-/// transfer request `c<n>~<k>`).
+/// The engine-generated number of conversation id `c<n>`.
 pub(crate) fn number(id: &str) -> Option<u64> {
     let digits = id.strip_prefix('c')?;
-    let digits = digits.split_once('~').map_or(digits, |(n, _)| n);
     if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -318,7 +320,8 @@ mod tests {
     #[test]
     fn numbers() {
         assert_eq!(number("c1"), Some(1));
-        assert_eq!(number("c42~3"), Some(42));
+        assert_eq!(number("c42"), Some(42));
+        assert_eq!(number("c42~3"), None);
         assert_eq!(number("c"), None);
         assert_eq!(number("c01"), None);
         assert_eq!(number("x1"), None);

@@ -265,7 +265,7 @@ impl Switchboard {
         match c.state {
             State::Bot => self.bot_step(now, key, text, false),
             State::WithAgent => {
-                let (id, task, channel) = (c.id.clone(), c.task.clone(), c.channel.clone());
+                let (id, ticket, channel) = (c.id.clone(), c.ticket.clone(), c.channel.clone());
                 let attachments = c
                     .transcript
                     .entries()
@@ -284,7 +284,7 @@ impl Switchboard {
                         },
                     );
                     // The agent owes a reply (the queue's reply_timeout).
-                    let _ = self.assigner.customer_wrote(now, &task);
+                    let _ = self.assigner.customer_wrote(now, &ticket);
                 }
                 if let Some(c) = self.convs.get_mut(&key)
                     && c.held
@@ -344,8 +344,11 @@ impl Switchboard {
         self.next_conv += 1;
         let key = self.next_conv;
         let id = crate::model::ConversationId::new(format!("c{key}"));
+        let (n, ticket) = self.next_ticket();
+        self.issue(n, ticket.clone(), key);
         let conv = Conv::new(
             id.clone(),
+            ticket,
             contact.clone(),
             m.channel.clone(),
             m.from.clone(),
@@ -745,7 +748,7 @@ impl Switchboard {
             .and_then(|k| k.last_agent.as_ref())
             .filter(|(_, at)| now < *at + self.settings.sticky)
             .map(|(a, _)| a.clone());
-        let mut req = Request::new(c.task.clone(), queue.clone(), c.channel.clone())
+        let mut req = Request::new(c.ticket.clone(), queue.clone(), c.channel.clone())
             .with_priority(priority)
             .with_tags(c.tags.iter().cloned());
         if let Some(l) = &c.lang {
@@ -824,7 +827,7 @@ impl Switchboard {
             open,
             opens,
             ..
-        }) = self.assigner.conversation(&c.task, now)
+        }) = self.assigner.status(&c.ticket, now)
         else {
             return;
         };

@@ -18,7 +18,8 @@ impl Switchboard {
     /// - offered: offered to the agents it lists;
     /// - with agent: assigned to its agent;
     ///
-    /// and that timers, transcripts and contacts agree with each other.
+    /// and that timers, transcripts, contacts and the tickets filed for
+    /// the assigner agree with each other.
     ///
     /// ```
     /// use switchboard::config::Config;
@@ -31,16 +32,27 @@ impl Switchboard {
     pub fn check_invariants(&self) -> Result<(), String> {
         self.assigner.check_invariants()?;
         let mut in_assigner = 0;
+        let mut tickets = 0;
         for (key, c) in &self.convs {
             let name = c.id.as_str();
-            if super::conversation::number(name) != Some(*key) || name.contains('~') {
+            if super::conversation::number(name) != Some(*key) {
                 return Err(format!("conversation {name} is filed under {key}"));
             }
-            let status = self.assigner.conversation(&c.task, self.now);
+            let mut own = vec![&c.home, &c.ticket];
+            own.extend(c.pending.as_ref().map(|p| &p.ticket));
+            own.sort_unstable();
+            own.dedup();
+            for t in &own {
+                if self.tickets.get(*t) != Some(key) {
+                    return Err(format!("{name}'s ticket {t} is not filed under it"));
+                }
+            }
+            tickets += own.len();
+            let status = self.assigner.status(&c.ticket, self.now);
             let pending = c
                 .pending
                 .as_ref()
-                .and_then(|p| (p.task != c.task).then_some(&p.task));
+                .and_then(|p| (p.ticket != c.ticket).then_some(&p.ticket));
             if let Some(p) = pending {
                 if c.state != State::WithAgent {
                     return Err(format!(
@@ -48,7 +60,7 @@ impl Switchboard {
                         c.state
                     ));
                 }
-                if self.assigner.conversation(p, self.now).is_none() {
+                if self.assigner.status(p, self.now).is_none() {
                     return Err(format!(
                         "{name}'s transfer request {p} is not in the assigner"
                     ));
@@ -125,6 +137,12 @@ impl Switchboard {
             return Err(format!(
                 "the assigner holds {} requests, the conversations account for {in_assigner}",
                 self.assigner.len()
+            ));
+        }
+        if tickets != self.tickets.len() {
+            return Err(format!(
+                "{} tickets filed, the conversations use {tickets}",
+                self.tickets.len()
             ));
         }
         if self.timers.len() != self.convs.values().filter(|c| c.due.is_some()).count() {

@@ -74,6 +74,7 @@ mod invariants;
 mod query;
 mod settings;
 mod snapshot;
+mod tickets;
 mod timers;
 mod validate;
 
@@ -94,7 +95,7 @@ use crate::channel::consent::{ConsentKeywords, ConsentRegistry};
 use crate::channel::{Capabilities, Outbound, render};
 use crate::config::Config;
 use crate::handoff::{Entry, Party, Reason, State, default_template, fill};
-use crate::model::{Content, Timestamp};
+use crate::model::{Content, Ticket, Timestamp};
 use contacts::Contacts;
 use conversation::Conv;
 use settings::Settings;
@@ -115,6 +116,10 @@ pub struct Switchboard {
     /// Boxed: the table's slack then costs a pointer per slot, not a record.
     convs: contacts::Map<u64, Box<Conv>>,
     next_conv: u64,
+    /// The conversation of every ticket a conversation uses.
+    tickets: contacts::Map<Ticket, u64>,
+    /// Tickets issued so far.
+    next_ticket: u64,
     timers: BTreeSet<(Timestamp, u64)>,
     consent: ConsentRegistry,
     actions: VecDeque<ActionLine>,
@@ -136,6 +141,8 @@ impl Switchboard {
             contacts: Contacts::default(),
             convs: contacts::Map::default(),
             next_conv: 0,
+            tickets: contacts::Map::default(),
+            next_ticket: 0,
             timers: BTreeSet::new(),
             consent: ConsentRegistry::new(ConsentKeywords::default()),
             actions: VecDeque::new(),

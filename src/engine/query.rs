@@ -167,7 +167,7 @@ impl Switchboard {
     pub fn conversation(&self, id: &ConversationId) -> Option<ConversationView<'_>> {
         let key = self.key(id).ok()?;
         let conv = &self.convs[&key];
-        let status = self.assigner.conversation(&conv.task, self.now);
+        let status = self.assigner.status(&conv.ticket, self.now);
         Some(ConversationView { conv, status })
     }
 
@@ -179,7 +179,7 @@ impl Switchboard {
             let conv = &self.convs[&k];
             ConversationView {
                 conv,
-                status: self.assigner.conversation(&conv.task, self.now),
+                status: self.assigner.status(&conv.ticket, self.now),
             }
         })
     }
@@ -213,10 +213,7 @@ impl Switchboard {
         let list = self.assigner.waiting(queue)?;
         Some(
             list.into_iter()
-                .map(|t| {
-                    let s = t.as_str();
-                    ConversationId::new(s.split_once('~').map_or(s, |(c, _)| c))
-                })
+                .filter_map(|t| Some(self.convs.get(self.tickets.get(t)?)?.id.clone()))
                 .collect(),
         )
     }
@@ -235,11 +232,10 @@ impl Switchboard {
     pub fn conversations_of(&self, agent: &AgentId) -> Vec<ConversationId> {
         let mut out: Vec<ConversationId> = self
             .assigner
-            .conversations_of(agent)
+            .tickets_of(agent)
             .into_iter()
             .filter_map(|t| {
-                let key = super::conversation::number(t.as_str())?;
-                let c = self.convs.get(&key)?;
+                let c = self.convs.get(self.tickets.get(t)?)?;
                 (c.agent.as_ref() == Some(agent)).then(|| c.id.clone())
             })
             .collect();

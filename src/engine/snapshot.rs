@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::assign::{Assigner, AssignerSnapshot};
 use crate::channel::consent::ConsentRegistry;
@@ -15,8 +15,10 @@ use super::conversation::Conv;
 use super::settings::Settings;
 use super::{ActionLine, Event, EventKind, Input, InputError, Switchboard};
 
-/// The snapshot format this version writes and reads.
-const VERSION: u32 = 1;
+/// The snapshot format this version writes and reads. Format 1 named a
+/// conversation's requests in the assigner after its id; 2 gives them
+/// tickets.
+const VERSION: u32 = 2;
 
 /// The largest counter a snapshot may hold (ids, turns): far beyond what
 /// any run reaches one input at a time, far below where `u64` wraps.
@@ -73,20 +75,45 @@ impl InputLine {
 /// assert_eq!(serde_json::to_string(&back.snapshot())?, json);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// A snapshot of another format still reads; restoring it fails with
+/// [`RestoreError::Version`].
+#[derive(Clone, Debug, PartialEq)]
 pub struct Snapshot {
     version: u32,
+    /// `None` for a snapshot of another format, which is read no further
+    /// than its version.
+    state: Option<State>,
+}
+
+/// A snapshot's fields after its version.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct State {
     config: serde_json::Value,
     started: bool,
     now: Timestamp,
     next_conversation: u64,
     next_contact: u64,
+    next_ticket: u64,
     conversations: Vec<Conv>,
     contacts: Vec<Contact>,
     consent: ConsentRegistry,
     assigner: AssignerSnapshot,
     actions: Vec<ActionLine>,
     events: Vec<Event>,
+}
+
+impl Serialize for Snapshot {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        crate::versioned::serialize(self.version, self.state.as_ref(), s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Snapshot {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (version, state) = crate::versioned::deserialize(d, VERSION)?;
+        Ok(Snapshot { version, state })
+    }
 }
 
 /// Why a [`Snapshot`] could not be restored.
@@ -120,13 +147,13 @@ fn spec_json(config: &Config) -> serde_json::Value {
 impl Switchboard {
     /// Everything the engine holds, as serde data.
     pub fn snapshot(&self) -> Snapshot {
-        Snapshot {
-            version: VERSION,
+        let state = State {
             config: spec_json(&self.config),
             started: self.started,
             now: self.now,
             next_conversation: self.next_conv,
             next_contact: self.contacts.next,
+            next_ticket: self.next_ticket,
             conversations: {
                 let mut all: Vec<Conv> = self.convs.values().map(|c| (**c).clone()).collect();
                 all.sort_unstable_by_key(|c| super::conversation::number(c.id.as_str()));
@@ -137,6 +164,10 @@ impl Switchboard {
             assigner: self.assigner.snapshot(),
             actions: self.actions.iter().cloned().collect(),
             events: self.events.iter().cloned().collect(),
+        };
+        Snapshot {
+            version: VERSION,
+            state: Some(state),
         }
     }
 
@@ -156,11 +187,14 @@ impl Switchboard {
         snapshot: Snapshot,
     ) -> Result<Switchboard, RestoreError> {
         let config = config.into();
-        if snapshot.version != VERSION {
-            return Err(RestoreError::Version {
-                found: snapshot.version,
-            });
-        }
+        let snapshot = match snapshot.state {
+            Some(state) if snapshot.version == VERSION => state,
+            _ => {
+                return Err(RestoreError::Version {
+                    found: snapshot.version,
+                });
+            }
+        };
         let same = spec_json(&config) == snapshot.config;
         let own = if same {
             config.clone()
@@ -177,6 +211,7 @@ impl Switchboard {
                 Timestamp::MAX
             )));
         }
+        snapshot.assigner.check_version()?;
         if snapshot.assigner.now() != snapshot.now {
             return Err(RestoreError::Invalid(format!(
                 "the engine's clock ({}) and the assigner's ({}) disagree",
@@ -189,14 +224,10 @@ impl Switchboard {
         let counters = [
             ("conversation", snapshot.next_conversation),
             ("contact", snapshot.next_contact),
+            ("ticket", snapshot.next_ticket),
         ]
         .into_iter()
-        .chain(
-            snapshot
-                .conversations
-                .iter()
-                .flat_map(|c| [("bot turn", c.turn), ("transfer", u64::from(c.transfers))]),
-        );
+        .chain(snapshot.conversations.iter().map(|c| ("bot turn", c.turn)));
         for (what, n) in counters {
             if n > MAX_COUNTER {
                 return Err(RestoreError::Invalid(format!(
@@ -206,11 +237,11 @@ impl Switchboard {
         }
         let assigner = Assigner::restore(own.clone(), snapshot.assigner)?;
         let mut convs = super::contacts::Map::default();
+        let mut tickets = super::contacts::Map::default();
         let mut timers = BTreeSet::new();
         let settings = Settings::from_config(&own);
         for c in snapshot.conversations {
             let key = super::conversation::number(c.id.as_str())
-                .filter(|_| !c.id.as_str().contains('~'))
                 .ok_or_else(|| RestoreError::Invalid(format!("bad conversation id {}", c.id)))?;
             if key > snapshot.next_conversation {
                 return Err(RestoreError::Invalid(format!(
@@ -220,6 +251,23 @@ impl Switchboard {
             }
             if let Some(t) = c.due {
                 timers.insert((t, key));
+            }
+            for t in [
+                Some(&c.home),
+                Some(&c.ticket),
+                c.pending.as_ref().map(|p| &p.ticket),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                match tickets.insert(t.clone(), key) {
+                    Some(other) if other != key => {
+                        return Err(RestoreError::Invalid(format!(
+                            "ticket {t} belongs to both c{other} and c{key}"
+                        )));
+                    }
+                    _ => {}
+                }
             }
             if convs.insert(key, Box::new(c)).is_some() {
                 return Err(RestoreError::Invalid(format!("conversation c{key} twice")));
@@ -239,6 +287,8 @@ impl Switchboard {
             contacts: Contacts::from_list(snapshot.contacts, snapshot.next_contact),
             convs,
             next_conv: snapshot.next_conversation,
+            tickets,
+            next_ticket: snapshot.next_ticket,
             timers,
             consent: snapshot.consent,
             actions: snapshot.actions.into(),

@@ -118,7 +118,7 @@ impl Switchboard {
         let c = &self.convs[&key];
         let Some(crate::assign::ConversationStatus::Waiting {
             position, estimate, ..
-        }) = self.assigner.conversation(&c.task, t)
+        }) = self.assigner.status(&c.ticket, t)
         else {
             return;
         };
@@ -143,6 +143,16 @@ impl Switchboard {
         let Some(c) = self.convs.remove(&key) else {
             return;
         };
+        for t in [
+            Some(&c.home),
+            Some(&c.ticket),
+            c.pending.as_ref().map(|p| &p.ticket),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            self.tickets.remove(t);
+        }
         if let Some(old) = c.due {
             self.timers.remove(&(old, key));
         }

@@ -99,3 +99,18 @@ string_id!(
     RuleId,
     "refund-vip"
 );
+string_id!(
+    /// Identifies one request to the [assigner](crate::assign::Assigner):
+    /// the key of everything it holds, reports and is asked about.
+    ///
+    /// The caller of the assigner picks tickets, and only it knows what
+    /// they stand for. The [engine](crate::engine) mints its own, one per
+    /// conversation and one per transfer, and never shows them; a host
+    /// using the assigner on its own may simply use its conversation ids.
+    /// A ticket stays in the assigner from
+    /// [`enqueue`](crate::assign::Assigner::enqueue) to
+    /// [`finish`](crate::assign::Assigner::finish) and may be used again
+    /// afterwards.
+    Ticket,
+    "t42"
+);

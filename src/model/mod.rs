@@ -15,7 +15,7 @@ mod value;
 pub use address::{Address, AddressError, MAX_ADDRESS_LEN};
 pub use channel_kind::{ChannelKind, ChannelKindError};
 pub use content::{Attachment, AttachmentKind, Content, Location, QuickReply, TemplateRef};
-pub use ids::{AgentId, BotId, ContactId, ConversationId, QueueId, RuleId};
+pub use ids::{AgentId, BotId, ContactId, ConversationId, QueueId, RuleId, Ticket};
 pub use time::Timestamp;
 pub(crate) use time::opt_duration_ms;
 pub use value::{Attributes, Value};

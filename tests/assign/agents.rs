@@ -184,7 +184,7 @@ fn capacity_lowered_below_the_load_keeps_the_work_and_offers_nothing() {
     w.check();
     w.enqueue(chat("c4", "support"));
     assert!(w.offers().is_empty());
-    assert_eq!(w.a.conversations_of(&agent("ana")).len(), 3);
+    assert_eq!(w.a.tickets_of(&agent("ana")).len(), 3);
     w.finish("c1");
     w.finish("c2");
     assert!(w.offers().is_empty(), "still at 1 of 1");

@@ -76,12 +76,12 @@ fn declined_or_expired_it_stays_waiting_and_is_never_offered_again() {
         ev,
         [
             AssignEvent::OfferMissed {
-                conversation: conv("t1"),
+                ticket: conv("t1"),
                 agent: agent("bo"),
                 reason: MissReason::Declined
             },
             AssignEvent::Requeued {
-                conversation: conv("t1"),
+                ticket: conv("t1"),
                 queue: QueueId::new("billing"),
                 front: false
             }
@@ -90,7 +90,7 @@ fn declined_or_expired_it_stays_waiting_and_is_never_offered_again() {
     w.secs(30);
     let ev = w.events();
     assert!(ev.contains(&AssignEvent::OfferMissed {
-        conversation: conv("t2"),
+        ticket: conv("t2"),
         agent: agent("bo"),
         reason: MissReason::Expired
     }));

@@ -84,7 +84,7 @@ fn simulate(
     let start = w.now;
     let ms = |s: f64| Timestamp::from_millis(start.as_millis() + (s * 1000.0) as u64);
     let mut next_arrival = rng.exp(1.0 / rate);
-    let mut ends: BTreeMap<u64, String> = BTreeMap::new(); // ms -> conversation
+    let mut ends: BTreeMap<u64, String> = BTreeMap::new(); // ms -> ticket
     let mut arrived: HashMap<String, (f64, Option<f64>)> = HashMap::new();
     let mut out = Vec::new();
     let mut n = 0;
@@ -110,18 +110,13 @@ fn simulate(
             next_arrival += rng.exp(1.0 / rate);
         }
         while let Some(e) = w.a.poll_event() {
-            if let AssignEvent::Offered {
-                conversation,
-                agent,
-                ..
-            } = e
-            {
-                w.a.accept(w.now, &agent, &conversation).unwrap();
+            if let AssignEvent::Offered { ticket, agent, .. } = e {
+                w.a.accept(w.now, &agent, &ticket).unwrap();
                 let t = w.now.as_millis() + (rng.exp(aht) * 1000.0) as u64 + 1;
-                ends.insert(t, conversation.to_string());
-                let (at, est) = arrived[conversation.as_str()];
+                ends.insert(t, ticket.to_string());
+                let (at, est) = arrived[ticket.as_str()];
                 let waited = (w.now.as_millis() - start.as_millis()) as f64 / 1000.0 - at;
-                let idx: usize = conversation.as_str()[1..].parse().unwrap();
+                let idx: usize = ticket.as_str()[1..].parse().unwrap();
                 if let Some(est) = est
                     && idx > arrivals / 10
                 {

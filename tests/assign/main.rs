@@ -20,7 +20,7 @@ use switchboard::assign::{
     AgentProfile, AssignEvent, Assigner, Capacity, ConversationStatus, Presence, Request,
 };
 use switchboard::config::Config;
-use switchboard::{AgentId, ChannelKind, ConversationId, QueueId, Timestamp};
+use switchboard::{AgentId, ChannelKind, QueueId, Ticket, Timestamp};
 
 /// A running assigner with a clock, for scenarios.
 pub(crate) struct World {
@@ -42,8 +42,8 @@ pub(crate) fn agent(id: &str) -> AgentId {
     AgentId::new(id)
 }
 
-pub(crate) fn conv(id: &str) -> ConversationId {
-    ConversationId::new(id)
+pub(crate) fn conv(id: &str) -> Ticket {
+    Ticket::new(id)
 }
 
 /// A profile with `chats` web chat capacity.
@@ -122,11 +122,9 @@ impl World {
         self.events()
             .into_iter()
             .filter_map(|e| match e {
-                AssignEvent::Offered {
-                    conversation,
-                    agent,
-                    ..
-                } => Some((conversation.to_string(), agent.to_string())),
+                AssignEvent::Offered { ticket, agent, .. } => {
+                    Some((ticket.to_string(), agent.to_string()))
+                }
                 _ => None,
             })
             .collect()
@@ -143,7 +141,7 @@ impl World {
     }
 
     pub(crate) fn status(&self, c: &str) -> Option<ConversationStatus> {
-        self.a.conversation(&conv(c), self.now)
+        self.a.status(&conv(c), self.now)
     }
 
     pub(crate) fn position(&self, c: &str) -> Option<usize> {

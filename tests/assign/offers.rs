@@ -26,24 +26,24 @@ fn an_offer_expires_after_the_offer_timeout_and_moves_on_keeping_its_place() {
     // c2 has nobody else (Ana holds c1): it is offered back to Bo.
     let ev = w.events();
     assert!(ev.contains(&AssignEvent::OfferMissed {
-        conversation: conv("c2"),
+        ticket: conv("c2"),
         agent: agent("bo"),
         reason: MissReason::Declined
     }));
-    assert!(ev.iter().any(|e| matches!(e, AssignEvent::Offered { conversation, agent, .. } if conversation.as_str() == "c2" && agent.as_str() == "bo")));
+    assert!(ev.iter().any(|e| matches!(e, AssignEvent::Offered { ticket, agent, .. } if ticket.as_str() == "c2" && agent.as_str() == "bo")));
     w.secs(1);
     let ev = w.events();
     assert_eq!(
         ev[0],
         AssignEvent::OfferMissed {
-            conversation: conv("c1"),
+            ticket: conv("c1"),
             agent: agent("ana"),
             reason: MissReason::Expired
         }
     );
     // Nobody else is free (Bo holds c2): it is offered to Ana again.
     assert!(
-        matches!(&ev[2], AssignEvent::Offered { conversation, agent, .. } if conversation.as_str() == "c1" && agent.as_str() == "ana"),
+        matches!(&ev[2], AssignEvent::Offered { ticket, agent, .. } if ticket.as_str() == "c1" && agent.as_str() == "ana"),
         "{ev:?}"
     );
 }
@@ -61,7 +61,7 @@ fn a_late_accept_of_an_expired_offer_is_refused() {
     assert_eq!(
         w.a.accept(w.now, &agent("ana"), &conv("c1")),
         Err(AssignError::NotOffered {
-            conversation: conv("c1"),
+            ticket: conv("c1"),
             agent: agent("ana")
         })
     );
@@ -125,7 +125,7 @@ fn multi_offer_first_accept_wins_and_the_others_are_revoked() {
     w.accept("bo", "c1");
     let ev = w.events();
     assert!(ev.contains(&AssignEvent::OfferRevoked {
-        conversation: conv("c1"),
+        ticket: conv("c1"),
         agent: agent("ana"),
         reason: RevokeReason::Taken
     }));

@@ -18,7 +18,7 @@ use switchboard::assign::{
     Presence, Request,
 };
 use switchboard::config::Config;
-use switchboard::{AgentId, ChannelKind, ConversationId, QueueId, Timestamp};
+use switchboard::{AgentId, ChannelKind, QueueId, Ticket, Timestamp};
 
 const CONFIG: &str = r#"
 [assignment]
@@ -165,8 +165,8 @@ fn aid(i: u8) -> AgentId {
     AgentId::new(format!("a{i}"))
 }
 
-fn cid(i: u8) -> ConversationId {
-    ConversationId::new(format!("c{i}"))
+fn cid(i: u8) -> Ticket {
+    Ticket::new(format!("c{i}"))
 }
 
 /// The two configurations, compiled once.
@@ -195,7 +195,7 @@ impl switchboard::assign::Strategy for Generalists {
 fn fingerprint(a: &Assigner, now: Timestamp) -> String {
     let mut s = String::new();
     for c in 0..12 {
-        s += &format!("{:?};", a.conversation(&cid(c), now));
+        s += &format!("{:?};", a.status(&cid(c), now));
     }
     for q in QUEUES {
         s += &format!("{:?};", a.waiting(&QueueId::new(q)));
@@ -339,8 +339,8 @@ impl Sim {
                 .decline(now, &aid(agent), &cid(conv))
                 .map(|()| String::new()),
             Op::AcceptOffered(n) | Op::DeclineOffered(n) => {
-                let offers: Vec<(AgentId, ConversationId)> = (0..12)
-                    .filter_map(|c| match a.conversation(&cid(c), now) {
+                let offers: Vec<(AgentId, Ticket)> = (0..12)
+                    .filter_map(|c| match a.status(&cid(c), now) {
                         Some(ConversationStatus::Offered { agents, .. }) => {
                             Some(agents.into_iter().map(move |ag| (ag, cid(c))))
                         }
@@ -432,7 +432,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
             return Err(TestCaseError::fail(format!("after {op:?}: {e}")));
         }
         for c in 0..12u8 {
-            let held = sim.a.conversation(&cid(c), sim.now).is_some();
+            let held = sim.a.status(&cid(c), sim.now).is_some();
             prop_assert_eq!(
                 held,
                 sim.live.contains(&c),
@@ -538,8 +538,8 @@ proptest! {
         loop {
             let mut offered = Vec::new();
             while let Some(e) = a.poll_event() {
-                if let AssignEvent::Offered { conversation, agent, .. } = e {
-                    offered.push((conversation, agent));
+                if let AssignEvent::Offered { ticket, agent, .. } = e {
+                    offered.push((ticket, agent));
                 }
             }
             if offered.is_empty() {
@@ -570,7 +570,7 @@ proptest! {
         }
         let mut count: BTreeMap<String, usize> = BTreeMap::new();
         for i in 0..n {
-            let c = ConversationId::new(format!("c{i}"));
+            let c = Ticket::new(format!("c{i}"));
             let status = a.enqueue(now, Request::new(c.clone(), "q", ChannelKind::Sms)).unwrap();
             let ConversationStatus::Offered { agents, .. } = status else {
                 return Err(TestCaseError::fail("not offered"));

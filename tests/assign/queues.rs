@@ -128,7 +128,7 @@ fn relaxation_widens_eligibility_after_a_wait() {
     // then it is relaxed and offered to the junior agent.
     let ev = w.events();
     assert!(ev.contains(&AssignEvent::Relaxed {
-        conversation: conv("c1"),
+        ticket: conv("c1"),
         queue: QueueId::new("billing"),
         step: 1
     }));
@@ -158,7 +158,7 @@ fn overflow_moves_to_another_queue_keeping_the_wait() {
     assert_eq!(
         ev,
         [AssignEvent::Overflowed {
-            conversation: conv("c1"),
+            ticket: conv("c1"),
             from: QueueId::new("billing"),
             to: QueueId::new("general")
         }]
@@ -250,9 +250,7 @@ fn outside_business_hours_conversations_wait_for_opening() {
             queue: QueueId::new("support")
         }
     );
-    assert!(
-        matches!(&ev[1], AssignEvent::Offered { conversation, .. } if conversation.as_str() == "c1")
-    );
+    assert!(matches!(&ev[1], AssignEvent::Offered { ticket, .. } if ticket.as_str() == "c1"));
     w.accept("ana", "c1");
     w.events();
     // At 17:00 it closes again.

@@ -71,13 +71,9 @@ fn conversations_of_a_removed_queue_move_to_the_fallback_keeping_order_and_wait(
         .events()
         .into_iter()
         .map(|e| match e {
-            AssignEvent::Moved {
-                conversation,
-                from,
-                to,
-            } => {
+            AssignEvent::Moved { ticket, from, to } => {
                 assert_eq!((from.as_str(), to.as_str()), ("billing", "general"));
-                conversation.to_string()
+                ticket.to_string()
             }
             e => panic!("{e:?}"),
         })
@@ -196,12 +192,12 @@ fn offers_of_a_changed_queue_are_revoked_and_wait_again_at_the_front() {
         ev[..2],
         [
             AssignEvent::OfferRevoked {
-                conversation: conv("b0"),
+                ticket: conv("b0"),
                 agent: agent("ana"),
                 reason: RevokeReason::Reconfigured
             },
             AssignEvent::Requeued {
-                conversation: conv("b0"),
+                ticket: conv("b0"),
                 queue: QueueId::new("billing"),
                 front: true
             },
@@ -209,7 +205,7 @@ fn offers_of_a_changed_queue_are_revoked_and_wait_again_at_the_front() {
     );
     // At the front, ahead of the higher priority: offered again at once.
     assert!(
-        matches!(&ev[2], AssignEvent::Offered { conversation, agent, .. } if conversation.as_str() == "b0" && agent.as_str() == "ana"),
+        matches!(&ev[2], AssignEvent::Offered { ticket, agent, .. } if ticket.as_str() == "b0" && agent.as_str() == "ana"),
         "{ev:?}"
     );
     assert_eq!(w.waiting("billing"), ["b1"]);

@@ -17,7 +17,7 @@ fn an_agent_going_offline_requeues_everything_at_the_front_with_its_wait() {
     w.presence("ana", Presence::Offline);
     let ev = w.events();
     assert!(ev.contains(&AssignEvent::Unassigned {
-        conversation: conv("c1"),
+        ticket: conv("c1"),
         agent: agent("ana"),
         reason: UnassignReason::AgentOffline
     }));
@@ -33,7 +33,7 @@ fn an_agent_going_offline_requeues_everything_at_the_front_with_its_wait() {
         }
         s => panic!("{s:?}"),
     }
-    assert!(w.a.conversations_of(&agent("ana")).is_empty());
+    assert!(w.a.tickets_of(&agent("ana")).is_empty());
 }
 
 #[test]
@@ -100,7 +100,7 @@ fn an_agent_who_does_not_reply_in_time_loses_the_conversation_to_another() {
     assert_eq!(
         ev[0],
         AssignEvent::Unassigned {
-            conversation: conv("c1"),
+            ticket: conv("c1"),
             agent: agent("ana"),
             reason: UnassignReason::ReplyTimeout
         }

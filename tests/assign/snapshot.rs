@@ -145,7 +145,7 @@ fn a_restored_assigner_goes_on_exactly_as_the_original() {
         assert_eq!(ex, ey);
         assert_eq!(w.a.poll_timeout(), b.poll_timeout());
         for c in ["c1", "c3", "c4", "c5", "c6", "t1", "n1"] {
-            assert_eq!(w.a.conversation(&conv(c), t), b.conversation(&conv(c), t));
+            assert_eq!(w.a.status(&conv(c), t), b.status(&conv(c), t));
         }
         b.check_invariants().unwrap();
         ex
@@ -162,13 +162,8 @@ fn a_restored_assigner_goes_on_exactly_as_the_original() {
         );
         // Accept whatever was offered, finish what was assigned a while.
         for e in events {
-            if let AssignEvent::Offered {
-                conversation,
-                agent,
-                ..
-            } = e
-            {
-                let (c, ag) = (conversation.clone(), agent.clone());
+            if let AssignEvent::Offered { ticket, agent, .. } = e {
+                let (c, ag) = (ticket.clone(), agent.clone());
                 both(&move |a, t| format!("{:?}", a.accept(t, &ag, &c)), t);
             }
         }
@@ -238,7 +233,7 @@ fn record<'a>(v: &'a mut serde_json::Value, kind: &str, id: &str) -> &'a mut ser
         .as_array_mut()
         .unwrap()
         .iter_mut()
-        .find(|r| r["id"] == id)
+        .find(|r| r["id"] == id || r["ticket"] == id)
         .unwrap()
 }
 
@@ -293,12 +288,12 @@ fn a_malformed_snapshot_is_refused_with_what_is_wrong() {
     }));
     assert!(m.contains("ready"), "{m}");
     // Another format.
-    let err = edited(&w, |v| v["version"] = 2.into()).err().unwrap();
+    let err = edited(&w, |v| v["version"] = 3.into()).err().unwrap();
     assert!(matches!(
         err,
         RestoreError::Version {
-            found: 2,
-            supported: 1
+            found: 3,
+            supported: 2
         }
     ));
     // Unknown fields are not ignored.
@@ -318,6 +313,49 @@ impl switchboard::assign::Strategy for FewestSkills {
     fn rank(&self, agent: &AgentView<'_>) -> u64 {
         ((agent.skills().count() as u64) << 40) | agent.idle_since().as_millis().min((1 << 40) - 1)
     }
+}
+
+/// The form of `snapshot` in format 1, from before tickets: the same
+/// state, with conversations named by `id` in the records and by
+/// `conversation` in the events.
+pub(crate) fn format_1(mut v: serde_json::Value) -> serde_json::Value {
+    v["version"] = 1.into();
+    let rename = |o: &mut serde_json::Value, from: &str, to: &str| {
+        let o = o.as_object_mut().unwrap();
+        let x = o.remove(from).unwrap();
+        o.insert(to.into(), x);
+    };
+    for r in v["conversations"]["records"].as_array_mut().unwrap() {
+        rename(r, "ticket", "id");
+    }
+    for e in v["events"].as_array_mut().into_iter().flatten() {
+        if e.get("ticket").is_some() {
+            rename(e, "ticket", "conversation");
+        }
+    }
+    v
+}
+
+#[test]
+fn a_snapshot_from_before_tickets_is_refused_for_its_format() {
+    let w = busy();
+    let old = format_1(serde_json::to_value(w.a.snapshot()).unwrap());
+    assert!(old["events"].as_array().is_some_and(|e| !e.is_empty()));
+    // It still reads, as far as its format,
+    let snapshot: AssignerSnapshot = serde_json::from_str(&old.to_string()).unwrap();
+    // and restoring it says why it cannot be.
+    let err = Assigner::restore(w.a.config().clone(), snapshot).unwrap_err();
+    assert_eq!(
+        err,
+        RestoreError::Version {
+            found: 1,
+            supported: 2
+        }
+    );
+    assert!(
+        err.to_string().starts_with("snapshot format 1 is not"),
+        "{err}"
+    );
 }
 
 #[test]

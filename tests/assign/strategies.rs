@@ -119,7 +119,7 @@ fn a_returning_customer_waits_for_their_last_agent_then_anyone() {
     assert_eq!(
         ev[0],
         AssignEvent::PreferenceExpired {
-            conversation: conv("again"),
+            ticket: conv("again"),
             agent: agent(&busy)
         }
     );
@@ -189,7 +189,7 @@ fn a_preferred_agent_who_declines_ends_the_wait_for_them() {
     w.decline("bo", "back");
     let ev = w.events();
     assert!(ev.contains(&AssignEvent::PreferenceExpired {
-        conversation: conv("back"),
+        ticket: conv("back"),
         agent: agent("bo")
     }));
     assert!(

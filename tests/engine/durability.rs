@@ -1,7 +1,7 @@
 //! Snapshots, restore and reconfiguration.
 
 use switchboard::config::Config;
-use switchboard::engine::{Input, InputLine, Snapshot, Switchboard};
+use switchboard::engine::{Input, InputLine, Snapshot, Switchboard, Transfer};
 use switchboard::handoff::State;
 use switchboard::{AgentId, ConversationId};
 
@@ -79,6 +79,49 @@ fn a_snapshot_of_another_version_is_refused() {
     let snap: Snapshot = serde_json::from_value(v).unwrap();
     let err = Switchboard::restore(w.sb.config().clone(), snap).unwrap_err();
     assert!(err.to_string().contains("format 99"), "{err}");
+}
+
+#[test]
+fn a_snapshot_from_before_tickets_is_refused_for_its_format() {
+    // Format 1 had no ticket counter and named a conversation's requests
+    // in the assigner after it (`task`, `transfers`); its assigner part
+    // was of the assigner's format 1.
+    let mut w = busy();
+    w.agent("bea");
+    w.give(Input::Transfer(Transfer::to_agent("c1", "bea").warm()));
+    let mut v: serde_json::Value = serde_json::from_str(&w.snapshot_json()).unwrap();
+    v["version"] = 1.into();
+    v.as_object_mut().unwrap().remove("next_ticket").unwrap();
+    let mut pending = 0;
+    for c in v["conversations"].as_array_mut().unwrap() {
+        let c = c.as_object_mut().unwrap();
+        c.remove("home").unwrap();
+        c.remove("ticket").unwrap();
+        c.insert("task".into(), c["id"].clone());
+        c.insert("transfers".into(), 0.into());
+        if let Some(p) = c.get_mut("pending") {
+            let p = p.as_object_mut().unwrap();
+            p.remove("ticket").unwrap();
+            p.insert("task".into(), "c1~1".into());
+            pending += 1;
+        }
+    }
+    assert_eq!(pending, 1, "the warm transfer is pending");
+    let mut assigner = v["assigner"].take();
+    assigner["version"] = 1.into();
+    for r in assigner["conversations"]["records"].as_array_mut().unwrap() {
+        let r = r.as_object_mut().unwrap();
+        let t = r.remove("ticket").unwrap();
+        r.insert("id".into(), t);
+    }
+    v["assigner"] = assigner;
+    let snap: Snapshot = serde_json::from_str(&v.to_string()).unwrap();
+    let err = Switchboard::restore(w.sb.config().clone(), snap).unwrap_err();
+    assert!(
+        matches!(err, switchboard::engine::RestoreError::Version { found: 1 }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("format 1"), "{err}");
 }
 
 #[test]
