@@ -14,7 +14,7 @@ use super::pool::Pool;
 use super::queue::{QueueState, build_queues};
 use super::store::{IdTable, Slab};
 use super::timers::{LAST_INSTANT, Target};
-use crate::config::{Config, DEFAULT_MAX_MISSED_OFFERS, DEFAULT_PREFERRED_WAIT};
+use crate::config::Config;
 use crate::model::{AgentId, ChannelKind, QueueId, Ticket, Timestamp};
 use crate::symbols::Symbols;
 
@@ -147,18 +147,14 @@ pub struct Assigner {
 impl Settings {
     /// The settings of `config`'s `[assignment]`.
     pub(crate) fn of(config: &Config) -> Settings {
-        let a = config.assignment();
+        // Defaults are filled, and ranges checked, when the configuration
+        // compiles.
+        let a = config.assignment_settings();
         Settings {
-            max_missed: a
-                .max_missed_offers
-                .unwrap_or(DEFAULT_MAX_MISSED_OFFERS)
-                .max(1),
-            offline_grace: a.offline_grace.unwrap_or_default(),
-            preferred_wait: a.preferred_wait.unwrap_or(DEFAULT_PREFERRED_WAIT),
-            fairness: a
-                .fairness
-                .as_ref()
-                .map(|f| (f.max.max(1), f.per.max(Duration::from_millis(1)))),
+            max_missed: a.max_missed_offers,
+            offline_grace: a.offline_grace,
+            preferred_wait: a.preferred_wait,
+            fairness: a.fairness.as_ref().map(|f| (f.max, f.per)),
             handle_time: a.handle_time,
         }
     }

@@ -12,7 +12,7 @@ use super::pool::{Pool, host_key, pool_for};
 use super::strategy::{self, Strategy};
 use super::waiting::{MAX_AGING_MS, MAX_PRIORITY, WaitList};
 use crate::calendar::Calendar;
-use crate::config::{Config, DEFAULT_OFFER_TIMEOUT};
+use crate::config::Config;
 use crate::expr::Condition;
 use crate::model::{QueueId, Timestamp};
 
@@ -98,7 +98,6 @@ pub(crate) fn build_queues(
     now: Timestamp,
     host: impl Fn(&QueueId) -> Option<Arc<dyn Strategy>>,
 ) -> (Vec<QueueState>, Vec<Pool>) {
-    let default_wrap_up = config.assignment().wrap_up.unwrap_or_default();
     let ids: HashMap<&str, u32> = config
         .queues()
         .iter()
@@ -113,7 +112,7 @@ pub(crate) fn build_queues(
         let (strategy, key) = match &host {
             Some(h) => (h.clone(), host_key(h)),
             None => {
-                let s = strategy::built_in(spec.strategy.as_deref(), spec.skill.as_deref());
+                let s = strategy::built_in(q.settings.strategy, spec.skill.as_deref());
                 let key = s.name().to_owned();
                 (s, key)
             }
@@ -168,13 +167,10 @@ pub(crate) fn build_queues(
             }),
             max_size: spec.max_size,
             sla: spec.sla,
-            offer_timeout: spec
-                .offer_timeout
-                .unwrap_or(DEFAULT_OFFER_TIMEOUT)
-                .max(Duration::from_millis(1)),
+            offer_timeout: q.settings.offer_timeout,
             reply_timeout: spec.reply_timeout.map(|d| d.max(Duration::from_millis(1))),
-            offers: spec.offers.unwrap_or(1).clamp(1, 10) as usize,
-            wrap_up: spec.wrap_up.unwrap_or(default_wrap_up),
+            offers: q.settings.offers as usize,
+            wrap_up: q.settings.wrap_up,
             open: true,
             next_change: None,
             calendar,

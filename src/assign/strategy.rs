@@ -169,11 +169,13 @@ impl Strategy for MostSkilled {
 
 /// The built-in strategy a queue's config names (`longest_idle` when
 /// none).
-pub(crate) fn built_in(name: Option<&str>, skill: Option<&str>) -> Arc<dyn Strategy> {
+pub(crate) fn built_in(name: &str, skill: Option<&str>) -> Arc<dyn Strategy> {
     match name {
-        Some("least_busy") => Arc::new(LeastBusy),
-        Some("round_robin") => Arc::new(RoundRobin),
-        Some("most_skilled") => Arc::new(MostSkilled::new(skill.unwrap_or_default())),
+        "least_busy" => Arc::new(LeastBusy),
+        "round_robin" => Arc::new(RoundRobin),
+        "most_skilled" => Arc::new(MostSkilled::new(skill.unwrap_or_default())),
+        // The configuration names only built-in strategies; `longest_idle`
+        // is also what it resolves an unset one to.
         _ => Arc::new(LongestIdle),
     }
 }
