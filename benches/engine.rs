@@ -160,7 +160,7 @@ fn drain(sb: &mut Switchboard) -> (Option<AgentId>, Option<ConversationId>) {
     while let Some(a) = sb.poll_action() {
         match &a {
             Action::Offer { agent, .. } => offer = Some(agent.clone()),
-            Action::AskBot { conversation, .. } => asked = Some(conversation.clone()),
+            Action::AskBot(ask) => asked = Some(ask.conversation.clone()),
             _ => {}
         }
         black_box(a);

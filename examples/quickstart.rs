@@ -14,7 +14,7 @@ use std::error::Error;
 use std::time::Duration;
 
 use switchboard::assign::{AgentProfile, Capacity, Presence};
-use switchboard::bot::{BotRequest, FaqBot};
+use switchboard::bot::FaqBot;
 use switchboard::config::Config;
 use switchboard::engine::{Action, Closer, EventKind, Inbound, Input, Switchboard};
 use switchboard::{Address, AgentId, ChannelKind, ConversationId, Timestamp};
@@ -186,10 +186,7 @@ fn step(
                     from["role"].as_str().unwrap_or("?")
                 );
             }
-            ask @ Action::AskBot { .. } => {
-                let Some(request) = BotRequest::from_action(&ask) else {
-                    continue;
-                };
+            Action::AskBot(request) => {
                 let turn = faq.turn(&request);
                 match &turn.intent {
                     Some(intent) => println!("  → bot {}: {intent}", request.bot),

@@ -123,12 +123,11 @@ fn replay(
     Ok(())
 }
 
+/// Prints the engine's outputs in the order it produced them: an action as
+/// `{"at": …, "action": {…}}`, an event as `{"event": {…}}`.
 fn flush(sb: &mut Switchboard, out: &mut impl Write) -> Result<(), Box<dyn Error>> {
-    while let Some(a) = sb.poll_action_line() {
-        writeln!(out, "{}", serde_json::to_string(&a)?)?;
-    }
-    while let Some(e) = sb.poll_event() {
-        writeln!(out, "{{\"event\":{}}}", serde_json::to_string(&e)?)?;
+    while let Some(output) = sb.poll_output() {
+        writeln!(out, "{}", serde_json::to_string(&output)?)?;
     }
     Ok(())
 }

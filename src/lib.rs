@@ -2,6 +2,33 @@
 //!
 //! # The crate
 //!
+//! ## The front door
+//!
+//! [`Switchboard`] is the engine: give it an [`Input`] with
+//! [`handle`](Switchboard::handle), then drain its [`Output`]s — each an
+//! [`Action`] for your code to carry out or an [`Event`] for the audit log —
+//! and re-arm your timer from [`poll_timeout`](Switchboard::poll_timeout).
+//! Its docs list every method by kind and show the drive loop. A
+//! [`Config`] (TOML or JSON) says how it routes.
+//!
+//! ```
+//! use switchboard::{Address, ChannelKind, Config, Inbound, Input, Output, Switchboard, Timestamp};
+//!
+//! let mut sb = Switchboard::new(Config::from_toml_str("[[queues]]\nid = \"support\"")?);
+//! let now = Timestamp::from_millis(1_700_000_000_000);
+//! let from = Address::new(&ChannelKind::Sms, "+14155550100")?;
+//! sb.handle(now, Input::Inbound(Inbound::new(ChannelKind::Sms, from, "I need a person")))?;
+//! let mut sent = Vec::new();
+//! while let Some(output) = sb.poll_output() {
+//!     if let Output::Action(line) = output {
+//!         sent.push(line.action); // send it, offer it to an agent …
+//!     }
+//! }
+//! assert!(!sent.is_empty());
+//! let _wake_at = sb.poll_timeout(); // call sb.handle_timeout(t) then
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! ## Layout
 //!
 //! * [`model`] — ids, [`Timestamp`], [`ChannelKind`], [`Address`] and
@@ -22,6 +49,8 @@
 //!   the bounded transcript, the handoff context, triggers, notices.
 //! * [`engine`] — [`Switchboard`](engine::Switchboard), the sans-IO engine
 //!   that joins them: inputs in, actions and audit events out, snapshots.
+//!   Each conversation's lifecycle is one crate-internal type
+//!   (`src/conversation/`) that the engine drives.
 //! * [`driver`] — [`Driver`](driver::Driver), the runtime-agnostic async
 //!   loop from channels and bots to the engine and back.
 //! * [`bot`] — the [`Bot`](bot::Bot) trait and [`FaqBot`](bot::FaqBot), a
@@ -66,7 +95,7 @@
 //!   tags and 50 notes; an address is at most
 //!   [`MAX_ADDRESS_LEN`](model::MAX_ADDRESS_LEN) bytes.
 //! * Scores have documented ranges, and a value outside one is refused
-//!   ([`InputError::OutOfRange`](engine::InputError::OutOfRange)): a bot's
+//!   ([`InputError::OutOfRange`]): a bot's
 //!   confidence is 0 to 1, a sentiment −1 to 1, a CSAT score 1 to 5; NaN
 //!   and infinities are refused everywhere.
 //! * Names, ids, tags, languages and skill names are never empty; a
@@ -121,6 +150,7 @@ pub mod bot;
 pub mod calendar;
 pub mod channel;
 pub mod config;
+mod conversation;
 pub mod driver;
 pub mod engine;
 pub mod expr;
@@ -134,4 +164,10 @@ pub use model::{
     Address, AddressError, AgentId, Attachment, AttachmentKind, Attributes, BotId, ChannelKind,
     ContactId, Content, ConversationId, Location, QueueId, QuickReply, RuleId, TemplateRef, Ticket,
     Timestamp, Value,
+};
+
+// The front door: the engine, what goes in and what comes out.
+pub use config::Config;
+pub use engine::{
+    Action, ActionLine, BotTurn, Event, EventKind, Inbound, Input, InputError, Output, Switchboard,
 };

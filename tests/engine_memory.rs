@@ -86,11 +86,8 @@ fn an_active_conversation_costs_at_most_2_kib_besides_its_text() {
             .unwrap();
         let mut asked = None;
         while let Some(a) = sb.poll_action() {
-            if let Action::AskBot {
-                conversation, turn, ..
-            } = a
-            {
-                asked = Some((conversation, turn));
+            if let Action::AskBot(ask) = a {
+                asked = Some((ask.conversation, ask.turn));
             }
         }
         let (conv, turn) = asked.expect("the bot is asked");

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use switchboard::Timestamp;
 use switchboard::config::Config;
-use switchboard::engine::{EventKind, Input, InputLine, Switchboard};
+use switchboard::engine::{EventKind, Input, InputLine, Output, Switchboard};
 
 /// Runs `samples` (name, body) through `parse` into an engine for
 /// `config`, printing what happens.
@@ -42,12 +42,13 @@ pub(crate) fn run<E: Display>(
                     serde_json::json!({ "at": now, "refused": e.to_string() })
                 );
             }
-            while let Some(action) = engine.poll_action_line() {
-                println!("{}", serde_json::to_string(&action)?);
-            }
-            while let Some(event) = engine.poll_event() {
-                if matches!(event.kind, EventKind::Duplicate { .. }) {
-                    println!("{}", serde_json::to_string(&event)?);
+            while let Some(output) = engine.poll_output() {
+                match &output {
+                    Output::Action(action) => println!("{}", serde_json::to_string(action)?),
+                    Output::Event(event) if matches!(event.kind, EventKind::Duplicate { .. }) => {
+                        println!("{}", serde_json::to_string(event)?);
+                    }
+                    _ => {}
                 }
             }
         }

@@ -33,7 +33,7 @@ use crate::model::{BotId, ConversationId};
 ///     BotContext::new(ContactId::new("u1"), ChannelKind::WebChat));
 /// assert_eq!(ask.text, "When do you open?");
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BotRequest {
     /// The conversation.
@@ -72,32 +72,15 @@ impl BotRequest {
     /// use switchboard::bot::BotRequest;
     /// use switchboard::engine::Action;
     /// use switchboard::handoff::BotContext;
-    /// use switchboard::{BotId, ChannelKind, ContactId, ConversationId};
+    /// use switchboard::{ChannelKind, ContactId};
     ///
-    /// let action = Action::AskBot {
-    ///     conversation: ConversationId::new("c1"),
-    ///     bot: BotId::new("faq"),
-    ///     turn: 3,
-    ///     text: "hours?".into(),
-    ///     context: Box::new(BotContext::new(ContactId::new("u1"), ChannelKind::Sms)),
-    /// };
+    /// let ask = BotRequest::new("c1", "faq", 3, "hours?", BotContext::new(ContactId::new("u1"), ChannelKind::Sms));
+    /// let action = Action::AskBot(Box::new(ask));
     /// assert_eq!(BotRequest::from_action(&action).unwrap().turn, 3);
     /// ```
     pub fn from_action(action: &Action) -> Option<BotRequest> {
         match action {
-            Action::AskBot {
-                conversation,
-                bot,
-                turn,
-                text,
-                context,
-            } => Some(BotRequest {
-                conversation: conversation.clone(),
-                bot: bot.clone(),
-                turn: *turn,
-                text: text.clone(),
-                context: (**context).clone(),
-            }),
+            Action::AskBot(req) => Some((**req).clone()),
             _ => None,
         }
     }

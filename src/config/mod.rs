@@ -161,6 +161,14 @@ pub struct Config {
     warnings: Vec<Diagnostic>,
 }
 
+/// Two configurations are equal when their specifications are: everything
+/// else is compiled from it.
+impl PartialEq for Config {
+    fn eq(&self, other: &Config) -> bool {
+        self.spec() == other.spec()
+    }
+}
+
 impl Config {
     /// Reads, checks and compiles a TOML configuration.
     ///

@@ -371,10 +371,17 @@ impl<R: Runtime> Driver<R> {
         }
     }
 
-    /// Takes the engine's actions: sends and bot calls become work, the rest
-    /// goes to the host.
+    /// Takes the engine's outputs in order: sends and bot calls become
+    /// work, the rest goes to the host.
     fn dispatch(&mut self) {
-        while let Some(line) = self.engine.poll_action_line() {
+        while let Some(output) = self.engine.poll_output() {
+            let line = match output {
+                crate::engine::Output::Action(line) => line,
+                crate::engine::Output::Event(e) => {
+                    self.outputs.push_back(Output::Event(e));
+                    continue;
+                }
+            };
             match line.action {
                 Action::Send {
                     conversation,
@@ -388,22 +395,13 @@ impl<R: Runtime> Driver<R> {
                     to,
                     text,
                 }),
-                Action::AskBot {
-                    conversation,
-                    bot,
-                    turn,
-                    text,
-                    context,
-                } => self.ask(BotRequest::new(conversation, bot, turn, text, *context)),
+                Action::AskBot(request) => self.ask(*request),
                 action => self
                     .outputs
                     .push_back(Output::Action(crate::engine::ActionLine::new(
                         line.at, action,
                     ))),
             }
-        }
-        while let Some(e) = self.engine.poll_event() {
-            self.outputs.push_back(Output::Event(e));
         }
     }
 

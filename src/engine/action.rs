@@ -5,10 +5,9 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::assign::Presence;
-use crate::handoff::{BotContext, HandoffContext, Party, Reason};
-use crate::model::{
-    Address, AgentId, Attachment, BotId, ChannelKind, ConversationId, QueueId, Timestamp,
-};
+use crate::bot::BotRequest;
+use crate::handoff::{HandoffContext, Party, Reason};
+use crate::model::{Address, AgentId, Attachment, ChannelKind, ConversationId, QueueId, Timestamp};
 
 /// One thing for the host to do, from
 /// [`Switchboard::poll_action`](super::Switchboard::poll_action).
@@ -56,18 +55,9 @@ pub enum Action {
     },
     /// Ask a bot to answer the customer's message; answer with a
     /// [`BotTurn`](super::BotTurn) carrying the same `turn`.
-    AskBot {
-        /// The conversation.
-        conversation: ConversationId,
-        /// The bot.
-        bot: BotId,
-        /// The question's number in this conversation.
-        turn: u64,
-        /// The customer's message.
-        text: String,
-        /// What the bot should know.
-        context: Box<BotContext>,
-    },
+    ///
+    /// On the wire the request's fields sit beside `"type": "ask_bot"`.
+    AskBot(Box<BotRequest>),
     /// Offer a conversation to an agent, who accepts or declines before
     /// `expires`.
     Offer {
@@ -186,7 +176,6 @@ impl Action {
     pub fn conversation(&self) -> Option<&ConversationId> {
         match self {
             Action::Send { conversation, .. }
-            | Action::AskBot { conversation, .. }
             | Action::Offer { conversation, .. }
             | Action::RevokeOffer { conversation, .. }
             | Action::Assigned { conversation, .. }
@@ -195,6 +184,7 @@ impl Action {
             | Action::QueueStatus { conversation, .. }
             | Action::TransferFailed { conversation, .. }
             | Action::Closed { conversation, .. } => Some(conversation),
+            Action::AskBot(req) => Some(&req.conversation),
             Action::AgentStatus { .. } => None,
         }
     }

@@ -282,3 +282,58 @@ impl Contacts {
         out
     }
 }
+
+impl super::Switchboard {
+    pub(super) fn link(
+        &mut self,
+        now: Timestamp,
+        contact: &ContactId,
+        channel: &ChannelKind,
+        address: &Address,
+    ) -> Result<(), super::InputError> {
+        address.check(channel)?;
+        if !self.contacts.by_id.contains_key(contact) {
+            return Err(super::InputError::UnknownContact(contact.clone()));
+        }
+        match self.contacts.find(channel, address).cloned() {
+            Some(owner) if owner == *contact => {
+                let input = "link".into();
+                self.emit(super::Event::new(
+                    now,
+                    super::EventKind::Duplicate { input },
+                ));
+            }
+            Some(owner) => self.merge_contacts(now, contact, &owner),
+            None => {
+                self.contacts.add_identity(contact, channel, address);
+                self.emit(super::Event::new(
+                    now,
+                    super::EventKind::Linked {
+                        contact: contact.clone(),
+                        channel: channel.clone(),
+                        address: address.clone(),
+                    },
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn merge(
+        &mut self,
+        now: Timestamp,
+        into: &ContactId,
+        from: &ContactId,
+    ) -> Result<(), super::InputError> {
+        for c in [into, from] {
+            if !self.contacts.by_id.contains_key(c) {
+                return Err(super::InputError::UnknownContact(c.clone()));
+            }
+        }
+        if into == from {
+            return Err(super::InputError::SameContact(into.clone()));
+        }
+        self.merge_contacts(now, into, from);
+        Ok(())
+    }
+}

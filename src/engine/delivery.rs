@@ -16,10 +16,10 @@ impl Switchboard {
     /// outside the engine too, and those are not errors.
     pub(super) fn delivery(&mut self, now: Timestamp, d: Delivery) -> Result<(), InputError> {
         if let Some(id) = &d.message_id {
-            check_text(id, self.settings.max_text)?;
+            check_text(id, self.config.conversation_settings().max_text)?;
         }
         if let Some(e) = &d.error {
-            check_text(e, self.settings.max_text)?;
+            check_text(e, self.config.conversation_settings().max_text)?;
         }
         if let Some(to) = &d.to {
             to.check(&d.channel)?;

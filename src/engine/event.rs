@@ -14,7 +14,13 @@ use crate::model::{
 /// One entry of the audit log, from
 /// [`Switchboard::poll_event`](super::Switchboard::poll_event). Key
 /// performance figures (first response time, waits, abandonment, bot
-/// containment, CSAT) are computed from these.
+/// containment, CSAT) are computed from the engine's outputs in order.
+///
+/// An output is a command or a fact, never both: what an
+/// [`Action`](super::Action) already records in the ordered output stream
+/// ([`Switchboard::poll_output`](super::Switchboard::poll_output)) — an
+/// offer, a withdrawn offer, an agent set away for missed offers — has no
+/// event of its own.
 ///
 /// The JSON form puts the common fields next to the kind's `"type"`:
 ///
@@ -137,19 +143,9 @@ pub enum EventKind {
         /// The channel now.
         to: ChannelKind,
     },
-    /// Offered to an agent.
-    Offered {
-        /// When the offer lapses.
-        expires: Timestamp,
-    },
     /// An agent declined, or let an offer expire.
     OfferMissed {
         /// `declined` or `offer_expired`.
-        reason: Reason,
-    },
-    /// An offer was withdrawn.
-    OfferRevoked {
-        /// Why.
         reason: Reason,
     },
     /// The conversation waited long enough for its queue's next

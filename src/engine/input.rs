@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::assign::{AgentProfile, Presence};
+use crate::config::Config;
 use crate::model::{
     Address, AgentId, Attachment, Attributes, BotId, ChannelKind, ContactId, ConversationId,
     QueueId, Value,
@@ -153,6 +154,29 @@ pub enum Input {
     /// records it as an [`EventKind::Delivery`](super::EventKind::Delivery)
     /// for the audit log.
     Delivery(Delivery),
+    /// Switches to a new configuration without losing anything (see
+    /// [`Switchboard::reconfigure`](super::Switchboard::reconfigure)). As an
+    /// input it is journaled like any other, so a snapshot and the inputs
+    /// after it replay across reconfigurations.
+    ///
+    /// On the wire the configuration is its JSON form, checked as it is
+    /// read:
+    ///
+    /// ```
+    /// use switchboard::engine::Input;
+    ///
+    /// let line = r#"{"type": "reconfigure", "config": {"queues": [{"id": "support"}]}}"#;
+    /// let input: Input = serde_json::from_str(line)?;
+    /// assert!(matches!(input, Input::Reconfigure { .. }));
+    /// // A configuration with errors does not read.
+    /// let bad = r#"{"type": "reconfigure", "config": {"queues": [{"id": ""}]}}"#;
+    /// assert!(serde_json::from_str::<Input>(bad).is_err());
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    Reconfigure {
+        /// The new configuration.
+        config: Box<Config>,
+    },
 }
 
 /// A customer message: the `inbound` input.

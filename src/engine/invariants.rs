@@ -1,6 +1,7 @@
 //! A full consistency check, for tests and fuzzing.
 
 use crate::assign::ConversationStatus;
+use crate::conversation::{Phase, Timer};
 use crate::handoff::State;
 
 use super::Switchboard;
@@ -35,30 +36,27 @@ impl Switchboard {
         let mut tickets = 0;
         for (key, c) in &self.convs {
             let name = c.id.as_str();
-            if super::conversation::number(name) != Some(*key) {
+            if super::conversation_key(name) != Some(*key) {
                 return Err(format!("conversation {name} is filed under {key}"));
             }
-            let mut own = vec![&c.home, &c.ticket];
-            own.extend(c.pending.as_ref().map(|p| &p.ticket));
+            let mut own = c.tickets();
             own.sort_unstable();
             own.dedup();
             for t in &own {
-                if self.tickets.get(*t) != Some(key) {
+                if self.tickets.key(t) != Some(*key) {
                     return Err(format!("{name}'s ticket {t} is not filed under it"));
                 }
             }
             tickets += own.len();
-            let status = self.assigner.status(&c.ticket, self.now);
-            let pending = c
-                .pending
-                .as_ref()
-                .and_then(|p| (p.ticket != c.ticket).then_some(&p.ticket));
-            if let Some(p) = pending {
-                if c.state != State::WithAgent {
-                    return Err(format!(
-                        "{name} has a warm transfer pending while {}",
-                        c.state
-                    ));
+            let state = c.state();
+            let status = self.assigner.status(c.ticket(), self.now);
+            let warm = c
+                .phase
+                .transfer()
+                .and_then(|p| (Some(&p.ticket) != c.phase.ticket()).then_some(&p.ticket));
+            if let Some(p) = warm {
+                if state != State::WithAgent {
+                    return Err(format!("{name} has a warm transfer pending while {state}"));
                 }
                 if self.assigner.status(p, self.now).is_none() {
                     return Err(format!(
@@ -67,60 +65,55 @@ impl Switchboard {
                 }
                 in_assigner += 1;
             }
-            match (c.state, &status) {
-                (State::Bot | State::Closed, None) => {}
-                (State::Queued, Some(ConversationStatus::Waiting { open: true, .. })) => {}
-                (State::AfterHours, Some(ConversationStatus::Waiting { open: false, .. })) => {}
-                (State::Offered, Some(ConversationStatus::Offered { agents, .. })) => {
+            match (&c.phase, &status) {
+                (Phase::New, _) => return Err(format!("{name} has no state between inputs")),
+                (Phase::Bot { .. } | Phase::Closed(_), None) => {}
+                (Phase::Queued(_), Some(ConversationStatus::Waiting { open: true, .. })) => {}
+                (Phase::AfterHours(_), Some(ConversationStatus::Waiting { open: false, .. })) => {}
+                (
+                    Phase::Offered { agents: b, .. },
+                    Some(ConversationStatus::Offered { agents, .. }),
+                ) => {
                     let mut a = agents.clone();
-                    let mut b = c.offered.clone();
+                    let mut b = b.clone();
                     a.sort();
                     b.sort();
                     if a != b {
                         return Err(format!("{name} is offered to {a:?} but lists {b:?}"));
                     }
                 }
-                (State::WithAgent, Some(ConversationStatus::Assigned { agent, .. })) => {
-                    if c.agent.as_ref() != Some(agent) {
+                (Phase::WithAgent(s), Some(ConversationStatus::Assigned { agent, .. })) => {
+                    if s.agent != *agent {
                         return Err(format!(
-                            "{name} is assigned to {agent} but lists {:?}",
-                            c.agent
+                            "{name} is assigned to {agent} but lists {}",
+                            s.agent
                         ));
                     }
                 }
-                (s, st) => return Err(format!("{name} is {s} but the assigner has {st:?}")),
+                (_, st) => return Err(format!("{name} is {state} but the assigner has {st:?}")),
             }
             if status.is_some() {
                 in_assigner += 1;
             }
-            if c.state != State::WithAgent && (c.agent.is_some() || c.held) {
-                return Err(format!("{name} is {} but has an agent or hold", c.state));
-            }
-            if (c.state == State::Closed) != c.closed_at.is_some() {
-                return Err(format!(
-                    "{name} is {} with closed_at {:?}",
-                    c.state, c.closed_at
-                ));
-            }
             // Nothing waits forever: with the bot, an answer or the
             // customer's silence is awaited; closed, it is forgotten.
-            if c.state == State::Bot
-                && c.deadlines.bot.is_none()
-                && c.deadlines.inactivity.is_none()
+            if state == State::Bot
+                && !c.timers.is_set(Timer::Bot)
+                && !c.timers.is_set(Timer::Inactivity)
             {
                 return Err(format!("{name} is with the bot with nothing awaited"));
             }
-            if c.state == State::Closed && c.deadlines.purge.is_none() {
+            if state == State::Closed && !c.timers.is_set(Timer::Purge) {
                 return Err(format!("{name} is closed and never forgotten"));
             }
-            if c.due != c.deadlines.earliest() {
+            if c.filed != c.timers.earliest() {
                 return Err(format!(
-                    "{name}'s timer is {:?}, deadlines say {:?}",
-                    c.due,
-                    c.deadlines.earliest()
+                    "{name}'s timer is {:?}, its deadlines say {:?}",
+                    c.filed,
+                    c.timers.earliest()
                 ));
             }
-            if let Some(t) = c.due
+            if let Some(t) = c.filed
                 && !self.timers.contains(&(t, *key))
             {
                 return Err(format!("{name}'s timer at {t} is not scheduled"));
@@ -139,13 +132,13 @@ impl Switchboard {
                 self.assigner.len()
             ));
         }
-        if tickets != self.tickets.len() {
+        if tickets != self.tickets.by_ticket.len() {
             return Err(format!(
                 "{} tickets filed, the conversations use {tickets}",
-                self.tickets.len()
+                self.tickets.by_ticket.len()
             ));
         }
-        if self.timers.len() != self.convs.values().filter(|c| c.due.is_some()).count() {
+        if self.timers.len() != self.convs.values().filter(|c| c.filed.is_some()).count() {
             return Err("stray timers".into());
         }
         for (id, k) in &self.contacts.by_id {

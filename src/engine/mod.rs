@@ -9,9 +9,16 @@
 //!         new / with bot ─► Router: rules → bot | queue | drop
 //!         bot turn       ─► escalation triggers → queue
 //!         queued         ─► Assigner: eligible agents, strategy → offer
-//!    poll_action() → Action::{Send, AskBot, Offer, Assigned, QueueStatus, …} → host executes
-//!    poll_event()  → Event (audit log, metrics)     poll_timeout() → next deadline
+//!    poll_output() → Action::{Send, AskBot, Offer, Assigned, QueueStatus, …} → host executes
+//!                  → Event (audit log, metrics)     poll_timeout() → next deadline
 //! ```
+//!
+//! The engine composes: it finds the contact and the conversation an input
+//! is for, asks the router about new conversations, hands the conversation
+//! its stimulus, hands the assigner's decisions to the conversations they
+//! concern, and files each conversation's next deadline. Each
+//! conversation's lifecycle — states, timers, transitions — is a type of
+//! its own; the engine holds none of it.
 //!
 //! The engine never reads a clock: every call takes `now`, and the host
 //! calls [`handle_timeout`](Switchboard::handle_timeout) when
@@ -48,7 +55,8 @@
 //! let me = Address::new_unchecked("visitor-1");
 //!
 //! sb.handle(t, Input::Inbound(Inbound::new(ChannelKind::WebChat, me.clone(), "When do you open?")))?;
-//! let Some(Action::AskBot { conversation, turn, .. }) = sb.poll_action() else { panic!() };
+//! let Some(Action::AskBot(ask)) = sb.poll_action() else { panic!() };
+//! let (conversation, turn) = (ask.conversation, ask.turn);
 //!
 //! sb.handle(t, Input::BotTurn(BotTurn::new(conversation.clone()).turn(turn).reply("9 to 5, Monday to Friday.")))?;
 //! assert!(matches!(sb.poll_action(), Some(Action::Send { text, .. }) if text == "9 to 5, Monday to Friday."));
@@ -60,25 +68,23 @@
 //! ```
 
 mod action;
-mod agent_side;
-mod assignment;
-mod bot;
-mod contacts;
-mod conversation;
+mod agents;
+pub(crate) mod contacts;
 mod delivery;
+mod dispatch;
 mod error;
 mod event;
 mod inbound;
 mod input;
 mod invariants;
+pub(crate) mod output;
 mod query;
-mod settings;
 mod snapshot;
-mod tickets;
+pub(crate) mod tickets;
 mod timers;
 mod validate;
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -87,43 +93,92 @@ pub use contacts::ContactView;
 pub use error::InputError;
 pub use event::{Event, EventKind};
 pub use input::{BotTurn, Closer, Delivery, DeliveryStatus, Inbound, Input, Transfer};
+pub use output::Output;
 pub use query::ConversationView;
 pub use snapshot::{InputLine, RestoreError, Snapshot};
 
 use crate::assign::Assigner;
 use crate::channel::consent::{ConsentKeywords, ConsentRegistry};
-use crate::channel::{Capabilities, Outbound, render};
 use crate::config::Config;
-use crate::handoff::{Entry, Party, Reason, State, default_template, fill};
-use crate::model::{Content, Ticket, Timestamp};
+use crate::conversation::{Conversation, Env, Stimulus, Then};
+use crate::model::Timestamp;
 use contacts::Contacts;
-use conversation::Conv;
-use settings::Settings;
+use output::Outbox;
+use tickets::Tickets;
 
 /// The sans-IO customer-service engine: routing, bots, escalation, queues
 /// and agents, for every conversation of one shard.
 ///
-/// See the [module docs](self) for the shape of a run, and
-/// [`Input`], [`Action`] and [`Event`] for what goes in and out.
+/// # The drive loop
+///
+/// After every `handle*` call, drain the outputs — [`poll_output`] in
+/// order, or [`poll_action`] and [`poll_event`] — then re-arm your timer
+/// from [`poll_timeout`] and call [`handle_timeout`] when it fires:
+///
+/// ```
+/// # use switchboard::config::Config;
+/// # use switchboard::engine::{Inbound, Input, Output, Switchboard};
+/// # use switchboard::{Address, ChannelKind, Timestamp};
+/// # let mut sb = Switchboard::new(Config::from_toml_str("[[queues]]\nid = \"support\"")?);
+/// # let now = Timestamp::from_millis(1_700_000_000_000);
+/// # let input = Input::Inbound(Inbound::new(ChannelKind::Sms, Address::new_unchecked("+14155550100"), "hi"));
+/// sb.handle(now, input)?;                       // or sb.handle_timeout(now)
+/// while let Some(output) = sb.poll_output() {
+///     match output {
+///         Output::Action(line) => { /* send, ask a bot, offer to an agent … */ }
+///         Output::Event(event) => { /* audit log, metrics */ }
+///         _ => {}
+///     }
+/// }
+/// let next = sb.poll_timeout();                // call handle_timeout(next) then
+/// # assert!(next.is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Methods by kind
+///
+/// * **Inputs:** [`handle`](Self::handle) (every [`Input`]: customer
+///   messages, bot turns, agents and their acts, contacts, deliveries,
+///   reconfiguration) and [`handle_timeout`](Self::handle_timeout).
+/// * **Outputs:** [`poll_output`](Self::poll_output),
+///   [`poll_action`](Self::poll_action),
+///   [`poll_action_line`](Self::poll_action_line),
+///   [`poll_event`](Self::poll_event).
+/// * **Timers:** [`poll_timeout`](Self::poll_timeout),
+///   [`handle_timeout`](Self::handle_timeout), [`now`](Self::now).
+/// * **Queries:** [`conversation`](Self::conversation),
+///   [`conversations`](Self::conversations),
+///   [`handoff_context`](Self::handoff_context),
+///   [`waiting`](Self::waiting), [`contact`](Self::contact),
+///   [`queue_stats`](Self::queue_stats), [`config`](Self::config),
+///   [`check_invariants`](Self::check_invariants).
+/// * **Snapshot:** [`snapshot`](Self::snapshot),
+///   [`restore`](Self::restore), [`reconfigure`](Self::reconfigure).
+///
+/// Each conversation's lifecycle — its states, timers and transitions — is
+/// one type of its own; the engine finds the conversation an input or an
+/// assigner decision is for and lets it act, then files its next deadline.
+///
+/// [`poll_output`]: Self::poll_output
+/// [`poll_action`]: Self::poll_action
+/// [`poll_event`]: Self::poll_event
+/// [`poll_timeout`]: Self::poll_timeout
+/// [`handle_timeout`]: Self::handle_timeout
 #[derive(Debug)]
 pub struct Switchboard {
     config: Arc<Config>,
-    settings: Settings,
     /// Whether a call has set the start time.
     started: bool,
     assigner: Assigner,
     contacts: Contacts,
     /// Boxed: the table's slack then costs a pointer per slot, not a record.
-    convs: contacts::Map<u64, Box<Conv>>,
+    convs: contacts::Map<u64, Box<Conversation>>,
     next_conv: u64,
-    /// The conversation of every ticket a conversation uses.
-    tickets: contacts::Map<Ticket, u64>,
-    /// Tickets issued so far.
-    next_ticket: u64,
+    tickets: Tickets,
+    /// Each conversation's earliest deadline.
     timers: BTreeSet<(Timestamp, u64)>,
     consent: ConsentRegistry,
-    actions: VecDeque<ActionLine>,
-    events: VecDeque<Event>,
+    out: Outbox,
     now: Timestamp,
 }
 
@@ -134,19 +189,16 @@ impl Switchboard {
     pub fn new(config: impl Into<Arc<Config>>) -> Switchboard {
         let config = config.into();
         Switchboard {
-            settings: Settings::from_config(&config),
             assigner: Assigner::new(config.clone(), Timestamp::EPOCH),
             config,
             started: false,
             contacts: Contacts::default(),
             convs: contacts::Map::default(),
             next_conv: 0,
-            tickets: contacts::Map::default(),
-            next_ticket: 0,
+            tickets: Tickets::default(),
             timers: BTreeSet::new(),
             consent: ConsentRegistry::new(ConsentKeywords::default()),
-            actions: VecDeque::new(),
-            events: VecDeque::new(),
+            out: Outbox::default(),
             now: Timestamp::EPOCH,
         }
     }
@@ -205,7 +257,7 @@ impl Switchboard {
                 conversation,
                 by,
                 agent,
-            } => self.close_input(now, &conversation, by, agent.as_ref()),
+            } => self.close(now, &conversation, by, agent.as_ref()),
             Input::Csat {
                 conversation,
                 score,
@@ -223,24 +275,33 @@ impl Switchboard {
             } => self.link(now, &contact, &channel, &address),
             Input::Merge { into, from } => self.merge(now, &into, &from),
             Input::Delivery(d) => self.delivery(now, d),
+            Input::Reconfigure { config } => self.reconfigure_at(now, Arc::new(*config)),
         };
         self.drain(now);
         result
     }
 
-    /// The next action for the host, oldest first.
+    /// The next output, oldest first: actions and events in the order the
+    /// engine produced them.
+    pub fn poll_output(&mut self) -> Option<Output> {
+        self.out.pop()
+    }
+
+    /// The next action for the host, oldest first (events wait for
+    /// [`poll_event`](Self::poll_event)).
     pub fn poll_action(&mut self) -> Option<Action> {
-        self.actions.pop_front().map(|l| l.action)
+        self.out.pop_action().map(|l| l.action)
     }
 
     /// The next action with the time it was emitted at.
     pub fn poll_action_line(&mut self) -> Option<ActionLine> {
-        self.actions.pop_front()
+        self.out.pop_action()
     }
 
-    /// The next audit event, oldest first.
+    /// The next audit event, oldest first (actions wait for
+    /// [`poll_action`](Self::poll_action)).
     pub fn poll_event(&mut self) -> Option<Event> {
-        self.events.pop_front()
+        self.out.pop_event()
     }
 
     /// When [`handle_timeout`](Self::handle_timeout) should next be called;
@@ -267,7 +328,7 @@ impl Switchboard {
         self.advance(now);
     }
 
-    // ----- shared helpers -------------------------------------------------
+    // ----- composing --------------------------------------------------------
 
     /// Starts the clock on the first call and runs due timers; returns the
     /// effective time.
@@ -303,7 +364,7 @@ impl Switchboard {
                 (Some((t, key)), b) if t <= now && b.is_none_or(|b| t <= b) => {
                     self.timers.remove(&(t, key));
                     if let Some(c) = self.convs.get_mut(&key) {
-                        c.due = None;
+                        c.filed = None;
                     }
                     self.now = self.now.max(t);
                     self.conversation_timer(t, key, now);
@@ -342,183 +403,123 @@ impl Switchboard {
         now
     }
 
-    fn emit(&mut self, event: Event) {
-        self.events.push_back(event);
-    }
-
-    fn act(&mut self, at: Timestamp, action: Action) {
-        self.actions.push_back(ActionLine::new(at, action));
-    }
-
-    /// Moves conversation `key` to `to`, recording why.
-    fn transition(&mut self, at: Timestamp, key: u64, to: State, reason: Reason) {
-        let Some(c) = self.convs.get_mut(&key) else {
-            return;
+    /// Lends conversation `key` the engine for one stimulus `f`, then
+    /// forgets the tickets it stopped using and files its next deadline.
+    /// Returns what `f` returned and the work it left for after the
+    /// assigner's events; `None` when there is no such conversation.
+    fn with_conv<R>(
+        &mut self,
+        key: u64,
+        f: impl FnOnce(&mut Conversation, &mut Env<'_>) -> R,
+    ) -> Option<(R, Option<Then>)> {
+        let Switchboard {
+            config,
+            assigner,
+            contacts,
+            convs,
+            tickets,
+            consent,
+            out,
+            timers,
+            ..
+        } = self;
+        let conv = convs.get_mut(&key)?;
+        let before = conv.tickets();
+        let mut env = Env {
+            key,
+            config,
+            assigner,
+            contacts,
+            consent,
+            tickets,
+            out,
+            then: None,
         };
-        let from = (!c.fresh).then_some(c.state);
-        if from == Some(to) {
-            return;
-        }
-        c.fresh = false;
-        c.state = to;
-        // `no_agent_timeout` counts waiting time in an open queue: not after
-        // hours (the customer was told when it opens), and it resumes, or
-        // falls due at once, when an offer comes back.
-        match to {
-            State::AfterHours => c.deadlines.no_agent = None,
-            State::Queued if c.deadlines.no_agent.is_none() => {
-                if let Some(d) = self.settings.no_agent {
-                    let since = match from {
-                        Some(State::AfterHours) => at,
-                        _ => c.waiting_since.unwrap_or(at),
-                    };
-                    c.deadlines.no_agent = Some((since + d).max(at));
-                }
+        let r = f(conv, &mut env);
+        let then = env.then.take();
+        for t in before {
+            if !conv.uses(&t) && tickets.key(&t) == Some(key) {
+                tickets.retire(&t);
             }
-            _ => {}
         }
-        let agent = c.agent.clone().or_else(|| c.agents.last().cloned());
-        let mut e =
-            Event::new(at, EventKind::Transition { from, to, reason }).conversation(c.id.clone());
-        e.agent = agent;
-        e.queue = c.queue.clone();
-        self.emit(e);
-        self.reschedule(key);
+        let next = conv.timers.earliest();
+        if next != conv.filed {
+            if let Some(old) = conv.filed.take() {
+                timers.remove(&(old, key));
+            }
+            if let Some(t) = next {
+                timers.insert((t, key));
+            }
+            conv.filed = next;
+        }
+        Some((r, then))
     }
 
-    /// Puts conversation `key`'s earliest deadline in the timer set.
-    fn reschedule(&mut self, key: u64) {
-        let (now, inactivity) = (self.now, self.settings.inactivity);
-        let Some(c) = self.convs.get_mut(&key) else {
-            return;
-        };
-        // Nothing stays open forever: a conversation with the bot that is
-        // not waiting for the bot's answer (its escalation was turned away
-        // by a full queue, the bot answered without a reply, it came back
-        // from a queue) closes after `inactivity_timeout` of silence.
-        if c.state == State::Bot && c.deadlines.bot.is_none() && c.deadlines.inactivity.is_none() {
-            c.deadlines.inactivity = Some(now + inactivity);
+    /// Finishes a stimulus of conversation `key` at `at` that left work:
+    /// a purge, or an acknowledgement once the assigner's events are in.
+    fn settle(&mut self, at: Timestamp, key: u64, then: Option<Then>) {
+        match then {
+            Some(Then::Purge) => self.purge(at, key),
+            Some(Then::Acknowledge) => {
+                self.drain(at);
+                self.with_conv(key, |c, env| c.acknowledge(env, at));
+            }
+            None => {}
         }
-        let next = c.deadlines.earliest();
-        if next == c.due {
-            return;
-        }
-        if let Some(old) = c.due.take() {
-            self.timers.remove(&(old, key));
-        }
-        if let Some(t) = next {
-            self.timers.insert((t, key));
-        }
-        c.due = next;
     }
 
-    /// Renders `text` for the conversation's channel and queues the sends.
-    /// Returns why it could not be sent, if it could not.
-    fn send(
+    /// Lends conversation `key` the engine for `f` and settles what it
+    /// left; returns what `f` returned.
+    fn act_on<R>(
         &mut self,
         at: Timestamp,
         key: u64,
-        text: &str,
-        from: Party,
-    ) -> Result<(), SendRefusal> {
-        let c = self.convs.get(&key).ok_or(SendRefusal::Gone)?;
-        if self.consent.is_opted_out(&c.channel, &c.address) {
-            return Err(SendRefusal::OptedOut);
+        f: impl FnOnce(&mut Conversation, &mut Env<'_>) -> R,
+    ) -> Option<R> {
+        let (r, then) = self.with_conv(key, f)?;
+        if then.is_some() {
+            self.settle(at, key, then);
         }
-        let caps = Capabilities::for_kind(&c.channel);
-        let window = caps.window_state(Some(c.last_inbound), at);
-        let parts = render(&Content::text(text), &caps, window).map_err(|e| match e {
-            crate::channel::RenderError::WindowClosed => SendRefusal::WindowClosed,
-            other => SendRefusal::Render(other),
-        })?;
-        let (id, channel, to) = (c.id.clone(), c.channel.clone(), c.address.clone());
-        for part in parts {
-            if let Outbound::Text { text, .. } = part {
-                self.act(
-                    at,
-                    Action::Send {
-                        conversation: id.clone(),
-                        channel: channel.clone(),
-                        to: to.clone(),
-                        text,
-                        from: from.clone(),
-                    },
-                );
-            }
-        }
-        if let Some(c) = self.convs.get_mut(&key) {
-            c.transcript
-                .push(Entry::new(at, from.clone(), text).on(channel.clone()));
-        }
-        self.emit(Event::new(at, EventKind::Message { from, channel }).conversation(id));
-        Ok(())
+        Some(r)
     }
 
-    /// Sends notice `name` (configured under `[templates]` or built in) with
-    /// `values`; an empty template is not sent.
-    fn notice(&mut self, at: Timestamp, key: u64, name: &str, values: &[(&str, &str)]) {
-        // The config checks templates against the placeholders listed for
-        // each notice: the engine must fill every one of them.
+    /// Hands conversation `key` a stimulus that cannot be refused (a
+    /// message, an assigner decision, a timer) and settles what it left.
+    fn stimulate_key(&mut self, at: Timestamp, key: u64, stimulus: Stimulus) {
+        let result = self.act_on(at, key, |c, env| c.handle(env, at, stimulus));
         debug_assert!(
-            crate::handoff::notice(name).is_none_or(|n| n
-                .placeholders
-                .iter()
-                .all(|p| values.iter().any(|(k, _)| k == p))),
-            "notice `{name}` is sent without one of its placeholders"
+            result.as_ref().is_none_or(|r| r.is_ok()),
+            "a stimulus that cannot be refused was: {result:?}"
         );
-        let template = self
-            .config
-            .template(name)
-            .or_else(|| default_template(name))
-            .unwrap_or_default();
-        if template.is_empty() {
-            return;
-        }
-        let text = fill(template, values);
-        let Some(id) = self.convs.get(&key).map(|c| c.id.clone()) else {
-            return;
-        };
-        match self.send(at, key, &text, Party::System) {
-            Ok(()) => self.emit(
-                Event::new(
-                    at,
-                    EventKind::Notice {
-                        template: name.into(),
-                    },
-                )
-                .conversation(id),
-            ),
-            Err(why) => self.emit(
-                Event::new(
-                    at,
-                    EventKind::NotSent {
-                        reason: why.to_string(),
-                    },
-                )
-                .conversation(id),
-            ),
-        }
+    }
+
+    fn emit(&mut self, event: Event) {
+        self.out.emit(event);
     }
 }
 
-/// Why a message to the customer was not sent.
-#[derive(Debug)]
-enum SendRefusal {
-    Gone,
-    OptedOut,
-    WindowClosed,
-    Render(crate::channel::RenderError),
+/// The number of an engine-made conversation id `c<n>`.
+pub(crate) fn conversation_key(id: &str) -> Option<u64> {
+    let digits = id.strip_prefix('c')?;
+    if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
 }
 
-impl std::fmt::Display for SendRefusal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SendRefusal::Gone => f.write_str("the conversation is gone"),
-            SendRefusal::OptedOut => f.write_str("the customer opted out on this channel"),
-            SendRefusal::WindowClosed => {
-                f.write_str("the channel's reply window is closed; only a template can be sent")
-            }
-            SendRefusal::Render(m) => write!(f, "the channel cannot carry it: {m}"),
-        }
+#[cfg(test)]
+mod tests {
+    use super::conversation_key;
+
+    #[test]
+    fn only_engine_made_ids_have_keys() {
+        assert_eq!(conversation_key("c1"), Some(1));
+        assert_eq!(conversation_key("c42"), Some(42));
+        assert_eq!(conversation_key("c42~3"), None);
+        assert_eq!(conversation_key("c"), None);
+        assert_eq!(conversation_key("c01"), None);
+        assert_eq!(conversation_key("x1"), None);
+        assert_eq!(conversation_key("c1a"), None);
+        assert_eq!(conversation_key("c99999999999999999999999"), None);
     }
 }

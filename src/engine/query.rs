@@ -10,7 +10,7 @@ use crate::model::{
 
 use super::Switchboard;
 use super::contacts::ContactView;
-use super::conversation::Conv;
+use crate::conversation::Conversation;
 
 /// A conversation, read-only, from [`Switchboard::conversation`].
 ///
@@ -30,7 +30,7 @@ use super::conversation::Conv;
 /// ```
 #[derive(Clone, Debug)]
 pub struct ConversationView<'a> {
-    conv: &'a Conv,
+    conv: &'a Conversation,
     status: Option<ConversationStatus>,
 }
 
@@ -42,7 +42,7 @@ impl<'a> ConversationView<'a> {
 
     /// Its state.
     pub fn state(&self) -> State {
-        self.conv.state
+        self.conv.state()
     }
 
     /// The contact.
@@ -72,7 +72,7 @@ impl<'a> ConversationView<'a> {
 
     /// The agent who has it.
     pub fn agent(&self) -> Option<&'a AgentId> {
-        self.conv.agent.as_ref()
+        self.conv.agent()
     }
 
     /// Agents who had it, oldest first.
@@ -82,7 +82,7 @@ impl<'a> ConversationView<'a> {
 
     /// The agents it is offered to.
     pub fn offered_to(&self) -> &'a [AgentId] {
-        &self.conv.offered
+        self.conv.phase.offered()
     }
 
     /// The bot that has (or last had) it.
@@ -97,7 +97,7 @@ impl<'a> ConversationView<'a> {
 
     /// Consecutive bot fallbacks.
     pub fn fallbacks(&self) -> u32 {
-        self.conv.fallbacks
+        self.conv.memory.fallbacks
     }
 
     /// Its tags.
@@ -117,12 +117,12 @@ impl<'a> ConversationView<'a> {
 
     /// Whether it is on hold.
     pub fn held(&self) -> bool {
-        self.conv.held
+        self.conv.phase.held()
     }
 
     /// Whether a transfer is pending.
     pub fn transfer_pending(&self) -> bool {
-        self.conv.pending.is_some()
+        self.conv.phase.transfer().is_some()
     }
 
     /// When the customer first wrote.
@@ -132,7 +132,7 @@ impl<'a> ConversationView<'a> {
 
     /// When it closed.
     pub fn closed_at(&self) -> Option<Timestamp> {
-        self.conv.closed_at
+        self.conv.phase.closed_at()
     }
 
     /// The satisfaction score given.
@@ -167,7 +167,7 @@ impl Switchboard {
     pub fn conversation(&self, id: &ConversationId) -> Option<ConversationView<'_>> {
         let key = self.key(id).ok()?;
         let conv = &self.convs[&key];
-        let status = self.assigner.status(&conv.ticket, self.now);
+        let status = self.assigner.status(conv.ticket(), self.now);
         Some(ConversationView { conv, status })
     }
 
@@ -179,7 +179,7 @@ impl Switchboard {
             let conv = &self.convs[&k];
             ConversationView {
                 conv,
-                status: self.assigner.status(&conv.ticket, self.now),
+                status: self.assigner.status(conv.ticket(), self.now),
             }
         })
     }
@@ -204,7 +204,8 @@ impl Switchboard {
             .clone()
             .or_else(|| self.config.escalation_queue().cloned())
             .unwrap_or_else(|| QueueId::new(""));
-        Some(self.context(key, self.now, &queue))
+        let contact = self.contacts.by_id.get(&c.contact).map(|k| &k.attributes);
+        Some(c.handoff_context(contact, self.now, &queue))
     }
 
     /// The conversations waiting in `queue`, first in line first (transfer
@@ -213,7 +214,7 @@ impl Switchboard {
         let list = self.assigner.waiting(queue)?;
         Some(
             list.into_iter()
-                .filter_map(|t| Some(self.convs.get(self.tickets.get(t)?)?.id.clone()))
+                .filter_map(|t| Some(self.convs.get(&self.tickets.key(t)?)?.id.clone()))
                 .collect(),
         )
     }
@@ -235,8 +236,8 @@ impl Switchboard {
             .tickets_of(agent)
             .into_iter()
             .filter_map(|t| {
-                let c = self.convs.get(self.tickets.get(t)?)?;
-                (c.agent.as_ref() == Some(agent)).then(|| c.id.clone())
+                let c = self.convs.get(&self.tickets.key(t)?)?;
+                (c.agent() == Some(agent)).then(|| c.id.clone())
             })
             .collect();
         out.dedup();

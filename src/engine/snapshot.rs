@@ -11,14 +11,15 @@ use crate::config::{Config, ConfigError};
 use crate::model::Timestamp;
 
 use super::contacts::{Contact, Contacts};
-use super::conversation::Conv;
-use super::settings::Settings;
-use super::{ActionLine, Event, EventKind, Input, InputError, Switchboard};
+use super::output::{Outbox, Output};
+use super::tickets::Tickets;
+use super::{Event, EventKind, Input, InputError, Switchboard};
+use crate::conversation::Conversation;
 
 /// The snapshot format this version writes and reads. Format 1 named a
 /// conversation's requests in the assigner after its id; 2 gives them
 /// tickets.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// The largest counter a snapshot may hold (ids, turns): far beyond what
 /// any run reaches one input at a time, far below where `u64` wraps.
@@ -95,12 +96,12 @@ struct State {
     next_conversation: u64,
     next_contact: u64,
     next_ticket: u64,
-    conversations: Vec<Conv>,
+    conversations: Vec<Conversation>,
     contacts: Vec<Contact>,
     consent: ConsentRegistry,
     assigner: AssignerSnapshot,
-    actions: Vec<ActionLine>,
-    events: Vec<Event>,
+    /// Outputs not yet polled, in order.
+    outputs: Vec<Output>,
 }
 
 impl Serialize for Snapshot {
@@ -153,17 +154,17 @@ impl Switchboard {
             now: self.now,
             next_conversation: self.next_conv,
             next_contact: self.contacts.next,
-            next_ticket: self.next_ticket,
+            next_ticket: self.tickets.issued,
             conversations: {
-                let mut all: Vec<Conv> = self.convs.values().map(|c| (**c).clone()).collect();
-                all.sort_unstable_by_key(|c| super::conversation::number(c.id.as_str()));
+                let mut all: Vec<Conversation> =
+                    self.convs.values().map(|c| (**c).clone()).collect();
+                all.sort_unstable_by_key(|c| super::conversation_key(c.id.as_str()));
                 all
             },
             contacts: self.contacts.sorted(),
             consent: self.consent.clone(),
             assigner: self.assigner.snapshot(),
-            actions: self.actions.iter().cloned().collect(),
-            events: self.events.iter().cloned().collect(),
+            outputs: self.out.pending(),
         };
         Snapshot {
             version: VERSION,
@@ -239,9 +240,8 @@ impl Switchboard {
         let mut convs = super::contacts::Map::default();
         let mut tickets = super::contacts::Map::default();
         let mut timers = BTreeSet::new();
-        let settings = Settings::from_config(&own);
         for c in snapshot.conversations {
-            let key = super::conversation::number(c.id.as_str())
+            let key = super::conversation_key(c.id.as_str())
                 .ok_or_else(|| RestoreError::Invalid(format!("bad conversation id {}", c.id)))?;
             if key > snapshot.next_conversation {
                 return Err(RestoreError::Invalid(format!(
@@ -249,17 +249,10 @@ impl Switchboard {
                     c.id
                 )));
             }
-            if let Some(t) = c.due {
+            if let Some(t) = c.filed {
                 timers.insert((t, key));
             }
-            for t in [
-                Some(&c.home),
-                Some(&c.ticket),
-                c.pending.as_ref().map(|p| &p.ticket),
-            ]
-            .into_iter()
-            .flatten()
-            {
+            for t in c.tickets() {
                 match tickets.insert(t.clone(), key) {
                     Some(other) if other != key => {
                         return Err(RestoreError::Invalid(format!(
@@ -281,18 +274,18 @@ impl Switchboard {
         }
         let mut sb = Switchboard {
             config: own,
-            settings,
             started: snapshot.started,
             assigner,
             contacts: Contacts::from_list(snapshot.contacts, snapshot.next_contact),
             convs,
             next_conv: snapshot.next_conversation,
-            tickets,
-            next_ticket: snapshot.next_ticket,
+            tickets: Tickets {
+                by_ticket: tickets,
+                issued: snapshot.next_ticket,
+            },
             timers,
             consent: snapshot.consent,
-            actions: snapshot.actions.into(),
-            events: snapshot.events.into(),
+            out: Outbox::from_pending(snapshot.outputs),
             now: snapshot.now,
         };
         // A snapshot from before contacts were forgotten has idle contacts
@@ -314,7 +307,10 @@ impl Switchboard {
         Ok(sb)
     }
 
-    /// Switches to a new configuration without losing anything.
+    /// Switches to a new configuration without losing anything. To journal
+    /// the switch with the other inputs (so that a snapshot and the inputs
+    /// after it replay across it), give it as
+    /// [`Input::Reconfigure`] instead.
     ///
     /// Queues are matched by id. Conversations waiting in (or assigned
     /// from) a queue the new configuration no longer has move to
@@ -342,9 +338,18 @@ impl Switchboard {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn reconfigure(&mut self, config: impl Into<Arc<Config>>) -> Result<(), InputError> {
-        let config = config.into();
-        let settings = Settings::from_config(&config);
         let now = self.now;
+        self.reconfigure_at(now, config.into())
+    }
+
+    /// [`reconfigure`](Self::reconfigure) at `now` (the engine's time: the
+    /// input's, once due timers have run).
+    pub(super) fn reconfigure_at(
+        &mut self,
+        now: Timestamp,
+        config: Arc<Config>,
+    ) -> Result<(), InputError> {
+        let settings = config.conversation_settings().clone();
         if self.started {
             self.assigner
                 .reconfigure(now, config.clone(), settings.fallback_queue.as_ref())?;
@@ -356,7 +361,6 @@ impl Switchboard {
                 .set_limits(settings.transcript_messages, settings.transcript_bytes);
         }
         self.config = config;
-        self.settings = settings;
         self.emit(Event::new(now, EventKind::Reconfigured));
         self.drain(now);
         Ok(())

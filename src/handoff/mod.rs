@@ -2,8 +2,13 @@
 //! transcript, the handoff context an agent sees, escalation triggers and
 //! customer notices.
 //!
-//! The machine itself runs inside [`Switchboard`](crate::engine::Switchboard);
-//! this module holds the pieces it is made of, each usable on its own.
+//! The machine itself is one type per conversation, inside the crate: its
+//! state carries the data only that state has, its deadlines sit in one
+//! timer table, and it takes typed stimuli (a message, a bot turn, an
+//! agent's act, what the assigner decided, a timer).
+//! [`Switchboard`](crate::engine::Switchboard) finds the conversation each
+//! input is for and lets it act. This module holds the public pieces the
+//! machine is made of, each usable on its own.
 //!
 //! ```text
 //!             ┌──────── bot_turn resolved ─────────────────────────┐

@@ -616,7 +616,7 @@ inactivity_timeout = "15m"
     let asked_c2 = w
         .actions
         .iter()
-        .any(|a| matches!(a, Action::AskBot { conversation, .. } if conversation.as_str() == "c2"));
+        .any(|a| matches!(a, Action::AskBot(ask) if ask.conversation.as_str() == "c2"));
     assert!(
         asked_c2,
         "the bot answers the customer the queue turned away"

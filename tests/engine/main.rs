@@ -11,6 +11,7 @@ mod escalation;
 mod lifecycle;
 mod properties;
 mod refusals;
+mod transitions;
 
 use std::time::Duration;
 
@@ -203,7 +204,7 @@ impl World {
             .iter()
             .rev()
             .find_map(|a| match a {
-                Action::AskBot { turn, .. } => Some(*turn),
+                Action::AskBot(ask) => Some(ask.turn),
                 _ => None,
             })
             .expect("the bot was asked")

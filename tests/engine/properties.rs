@@ -31,14 +31,30 @@ const TEXTS: [&str; 8] = [
 ];
 
 fn config() -> Config {
-    let src = format!(
+    Config::from_toml_str(&config_source()).expect("compiles")
+}
+
+/// A second configuration to switch to and back: billing keeps no hours,
+/// sales offers to two agents at once, timeouts are shorter, and the
+/// `support` queue is gone (its conversations move to the fallback).
+fn other_config() -> Config {
+    let src = config_source()
+        .replace("[[queues]]\nid = \"support\"\n\n", "")
+        .replace("calendar = \"eu\"\n", "")
+        .replace("id = \"sales\"\n", "id = \"sales\"\noffers = 2\n")
+        .replace("queue = \"support\"", "queue = \"billing\"")
+        .replace("no_agent_timeout = \"20m\"", "no_agent_timeout = \"5m\"");
+    Config::from_toml_str(&src).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn config_source() -> String {
+    format!(
         "{}\n[assignment]\nwrap_up = \"20s\"\n",
         crate::CONFIG.replace(
             "no_agent_timeout = \"20m\"",
             "no_agent_timeout = \"20m\"\nreopen_window = \"2h\"\ninactivity_timeout = \"15m\"\nsticky_agent = \"1h\"\ncontact_retention = \"1h\""
         )
-    );
-    Config::from_toml_str(&src).expect("compiles")
+    )
 }
 
 fn conv(n: u8) -> ConversationId {
@@ -111,6 +127,9 @@ fn input() -> impl Strategy<Value = Input> {
         }),
         1 => (any::<u8>(), 0..7u8).prop_map(|(c, s)| Input::Csat { conversation: conv(c), score: s }),
         1 => any::<u8>().prop_map(|a| Input::AgentRemove { agent: agent(a) }),
+        1 => any::<bool>().prop_map(|other| Input::Reconfigure {
+            config: Box::new(if other { other_config() } else { config() }),
+        }),
         1 => (0..4usize, any::<u8>()).prop_map(|(c, k)| {
             let (from, ch) = &CUSTOMERS[c];
             Input::Link {
@@ -221,10 +240,12 @@ proptest! {
         let head = run(&mut a, t0(), &ops[..cut], false);
         let t = a.now();
         let json = serde_json::to_string(&a.snapshot()).unwrap();
+        let in_force = a.config().clone();
         let tail_a = run(&mut a, t, &ops[cut..], false);
-        // Interrupted: restore the snapshot through its JSON.
+        // Interrupted: restore the snapshot through its JSON, under the
+        // configuration in force (the inputs may have switched it).
         let snap: Snapshot = serde_json::from_str(&json).unwrap();
-        let mut b = Switchboard::restore(config(), snap).unwrap();
+        let mut b = Switchboard::restore(in_force, snap).unwrap();
         let tail_b = run(&mut b, t, &ops[cut..], false);
         prop_assert_eq!(tail_a, tail_b);
         prop_assert_eq!(

@@ -1,0 +1,149 @@
+//! Customer messages: recording them, what they do in each phase,
+//! reopening a closed conversation and the answer to the survey.
+
+use crate::engine::{Action, Event, EventKind, Inbound};
+use crate::handoff::{Entry, Party, Reason, State};
+use crate::model::Timestamp;
+
+use super::{Conversation, Env, Phase, Timer};
+
+impl Conversation {
+    /// Adds a customer message to the conversation: the channel they used,
+    /// language, sentiment, message id, the transcript.
+    pub(crate) fn record_inbound(&mut self, env: &mut Env<'_>, now: Timestamp, m: &Inbound) {
+        let switched = (self.channel != m.channel).then(|| self.channel.clone());
+        self.channel = m.channel.clone();
+        self.address = m.from.clone();
+        if !self.channels.contains(&m.channel) {
+            self.channels.push(m.channel.clone());
+        }
+        self.last_inbound = now;
+        self.messages = self.messages.saturating_add(1);
+        if let Some(l) = &m.lang {
+            self.lang = Some(l.clone());
+        }
+        if m.sentiment.is_some() {
+            self.memory.sentiment = m.sentiment;
+        }
+        if let Some(id) = &m.id {
+            self.remember(id);
+        }
+        self.transcript.push(
+            Entry::new(now, Party::Customer, m.text.clone())
+                .on(m.channel.clone())
+                .with_attachments(m.attachments.clone()),
+        );
+        // The customer spoke: silence no longer counts against them.
+        self.timers.stop(Timer::Inactivity);
+        if let Some(from) = switched {
+            let to = m.channel.clone();
+            env.emit_about(now, self, EventKind::ChannelSwitched { from, to });
+        }
+        let channel = m.channel.clone();
+        env.emit_about(
+            now,
+            self,
+            EventKind::Message {
+                from: Party::Customer,
+                channel,
+            },
+        );
+        self.rest(env, now);
+    }
+
+    /// What a customer message does in the conversation's phase: the bot
+    /// step with the bot, delivery to the agent with an agent (ending a
+    /// hold); while waiting it is kept for the agent (leave a message).
+    pub(crate) fn after_inbound(&mut self, env: &mut Env<'_>, now: Timestamp, text: &str) {
+        match &self.phase {
+            Phase::New | Phase::Bot { .. } => self.bot_step(env, now, text, false),
+            Phase::WithAgent(s) => {
+                let (agent, ticket) = (s.agent.clone(), s.ticket.clone());
+                let attachments = self
+                    .transcript
+                    .entries()
+                    .next_back()
+                    .map(|e| e.attachments.clone())
+                    .unwrap_or_default();
+                env.act(
+                    now,
+                    Action::Deliver {
+                        conversation: self.id.clone(),
+                        agent,
+                        channel: self.channel.clone(),
+                        text: text.to_owned(),
+                        attachments,
+                    },
+                );
+                // The agent owes a reply (the queue's reply_timeout).
+                let _ = env.assigner.customer_wrote(now, &ticket);
+                if let Some(s) = self.phase.serving_mut()
+                    && s.held
+                {
+                    s.held = false;
+                    self.timers.stop(Timer::Hold);
+                    let mut e = Event::new(now, EventKind::Resumed).conversation(self.id.clone());
+                    e.agent = self.agent().cloned();
+                    env.emit(e);
+                    self.rest(env, now);
+                }
+            }
+            Phase::Queued(_) | Phase::AfterHours(_) | Phase::Offered { .. } | Phase::Closed(_) => {}
+        }
+    }
+
+    /// Whether a message now would answer the satisfaction survey: asked,
+    /// not yet answered, and a score from 1 to 5.
+    fn survey_answer(&self, text: &str) -> Option<u8> {
+        match &self.phase {
+            Phase::Closed(c) if c.csat_asked && self.csat.is_none() => {
+                match text.trim().parse::<u8>() {
+                    Ok(score @ 1..=5) => Some(score),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The customer writes to this conversation, closed within its reopen
+    /// window: the answer to the survey, or the conversation opens again —
+    /// back to the last agent if they are free, else their queue, else the
+    /// rules decide.
+    pub(crate) fn reopen(&mut self, env: &mut Env<'_>, now: Timestamp, m: &Inbound) {
+        if let Some(score) = self.survey_answer(&m.text) {
+            self.record_inbound(env, now, m);
+            self.record_csat(env, now, score);
+            self.notice(env, now, "csat_thanks", &[("score", &score.to_string())]);
+            return;
+        }
+        let last = self.agents.last().cloned();
+        let queue = self.queue.clone();
+        if let Phase::Closed(c) = &mut self.phase {
+            // Still closed until it moves on; the survey is over.
+            c.csat_asked = false;
+        }
+        self.timers.stop(Timer::Purge);
+        self.reopened = true;
+        self.memory.fallbacks = 0;
+        self.record_inbound(env, now, m);
+        match (last, queue) {
+            // Back to the last agent if they are free, else the queue.
+            (Some(agent), Some(queue)) if env.config.queue(queue.as_str()).is_some() => {
+                let prio = self.priority;
+                if !self.escalate(env, now, Reason::Reopened, Some(queue), prio, Some(agent)) {
+                    // The queue turned it away (full): the customer was
+                    // told; the conversation is open again, with its bot
+                    // if it has one.
+                    self.enter(env, now, Some(State::Closed), Reason::Reopened, true);
+                    self.ask_bot(env, now, &m.text);
+                    self.rest(env, now);
+                }
+            }
+            _ => {
+                let decision = self.route(env, now, &m.text, false);
+                self.apply_decision(env, now, &decision, Some(Reason::Reopened));
+            }
+        }
+    }
+}
