@@ -243,7 +243,7 @@ fn show<R: Runtime>(driver: &mut Driver<R>, output: Output) {
                 let hello = Input::AgentMessage {
                     agent,
                     conversation,
-                    text: "Hi, Ana here. How can I help?".into(),
+                    content: "Hi, Ana here. How can I help?".into(),
                 };
                 for input in [accept, hello] {
                     if let Err(e) = driver.handle(input) {

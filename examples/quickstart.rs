@@ -106,7 +106,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     step(&mut sb, now, "Ana", Input::AgentMessage {
         agent: ana.clone(),
         conversation: c1.clone(),
-        text: "Hi, Ana here. I see order 1042 and the new address question: what is the new address?".into(),
+        content: "Hi, Ana here. I see order 1042 and the new address question: what is the new address?".into(),
     })?;
     now = now + Duration::from_secs(60);
     step(
@@ -149,7 +149,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         Input::AgentMessage {
             agent: ana,
             conversation: c1,
-            text: "Hi again! Checking with the courier now.".into(),
+            content: "Hi again! Checking with the courier now.".into(),
         },
     )?;
     Ok(())
@@ -166,8 +166,8 @@ fn step(
 ) -> Result<(), Box<dyn Error>> {
     if let Input::Inbound(m) = &input {
         println!("{who} ({}): {}", m.channel, m.text);
-    } else if let Input::AgentMessage { text, .. } = &input {
-        println!("{who}: {text}");
+    } else if let Input::AgentMessage { content, .. } = &input {
+        println!("{who}: {}", content.text);
     } else if !who.is_empty() {
         println!("{who}");
     }
@@ -176,14 +176,15 @@ fn step(
         match action {
             Action::Send {
                 channel,
-                text,
+                part,
                 from,
                 ..
             } => {
                 let from = serde_json::to_value(&from)?;
                 println!(
-                    "  → send on {channel} ({}): {text}",
-                    from["role"].as_str().unwrap_or("?")
+                    "  → send on {channel} ({}): {}",
+                    from["role"].as_str().unwrap_or("?"),
+                    part.as_text().unwrap_or("(media)")
                 );
             }
             Action::AskBot(request) => {
@@ -210,7 +211,7 @@ fn step(
                     println!("      customer said: {line}");
                 }
                 for article in &context.suggestions {
-                    println!("      bot suggests: {article}");
+                    println!("      bot suggests: {}", article.title);
                 }
             }
             Action::Assigned { agent, .. } => println!("  → {agent} has the conversation"),

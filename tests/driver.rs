@@ -431,7 +431,7 @@ async fn messages_without_a_channel_or_bot_are_reported_not_lost() {
     d.handle(Input::AgentMessage {
         agent: AgentId::new("ana"),
         conversation: ConversationId::new("c1"),
-        text: "Hello, Ana here.".into(),
+        content: "Hello, Ana here.".into(),
     })
     .unwrap();
     d.settle().await;

@@ -36,7 +36,7 @@ fn english_questions_get_the_right_article() {
         assert_eq!(t.intent.as_deref(), Some(id), "{text:?} → {t:?}");
         assert!(!t.fallback, "{text:?}");
         let article = bot.article(&id["faq:".len()..]).unwrap();
-        assert_eq!(t.reply.as_deref(), Some(article.answer.as_str()));
+        assert_eq!(t.reply_text(), Some(article.answer.as_str()));
         assert!(t.confidence.unwrap() >= bot.threshold());
     }
 }
@@ -55,7 +55,7 @@ fn chinese_questions_get_the_right_article() {
         let t = ask(&bot, text);
         assert_eq!(t.intent.as_deref(), Some(id), "{text:?} → {t:?}");
         assert!(
-            t.reply
+            t.reply_text()
                 .is_some_and(|r| r.contains("example.com") || r.contains("营业"))
         );
     }
@@ -76,7 +76,7 @@ fn messages_no_article_covers_fall_back_with_suggestions() {
         assert_eq!(t.intent, None);
         assert_eq!(t.confidence, None, "a fallback reports no confidence");
         assert_eq!(
-            t.reply.as_deref(),
+            t.reply_text(),
             Some(switchboard::bot::DEFAULT_FALLBACK_REPLY)
         );
     }
@@ -89,7 +89,7 @@ fn messages_no_article_covers_fall_back_with_suggestions() {
     assert!(
         t.suggestions
             .iter()
-            .any(|s| s == "track: Where is my order?"),
+            .any(|s| s.title == "track: Where is my order?"),
         "{t:?}"
     );
 }
@@ -120,7 +120,7 @@ fn suggestions_are_ranked_and_limited() {
     .max_suggestions(2);
     let t = ask(&bot, "holiday opening hours");
     assert_eq!(
-        t.suggestions,
+        t.suggestion_titles(),
         ["b: Holiday opening hours", "a: Opening hours"]
     );
     let all = bot.search("holiday opening hours");
@@ -237,8 +237,8 @@ then = { bot = "faq" }
                 sb.handle(now, Input::BotTurn(bot.turn(&ask))).unwrap();
             } else if let Action::Offer { context, .. } = &action {
                 offers.push(context.clone());
-            } else if let Action::Send { text, .. } = &action {
-                sent.push(text.clone());
+            } else if let Action::Send { part, .. } = &action {
+                sent.push(part.as_text().unwrap_or_default().to_owned());
             }
         }
     }
@@ -249,7 +249,7 @@ then = { bot = "faq" }
     let ctx = &offers[0];
     assert_eq!(ctx.reason, Some(Reason::BotFallbacks));
     assert!(
-        ctx.suggestions.iter().any(|s| s.starts_with("track:")),
+        ctx.suggestions.iter().any(|s| s.title.starts_with("track:")),
         "the agent is pointed at the delivery article: {:?}",
         ctx.suggestions
     );
@@ -289,7 +289,7 @@ proptest::proptest! {
             .take(bot.suggestions_per_turn())
             .map(ToString::to_string)
             .collect();
-        proptest::prop_assert_eq!(t.suggestions, head);
+        proptest::prop_assert_eq!(t.suggestion_titles(), head);
     }
 
     /// Any article set either indexes or is refused with a reason; never a

@@ -222,7 +222,7 @@ fn input(b: &mut Bytes<'_>) -> Option<Input> {
         12 => Input::AgentMessage {
             agent: agent(b.byte()?),
             conversation: conv(b.byte()?),
-            text: b.pick(&TEXTS)?.into(),
+            content: b.pick(&TEXTS)?.into(),
         },
         13 => {
             let c = conv(b.byte()?);

@@ -66,6 +66,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::{Bot, BotError, BotRequest};
 use crate::engine::BotTurn;
+use crate::model::Suggestion;
 
 /// The confidence below which [`FaqBot`] reports a fallback, unless set
 /// with [`FaqBot::threshold`].
@@ -110,6 +111,10 @@ pub struct Article {
     /// Free-form tags, searched like the answer.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Where to read the whole article; sent with the answer when an
+    /// agent sends the suggestion on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 impl Article {
@@ -131,7 +136,20 @@ impl Article {
             questions: Vec::new(),
             answer: answer.into(),
             tags: Vec::new(),
+            url: None,
         }
+    }
+
+    /// Sets where to read the whole article.
+    ///
+    /// ```
+    /// let a = switchboard::bot::Article::new("returns", "Returns", "Free within 30 days.")
+    ///     .with_url("https://help.example.com/returns");
+    /// assert_eq!(a.url.as_deref(), Some("https://help.example.com/returns"));
+    /// ```
+    pub fn with_url(mut self, url: impl Into<String>) -> Article {
+        self.url = Some(url.into());
+        self
     }
 
     /// Adds a way customers ask the question.
@@ -724,14 +742,26 @@ impl FaqBot {
     /// let context = BotContext::new(ContactId::new("u1"), ChannelKind::Sms);
     /// let t = bot.turn(&BotRequest::new("c1", "faq", 7, "opening hours?", context));
     /// assert_eq!(t.turn, Some(7));
-    /// assert_eq!(t.suggestions, ["hours: Opening hours"]);
+    /// assert_eq!(t.suggestions[0].title, "hours: Opening hours");
+    /// assert_eq!(t.suggestions[0].text.as_deref(), Some("9 to 6"));
     /// ```
     pub fn turn(&self, ask: &BotRequest) -> BotTurn {
         let found = self.top(&ask.text, self.max_suggestions.max(1));
-        let suggestions: Vec<String> = found
+        // Each suggestion carries the article's answer and link, so that
+        // the agent can send it on to the customer as it is.
+        let suggestions: Vec<Suggestion> = found
             .iter()
             .take(self.max_suggestions)
-            .map(|(_, m)| m.to_string())
+            .map(|(i, m)| {
+                let mut s = Suggestion::new(m.to_string());
+                if let Some(a) = self.articles.get(*i) {
+                    s = s.with_text(a.answer.clone());
+                    if let Some(url) = &a.url {
+                        s = s.with_url(url.clone());
+                    }
+                }
+                s
+            })
             .collect();
         let mut turn = ask.turn().suggest(suggestions);
         match found.first() {

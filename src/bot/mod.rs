@@ -18,7 +18,7 @@ pub use faq::{Article, DEFAULT_FALLBACK_REPLY, DEFAULT_THRESHOLD, FaqBot, FaqErr
 
 use crate::engine::{Action, BotTurn};
 use crate::handoff::BotContext;
-use crate::model::{BotId, ConversationId};
+use crate::model::{BotId, Choice, ConversationId};
 
 /// What a bot is asked: the customer's message and what it should know.
 ///
@@ -46,6 +46,10 @@ pub struct BotRequest {
     pub text: String,
     /// The contact, channel, language, intent and slots so far.
     pub context: BotContext,
+    /// The button or quick reply the customer chose with the message (its
+    /// payload), when they chose one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice: Option<Choice>,
 }
 
 impl BotRequest {
@@ -63,6 +67,7 @@ impl BotRequest {
             turn,
             text: text.into(),
             context,
+            choice: None,
         }
     }
 

@@ -100,6 +100,7 @@ pub fn render(
     let only_template = content.text.trim().is_empty()
         && content.attachments.is_empty()
         && content.location.is_none()
+        && content.link.is_none()
         && content.quick_replies.is_empty();
     if window == WindowState::Closed || only_template {
         return match &content.template {
@@ -146,6 +147,12 @@ pub fn render(
         }
         None => None,
     };
+    if let Some(link) = &content.link {
+        blocks.push(match &link.title {
+            Some(title) => format!("{title}: {}", link.url),
+            None => link.url.clone(),
+        });
+    }
     if !content.quick_replies.is_empty() && !native_replies {
         blocks.push(numbered_list(&content.quick_replies));
     }

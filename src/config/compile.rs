@@ -28,7 +28,12 @@ impl<'a> Declared<'a> {
         Declared {
             queues: spec.queues.iter().map(|q| q.id.as_str()).collect(),
             bots: spec.bots.keys().map(String::as_str).collect(),
-            templates: spec.templates.keys().map(String::as_str).collect(),
+            templates: spec
+                .templates
+                .iter()
+                .filter(|(_, t)| t.text().is_some())
+                .map(|(k, _)| k.as_str())
+                .collect(),
             calendars: spec.calendars.keys().map(String::as_str).collect(),
         }
     }
@@ -62,6 +67,7 @@ pub(super) fn compile(
     names::check(&spec, origins, &mut d);
     let mut warnings = Vec::new();
     templates::check(&spec, &mut d, &mut warnings);
+    templates::check_canned(&spec, &mut d);
     let declared = Declared::new(&spec);
     let assignment = AssignmentSettings::resolve(&spec.assignment);
     let queues = queues::compile(

@@ -77,6 +77,7 @@ mod diagnostic;
 mod diags;
 mod duration;
 mod escalation;
+mod messages;
 mod names;
 mod node;
 mod queues;
@@ -103,8 +104,10 @@ pub use settings::{
     DEFAULT_TRANSCRIPT_MESSAGES, QueueSettings,
 };
 pub use spec::{
-    ActionSpec, AssignmentSpec, BotSpec, ConfigSpec, ConversationsSpec, DefaultsSpec,
-    EscalationSpec, FairnessSpec, OverflowSpec, QueueSpec, RelaxSpec, RuleSpec, TriggerSpec,
+    ActionSpec, ApprovedTemplate, AssignmentSpec, BotSpec, CANNED_VARIABLES, CannedSpec,
+    ConfigSpec, ConversationsSpec,
+    DefaultsSpec, EscalationSpec, FairnessSpec, OverflowSpec, QueueSpec, RelaxSpec, RuleSpec,
+    TemplateSpec, TriggerSpec, WINDOW_PLACEHOLDERS, WINDOW_PURPOSES,
 };
 
 /// A compiled escalation trigger; it lives with the triggers in
@@ -322,7 +325,90 @@ impl Config {
 
     /// A template's text.
     pub fn template(&self, name: &str) -> Option<&str> {
-        self.spec.templates.get(name).map(String::as_str)
+        self.spec.templates.get(name).and_then(TemplateSpec::text)
+    }
+
+    /// The approved template for `purpose` (one of [`WINDOW_PURPOSES`]) in
+    /// language `lang`: the one configured for that language (or its
+    /// primary subtag: `en` for `en-GB`), else the one for `"*"`.
+    ///
+    /// ```
+    /// use switchboard::config::Config;
+    ///
+    /// let config = Config::from_toml_str(r#"
+    ///     [[queues]]
+    ///     id = "support"
+    ///     [templates.agent_reply]
+    ///     en = { name = "follow_up", language = "en_US", parameters = ["{text}"] }
+    ///     "*" = { name = "follow_up_intl", language = "en" }
+    /// "#)?;
+    /// assert_eq!(config.approved_template("agent_reply", Some("en-GB")).unwrap().language, "en_US");
+    /// assert_eq!(config.approved_template("agent_reply", Some("de")).unwrap().name, "follow_up_intl");
+    /// assert!(config.approved_template("bot_reply", Some("en")).is_none());
+    /// # Ok::<(), switchboard::config::ConfigError>(())
+    /// ```
+    pub fn approved_template(&self, purpose: &str, lang: Option<&str>) -> Option<&ApprovedTemplate> {
+        let Some(TemplateSpec::Approved(by_lang)) = self.spec.templates.get(purpose) else {
+            return None;
+        };
+        let primary = lang.map(|l| l.split(['-', '_']).next().unwrap_or(l));
+        [lang, primary, Some("*")]
+            .into_iter()
+            .flatten()
+            .find_map(|l| by_lang.get(l))
+    }
+
+    /// The canned response with id or shortcut `name`, with its id.
+    pub fn canned(&self, name: &str) -> Option<(&str, &CannedSpec)> {
+        self.spec
+            .canned
+            .get_key_value(name)
+            .or_else(|| {
+                self.spec
+                    .canned
+                    .iter()
+                    .find(|(_, c)| c.shortcut.as_deref() == Some(name))
+            })
+            .map(|(id, c)| (id.as_str(), c))
+    }
+
+    /// The canned responses whose shortcut (or id) starts with `prefix`,
+    /// by shortcut: what an agent's desk offers as they type.
+    ///
+    /// ```
+    /// use switchboard::config::Config;
+    ///
+    /// let config = Config::from_toml_str(r#"
+    ///     [[queues]]
+    ///     id = "support"
+    ///     [canned.refund_status]
+    ///     shortcut = "/refund"
+    ///     text = "Your refund is on its way."
+    ///     [canned.refund_policy]
+    ///     shortcut = "/refund-policy"
+    ///     text = "Refunds take 5 working days."
+    ///     [canned.hello]
+    ///     shortcut = "/hi"
+    ///     text = { en = "Hello {contact.name}!", de = "Hallo {contact.name}!" }
+    /// "#)?;
+    /// let found: Vec<&str> = config.canned_matching("/ref").map(|(id, _)| id).collect();
+    /// assert_eq!(found, ["refund_status", "refund_policy"]);
+    /// assert_eq!(config.canned("/hi").unwrap().1.text_for(Some("de")), Some("Hallo {contact.name}!"));
+    /// # Ok::<(), switchboard::config::ConfigError>(())
+    /// ```
+    pub fn canned_matching<'a>(
+        &'a self,
+        prefix: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a CannedSpec)> + 'a {
+        let mut found: Vec<(&str, &CannedSpec, &str)> = self
+            .spec
+            .canned
+            .iter()
+            .map(|(id, c)| (id.as_str(), c, c.shortcut.as_deref().unwrap_or(id)))
+            .filter(|(_, _, key)| key.starts_with(prefix))
+            .collect();
+        found.sort_by_key(|(_, _, key)| *key);
+        found.into_iter().map(|(id, c, _)| (id, c))
     }
 
     /// Lints that did not stop the configuration.

@@ -98,6 +98,13 @@ pub(super) fn check(spec: &ConfigSpec, origins: &Origins, d: &mut Diags) {
         &mut empty,
     );
     keys(
+        &spec.canned,
+        "canned",
+        "a canned response id",
+        "it is the name agents and the host send it by, such as [canned.refund_status]",
+        &mut empty,
+    );
+    keys(
         &spec.templates,
         "templates",
         "a template name",

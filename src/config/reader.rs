@@ -9,6 +9,7 @@ use super::checks::{
 };
 use super::diagnostic::Diagnostic;
 use super::duration;
+use super::messages;
 use super::node::{Kind, Node, SpanMap};
 use super::spec::{
     ActionSpec, AssignmentSpec, BotSpec, ConfigSpec, ConversationsSpec, DefaultsSpec,
@@ -52,7 +53,7 @@ impl Origins {
 type Entries = [(String, Node)];
 
 impl Reader {
-    fn err(&mut self, path: &str, msg: impl Into<String>) -> &mut Diagnostic {
+    pub(super) fn err(&mut self, path: &str, msg: impl Into<String>) -> &mut Diagnostic {
         let item = self.item.clone();
         self.diags
             .push(Diagnostic::error(path, msg).item(item.as_deref()));
@@ -60,20 +61,20 @@ impl Reader {
         &mut self.diags[last]
     }
 
-    fn note(&mut self, path: &str, n: &Node) {
+    pub(super) fn note(&mut self, path: &str, n: &Node) {
         if let Some(s) = n.span {
             self.spans.insert(path.to_owned(), s);
         }
     }
 
-    fn wrong(&mut self, path: &str, n: &Node, expected: &str) {
+    pub(super) fn wrong(&mut self, path: &str, n: &Node, expected: &str) {
         let got = n.kind.describe();
         self.note(path, n);
         self.err(path, format!("expected {expected}, found {got}"));
     }
 
     /// A table's entries; unknown keys are reported with a suggestion.
-    fn table<'n>(&mut self, n: &'n Node, path: &str, keys: &[&str]) -> Option<&'n Entries> {
+    pub(super) fn table<'n>(&mut self, n: &'n Node, path: &str, keys: &[&str]) -> Option<&'n Entries> {
         self.note(path, n);
         let Kind::Table(entries) = &n.kind else {
             self.wrong(path, n, "a table");
@@ -91,7 +92,7 @@ impl Reader {
         Some(entries)
     }
 
-    fn string(&mut self, n: &Node, path: &str) -> Option<String> {
+    pub(super) fn string(&mut self, n: &Node, path: &str) -> Option<String> {
         self.note(path, n);
         match &n.kind {
             Kind::Str(s) => Some(s.clone()),
@@ -184,7 +185,7 @@ impl Reader {
         }
     }
 
-    fn strings(&mut self, n: &Node, path: &str) -> Vec<String> {
+    pub(super) fn strings(&mut self, n: &Node, path: &str) -> Vec<String> {
         self.note(path, n);
         match &n.kind {
             Kind::Array(items) => items
@@ -220,7 +221,7 @@ impl Reader {
         })
     }
 
-    fn array<'n>(&mut self, n: &'n Node, path: &str) -> &'n [Node] {
+    pub(super) fn array<'n>(&mut self, n: &'n Node, path: &str) -> &'n [Node] {
         self.note(path, n);
         match &n.kind {
             Kind::Array(items) => items,
@@ -232,7 +233,7 @@ impl Reader {
     }
 }
 
-fn join(path: &str, key: &str) -> String {
+pub(super) fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_owned()
     } else {
@@ -240,18 +241,19 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
-fn get<'n>(entries: &'n Entries, key: &str) -> Option<&'n Node> {
+pub(super) fn get<'n>(entries: &'n Entries, key: &str) -> Option<&'n Node> {
     entries
         .iter()
         .find(|(k, n)| k == key && !matches!(n.kind, Kind::Null))
         .map(|(_, n)| n)
 }
 
-const TOP: [&str; 11] = [
+const TOP: [&str; 12] = [
     "rules",
     "queues",
     "calendars",
     "templates",
+    "canned",
     "bots",
     "escalation",
     "assignment",
@@ -296,14 +298,11 @@ pub(crate) fn read(root: &Node) -> (ConfigSpec, Reader) {
             r.item = None;
         }
     }
-    if let Some(n) = get(top, "templates")
-        && let Some(ts) = r.table(n, "templates", &[])
-    {
-        for (name, t) in ts {
-            if let Some(s) = r.string(t, &format!("templates.{name}")) {
-                spec.templates.insert(name.clone(), s);
-            }
-        }
+    if let Some(n) = get(top, "templates") {
+        spec.templates = messages::read_templates(&mut r, n);
+    }
+    if let Some(n) = get(top, "canned") {
+        spec.canned = messages::read_canned(&mut r, n);
     }
     if let Some(n) = get(top, "bots")
         && let Some(bots) = r.table(n, "bots", &[])

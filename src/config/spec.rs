@@ -46,8 +46,15 @@ pub struct ConfigSpec {
     /// text and may use the notice's `{placeholders}`
     /// ([`NOTICES`](crate::handoff::NOTICES)); any other template is sent
     /// by a rule's `reply`, as written. `{{` and `}}` are literal braces.
+    ///
+    /// The names in [`WINDOW_PURPOSES`] hold instead the provider-approved
+    /// templates used when a customer's reply window has closed, by the
+    /// conversation's language (see [`TemplateSpec::Approved`]).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub templates: BTreeMap<String, String>,
+    pub templates: BTreeMap<String, TemplateSpec>,
+    /// `[canned.<id>]`: agents' canned responses.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub canned: BTreeMap<String, CannedSpec>,
     /// `[bots.<id>]`: the bots the host registers.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub bots: BTreeMap<String, BotSpec>,
@@ -555,3 +562,105 @@ pub struct ConversationsSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback_queue: Option<String>,
 }
+
+/// What a message is for, when the customer's reply window has closed and
+/// only a provider-approved template may go out: an agent's reply, a bot's
+/// reply, or a notice from the engine. Each names a table under
+/// `[templates]`.
+pub const WINDOW_PURPOSES: [&str; 3] = ["agent_reply", "bot_reply", "notice"];
+
+/// The placeholders an approved template's parameters may use: the message
+/// text, the agent, the queue, the conversation, and
+/// `{contact.<attribute>}`.
+pub const WINDOW_PLACEHOLDERS: [&str; 4] = ["text", "agent", "queue", "conversation"];
+
+/// One entry of `[templates]`.
+///
+/// ```toml
+/// [templates]
+/// queued = "You are number {position} in line."   # a notice's text
+///
+/// # When the reply window has closed (WhatsApp: 24 hours after the
+/// # customer's last message), an agent's reply goes out as this approved
+/// # template, by the conversation's language; "*" serves any other.
+/// [templates.agent_reply]
+/// en = { name = "support_follow_up", language = "en_US", parameters = ["{agent}", "{text}"] }
+/// de = { name = "support_follow_up", language = "de", parameters = ["{agent}", "{text}"] }
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum TemplateSpec {
+    /// A notice's or a reply's text.
+    Text(String),
+    /// Approved templates by the conversation's language (`"*"` for any
+    /// other), for one of [`WINDOW_PURPOSES`].
+    Approved(BTreeMap<String, ApprovedTemplate>),
+}
+
+impl TemplateSpec {
+    /// The text, for a notice or reply.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            TemplateSpec::Text(t) => Some(t),
+            TemplateSpec::Approved(_) => None,
+        }
+    }
+}
+
+/// A template the provider approved (a WhatsApp message template, a
+/// Messenger message tag's text …), with its parameters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ApprovedTemplate {
+    /// Its name at the provider.
+    pub name: String,
+    /// Its language code at the provider (`en_US`, `de`).
+    pub language: String,
+    /// Its parameters in order, each a text with placeholders from
+    /// [`WINDOW_PLACEHOLDERS`] (`"{agent}"`, `"Re: {text}"`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<String>,
+}
+
+/// A canned response: an answer agents send often, found by its shortcut
+/// and sent in the conversation's language with its variables filled in.
+///
+/// ```toml
+/// [canned.refund_status]
+/// shortcut = "/refund"
+/// text.en = "Hi {contact.name}, your refund is on its way. {agent}"
+/// text.de = "Hallo {contact.name}, Ihre Erstattung ist unterwegs. {agent}"
+/// ```
+///
+/// Its variables are `{agent}`, `{queue}`, `{conversation}`,
+/// `{contact.<attribute>}`, `{agent.<attribute>}` and `{slot.<name>}` (what
+/// the bot gathered).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct CannedSpec {
+    /// What an agent types to find it (`/refund`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shortcut: Option<String>,
+    /// Its text by language (`"*"` for any other).
+    pub text: BTreeMap<String, String>,
+}
+
+impl CannedSpec {
+    /// Its text for language `lang`: that language's (or its primary
+    /// subtag's), else the one for any language.
+    pub fn text_for(&self, lang: Option<&str>) -> Option<&str> {
+        let primary = lang.map(|l| l.split(['-', '_']).next().unwrap_or(l));
+        [lang, primary, Some("*")]
+            .into_iter()
+            .flatten()
+            .find_map(|l| self.text.get(l))
+            .or_else(|| self.text.values().next())
+            .map(String::as_str)
+    }
+}
+
+/// The variables a canned response may use besides `{contact.…}`,
+/// `{agent.…}` and `{slot.…}`.
+pub const CANNED_VARIABLES: [&str; 3] = ["agent", "queue", "conversation"];

@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 
 use super::diagnostic::Diagnostic;
 use super::diags::Diags;
-use super::spec::ConfigSpec;
+use super::spec::{
+    ApprovedTemplate, CANNED_VARIABLES, ConfigSpec, TemplateSpec, WINDOW_PLACEHOLDERS,
+};
 use crate::expr::did_you_mean;
 use crate::handoff::{NOTICES, NoticeSpec, notice, placeholders};
 
@@ -33,10 +35,17 @@ pub(super) fn check(spec: &ConfigSpec, d: &mut Diags, warnings: &mut Vec<Diagnos
             replies.entry(t.as_str()).or_insert(r.id.as_str());
         }
     }
-    for (name, text) in &spec.templates {
+    for (name, template) in &spec.templates {
         let path = format!("templates.{name}");
         let item = format!("template `{name}`");
         let item = Some(item.as_str());
+        let text = match template {
+            TemplateSpec::Text(text) => text,
+            TemplateSpec::Approved(by_lang) => {
+                check_approved(by_lang, &path, item, d);
+                continue;
+            }
+        };
         let used = match placeholders(text) {
             Ok(used) => used,
             Err(m) => {
@@ -111,4 +120,97 @@ fn never_sent(name: &str, path: String) -> Diagnostic {
         ),
     )
     .help(help)
+}
+
+/// Checks the parameters of approved templates: each fills only
+/// [`WINDOW_PLACEHOLDERS`] and `{contact.<attribute>}`.
+fn check_approved(
+    by_lang: &BTreeMap<String, ApprovedTemplate>,
+    path: &str,
+    item: Option<&str>,
+    d: &mut Diags,
+) {
+    for (lang, t) in by_lang {
+        for (i, param) in t.parameters.iter().enumerate() {
+            let p = format!("{path}.{lang}.parameters[{i}]");
+            let used = match placeholders(param) {
+                Ok(used) => used,
+                Err(m) => {
+                    d.error(p, item, m, None);
+                    continue;
+                }
+            };
+            for u in used
+                .into_iter()
+                .filter(|u| !WINDOW_PLACEHOLDERS.contains(u) && !u.starts_with("contact."))
+            {
+                let braced = |f: &str| format!("{{{f}}}");
+                let guess = did_you_mean(&braced(u), &mut WINDOW_PLACEHOLDERS.iter().map(|f| braced(f)))
+                    .map(|g| format!("{g} "))
+                    .unwrap_or_default();
+                let all: Vec<String> = WINDOW_PLACEHOLDERS.iter().map(|f| braced(f)).collect();
+                d.error(
+                    p.clone(),
+                    item,
+                    format!("unknown placeholder `{{{u}}}` in an approved template's parameter"),
+                    Some(format!(
+                        "{guess}parameters may use {} and {{contact.<attribute>}}; {BRACES}",
+                        all.join(", ")
+                    )),
+                );
+            }
+        }
+    }
+}
+
+/// Checks `[canned]`: each text's variables are ones an agent's message can
+/// fill, and no two canned responses share a shortcut.
+pub(super) fn check_canned(spec: &ConfigSpec, d: &mut Diags) {
+    let mut shortcuts: BTreeMap<&str, &str> = BTreeMap::new();
+    for (id, c) in &spec.canned {
+        let item = format!("canned response `{id}`");
+        let item = Some(item.as_str());
+        if let Some(sc) = &c.shortcut {
+            if sc.trim().is_empty() {
+                d.error(format!("canned.{id}.shortcut"), item, "a shortcut cannot be empty".into(), None);
+            } else if let Some(other) = shortcuts.insert(sc.as_str(), id.as_str()) {
+                d.error(
+                    format!("canned.{id}.shortcut"),
+                    item,
+                    format!("shortcut `{sc}` is also `{other}`'s"),
+                    Some("give each canned response its own shortcut".into()),
+                );
+            }
+        }
+        for (lang, text) in &c.text {
+            let path = format!("canned.{id}.text.{lang}");
+            let used = match placeholders(text) {
+                Ok(used) => used,
+                Err(m) => {
+                    d.error(path, item, m, None);
+                    continue;
+                }
+            };
+            let known = |u: &str| {
+                CANNED_VARIABLES.contains(&u)
+                    || ["contact.", "agent.", "slot."]
+                        .iter()
+                        .any(|p| u.strip_prefix(p).is_some_and(|rest| !rest.is_empty()))
+            };
+            for u in used.into_iter().filter(|u| !known(u)) {
+                let braced = |f: &str| format!("{{{f}}}");
+                let guess = did_you_mean(&braced(u), &mut CANNED_VARIABLES.iter().map(|f| braced(f)))
+                    .map(|g| format!("{g} "))
+                    .unwrap_or_default();
+                d.error(
+                    path.clone(),
+                    item,
+                    format!("unknown variable `{{{u}}}` in canned response `{id}`"),
+                    Some(format!(
+                        "{guess}the variables are {{agent}}, {{queue}}, {{conversation}}, {{contact.<attribute>}}, {{agent.<attribute>}} and {{slot.<name>}}; {BRACES}"
+                    )),
+                );
+            }
+        }
+    }
 }

@@ -4,7 +4,7 @@
 use crate::assign::{AssignError, Presence, Request};
 use crate::engine::{Action, Event, EventKind, InputError};
 use crate::handoff::{Note, Party, Reason};
-use crate::model::{AgentId, BotId, QueueId, Ticket, Timestamp};
+use crate::model::{AgentId, BotId, Content, QueueId, Ticket, Timestamp};
 
 use super::{Conversation, Env, Phase, SendRefusal, Serving, Timer, Transfer, Wait};
 
@@ -219,6 +219,7 @@ impl Conversation {
                     channel: e.channel.clone().unwrap_or_else(|| self.channel.clone()),
                     text: e.text.clone(),
                     attachments: e.attachments.clone(),
+                    choice: e.choice.clone(),
                 },
             );
         }
@@ -268,29 +269,28 @@ impl Conversation {
         );
     }
 
-    /// The agent writes to the customer.
+    /// The agent writes to the customer. Once the reply window has closed
+    /// the message goes out as the approved template for agents' replies,
+    /// or is kept until the customer writes again.
     ///
     /// # Errors
     ///
-    /// The agent does not have it, the customer opted out, the reply
-    /// window is closed, or the channel cannot carry the text.
+    /// The agent does not have it, the customer opted out, or the channel
+    /// cannot carry the content.
     pub(crate) fn agent_message(
         &mut self,
         env: &mut Env<'_>,
         now: Timestamp,
         agent: &AgentId,
-        text: &str,
+        content: &Content,
     ) -> Result<(), InputError> {
         self.owned_by(agent, "send an agent message to")?;
         let by = Party::Agent {
             agent: agent.clone(),
         };
-        match self.send(env, now, text, by) {
-            Ok(()) => {}
+        match self.send(env, now, content, by) {
+            Ok(_) => {}
             Err(SendRefusal::OptedOut) => return Err(InputError::OptedOut(self.id.clone())),
-            Err(SendRefusal::WindowClosed) => {
-                return Err(InputError::WindowClosed(self.id.clone()));
-            }
             Err(SendRefusal::Render(error)) => {
                 return Err(InputError::Render {
                     conversation: self.id.clone(),

@@ -5,7 +5,7 @@ use crate::bot::BotRequest;
 use crate::channel::consent::ConsentState;
 use crate::engine::{Action, BotTurn, Event, EventKind, InputError};
 use crate::handoff::{Note, Party, Reason, State};
-use crate::model::Timestamp;
+use crate::model::{Choice, Timestamp};
 use crate::router::{Decision, Route};
 
 use super::{Conversation, Env, Phase, Timer};
@@ -14,7 +14,14 @@ impl Conversation {
     /// A customer message while a bot has the conversation: escalation
     /// triggers first, then the rules (unless the message was just
     /// routed), then the question to the bot.
-    pub(crate) fn bot_step(&mut self, env: &mut Env<'_>, now: Timestamp, text: &str, routed: bool) {
+    pub(crate) fn bot_step(
+        &mut self,
+        env: &mut Env<'_>,
+        now: Timestamp,
+        text: &str,
+        routed: bool,
+        choice: Option<Choice>,
+    ) {
         // An escalation a full queue turns away leaves the conversation
         // with its bot (the customer was told): the bot still answers.
         if let Some((reason, queue)) = self.trigger(env, now, text, false) {
@@ -47,14 +54,20 @@ impl Conversation {
                 }
             }
         }
-        self.ask_bot(env, now, text);
+        self.ask_bot(env, now, text, choice);
         // Without a bot to ask, the customer's silence is what is awaited.
         self.rest(env, now);
     }
 
     /// Puts the customer's message to the conversation's bot, if it has
     /// one: the next turn, with a deadline for the answer.
-    pub(crate) fn ask_bot(&mut self, env: &mut Env<'_>, now: Timestamp, text: &str) {
+    pub(crate) fn ask_bot(
+        &mut self,
+        env: &mut Env<'_>,
+        now: Timestamp,
+        text: &str,
+        choice: Option<Choice>,
+    ) {
         let Some(bot) = self.bot.clone() else {
             return;
         };
@@ -65,7 +78,8 @@ impl Conversation {
             *asked = true;
         }
         self.timers.set(Timer::Bot, now + timeout);
-        let ask = BotRequest::new(self.id.clone(), bot, self.turn, text, context);
+        let mut ask = BotRequest::new(self.id.clone(), bot, self.turn, text, context);
+        ask.choice = choice;
         env.act(now, Action::AskBot(Box::new(ask)));
         self.rest(env, now);
     }
@@ -125,9 +139,7 @@ impl Conversation {
             .bot
             .clone()
             .map_or(Party::System, |bot| Party::Bot { bot });
-        if let Some(reply) = &t.reply
-            && !reply.is_empty()
-        {
+        if let Some(reply) = &t.reply {
             if let Err(why) = self.send(env, now, reply, by.clone()) {
                 let reason = why.to_string();
                 env.emit_about(now, self, EventKind::NotSent { reason });
@@ -200,6 +212,7 @@ impl Conversation {
         now: Timestamp,
         decision: &Decision,
         reopened: Option<Reason>,
+        choice: Option<Choice>,
     ) {
         self.apply_side_effects(env, now, decision);
         let from = (self.state() == State::Closed).then_some(State::Closed);
@@ -213,7 +226,7 @@ impl Conversation {
                 self.bot = Some(bot.clone());
                 self.enter(env, now, from, reason, true);
                 let text = self.last_customer_text();
-                self.bot_step(env, now, &text, true);
+                self.bot_step(env, now, &text, true, choice);
             }
             route => {
                 // Straight to a queue (or, with no route and no default,

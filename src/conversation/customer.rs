@@ -3,14 +3,27 @@
 
 use crate::engine::{Action, Event, EventKind, Inbound};
 use crate::handoff::{Entry, Party, Reason, State};
-use crate::model::Timestamp;
+use crate::model::{Attachment, Choice, Timestamp};
 
 use super::{Conversation, Env, Phase, Timer};
 
 impl Conversation {
     /// Adds a customer message to the conversation: the channel they used,
-    /// language, sentiment, message id, the transcript.
-    pub(crate) fn record_inbound(&mut self, env: &mut Env<'_>, now: Timestamp, m: &Inbound) {
+    /// language, sentiment, message id, the transcript. Returns the choice
+    /// it makes: the button the customer tapped, or the option of the last
+    /// menu their text names. A window that had closed opens again, and
+    /// what was kept for it goes out.
+    pub(crate) fn record_inbound(
+        &mut self,
+        env: &mut Env<'_>,
+        now: Timestamp,
+        m: &Inbound,
+    ) -> Option<Choice> {
+        let choice = m
+            .choice
+            .clone()
+            .or_else(|| self.menu.as_ref().and_then(|menu| menu.choice(&m.text)));
+        self.menu = None;
         let switched = (self.channel != m.channel).then(|| self.channel.clone());
         self.channel = m.channel.clone();
         self.address = m.from.clone();
@@ -31,7 +44,8 @@ impl Conversation {
         self.transcript.push(
             Entry::new(now, Party::Customer, m.text.clone())
                 .on(m.channel.clone())
-                .with_attachments(m.attachments.clone()),
+                .with_attachments(attachments_of(m))
+                .with_choice(choice.clone()),
         );
         // The customer spoke: silence no longer counts against them.
         self.timers.stop(Timer::Inactivity);
@@ -48,15 +62,23 @@ impl Conversation {
                 channel,
             },
         );
+        self.send_deferred(env, now);
         self.rest(env, now);
+        choice
     }
 
     /// What a customer message does in the conversation's phase: the bot
     /// step with the bot, delivery to the agent with an agent (ending a
     /// hold); while waiting it is kept for the agent (leave a message).
-    pub(crate) fn after_inbound(&mut self, env: &mut Env<'_>, now: Timestamp, text: &str) {
+    pub(crate) fn after_inbound(
+        &mut self,
+        env: &mut Env<'_>,
+        now: Timestamp,
+        text: &str,
+        choice: Option<Choice>,
+    ) {
         match &self.phase {
-            Phase::New | Phase::Bot { .. } => self.bot_step(env, now, text, false),
+            Phase::New | Phase::Bot { .. } => self.bot_step(env, now, text, false, choice),
             Phase::WithAgent(s) => {
                 let (agent, ticket) = (s.agent.clone(), s.ticket.clone());
                 let attachments = self
@@ -73,6 +95,7 @@ impl Conversation {
                         channel: self.channel.clone(),
                         text: text.to_owned(),
                         attachments,
+                        choice,
                     },
                 );
                 // The agent owes a reply (the queue's reply_timeout).
@@ -112,7 +135,7 @@ impl Conversation {
     /// rules decide.
     pub(crate) fn reopen(&mut self, env: &mut Env<'_>, now: Timestamp, m: &Inbound) {
         if let Some(score) = self.survey_answer(&m.text) {
-            self.record_inbound(env, now, m);
+            let _ = self.record_inbound(env, now, m);
             self.record_csat(env, now, score);
             self.notice(env, now, "csat_thanks", &[("score", &score.to_string())]);
             return;
@@ -126,7 +149,7 @@ impl Conversation {
         self.timers.stop(Timer::Purge);
         self.reopened = true;
         self.memory.fallbacks = 0;
-        self.record_inbound(env, now, m);
+        let choice = self.record_inbound(env, now, m);
         match (last, queue) {
             // Back to the last agent if they are free, else the queue.
             (Some(agent), Some(queue)) if env.config.queue(queue.as_str()).is_some() => {
@@ -136,14 +159,26 @@ impl Conversation {
                     // told; the conversation is open again, with its bot
                     // if it has one.
                     self.enter(env, now, Some(State::Closed), Reason::Reopened, true);
-                    self.ask_bot(env, now, &m.text);
+                    self.ask_bot(env, now, &m.text, choice);
                     self.rest(env, now);
                 }
             }
             _ => {
                 let decision = self.route(env, now, &m.text, false);
-                self.apply_decision(env, now, &decision, Some(Reason::Reopened));
+                self.apply_decision(env, now, &decision, Some(Reason::Reopened), choice);
             }
         }
     }
+}
+
+/// What a customer message carries besides its text, as attachments: its
+/// attachments, and a shared place as a `location` attachment (a `geo:`
+/// URI) — how rules (`attachments has 'location'`), transcripts and agents
+/// see it.
+pub(crate) fn attachments_of(m: &Inbound) -> Vec<Attachment> {
+    let mut all = m.attachments.clone();
+    if let Some(l) = &m.location {
+        all.push(Attachment::location(l.lat, l.lon, l.label.as_deref()));
+    }
+    all
 }

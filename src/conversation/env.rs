@@ -3,16 +3,17 @@
 
 use crate::assign::Assigner;
 use crate::channel::consent::ConsentRegistry;
-use crate::channel::{Capabilities, Outbound, RenderError, render};
+use crate::channel::{Outbound, RenderError, WindowState, render};
 use crate::config::{Config, ConversationSettings};
 use crate::engine::contacts::{Contact, Contacts};
 use crate::engine::output::Outbox;
 use crate::engine::tickets::Tickets;
+use crate::engine::channels::Channels;
 use crate::engine::{Action, Event, EventKind};
 use crate::handoff::{Entry, Party, default_template, fill};
-use crate::model::{Content, Timestamp};
+use crate::model::{Content, TemplateRef, Timestamp};
 
-use super::Conversation;
+use super::{Conversation, Deferred, Menu};
 
 /// The engine's parts a conversation uses, borrowed for one stimulus.
 #[derive(Debug)]
@@ -25,6 +26,8 @@ pub(crate) struct Env<'a> {
     pub(crate) consent: &'a mut ConsentRegistry,
     pub(crate) tickets: &'a mut Tickets,
     pub(crate) out: &'a mut Outbox,
+    /// What each channel can carry, as the host registered it.
+    pub(crate) channels: &'a Channels,
     /// What the engine does for the conversation once the assigner's
     /// events have been handled.
     pub(crate) then: Option<Then>,
@@ -47,7 +50,6 @@ pub(crate) enum Then {
 #[derive(Debug)]
 pub(crate) enum SendRefusal {
     OptedOut,
-    WindowClosed,
     Render(RenderError),
 }
 
@@ -55,12 +57,21 @@ impl std::fmt::Display for SendRefusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SendRefusal::OptedOut => f.write_str("the customer opted out on this channel"),
-            SendRefusal::WindowClosed => {
-                f.write_str("the channel's reply window is closed; only a template can be sent")
-            }
             SendRefusal::Render(m) => write!(f, "the channel cannot carry it: {m}"),
         }
     }
+}
+
+/// How a message went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Sent {
+    /// Sent as written.
+    Now,
+    /// The reply window had closed: sent as the approved template.
+    AsTemplate,
+    /// The reply window had closed and no template serves: kept, to go out
+    /// when the customer writes again.
+    Deferred,
 }
 
 impl Env<'_> {
@@ -92,44 +103,122 @@ impl Env<'_> {
 }
 
 impl Conversation {
-    /// Renders `text` for the customer's channel and queues the sends; the
-    /// message joins the transcript. Returns why it could not be sent, if
-    /// it could not.
+    /// Sends `content` from `from` to the customer on their current
+    /// channel, as the channel layer renders it with the capabilities the
+    /// host registered; the message joins the transcript. When the reply
+    /// window has closed, it goes out as the approved template configured
+    /// for its purpose and the conversation's language, or is kept until
+    /// the customer writes again.
     pub(crate) fn send(
         &mut self,
         env: &mut Env<'_>,
         at: Timestamp,
-        text: &str,
+        content: &Content,
         from: Party,
-    ) -> Result<(), SendRefusal> {
+    ) -> Result<Sent, SendRefusal> {
         if env.consent.is_opted_out(&self.channel, &self.address) {
             return Err(SendRefusal::OptedOut);
         }
-        let caps = Capabilities::for_kind(&self.channel);
+        let caps = env.channels.get(&self.channel);
         let window = caps.window_state(Some(self.last_inbound), at);
-        let parts = render(&Content::text(text), &caps, window).map_err(|e| match e {
-            RenderError::WindowClosed => SendRefusal::WindowClosed,
-            other => SendRefusal::Render(other),
-        })?;
-        for part in parts {
-            if let Outbound::Text { text, .. } = part {
-                env.act(
-                    at,
-                    Action::Send {
-                        conversation: self.id.clone(),
-                        channel: self.channel.clone(),
-                        to: self.address.clone(),
-                        text,
+        let mut sent = Sent::Now;
+        let templated;
+        let mut to_render = content;
+        if window == WindowState::Closed && content.template.is_none() {
+            match self.approved(env, content, &from) {
+                Some(t) => {
+                    templated = Content::default().with_template(t);
+                    to_render = &templated;
+                    sent = Sent::AsTemplate;
+                }
+                None => {
+                    let purpose = purpose(&from).into();
+                    self.deferred.push(Deferred {
+                        content: content.clone(),
                         from: from.clone(),
-                    },
-                );
+                    });
+                    env.act(
+                        at,
+                        Action::Deferred {
+                            conversation: self.id.clone(),
+                            channel: self.channel.clone(),
+                            from,
+                            purpose,
+                        },
+                    );
+                    return Ok(Sent::Deferred);
+                }
             }
         }
-        self.transcript
-            .push(Entry::new(at, from.clone(), text).on(self.channel.clone()));
+        let parts = render(to_render, &caps, window).map_err(SendRefusal::Render)?;
+        let native_menu = parts.iter().any(|p| {
+            matches!(p, Outbound::Text { quick_replies, .. } if !quick_replies.is_empty())
+        });
+        for part in parts {
+            env.act(
+                at,
+                Action::Send {
+                    conversation: Some(self.id.clone()),
+                    channel: self.channel.clone(),
+                    to: self.address.clone(),
+                    from: from.clone(),
+                    part,
+                },
+            );
+        }
+        if !content.quick_replies.is_empty() {
+            self.menu = Some(Menu {
+                options: content.quick_replies.clone(),
+                numbered: !native_menu,
+            });
+        }
+        self.transcript.push(
+            Entry::new(at, from.clone(), content.text.clone())
+                .on(self.channel.clone())
+                .with_attachments(content.attachments.clone()),
+        );
         let channel = self.channel.clone();
         env.emit_about(at, self, EventKind::Message { from, channel });
-        Ok(())
+        Ok(sent)
+    }
+
+    /// The approved template for `content` from `from`, with its
+    /// parameters filled, when one is configured.
+    fn approved(&self, env: &Env<'_>, content: &Content, from: &Party) -> Option<TemplateRef> {
+        let t = env
+            .config
+            .approved_template(purpose(from), self.lang.as_deref())?;
+        let agent = match from {
+            Party::Agent { agent } => agent.as_str(),
+            _ => "",
+        };
+        let queue = self.queue.as_ref().map_or("", |q| q.as_str());
+        let attrs = env.contact(self).map(|k| &k.attributes);
+        let contact: Vec<(String, String)> = attrs
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (format!("contact.{k}"), v.to_string()))
+            .collect();
+        let mut values: Vec<(&str, &str)> = vec![
+            ("text", content.text.as_str()),
+            ("agent", agent),
+            ("queue", queue),
+            ("conversation", self.id.as_str()),
+        ];
+        values.extend(contact.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let parameters: Vec<String> = t.parameters.iter().map(|p| fill(p, &values)).collect();
+        Some(TemplateRef::new(t.name.clone(), t.language.clone()).with_parameters(parameters))
+    }
+
+    /// Sends what was kept while the reply window was closed, now that the
+    /// customer wrote again.
+    pub(crate) fn send_deferred(&mut self, env: &mut Env<'_>, at: Timestamp) {
+        for d in std::mem::take(&mut self.deferred) {
+            if let Err(why) = self.send(env, at, &d.content, d.from) {
+                let reason = why.to_string();
+                env.emit_about(at, self, EventKind::NotSent { reason });
+            }
+        }
     }
 
     /// Sends notice `name` (configured under `[templates]` or built in)
@@ -159,8 +248,8 @@ impl Conversation {
             return;
         }
         let text = fill(template, values);
-        let kind = match self.send(env, at, &text, Party::System) {
-            Ok(()) => EventKind::Notice {
+        let kind = match self.send(env, at, &Content::text(text), Party::System) {
+            Ok(_) => EventKind::Notice {
                 template: name.into(),
             },
             Err(why) => EventKind::NotSent {
@@ -168,5 +257,15 @@ impl Conversation {
             },
         };
         env.emit_about(at, self, kind);
+    }
+}
+
+/// The `[templates]` table that serves a message from `from` when the
+/// reply window has closed.
+pub(crate) fn purpose(from: &Party) -> &'static str {
+    match from {
+        Party::Agent { .. } => "agent_reply",
+        Party::Bot { .. } => "bot_reply",
+        _ => "notice",
     }
 }

@@ -38,6 +38,7 @@
 //! * `closing.rs` — closing, satisfaction, timers;
 //! * `stimulus.rs` — the stimuli as data, and the one entry point that
 //!   takes them;
+//! * `tools.rs` — typing, canned responses, suggestions sent on;
 //! * `context.rs` — what a bot and an agent are shown.
 
 mod agent;
@@ -49,6 +50,7 @@ mod env;
 mod phase;
 mod stimulus;
 mod timers;
+mod tools;
 mod waiting;
 
 use std::collections::VecDeque;
@@ -56,12 +58,13 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::handoff::{Note, Reason, State, Transcript};
+use crate::handoff::{Note, Party, Reason, State, Transcript};
 use crate::model::{
-    Address, AgentId, Attributes, BotId, ChannelKind, ContactId, ConversationId, QueueId, Ticket,
-    Timestamp,
+    Address, AgentId, Attributes, BotId, ChannelKind, Choice, ContactId, Content, ConversationId,
+    QueueId, QuickReply, Suggestion, Ticket, Timestamp,
 };
 
+pub(crate) use customer::attachments_of;
 pub(crate) use env::{Env, SendRefusal, Then};
 pub(crate) use phase::{Closure, Phase, Serving, Transfer, Wait};
 pub(crate) use stimulus::Stimulus;
@@ -90,7 +93,7 @@ pub(crate) struct BotMemory {
     pub(crate) sentiment: Option<f64>,
     /// Articles or answers to suggest to the agent on handoff.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub(crate) suggestions: Vec<String>,
+    pub(crate) suggestions: Vec<Suggestion>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -177,6 +180,47 @@ pub(crate) struct Conversation {
     /// Recent channel message ids, for retries.
     #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
     pub(crate) seen: VecDeque<String>,
+    /// The choices of the latest message that offered some, until the
+    /// customer answers: a number or a title maps to a choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) menu: Option<Menu>,
+    /// Messages kept while the reply window is closed with no approved
+    /// template for them; they go out when the customer writes again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) deferred: Vec<Deferred>,
+}
+
+/// The choices last offered to the customer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Menu {
+    pub(crate) options: Vec<QuickReply>,
+    /// Shown as a numbered list (no native buttons), so a number answers.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) numbered: bool,
+}
+
+impl Menu {
+    /// The choice `text` makes: a number from the list, or a title.
+    pub(crate) fn choice(&self, text: &str) -> Option<Choice> {
+        let text = text.trim();
+        let picked = match text.parse::<usize>() {
+            Ok(n) if self.numbered && (1..=self.options.len()).contains(&n) => {
+                Some(&self.options[n - 1])
+            }
+            _ => self
+                .options
+                .iter()
+                .find(|o| o.title.trim().to_lowercase() == text.to_lowercase()),
+        }?;
+        Some(Choice::new(picked.payload.clone()).with_title(picked.title.clone()))
+    }
+}
+
+/// A message kept until the reply window reopens.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Deferred {
+    pub(crate) content: Content,
+    pub(crate) from: Party,
 }
 
 impl Conversation {
@@ -222,6 +266,8 @@ impl Conversation {
             home,
             csat: None,
             seen: VecDeque::new(),
+            menu: None,
+            deferred: Vec::new(),
         }
     }
 

@@ -3,7 +3,7 @@
 
 use crate::engine::{BotTurn, Closer, Inbound, InputError, Transfer};
 use crate::handoff::Reason;
-use crate::model::{AgentId, BotId, QueueId, Ticket, Timestamp};
+use crate::model::{AgentId, BotId, Content, QueueId, Ticket, Timestamp};
 use crate::router::Decision;
 
 use super::{Conversation, Env, Then};
@@ -24,7 +24,15 @@ pub(crate) enum Stimulus {
     /// An agent declines an offer.
     Decline(AgentId),
     /// The agent writes to the customer.
-    AgentMessage(AgentId, String),
+    AgentMessage(AgentId, Box<Content>),
+    /// The agent is typing.
+    AgentTyping(AgentId),
+    /// The customer is typing.
+    CustomerTyping,
+    /// The agent sends a canned response (by id or shortcut).
+    Canned(AgentId, String),
+    /// The agent sends on the bot's suggestion at this place.
+    SendSuggestion(AgentId, usize),
     /// The agent transfers it.
     Transfer(Box<Transfer>),
     /// The agent puts it on hold.
@@ -78,18 +86,26 @@ impl Conversation {
     ) -> Result<Option<Then>, InputError> {
         match stimulus {
             Stimulus::Start(m, decision) => {
-                self.record_inbound(env, now, &m);
-                self.apply_decision(env, now, &decision, None);
+                let choice = self.record_inbound(env, now, &m);
+                self.apply_decision(env, now, &decision, None, choice);
             }
             Stimulus::Customer(m) => {
-                self.record_inbound(env, now, &m);
-                self.after_inbound(env, now, &m.text);
+                let choice = self.record_inbound(env, now, &m);
+                self.after_inbound(env, now, &m.text, choice);
             }
             Stimulus::Reopen(m) => self.reopen(env, now, &m),
             Stimulus::BotTurn(t) => self.bot_turn(env, now, &t)?,
             Stimulus::Accept(agent) => self.accept(env, now, &agent)?,
             Stimulus::Decline(agent) => self.decline(env, now, &agent)?,
-            Stimulus::AgentMessage(agent, text) => self.agent_message(env, now, &agent, &text)?,
+            Stimulus::AgentMessage(agent, content) => {
+                self.agent_message(env, now, &agent, &content)?;
+            }
+            Stimulus::AgentTyping(agent) => self.agent_typing(env, now, &agent)?,
+            Stimulus::CustomerTyping => self.customer_typing(env, now),
+            Stimulus::Canned(agent, name) => self.send_canned(env, now, &agent, &name)?,
+            Stimulus::SendSuggestion(agent, index) => {
+                self.send_suggestion(env, now, &agent, index)?;
+            }
             Stimulus::Transfer(t) => self.transfer(env, now, &t)?,
             Stimulus::Hold(agent) => self.hold(env, now, &agent)?,
             Stimulus::HandBack(agent, bot) => self.hand_back(env, now, &agent, bot)?,

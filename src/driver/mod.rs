@@ -148,10 +148,10 @@ impl<R: Runtime> fmt::Debug for Driver<R> {
 /// One message to send, as the engine rendered it.
 #[derive(Clone, Debug)]
 struct Message {
-    conversation: ConversationId,
+    conversation: Option<ConversationId>,
     channel: ChannelKind,
     to: Address,
-    text: String,
+    part: Outbound,
 }
 
 /// A finished piece of work.
@@ -387,13 +387,13 @@ impl<R: Runtime> Driver<R> {
                     conversation,
                     channel,
                     to,
-                    text,
+                    part,
                     ..
                 } => self.enqueue(Message {
                     conversation,
                     channel,
                     to,
-                    text,
+                    part,
                 }),
                 Action::AskBot(request) => self.ask(*request),
                 action => self
@@ -434,7 +434,7 @@ impl<R: Runtime> Driver<R> {
         let runtime = self.runtime.clone();
         let policy = self.retry.clone();
         self.work.push(Box::pin(async move {
-            let out = Outbound::text(message.text.clone());
+            let out = message.part.clone();
             let mut attempt = 0;
             let result = loop {
                 attempt += 1;
@@ -495,8 +495,11 @@ impl<R: Runtime> Driver<R> {
                         status: DeliveryStatus::Failed,
                         error: Some(error.to_string()),
                     },
+                };
+                let report = match &message.conversation {
+                    Some(c) => report.conversation(c.clone()),
+                    None => report,
                 }
-                .conversation(message.conversation.clone())
                 .to(message.to.clone());
                 let key = (message.channel, message.to);
                 let next = self.lanes.get_mut(&key).and_then(|lane| {

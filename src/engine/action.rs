@@ -6,8 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::assign::Presence;
 use crate::bot::BotRequest;
+use crate::channel::Outbound;
 use crate::handoff::{HandoffContext, Party, Reason};
-use crate::model::{Address, AgentId, Attachment, ChannelKind, ConversationId, QueueId, Timestamp};
+use crate::model::{
+    Address, AgentId, Attachment, ChannelKind, Choice, ConversationId, QueueId, Timestamp,
+};
 
 /// One thing for the host to do, from
 /// [`Switchboard::poll_action`](super::Switchboard::poll_action).
@@ -17,20 +20,21 @@ use crate::model::{Address, AgentId, Attachment, ChannelKind, ConversationId, Qu
 /// ([`ActionLine`](super::ActionLine)).
 ///
 /// ```
+/// use switchboard::channel::Outbound;
 /// use switchboard::engine::Action;
 /// use switchboard::handoff::Party;
 /// use switchboard::{Address, ChannelKind, ConversationId};
 ///
 /// let a = Action::Send {
-///     conversation: ConversationId::new("c1"),
+///     conversation: Some(ConversationId::new("c1")),
 ///     channel: ChannelKind::Sms,
 ///     to: Address::new_unchecked("+14155550100"),
-///     text: "You are number 2 in line.".into(),
 ///     from: Party::System,
+///     part: Outbound::text("You are number 2 in line."),
 /// };
 /// assert_eq!(
 ///     serde_json::to_string(&a)?,
-///     r#"{"type":"send","conversation":"c1","channel":"sms","to":"+14155550100","text":"You are number 2 in line.","from":{"role":"system"}}"#
+///     r#"{"type":"send","conversation":"c1","channel":"sms","to":"+14155550100","from":{"role":"system"},"part":{"type":"text","text":"You are number 2 in line."}}"#
 /// );
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -38,20 +42,51 @@ use crate::model::{Address, AgentId, Attachment, ChannelKind, ConversationId, Qu
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Action {
-    /// Send text to the customer. It is already rendered for the channel
-    /// (split to its length limit, buttons as a numbered list …): send it
-    /// as it is, one message per action.
+    /// Send one part of a message to the customer. It is already rendered
+    /// for the channel with the capabilities the host registered (text
+    /// split to its length limit, buttons native or as a numbered list,
+    /// media as links where the channel has none, a template once the
+    /// reply window has closed): send it as it is, one message per action,
+    /// in order.
     Send {
-        /// The conversation.
-        conversation: ConversationId,
+        /// The conversation; none for a carrier-required reply to a keyword
+        /// (STOP, START, HELP), which belongs to no conversation.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        conversation: Option<ConversationId>,
         /// The channel to send on: the one the customer used last.
         channel: ChannelKind,
         /// The customer's address on it.
         to: Address,
-        /// The text.
-        text: String,
         /// Who speaks.
         from: Party,
+        /// What to send.
+        part: Outbound,
+    },
+    /// Show the customer that an agent is typing (channels with a typing
+    /// indicator only).
+    Typing {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The channel.
+        channel: ChannelKind,
+        /// The customer's address on it.
+        to: Address,
+    },
+    /// A message was kept, not sent: the customer's reply window on the
+    /// channel has closed, and `[templates]` has no approved template for
+    /// its purpose and the conversation's language. It goes out when the
+    /// customer writes again; tell the one who wrote it, or configure a
+    /// template.
+    Deferred {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The channel whose window has closed.
+        channel: ChannelKind,
+        /// Who wrote it.
+        from: Party,
+        /// The `[templates]` table that would serve it: `agent_reply`,
+        /// `bot_reply` or `notice`.
+        purpose: String,
     },
     /// Ask a bot to answer the customer's message; answer with a
     /// [`BotTurn`](super::BotTurn) carrying the same `turn`.
@@ -110,9 +145,12 @@ pub enum Action {
         channel: ChannelKind,
         /// The text.
         text: String,
-        /// Its attachments.
+        /// Its attachments (a shared place is a `location` attachment).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         attachments: Vec<Attachment>,
+        /// The button or quick reply the customer chose with it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        choice: Option<Choice>,
     },
     /// A waiting conversation's place, for the host's displays.
     QueueStatus {
@@ -175,15 +213,17 @@ impl Action {
     /// ```
     pub fn conversation(&self) -> Option<&ConversationId> {
         match self {
-            Action::Send { conversation, .. }
-            | Action::Offer { conversation, .. }
+            Action::Offer { conversation, .. }
             | Action::RevokeOffer { conversation, .. }
             | Action::Assigned { conversation, .. }
             | Action::Unassigned { conversation, .. }
             | Action::Deliver { conversation, .. }
             | Action::QueueStatus { conversation, .. }
             | Action::TransferFailed { conversation, .. }
+            | Action::Typing { conversation, .. }
+            | Action::Deferred { conversation, .. }
             | Action::Closed { conversation, .. } => Some(conversation),
+            Action::Send { conversation, .. } => conversation.as_ref(),
             Action::AskBot(req) => Some(&req.conversation),
             Action::AgentStatus { .. } => None,
         }

@@ -6,10 +6,13 @@
 use crate::assign::{AgentProfile, Presence};
 use crate::conversation::{Conversation, Env, Stimulus};
 use crate::handoff::{Note, Party, Reason};
-use crate::model::{AgentId, BotId, ConversationId, Timestamp};
+use crate::model::{Address, AgentId, BotId, ChannelKind, Content, ConversationId, Timestamp};
 
 use super::conversation_key;
-use super::validate::{check_attributes, check_range, check_text, check_texts, non_empty};
+use super::validate::{
+    check_attributes, check_content, check_range, check_suggestions, check_text, check_texts,
+    non_empty,
+};
 use super::{BotTurn, Closer, Event, EventKind, InputError, Switchboard, Transfer};
 
 impl Switchboard {
@@ -144,12 +147,51 @@ impl Switchboard {
         now: Timestamp,
         agent: &AgentId,
         id: &ConversationId,
-        text: String,
+        content: Content,
     ) -> Result<(), InputError> {
-        check_text(&text, self.max_text())?;
+        check_content(&content, self.max_text())?;
+        let message = Stimulus::AgentMessage(agent.clone(), Box::new(content));
+        self.agent_act(now, agent, id, message)
+    }
+
+    /// Hands an agent's act on conversation `id` to it, once the
+    /// conversation and the agent are known.
+    pub(super) fn agent_act(
+        &mut self,
+        now: Timestamp,
+        agent: &AgentId,
+        id: &ConversationId,
+        stimulus: Stimulus,
+    ) -> Result<(), InputError> {
         self.key(id)?;
         self.known_agent(agent)?;
-        self.stimulate(now, id, Stimulus::AgentMessage(agent.clone(), text))
+        self.stimulate(now, id, stimulus)
+    }
+
+    /// The customer at `from` on `channel` is typing: their open
+    /// conversation learns it; nothing happens without one.
+    pub(super) fn customer_typing(
+        &mut self,
+        now: Timestamp,
+        channel: &ChannelKind,
+        from: &Address,
+    ) -> Result<(), InputError> {
+        from.check(channel)?;
+        let open = self
+            .contacts
+            .find(channel, from)
+            .and_then(|id| self.contacts.by_id.get(id))
+            .and_then(|k| {
+                k.conversations
+                    .iter()
+                    .rev()
+                    .find(|key| self.convs.get(key).is_some_and(|c| c.state().is_open()))
+                    .copied()
+            });
+        if let Some(key) = open {
+            self.stimulate_key(now, key, Stimulus::CustomerTyping);
+        }
+        Ok(())
     }
 
     pub(super) fn transfer(&mut self, now: Timestamp, t: Transfer) -> Result<(), InputError> {
@@ -263,8 +305,11 @@ impl Switchboard {
     pub(super) fn bot_turn(&mut self, now: Timestamp, t: BotTurn) -> Result<(), InputError> {
         self.key(&t.conversation)?;
         let max = self.max_text();
-        for text in [&t.reply, &t.handoff].into_iter().flatten() {
-            check_text(text, max)?;
+        if let Some(reply) = &t.reply {
+            check_content(reply, max)?;
+        }
+        if let Some(h) = &t.handoff {
+            check_text(h, max)?;
         }
         check_texts(
             [
@@ -273,15 +318,12 @@ impl Switchboard {
             ],
             max,
         )?;
-        check_texts(t.suggestions.iter().map(String::as_str), max)?;
+        check_suggestions(&t.suggestions, max)?;
         check_attributes(&t.slots, max)?;
         check_range("confidence", t.confidence, 0.0, 1.0)?;
         check_range("sentiment", t.sentiment, -1.0, 1.0)?;
         if let Some(i) = &t.intent {
             non_empty("intent", i)?;
-        }
-        for s in &t.suggestions {
-            non_empty("suggestions", s)?;
         }
         let id = t.conversation.clone();
         self.stimulate(now, &id, Stimulus::BotTurn(Box::new(t)))

@@ -89,10 +89,41 @@ pub enum InputError {
     /// A malformed agent profile.
     #[error("bad agent profile: {0}")]
     Profile(#[from] AgentError),
-    /// The customer's reply window on the channel is closed (WhatsApp: 24
-    /// hours after their last message); only a template can be sent.
-    #[error("the reply window for conversation `{0}` is closed; send an approved template instead")]
-    WindowClosed(ConversationId),
+    /// A location off the map.
+    #[error(
+        "location ({lat}, {lon}) is not on Earth: latitude must be within ±90 and longitude within ±180"
+    )]
+    Location {
+        /// The latitude given.
+        lat: f64,
+        /// The longitude given.
+        lon: f64,
+    },
+    /// A canned response uses a variable that has no value in this
+    /// conversation (the contact has no such attribute, the bot gathered
+    /// no such slot).
+    #[error(
+        "canned response `{canned}` needs `{{{variable}}}`, which has no value in this conversation; write the message yourself, or fill the value first"
+    )]
+    CannedVariable {
+        /// The canned response.
+        canned: String,
+        /// The variable.
+        variable: String,
+    },
+    /// There is no canned response with this id or shortcut.
+    #[error("no canned response `{0}` under [canned] (by id or shortcut)")]
+    UnknownCanned(String),
+    /// The conversation has no suggestion at this place.
+    #[error("conversation `{conversation}` has {len} suggestions; there is none at {index}")]
+    NoSuggestion {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The place asked for.
+        index: usize,
+        /// How many it has.
+        len: usize,
+    },
     /// The message cannot be rendered for the customer's channel: a
     /// character cluster longer than one message (an SMS segment, say), a
     /// location off the map, nothing to send. The error says what to

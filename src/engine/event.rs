@@ -148,6 +148,13 @@ pub enum EventKind {
         /// `declined` or `offer_expired`.
         reason: Reason,
     },
+    /// Someone is typing: the customer (for the agent's side) — reported
+    /// by the channel's widget.
+    Typing {
+        /// Who types.
+        #[serde(flatten)]
+        party: Party,
+    },
     /// The conversation waited long enough for its queue's next
     /// relaxation step.
     Relaxed {

@@ -3,16 +3,15 @@
 //! rules; the conversation does the rest.
 
 use crate::channel::consent::ConsentEvent;
-use crate::conversation::{Conversation, Stimulus};
+use crate::channel::{WindowState, render};
+use crate::conversation::{Conversation, Stimulus, attachments_of};
 use crate::expr::{ConversationFacts, Facts};
-use crate::handoff::Transcript;
-use crate::model::{ContactId, ConversationId, Timestamp};
+use crate::handoff::{Party, Transcript, default_template};
+use crate::model::{ContactId, Content, ConversationId, Timestamp};
 use crate::router::Route;
 
-use super::validate::{
-    check_attributes, check_declared, check_range, check_text, check_texts, non_empty,
-};
-use super::{Event, EventKind, Inbound, InputError, Switchboard};
+use super::validate::{check_declared, check_inbound};
+use super::{Action, Event, EventKind, Inbound, InputError, Switchboard};
 
 /// Which conversation an inbound message belongs to.
 enum Target {
@@ -23,42 +22,8 @@ enum Target {
 
 impl Switchboard {
     pub(super) fn inbound(&mut self, now: Timestamp, m: Inbound) -> Result<(), InputError> {
-        check_text(&m.text, self.config.conversation_settings().max_text)?;
-        let max = self.config.conversation_settings().max_text;
-        check_texts(
-            m.attachments.iter().flat_map(|a| {
-                [
-                    &a.url,
-                    a.caption.as_deref().unwrap_or(""),
-                    a.mime_type.as_deref().unwrap_or(""),
-                ]
-            }),
-            max,
-        )?;
-        check_texts(
-            [
-                m.lang.as_deref().unwrap_or(""),
-                m.id.as_deref().unwrap_or(""),
-                m.contact_id.as_ref().map_or("", |c| c.as_str()),
-            ],
-            max,
-        )?;
-        check_attributes(&m.contact, max)?;
+        check_inbound(&m, self.config.conversation_settings().max_text)?;
         check_declared(&self.config.spec().contact_attributes, &m.contact)?;
-        m.from.check(&m.channel)?;
-        check_range("sentiment", m.sentiment, -1.0, 1.0)?;
-        for (field, v) in [
-            ("contact_id", m.contact_id.as_ref().map(|c| c.as_str())),
-            ("lang", m.lang.as_deref()),
-            ("id", m.id.as_deref()),
-        ] {
-            if let Some(v) = v {
-                non_empty(field, v)?;
-            }
-        }
-        for a in &m.attachments {
-            non_empty("attachments.url", &a.url)?;
-        }
 
         // A retried webhook: ignore it.
         if let Some(msg) = &m.id
@@ -78,9 +43,10 @@ impl Switchboard {
             return Ok(());
         }
 
-        // STOP / START keywords on channels that need consent.
+        // STOP / START / HELP keywords on channels that need consent: the
+        // carrier-required reply, and nothing reaches a conversation.
         match self.consent.on_inbound(&m.channel, &m.from, &m.text, now) {
-            Some(ConsentEvent::OptedOut { .. }) => {
+            Some(ConsentEvent::OptedOut { repeated }) => {
                 self.emit(Event::new(
                     now,
                     EventKind::OptedOut {
@@ -88,6 +54,9 @@ impl Switchboard {
                         address: m.from.clone(),
                     },
                 ));
+                if !repeated {
+                    self.keyword_reply(now, &m, "sms_stop");
+                }
                 return Ok(());
             }
             Some(ConsentEvent::OptedIn) => {
@@ -98,6 +67,13 @@ impl Switchboard {
                         address: m.from.clone(),
                     },
                 ));
+                self.keyword_reply(now, &m, "sms_start");
+                return Ok(());
+            }
+            Some(ConsentEvent::Help { opted_out }) => {
+                if !opted_out {
+                    self.keyword_reply(now, &m, "sms_help");
+                }
                 return Ok(());
             }
             _ => {}
@@ -172,6 +148,43 @@ impl Switchboard {
         self.settle_contact(now, into);
     }
 
+    /// Sends notice `name` to the sender of `m`, outside any conversation:
+    /// the reply carriers require to a keyword.
+    fn keyword_reply(&mut self, now: Timestamp, m: &Inbound, name: &str) {
+        let text = self
+            .config
+            .template(name)
+            .or_else(|| default_template(name))
+            .unwrap_or_default();
+        if text.is_empty() {
+            return;
+        }
+        let caps = self.channels.get(&m.channel);
+        let kind = match render(&Content::text(text), &caps, WindowState::Open) {
+            Ok(parts) => {
+                for part in parts {
+                    self.out.act(
+                        now,
+                        Action::Send {
+                            conversation: None,
+                            channel: m.channel.clone(),
+                            to: m.from.clone(),
+                            from: Party::System,
+                            part,
+                        },
+                    );
+                }
+                EventKind::Notice {
+                    template: name.into(),
+                }
+            }
+            Err(e) => EventKind::NotSent {
+                reason: format!("the channel cannot carry it: {e}"),
+            },
+        };
+        self.emit(Event::new(now, kind));
+    }
+
     fn target(&self, contact: &ContactId, m: &Inbound, now: Timestamp) -> Target {
         let Some(c) = self.contacts.by_id.get(contact) else {
             return Target::New;
@@ -211,10 +224,11 @@ impl Switchboard {
             .map(|c| c.attributes.clone())
             .unwrap_or_default();
         let decision = {
+            let attachments = attachments_of(m);
             let facts = Facts::new(now)
                 .with_channel(&m.channel)
                 .with_text(&m.text)
-                .with_attachments(&m.attachments)
+                .with_attachments(&attachments)
                 .with_contact(&attrs)
                 .with_conversation(ConversationFacts {
                     new: true,

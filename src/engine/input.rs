@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use crate::assign::{AgentProfile, Presence};
 use crate::config::Config;
 use crate::model::{
-    Address, AgentId, Attachment, Attributes, BotId, ChannelKind, ContactId, ConversationId,
-    QueueId, Value,
+    Address, AgentId, Attachment, Attributes, BotId, ChannelKind, Choice, ContactId, Content,
+    ConversationId, Location, QueueId, Suggestion, Timestamp, Value,
 };
 
 /// One input to [`Switchboard::handle`](super::Switchboard::handle).
@@ -64,14 +64,71 @@ pub enum Input {
         /// The conversation offered.
         conversation: ConversationId,
     },
-    /// An agent writes to the customer.
+    /// An agent writes to the customer: text, buttons, media, a location,
+    /// a link. On the wire `"content"` is a [`Content`], or `"text"` a plain
+    /// text.
+    ///
+    /// ```
+    /// use switchboard::engine::Input;
+    ///
+    /// let plain: Input = serde_json::from_str(
+    ///     r#"{"type": "agent_message", "agent": "ana", "conversation": "c1", "text": "Hello!"}"#,
+    /// )?;
+    /// let rich: Input = serde_json::from_str(
+    ///     r#"{"type": "agent_message", "agent": "ana", "conversation": "c1",
+    ///         "content": {"text": "Which one?", "quick_replies": [{"title": "Blue", "payload": "blue"}]}}"#,
+    /// )?;
+    /// assert!(matches!(plain, Input::AgentMessage { ref content, .. } if content.text == "Hello!"));
+    /// assert!(matches!(rich, Input::AgentMessage { ref content, .. } if content.quick_replies.len() == 1));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     AgentMessage {
         /// The agent, who must have the conversation.
         agent: AgentId,
         /// The conversation.
         conversation: ConversationId,
-        /// The text.
-        text: String,
+        /// What they write.
+        #[serde(alias = "text", deserialize_with = "crate::model::text_or_content::deserialize")]
+        content: Content,
+    },
+    /// The agent is typing a reply: shown to the customer where the
+    /// channel has a typing indicator
+    /// ([`Action::Typing`](super::Action::Typing)).
+    AgentTyping {
+        /// The agent, who must have the conversation.
+        agent: AgentId,
+        /// The conversation.
+        conversation: ConversationId,
+    },
+    /// The customer is typing (a web chat or in-app widget reports it):
+    /// recorded as an [`EventKind::Typing`](super::EventKind::Typing) for
+    /// the agent who has the conversation.
+    CustomerTyping {
+        /// The channel.
+        channel: ChannelKind,
+        /// The customer's address on it.
+        from: Address,
+    },
+    /// The agent sends canned response `canned` (its id under `[canned]`,
+    /// or its shortcut), in the conversation's language, with its
+    /// variables filled in.
+    Canned {
+        /// The agent, who must have the conversation.
+        agent: AgentId,
+        /// The conversation.
+        conversation: ConversationId,
+        /// The canned response's id or shortcut.
+        canned: String,
+    },
+    /// The agent sends the customer one of the articles the bot suggested
+    /// (its place in the handoff context's `suggestions`, from 0).
+    SendSuggestion {
+        /// The agent, who must have the conversation.
+        agent: AgentId,
+        /// The conversation.
+        conversation: ConversationId,
+        /// Which suggestion.
+        index: usize,
     },
     /// The agent who has a conversation transfers it to a queue or to
     /// another agent.
@@ -217,6 +274,21 @@ pub struct Inbound {
     /// computes one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sentiment: Option<f64>,
+    /// A place the customer shared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// The button or quick reply the customer tapped (the provider's
+    /// payload). On a channel without buttons the engine fills it when the
+    /// customer answers a numbered list with a number or a title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice: Option<Choice>,
+    /// The provider's id of the message this one replies to (quotes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
+    /// When the provider says the customer sent it (the engine's clock is
+    /// the input's `at`; this is kept for the record).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<Timestamp>,
 }
 
 impl Inbound {
@@ -240,7 +312,44 @@ impl Inbound {
             contact_id: None,
             id: None,
             sentiment: None,
+            location: None,
+            choice: None,
+            reply_to: None,
+            sent_at: None,
         }
+    }
+
+    /// Sets the location the customer shared.
+    pub fn with_location(mut self, location: Location) -> Inbound {
+        self.location = Some(location);
+        self
+    }
+
+    /// Sets the button or quick reply the customer tapped.
+    ///
+    /// ```
+    /// use switchboard::engine::Inbound;
+    /// use switchboard::{Address, ChannelKind, Choice};
+    ///
+    /// let m = Inbound::new(ChannelKind::WhatsApp, Address::new_unchecked("16505551234"), "Track it")
+    ///     .with_choice(Choice::new("track").with_title("Track it"));
+    /// assert_eq!(m.choice.unwrap().payload, "track");
+    /// ```
+    pub fn with_choice(mut self, choice: Choice) -> Inbound {
+        self.choice = Some(choice);
+        self
+    }
+
+    /// Sets the provider's id of the message this one replies to.
+    pub fn replying_to(mut self, message_id: impl Into<String>) -> Inbound {
+        self.reply_to = Some(message_id.into());
+        self
+    }
+
+    /// Sets when the provider says the customer sent it.
+    pub fn sent_at(mut self, at: Timestamp) -> Inbound {
+        self.sent_at = Some(at);
+        self
     }
 
     /// Sets the language.
@@ -297,9 +406,14 @@ pub struct BotTurn {
     /// to answer the latest question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turn: Option<u64>,
-    /// What the bot says to the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reply: Option<String>,
+    /// What the bot says to the customer: text, buttons, media, a
+    /// location, a link. On the wire a plain text, or a [`Content`].
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::model::text_or_content::option::deserialize"
+    )]
+    pub reply: Option<Content>,
     /// The intent recognised.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intent: Option<String>,
@@ -324,9 +438,11 @@ pub struct BotTurn {
     /// The bot failed: the conversation escalates (fail open).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// Articles or answers to suggest to the agent on handoff.
+    /// Articles or answers to suggest to the agent on handoff; the agent
+    /// may send one on to the customer
+    /// ([`Input::SendSuggestion`](super::Input::SendSuggestion)).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub suggestions: Vec<String>,
+    pub suggestions: Vec<Suggestion>,
 }
 
 impl BotTurn {
@@ -355,9 +471,19 @@ impl BotTurn {
         }
     }
 
-    /// Sets the reply.
-    pub fn reply(mut self, text: impl Into<String>) -> BotTurn {
-        self.reply = Some(text.into());
+    /// Sets the reply: a text, or any [`Content`].
+    ///
+    /// ```
+    /// use switchboard::engine::BotTurn;
+    /// use switchboard::{Content, QuickReply};
+    ///
+    /// let t = BotTurn::new("c1").reply(
+    ///     Content::text("Which order?").with_quick_replies([QuickReply::new("#1042", "1042")]),
+    /// );
+    /// assert_eq!(t.reply.unwrap().quick_replies.len(), 1);
+    /// ```
+    pub fn reply(mut self, reply: impl Into<Content>) -> BotTurn {
+        self.reply = Some(reply.into());
         self
     }
 
@@ -366,6 +492,22 @@ impl BotTurn {
         self.intent = Some(intent.into());
         self.confidence = Some(confidence);
         self
+    }
+
+    /// The reply's text, when there is a reply.
+    ///
+    /// ```
+    /// use switchboard::engine::BotTurn;
+    /// assert_eq!(BotTurn::new("c1").reply("Hi!").reply_text(), Some("Hi!"));
+    /// assert_eq!(BotTurn::new("c1").reply_text(), None);
+    /// ```
+    pub fn reply_text(&self) -> Option<&str> {
+        self.reply.as_ref().map(|c| c.text.as_str())
+    }
+
+    /// The titles of the suggestions, in order.
+    pub fn suggestion_titles(&self) -> Vec<&str> {
+        self.suggestions.iter().map(|s| s.title.as_str()).collect()
     }
 
     /// Marks the turn a fallback (the bot did not understand).
@@ -423,7 +565,7 @@ impl BotTurn {
     /// let t = BotTurn::new("c1").fallback().suggest(["Returns policy", "Shipping times"]);
     /// assert_eq!(t.suggestions.len(), 2);
     /// ```
-    pub fn suggest<S: Into<String>>(mut self, items: impl IntoIterator<Item = S>) -> BotTurn {
+    pub fn suggest<S: Into<Suggestion>>(mut self, items: impl IntoIterator<Item = S>) -> BotTurn {
         self.suggestions.extend(items.into_iter().map(Into::into));
         self
     }

@@ -69,6 +69,7 @@
 
 mod action;
 mod agents;
+pub(crate) mod channels;
 pub(crate) mod contacts;
 mod delivery;
 mod dispatch;
@@ -101,7 +102,9 @@ use crate::assign::Assigner;
 use crate::channel::consent::{ConsentKeywords, ConsentRegistry};
 use crate::config::Config;
 use crate::conversation::{Conversation, Env, Stimulus, Then};
-use crate::model::Timestamp;
+use crate::channel::Capabilities;
+use crate::model::{ChannelKind, Timestamp};
+use channels::Channels;
 use contacts::Contacts;
 use output::Outbox;
 use tickets::Tickets;
@@ -178,6 +181,7 @@ pub struct Switchboard {
     /// Each conversation's earliest deadline.
     timers: BTreeSet<(Timestamp, u64)>,
     consent: ConsentRegistry,
+    channels: Channels,
     out: Outbox,
     now: Timestamp,
 }
@@ -198,6 +202,7 @@ impl Switchboard {
             tickets: Tickets::default(),
             timers: BTreeSet::new(),
             consent: ConsentRegistry::new(ConsentKeywords::default()),
+            channels: Channels::default(),
             out: Outbox::default(),
             now: Timestamp::EPOCH,
         }
@@ -211,6 +216,32 @@ impl Switchboard {
     /// The latest time seen.
     pub fn now(&self) -> Timestamp {
         self.now
+    }
+
+    /// Registers what a channel can carry — its text limit, buttons,
+    /// media, typing indicator, reply window — in place of the crate's
+    /// preset for it ([`Capabilities::for_kind`](crate::channel::Capabilities::for_kind)).
+    /// Every message to a customer on that channel is rendered for it. The
+    /// registrations are part of the [snapshot](Self::snapshot).
+    ///
+    /// ```
+    /// use switchboard::channel::Capabilities;
+    /// use switchboard::{ChannelKind, Config, Switchboard};
+    ///
+    /// let mut sb = Switchboard::new(Config::from_toml_str("[[queues]]\nid = \"support\"")?);
+    /// // This provider concatenates at most 4 SMS segments.
+    /// sb.set_capabilities(ChannelKind::Sms, Capabilities::sms().with_max_segments(4));
+    /// assert_eq!(sb.capabilities(&ChannelKind::Sms), Capabilities::sms().with_max_segments(4));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_capabilities(&mut self, channel: ChannelKind, capabilities: Capabilities) {
+        self.channels.set(channel, capabilities);
+    }
+
+    /// What the engine renders for on `channel`: the host's registration,
+    /// else the preset.
+    pub fn capabilities(&self, channel: &ChannelKind) -> Capabilities {
+        self.channels.get(channel)
     }
 
     /// Applies one input at time `now`.
@@ -241,8 +272,29 @@ impl Switchboard {
             Input::AgentMessage {
                 agent,
                 conversation,
-                text,
-            } => self.agent_message(now, &agent, &conversation, text),
+                content,
+            } => self.agent_message(now, &agent, &conversation, content),
+            Input::AgentTyping {
+                agent,
+                conversation,
+            } => self.agent_act(now, &agent, &conversation, Stimulus::AgentTyping(agent.clone())),
+            Input::CustomerTyping { channel, from } => self.customer_typing(now, &channel, &from),
+            Input::Canned {
+                agent,
+                conversation,
+                canned,
+            } => {
+                let canned = Stimulus::Canned(agent.clone(), canned);
+                self.agent_act(now, &agent, &conversation, canned)
+            }
+            Input::SendSuggestion {
+                agent,
+                conversation,
+                index,
+            } => {
+                let send = Stimulus::SendSuggestion(agent.clone(), index);
+                self.agent_act(now, &agent, &conversation, send)
+            }
             Input::Transfer(t) => self.transfer(now, t),
             Input::Hold {
                 agent,
@@ -419,6 +471,7 @@ impl Switchboard {
             convs,
             tickets,
             consent,
+            channels,
             out,
             timers,
             ..
@@ -433,6 +486,7 @@ impl Switchboard {
             consent,
             tickets,
             out,
+            channels,
             then: None,
         };
         let r = f(conv, &mut env);

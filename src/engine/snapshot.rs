@@ -11,6 +11,7 @@ use crate::config::{Config, ConfigError};
 use crate::model::Timestamp;
 
 use super::contacts::{Contact, Contacts};
+use super::channels::Channels;
 use super::output::{Outbox, Output};
 use super::tickets::Tickets;
 use super::{Event, EventKind, Input, InputError, Switchboard};
@@ -99,6 +100,9 @@ struct State {
     conversations: Vec<Conversation>,
     contacts: Vec<Contact>,
     consent: ConsentRegistry,
+    /// What the host registered each channel to carry.
+    #[serde(default)]
+    channels: Channels,
     assigner: AssignerSnapshot,
     /// Outputs not yet polled, in order.
     outputs: Vec<Output>,
@@ -163,6 +167,7 @@ impl Switchboard {
             },
             contacts: self.contacts.sorted(),
             consent: self.consent.clone(),
+            channels: self.channels.clone(),
             assigner: self.assigner.snapshot(),
             outputs: self.out.pending(),
         };
@@ -285,6 +290,7 @@ impl Switchboard {
             },
             timers,
             consent: snapshot.consent,
+            channels: snapshot.channels,
             out: Outbox::from_pending(snapshot.outputs),
             now: snapshot.now,
         };

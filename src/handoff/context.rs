@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::reason::Reason;
 use super::transcript::{Entry, Note, Party};
-use crate::model::{AgentId, Attributes, ChannelKind, ContactId, QueueId, Timestamp};
+use crate::model::{AgentId, Attributes, ChannelKind, ContactId, QueueId, Suggestion, Timestamp};
 
 /// Everything an agent needs to take over without asking the customer to
 /// repeat themselves. It comes with every [`Offer`](crate::engine::Action::Offer).
@@ -62,7 +62,7 @@ pub struct HandoffContext {
     pub notes: Vec<Note>,
     /// Articles or answers the bot suggests to the agent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub suggestions: Vec<String>,
+    pub suggestions: Vec<Suggestion>,
     /// The transcript (the latest part, when long), oldest first.
     pub transcript: Vec<Entry>,
     /// How many older messages are not in `transcript`.

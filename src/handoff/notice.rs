@@ -46,6 +46,9 @@ const QUEUE_VALUES: &[&str] = &["position", "wait", "queue", "opening"];
 /// | `hold_expired` | closed after a hold with no reply | |
 /// | `csat` | survey after an agent closed | |
 /// | `csat_thanks` | a survey answer was recorded | `{score}` |
+/// | `sms_stop` | an SMS customer sent STOP (or another opt-out keyword), once | |
+/// | `sms_start` | an opted-out SMS customer sent START | |
+/// | `sms_help` | an SMS customer sent HELP (not while opted out) | |
 ///
 /// In a template, `{name}` is a placeholder and `{{` and `}}` are literal
 /// braces: `"Use code {{SAVE10}}"` sends `Use code {SAVE10}`. Any other
@@ -60,7 +63,7 @@ const QUEUE_VALUES: &[&str] = &["position", "wait", "queue", "opening"];
 /// assert_eq!(text, "You are number 3 in line. Estimated wait: about 4 minutes.");
 /// assert_eq!(notice("csat_thanks").unwrap().placeholders, ["score"]);
 /// ```
-pub const NOTICES: [NoticeSpec; 12] = [
+pub const NOTICES: [NoticeSpec; 15] = [
     NoticeSpec {
         name: "queued",
         text: "You are number {position} in line. Estimated wait: {wait}.",
@@ -121,11 +124,28 @@ pub const NOTICES: [NoticeSpec; 12] = [
         text: "Thank you for your feedback!",
         placeholders: &["score"],
     },
+    // The replies carriers require to SMS keywords (CTIA): sent to the
+    // sender whatever their conversation, the opt-out confirmation once.
+    NoticeSpec {
+        name: "sms_stop",
+        text: "You are unsubscribed and will receive no more messages from us. Reply START to subscribe again.",
+        placeholders: &[],
+    },
+    NoticeSpec {
+        name: "sms_start",
+        text: "You are subscribed again. Reply STOP to unsubscribe, HELP for help.",
+        placeholders: &[],
+    },
+    NoticeSpec {
+        name: "sms_help",
+        text: "This is our customer service line: reply here and we will help. Reply STOP to unsubscribe. Msg & data rates may apply.",
+        placeholders: &[],
+    },
 ];
 
 /// The notices' names and built-in texts, from [`NOTICES`].
-pub const DEFAULT_TEMPLATES: [(&str, &str); 12] = {
-    let mut out = [("", ""); 12];
+pub const DEFAULT_TEMPLATES: [(&str, &str); 15] = {
+    let mut out = [("", ""); 15];
     let mut i = 0;
     while i < NOTICES.len() {
         out[i] = (NOTICES[i].name, NOTICES[i].text);

@@ -4,7 +4,7 @@ use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{AgentId, Attachment, BotId, ChannelKind, Timestamp};
+use crate::model::{AgentId, Attachment, BotId, ChannelKind, Choice, Timestamp};
 
 /// Who wrote a transcript entry or a note.
 ///
@@ -65,9 +65,13 @@ pub struct Entry {
     /// The channel it came in or went out on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<ChannelKind>,
-    /// Attachments the customer sent with it.
+    /// Attachments sent with it (a place the customer shared is a
+    /// `location` attachment).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<Attachment>,
+    /// The button or quick reply the customer chose with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice: Option<Choice>,
 }
 
 impl Entry {
@@ -79,12 +83,19 @@ impl Entry {
             text: text.into(),
             channel: None,
             attachments: Vec::new(),
+            choice: None,
         }
     }
 
     /// Sets the channel.
     pub fn on(mut self, channel: ChannelKind) -> Entry {
         self.channel = Some(channel);
+        self
+    }
+
+    /// Sets the choice the customer made with it.
+    pub fn with_choice(mut self, choice: Option<Choice>) -> Entry {
+        self.choice = choice;
         self
     }
 

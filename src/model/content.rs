@@ -39,6 +39,10 @@ pub struct Content {
     /// them and as a numbered list elsewhere.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub quick_replies: Vec<QuickReply>,
+    /// A link to read more (a knowledge-base article, a tracking page):
+    /// sent as its title and address where the channel has no link cards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
     /// The pre-approved template to send instead when the channel's reply
     /// window is closed (WhatsApp, Messenger).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,6 +79,21 @@ impl Content {
         self
     }
 
+    /// Adds a link to read more.
+    ///
+    /// ```
+    /// use switchboard::{Content, Link};
+    ///
+    /// let c = Content::text("Returns are free within 30 days.")
+    ///     .with_link(Link::new("https://help.example.com/returns").with_title("Returns policy"));
+    /// assert_eq!(c.link.unwrap().title.as_deref(), Some("Returns policy"));
+    /// ```
+    #[must_use]
+    pub fn with_link(mut self, link: Link) -> Self {
+        self.link = Some(link);
+        self
+    }
+
     /// Sets the template used outside the reply window.
     #[must_use]
     pub fn with_template(mut self, template: TemplateRef) -> Self {
@@ -95,6 +114,7 @@ impl Content {
             && self.attachments.is_empty()
             && self.location.is_none()
             && self.quick_replies.is_empty()
+            && self.link.is_none()
             && self.template.is_none()
     }
 }
@@ -344,5 +364,229 @@ impl TemplateRef {
     pub fn with_parameters<S: Into<String>>(mut self, params: impl IntoIterator<Item = S>) -> Self {
         self.parameters = params.into_iter().map(Into::into).collect();
         self
+    }
+}
+
+impl From<&str> for Content {
+    fn from(text: &str) -> Content {
+        Content::text(text)
+    }
+}
+
+impl From<String> for Content {
+    fn from(text: String) -> Content {
+        Content::text(text)
+    }
+}
+
+/// A link to read more, with an optional title.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Link {
+    /// The address.
+    pub url: String,
+    /// What it is called.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+impl Link {
+    /// A link to `url`.
+    pub fn new(url: impl Into<String>) -> Link {
+        Link {
+            url: url.into(),
+            title: None,
+        }
+    }
+
+    /// Sets the title.
+    #[must_use]
+    pub fn with_title(mut self, title: impl Into<String>) -> Link {
+        self.title = Some(title.into());
+        self
+    }
+}
+
+/// The button or quick reply a customer chose: its payload (the id the
+/// message that offered it gave it) and its title.
+///
+/// Adapters fill it from the provider's button and postback payloads; on a
+/// channel without buttons the engine fills it when the customer answers a
+/// numbered list with its number (or a title).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Choice {
+    /// The payload of the choice.
+    pub payload: String,
+    /// Its title, as shown to the customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+impl Choice {
+    /// A choice with `payload`.
+    pub fn new(payload: impl Into<String>) -> Choice {
+        Choice {
+            payload: payload.into(),
+            title: None,
+        }
+    }
+
+    /// Sets the title.
+    #[must_use]
+    pub fn with_title(mut self, title: impl Into<String>) -> Choice {
+        self.title = Some(title.into());
+        self
+    }
+}
+
+/// An article or answer a bot suggests to the agent, which the agent may
+/// send on to the customer.
+///
+/// On the wire a suggestion with only a title is a plain string.
+///
+/// ```
+/// use switchboard::Suggestion;
+///
+/// let s: Suggestion = serde_json::from_str(r#""Returns policy""#)?;
+/// assert_eq!(s.title, "Returns policy");
+/// let full: Suggestion = serde_json::from_str(
+///     r#"{"title": "Returns policy", "text": "Returns are free.", "url": "https://help.example.com/returns"}"#,
+/// )?;
+/// assert_eq!(full.url.as_deref(), Some("https://help.example.com/returns"));
+/// assert_eq!(serde_json::to_string(&s)?, r#""Returns policy""#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Suggestion {
+    /// What it is called.
+    pub title: String,
+    /// The answer to send the customer, when there is one.
+    pub text: Option<String>,
+    /// Where to read more.
+    pub url: Option<String>,
+}
+
+impl Suggestion {
+    /// A suggestion with a title only.
+    pub fn new(title: impl Into<String>) -> Suggestion {
+        Suggestion {
+            title: title.into(),
+            text: None,
+            url: None,
+        }
+    }
+
+    /// Sets the answer.
+    #[must_use]
+    pub fn with_text(mut self, text: impl Into<String>) -> Suggestion {
+        self.text = Some(text.into());
+        self
+    }
+
+    /// Sets the address to read more.
+    #[must_use]
+    pub fn with_url(mut self, url: impl Into<String>) -> Suggestion {
+        self.url = Some(url.into());
+        self
+    }
+
+    /// What sending it to the customer sends: its answer (or title) and
+    /// its link.
+    pub fn content(&self) -> Content {
+        let mut c = Content::text(self.text.clone().unwrap_or_else(|| self.title.clone()));
+        if let Some(url) = &self.url {
+            c = c.with_link(Link::new(url.clone()).with_title(self.title.clone()));
+        }
+        c
+    }
+}
+
+impl From<&str> for Suggestion {
+    fn from(title: &str) -> Suggestion {
+        Suggestion::new(title)
+    }
+}
+
+impl From<String> for Suggestion {
+    fn from(title: String) -> Suggestion {
+        Suggestion::new(title)
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum SuggestionWire {
+    Title(String),
+    Full {
+        title: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        url: Option<String>,
+    },
+}
+
+impl Serialize for Suggestion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.text.is_none() && self.url.is_none() {
+            return s.serialize_str(&self.title);
+        }
+        SuggestionWire::Full {
+            title: self.title.clone(),
+            text: self.text.clone(),
+            url: self.url.clone(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Suggestion {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match SuggestionWire::deserialize(d)? {
+            SuggestionWire::Title(title) => Suggestion::new(title),
+            SuggestionWire::Full { title, text, url } => Suggestion { title, text, url },
+        })
+    }
+}
+
+/// Serde for a [`Content`] field that also reads a plain string as text
+/// (the wire form of inputs recorded before messages carried content).
+pub(crate) mod text_or_content {
+    use serde::{Deserialize, Deserializer};
+
+    use super::Content;
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Wire {
+        Text(String),
+        Content(Content),
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Content, D::Error> {
+        Ok(match Wire::deserialize(d)? {
+            Wire::Text(t) => Content::text(t),
+            Wire::Content(c) => c,
+        })
+    }
+
+    /// The same for an optional field.
+    pub(crate) mod option {
+        use serde::{Deserialize, Deserializer};
+
+        use super::{Content, Wire};
+
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<Content>, D::Error> {
+            Ok(Option::<Wire>::deserialize(d)?.map(|w| match w {
+                Wire::Text(t) => Content::text(t),
+                Wire::Content(c) => c,
+            }))
+        }
     }
 }

@@ -14,7 +14,10 @@ mod value;
 
 pub use address::{Address, AddressError, MAX_ADDRESS_LEN};
 pub use channel_kind::{ChannelKind, ChannelKindError};
-pub use content::{Attachment, AttachmentKind, Content, Location, QuickReply, TemplateRef};
+pub(crate) use content::text_or_content;
+pub use content::{
+    Attachment, AttachmentKind, Choice, Content, Link, Location, QuickReply, Suggestion, TemplateRef,
+};
 pub use ids::{AgentId, BotId, ContactId, ConversationId, QueueId, RuleId, Ticket};
 pub use time::Timestamp;
 pub(crate) use time::opt_duration_ms;

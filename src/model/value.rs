@@ -82,6 +82,35 @@ impl Value {
     }
 }
 
+/// Text as a customer would read it: text as it is, whole numbers without a
+/// decimal point, lists joined with commas.
+///
+/// ```
+/// use switchboard::Value;
+/// assert_eq!(Value::from(3.0).to_string(), "3");
+/// assert_eq!(Value::from(2.5).to_string(), "2.5");
+/// assert_eq!(Value::List(vec!["en".into(), "de".into()]).to_string(), "en, de");
+/// ```
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => write!(f, "{}", *n as i64),
+            Value::Number(n) => write!(f, "{n}"),
+            Value::Text(s) => f.write_str(s),
+            Value::List(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
 impl From<&str> for Value {
     fn from(s: &str) -> Self {
         Value::Text(s.to_owned())

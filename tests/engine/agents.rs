@@ -67,7 +67,7 @@ fn a_warm_transfer_keeps_the_first_agent_until_the_second_accepts() {
     w.give(Input::AgentMessage {
         agent: AgentId::new("ana"),
         conversation: ConversationId::new("c1"),
-        text: "Bringing in Bea.".into(),
+        content: "Bringing in Bea.".into(),
     });
     w.accept("bea", "c1");
     let c = w.sb.conversation(&"c1".into()).unwrap();

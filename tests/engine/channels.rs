@@ -42,7 +42,7 @@ fn a_customer_switching_channel_continues_the_same_conversation() {
     w.give(Input::AgentMessage {
         agent: AgentId::new("ana"),
         conversation: ConversationId::new("c1"),
-        text: "Got it — replying by text.".into(),
+        content: "Got it — replying by text.".into(),
     });
     let [Action::Send { channel, to, .. }] = &w.actions[..] else {
         panic!("{:?}", w.actions)
@@ -144,7 +144,7 @@ fn sms_stop_opts_out_and_nothing_more_is_sent() {
         .try_give(Input::AgentMessage {
             agent: AgentId::new("ana"),
             conversation: ConversationId::new("c1"),
-            text: "hello?".into(),
+            content: "hello?".into(),
         })
         .unwrap_err();
     assert!(matches!(err, InputError::OptedOut(_)), "{err}");
@@ -200,8 +200,10 @@ fn the_transcript_keeps_the_latest_messages_within_its_limits() {
     assert_eq!(c.state(), State::Bot);
 }
 
+/// Without an approved template, a reply after WhatsApp's 24-hour window
+/// is kept (the host is told), and goes out when the customer writes.
 #[test]
-fn whatsapp_replies_after_the_24_hour_window_are_refused() {
+fn whatsapp_replies_after_the_24_hour_window_wait_for_the_customer() {
     let config = crate::CONFIG.replace(
         "[conversations]",
         "[conversations]\ninactivity_timeout = \"72h\"",
@@ -211,14 +213,21 @@ fn whatsapp_replies_after_the_24_hour_window_are_refused() {
     w.say(ChannelKind::WhatsApp, "4915123456789", "human please");
     w.accept("ana", "c1");
     w.wait(crate::mins(25 * 60));
-    let err = w
-        .try_give(Input::AgentMessage {
-            agent: AgentId::new("ana"),
-            conversation: ConversationId::new("c1"),
-            text: "Sorry for the wait".into(),
-        })
-        .unwrap_err();
-    assert!(matches!(err, InputError::WindowClosed(_)), "{err}");
+    w.clear();
+    w.give(Input::AgentMessage {
+        agent: AgentId::new("ana"),
+        conversation: ConversationId::new("c1"),
+        content: "Sorry for the wait".into(),
+    });
+    assert!(
+        matches!(&w.actions[..], [Action::Deferred { channel: ChannelKind::WhatsApp, purpose, .. }] if purpose == "agent_reply"),
+        "{:?}",
+        w.actions
+    );
+    assert!(w.sent().is_empty());
+    w.clear();
+    w.say(ChannelKind::WhatsApp, "4915123456789", "hello?");
+    assert_eq!(w.sent(), ["Sorry for the wait"]);
 }
 
 #[test]

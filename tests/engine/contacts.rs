@@ -201,7 +201,7 @@ fn an_opt_out_outlives_the_forgotten_contact() {
         .try_give(Input::AgentMessage {
             agent: AgentId::new("ana"),
             conversation: ConversationId::new("c2"),
-            text: "Here is your tracking link".into(),
+            content: "Here is your tracking link".into(),
         })
         .unwrap_err();
     assert!(matches!(err, InputError::OptedOut(_)), "{err}");

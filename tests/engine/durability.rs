@@ -32,7 +32,7 @@ fn a_snapshot_restores_byte_for_byte_and_runs_on_identically() {
         Input::AgentMessage {
             agent: AgentId::new("ana"),
             conversation: ConversationId::new("c1"),
-            text: "Hello!".into(),
+            content: "Hello!".into(),
         },
         Input::AgentAccept {
             agent: AgentId::new("ana"),

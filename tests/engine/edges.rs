@@ -530,7 +530,7 @@ fn a_hand_back_starts_the_bot_afresh() {
     w.give(Input::AgentMessage {
         agent: AgentId::new("ana"),
         conversation: ConversationId::new("c1"),
-        text: "Booked for 8pm. The assistant can help with anything else.".into(),
+        content: "Booked for 8pm. The assistant can help with anything else.".into(),
     });
     w.give(Input::HandBack {
         agent: AgentId::new("ana"),

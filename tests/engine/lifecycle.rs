@@ -172,10 +172,10 @@ fn agent_replies_reach_the_customer_and_the_first_is_recorded() {
     w.give(Input::AgentMessage {
         agent: AgentId::new("ana"),
         conversation: ConversationId::new("c1"),
-        text: "Hi, I am Ana. Let me check order 1042.".into(),
+        content: "Hi, I am Ana. Let me check order 1042.".into(),
     });
     assert!(
-        matches!(&w.actions[..], [Action::Send { channel: ChannelKind::WebChat, text, from: Party::Agent { .. }, .. }] if text.starts_with("Hi, I am Ana"))
+        matches!(&w.actions[..], [Action::Send { channel: ChannelKind::WebChat, part, from: Party::Agent { .. }, .. }] if part.as_text().is_some_and(|t| t.starts_with("Hi, I am Ana")))
     );
     assert!(
         w.events
@@ -201,7 +201,7 @@ fn messages_to_a_conversation_that_is_not_yours_are_refused() {
         .try_give(Input::AgentMessage {
             agent: AgentId::new("bea"),
             conversation: ConversationId::new("c1"),
-            text: "hello".into(),
+            content: "hello".into(),
         })
         .unwrap_err();
     assert!(matches!(err, InputError::NotYours { .. }), "{err}");
@@ -232,7 +232,7 @@ fn silence_after_an_agent_message_closes_and_then_the_survey_is_answered() {
     w.give(Input::AgentMessage {
         agent: AgentId::new("ana"),
         conversation: ConversationId::new("c1"),
-        text: "Anything else?".into(),
+        content: "Anything else?".into(),
     });
     w.wait(mins(29));
     assert_eq!(w.state("c1"), State::WithAgent);

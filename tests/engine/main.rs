@@ -185,7 +185,7 @@ impl World {
         self.actions
             .iter()
             .filter_map(|a| match a {
-                Action::Send { text, .. } => Some(text.as_str()),
+                Action::Send { part, .. } => part.as_text(),
                 _ => None,
             })
             .collect()

@@ -112,7 +112,7 @@ fn input() -> impl Strategy<Value = Input> {
         2 => (any::<u8>(), any::<u8>()).prop_map(|(a, c)| Input::AgentMessage {
             agent: agent(a),
             conversation: conv(c),
-            text: "agent says hi".into(),
+            content: "agent says hi".into(),
         }),
         1 => (any::<u8>(), any::<u8>(), any::<bool>(), any::<bool>()).prop_map(|(a, c, warm, to_agent)| {
             let t = if to_agent { Transfer::to_agent(conv(c), agent(a)) } else { Transfer::to_queue(conv(c), "billing") };

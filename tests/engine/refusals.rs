@@ -254,7 +254,7 @@ fn an_sms_reply_that_cannot_be_split_says_why() {
         .try_give(Input::AgentMessage {
             agent: AgentId::new("ana"),
             conversation: ConversationId::new("c1"),
-            text: cluster,
+            content: cluster.into(),
         })
         .unwrap_err();
     assert!(
