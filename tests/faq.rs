@@ -249,7 +249,9 @@ then = { bot = "faq" }
     let ctx = &offers[0];
     assert_eq!(ctx.reason, Some(Reason::BotFallbacks));
     assert!(
-        ctx.suggestions.iter().any(|s| s.title.starts_with("track:")),
+        ctx.suggestions
+            .iter()
+            .any(|s| s.title.starts_with("track:")),
         "the agent is pointed at the delivery article: {:?}",
         ctx.suggestions
     );

@@ -408,7 +408,7 @@ fn word_tokens(run: &str, out: &mut Vec<String>) {
 ///     bot.turn(&BotRequest::new("c1", "faq", 1, text, context))
 /// };
 /// let t = ask("when do you open?");
-/// assert_eq!(t.reply.as_deref(), Some("We are open 9:00–18:00, Monday to Friday."));
+/// assert_eq!(t.reply_text(), Some("We are open 9:00–18:00, Monday to Friday."));
 /// assert_eq!(t.intent.as_deref(), Some("faq:hours"));
 ///
 /// let t = ask("订单在哪里？");
@@ -616,7 +616,7 @@ impl FaqBot {
     ///     .fallback_reply("Hmm, I don't know that one.");
     /// let context = BotContext::new(ContactId::new("u1"), ChannelKind::WebChat);
     /// let t = bot.turn(&BotRequest::new("c1", "faq", 1, "book a table", context));
-    /// assert_eq!(t.reply.as_deref(), Some("Hmm, I don't know that one."));
+    /// assert_eq!(t.reply_text(), Some("Hmm, I don't know that one."));
     /// ```
     pub fn fallback_reply(mut self, text: impl Into<String>) -> FaqBot {
         self.fallback_reply = text.into();

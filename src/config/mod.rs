@@ -105,9 +105,9 @@ pub use settings::{
 };
 pub use spec::{
     ActionSpec, ApprovedTemplate, AssignmentSpec, BotSpec, CANNED_VARIABLES, CannedSpec,
-    ConfigSpec, ConversationsSpec,
-    DefaultsSpec, EscalationSpec, FairnessSpec, OverflowSpec, QueueSpec, RelaxSpec, RuleSpec,
-    TemplateSpec, TriggerSpec, WINDOW_PLACEHOLDERS, WINDOW_PURPOSES,
+    ConfigSpec, ConversationsSpec, DefaultsSpec, EscalationSpec, FairnessSpec, OverflowSpec,
+    QueueSpec, RelaxSpec, RuleSpec, TemplateSpec, TriggerSpec, WINDOW_PLACEHOLDERS,
+    WINDOW_PURPOSES,
 };
 
 /// A compiled escalation trigger; it lives with the triggers in
@@ -347,7 +347,11 @@ impl Config {
     /// assert!(config.approved_template("bot_reply", Some("en")).is_none());
     /// # Ok::<(), switchboard::config::ConfigError>(())
     /// ```
-    pub fn approved_template(&self, purpose: &str, lang: Option<&str>) -> Option<&ApprovedTemplate> {
+    pub fn approved_template(
+        &self,
+        purpose: &str,
+        lang: Option<&str>,
+    ) -> Option<&ApprovedTemplate> {
         let Some(TemplateSpec::Approved(by_lang)) = self.spec.templates.get(purpose) else {
             return None;
         };

@@ -74,7 +74,12 @@ impl Reader {
     }
 
     /// A table's entries; unknown keys are reported with a suggestion.
-    pub(super) fn table<'n>(&mut self, n: &'n Node, path: &str, keys: &[&str]) -> Option<&'n Entries> {
+    pub(super) fn table<'n>(
+        &mut self,
+        n: &'n Node,
+        path: &str,
+        keys: &[&str],
+    ) -> Option<&'n Entries> {
         self.note(path, n);
         let Kind::Table(entries) = &n.kind else {
             self.wrong(path, n, "a table");

@@ -145,9 +145,12 @@ fn check_approved(
                 .filter(|u| !WINDOW_PLACEHOLDERS.contains(u) && !u.starts_with("contact."))
             {
                 let braced = |f: &str| format!("{{{f}}}");
-                let guess = did_you_mean(&braced(u), &mut WINDOW_PLACEHOLDERS.iter().map(|f| braced(f)))
-                    .map(|g| format!("{g} "))
-                    .unwrap_or_default();
+                let guess = did_you_mean(
+                    &braced(u),
+                    &mut WINDOW_PLACEHOLDERS.iter().map(|f| braced(f)),
+                )
+                .map(|g| format!("{g} "))
+                .unwrap_or_default();
                 let all: Vec<String> = WINDOW_PLACEHOLDERS.iter().map(|f| braced(f)).collect();
                 d.error(
                     p.clone(),
@@ -172,7 +175,12 @@ pub(super) fn check_canned(spec: &ConfigSpec, d: &mut Diags) {
         let item = Some(item.as_str());
         if let Some(sc) = &c.shortcut {
             if sc.trim().is_empty() {
-                d.error(format!("canned.{id}.shortcut"), item, "a shortcut cannot be empty".into(), None);
+                d.error(
+                    format!("canned.{id}.shortcut"),
+                    item,
+                    "a shortcut cannot be empty".into(),
+                    None,
+                );
             } else if let Some(other) = shortcuts.insert(sc.as_str(), id.as_str()) {
                 d.error(
                     format!("canned.{id}.shortcut"),
@@ -199,9 +207,10 @@ pub(super) fn check_canned(spec: &ConfigSpec, d: &mut Diags) {
             };
             for u in used.into_iter().filter(|u| !known(u)) {
                 let braced = |f: &str| format!("{{{f}}}");
-                let guess = did_you_mean(&braced(u), &mut CANNED_VARIABLES.iter().map(|f| braced(f)))
-                    .map(|g| format!("{g} "))
-                    .unwrap_or_default();
+                let guess =
+                    did_you_mean(&braced(u), &mut CANNED_VARIABLES.iter().map(|f| braced(f)))
+                        .map(|g| format!("{g} "))
+                        .unwrap_or_default();
                 d.error(
                     path.clone(),
                     item,

@@ -219,7 +219,7 @@ impl Conversation {
                     channel: e.channel.clone().unwrap_or_else(|| self.channel.clone()),
                     text: e.text.clone(),
                     attachments: e.attachments.clone(),
-                    choice: e.choice.clone(),
+                    choice: e.choice.as_deref().cloned(),
                 },
             );
         }

@@ -5,10 +5,10 @@ use crate::assign::Assigner;
 use crate::channel::consent::ConsentRegistry;
 use crate::channel::{Outbound, RenderError, WindowState, render};
 use crate::config::{Config, ConversationSettings};
+use crate::engine::channels::Channels;
 use crate::engine::contacts::{Contact, Contacts};
 use crate::engine::output::Outbox;
 use crate::engine::tickets::Tickets;
-use crate::engine::channels::Channels;
 use crate::engine::{Action, Event, EventKind};
 use crate::handoff::{Entry, Party, default_template, fill};
 use crate::model::{Content, TemplateRef, Timestamp};
@@ -151,9 +151,9 @@ impl Conversation {
             }
         }
         let parts = render(to_render, &caps, window).map_err(SendRefusal::Render)?;
-        let native_menu = parts.iter().any(|p| {
-            matches!(p, Outbound::Text { quick_replies, .. } if !quick_replies.is_empty())
-        });
+        let native_menu = parts.iter().any(
+            |p| matches!(p, Outbound::Text { quick_replies, .. } if !quick_replies.is_empty()),
+        );
         for part in parts {
             env.act(
                 at,

@@ -24,16 +24,20 @@ impl Switchboard {
         if let Some(to) = &d.to {
             to.check(&d.channel)?;
         }
-        let conversation = match &d.conversation {
-            Some(id) => Some(self.convs[&self.key(id)?].id.clone()),
+        let conv = match &d.conversation {
+            Some(id) => Some(&self.convs[&self.key(id)?]),
             None => {
                 d.to.as_ref()
                     .and_then(|to| self.contacts.find(&d.channel, to))
                     .and_then(|c| self.contacts.by_id.get(c))
                     .and_then(|c| c.conversations.last())
                     .and_then(|k| self.convs.get(k))
-                    .map(|c| c.id.clone())
             }
+        };
+        // The agent who has the conversation sees it was read.
+        let (conversation, agent) = match conv {
+            Some(c) => (Some(c.id.clone()), c.agent().cloned()),
+            None => (None, None),
         };
         let mut e = Event::new(
             now,
@@ -45,6 +49,7 @@ impl Switchboard {
             },
         );
         e.conversation = conversation;
+        e.agent = agent;
         self.emit(e);
         Ok(())
     }

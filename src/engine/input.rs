@@ -88,7 +88,10 @@ pub enum Input {
         /// The conversation.
         conversation: ConversationId,
         /// What they write.
-        #[serde(alias = "text", deserialize_with = "crate::model::text_or_content::deserialize")]
+        #[serde(
+            alias = "text",
+            deserialize_with = "crate::model::text_or_content::deserialize"
+        )]
         content: Content,
     },
     /// The agent is typing a reply: shown to the customer where the

@@ -59,7 +59,7 @@
 //! let (conversation, turn) = (ask.conversation, ask.turn);
 //!
 //! sb.handle(t, Input::BotTurn(BotTurn::new(conversation.clone()).turn(turn).reply("9 to 5, Monday to Friday.")))?;
-//! assert!(matches!(sb.poll_action(), Some(Action::Send { text, .. }) if text == "9 to 5, Monday to Friday."));
+//! assert!(matches!(sb.poll_action(), Some(Action::Send { part, .. }) if part.as_text() == Some("9 to 5, Monday to Friday.")));
 //!
 //! // Asking for a person escalates at once, without asking the bot.
 //! sb.handle(t, Input::Inbound(Inbound::new(ChannelKind::WebChat, me, "I want to talk to a human")))?;
@@ -99,10 +99,10 @@ pub use query::ConversationView;
 pub use snapshot::{InputLine, RestoreError, Snapshot};
 
 use crate::assign::Assigner;
+use crate::channel::Capabilities;
 use crate::channel::consent::{ConsentKeywords, ConsentRegistry};
 use crate::config::Config;
 use crate::conversation::{Conversation, Env, Stimulus, Then};
-use crate::channel::Capabilities;
 use crate::model::{ChannelKind, Timestamp};
 use channels::Channels;
 use contacts::Contacts;
@@ -277,7 +277,12 @@ impl Switchboard {
             Input::AgentTyping {
                 agent,
                 conversation,
-            } => self.agent_act(now, &agent, &conversation, Stimulus::AgentTyping(agent.clone())),
+            } => self.agent_act(
+                now,
+                &agent,
+                &conversation,
+                Stimulus::AgentTyping(agent.clone()),
+            ),
             Input::CustomerTyping { channel, from } => self.customer_typing(now, &channel, &from),
             Input::Canned {
                 agent,

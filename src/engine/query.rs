@@ -18,11 +18,12 @@ use crate::conversation::Conversation;
 /// use switchboard::config::Config;
 /// use switchboard::engine::{Inbound, Input, Switchboard};
 /// use switchboard::handoff::State;
-/// use switchboard::{Address, ChannelKind, ConversationId, Timestamp};
+/// use switchboard::{Address, ChannelKind, Timestamp};
 ///
 /// let mut sb = Switchboard::new(Config::from_toml_str("[[queues]]\nid = \"support\"")?);
-/// sb.handle(Timestamp::EPOCH, Input::Inbound(Inbound::new(ChannelKind::Sms, Address::new_unchecked("+14155550100"), "help")))?;
-/// let c = sb.conversation(&ConversationId::new("c1")).unwrap();
+/// let from = Address::new_unchecked("+14155550100");
+/// sb.handle(Timestamp::EPOCH, Input::Inbound(Inbound::new(ChannelKind::Sms, from, "my parcel never came")))?;
+/// let c = sb.conversations().next().unwrap();
 /// assert_eq!(c.state(), State::Queued);
 /// assert_eq!(c.queue().map(|q| q.as_str()), Some("support"));
 /// assert_eq!(c.position(), Some(1));

@@ -10,8 +10,8 @@ use crate::channel::consent::ConsentRegistry;
 use crate::config::{Config, ConfigError};
 use crate::model::Timestamp;
 
-use super::contacts::{Contact, Contacts};
 use super::channels::Channels;
+use super::contacts::{Contact, Contacts};
 use super::output::{Outbox, Output};
 use super::tickets::Tickets;
 use super::{Event, EventKind, Input, InputError, Switchboard};

@@ -242,7 +242,10 @@ pub(super) fn check_inbound(m: &Inbound, max: u32) -> Result<(), InputError> {
         ("lang", m.lang.as_deref()),
         ("id", m.id.as_deref()),
         ("reply_to", m.reply_to.as_deref()),
-        ("choice.payload", m.choice.as_ref().map(|c| c.payload.as_str())),
+        (
+            "choice.payload",
+            m.choice.as_ref().map(|c| c.payload.as_str()),
+        ),
     ] {
         if let Some(v) = v {
             non_empty(field, v)?;

@@ -197,7 +197,12 @@ pub fn placeholders(template: &str) -> Result<Vec<&str>, String> {
         if name.is_empty() {
             return Err("empty placeholder `{}` (write {{}} for literal braces)".into());
         }
-        if let Some(ch) = name.chars().find(|c| !c.is_alphanumeric() && *c != '_') {
+        // Dotted names (`{contact.name}`) serve canned responses and
+        // approved templates.
+        if let Some(ch) = name
+            .chars()
+            .find(|c| !c.is_alphanumeric() && *c != '_' && *c != '.')
+        {
             return Err(format!(
                 "unexpected `{ch}` in a placeholder; placeholders look like {{position}} \
                  (write {{{{ for a literal brace)"

@@ -69,9 +69,10 @@ pub struct Entry {
     /// `location` attachment).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<Attachment>,
-    /// The button or quick reply the customer chose with it.
+    /// The button or quick reply the customer chose with it (boxed: most
+    /// entries have none, and a transcript holds many).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub choice: Option<Choice>,
+    pub choice: Option<Box<Choice>>,
 }
 
 impl Entry {
@@ -95,7 +96,7 @@ impl Entry {
 
     /// Sets the choice the customer made with it.
     pub fn with_choice(mut self, choice: Option<Choice>) -> Entry {
-        self.choice = choice;
+        self.choice = choice.map(Box::new);
         self
     }
 

@@ -564,13 +564,13 @@ pub(crate) mod text_or_content {
     #[serde(untagged)]
     enum Wire {
         Text(String),
-        Content(Content),
+        Content(Box<Content>),
     }
 
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Content, D::Error> {
         Ok(match Wire::deserialize(d)? {
             Wire::Text(t) => Content::text(t),
-            Wire::Content(c) => c,
+            Wire::Content(c) => *c,
         })
     }
 
@@ -585,7 +585,7 @@ pub(crate) mod text_or_content {
         ) -> Result<Option<Content>, D::Error> {
             Ok(Option::<Wire>::deserialize(d)?.map(|w| match w {
                 Wire::Text(t) => Content::text(t),
-                Wire::Content(c) => c,
+                Wire::Content(c) => *c,
             }))
         }
     }

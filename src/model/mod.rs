@@ -16,7 +16,8 @@ pub use address::{Address, AddressError, MAX_ADDRESS_LEN};
 pub use channel_kind::{ChannelKind, ChannelKindError};
 pub(crate) use content::text_or_content;
 pub use content::{
-    Attachment, AttachmentKind, Choice, Content, Link, Location, QuickReply, Suggestion, TemplateRef,
+    Attachment, AttachmentKind, Choice, Content, Link, Location, QuickReply, Suggestion,
+    TemplateRef,
 };
 pub use ids::{AgentId, BotId, ContactId, ConversationId, QueueId, RuleId, Ticket};
 pub use time::Timestamp;

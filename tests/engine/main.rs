@@ -11,6 +11,7 @@ mod escalation;
 mod lifecycle;
 mod properties;
 mod refusals;
+mod rich;
 mod transitions;
 
 use std::time::Duration;
