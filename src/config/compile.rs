@@ -21,6 +21,8 @@ pub(super) struct Declared<'a> {
     pub(super) bots: Vec<&'a str>,
     pub(super) templates: Vec<&'a str>,
     pub(super) calendars: Vec<&'a str>,
+    /// Host strategies, from `[strategies.<name>]`.
+    pub(super) strategies: Vec<&'a str>,
 }
 
 impl<'a> Declared<'a> {
@@ -30,6 +32,7 @@ impl<'a> Declared<'a> {
             bots: spec.bots.keys().map(String::as_str).collect(),
             templates: spec.templates.keys().map(String::as_str).collect(),
             calendars: spec.calendars.keys().map(String::as_str).collect(),
+            strategies: spec.strategies.keys().map(String::as_str).collect(),
         }
     }
 
@@ -64,6 +67,7 @@ pub(super) fn compile(
     templates::check(&spec, &mut d, &mut warnings);
     let declared = Declared::new(&spec);
     let assignment = AssignmentSettings::resolve(&spec.assignment);
+    queues::check_strategies(&spec, &mut d);
     let queues = queues::compile(
         &spec,
         &schema,

@@ -1,7 +1,8 @@
 //! Refuses empty names: every id, key and label the configuration declares
-//! or sets (queues, bots, rules, escalation rules, templates, attributes,
-//! tags, skills, intents). Calendar names are checked with the calendars:
-//! they must be usable as `hours.<name>`, which an empty name is not.
+//! or sets (queues, bots, strategies, rules, escalation rules, templates,
+//! attributes, tags, skills, intents). Calendar names are checked with the
+//! calendars: they must be usable as `hours.<name>`, which an empty name
+//! is not.
 //!
 //! An empty name cannot be referred to, or matches what it should not: a
 //! rule could route to queue `""`, a tag `""` would be set on conversations,
@@ -95,6 +96,13 @@ pub(super) fn check(spec: &ConfigSpec, origins: &Origins, d: &mut Diags) {
         "bots",
         "a bot id",
         "it is the id the host registers the bot under, such as [bots.faq]",
+        &mut empty,
+    );
+    keys(
+        &spec.strategies,
+        "strategies",
+        "a strategy name",
+        "it is the name queues give as `strategy` and the host installs the strategy under, such as [strategies.vip_first]",
         &mut empty,
     );
     keys(

@@ -80,6 +80,7 @@ mod invariants;
 pub(crate) mod output;
 mod query;
 mod snapshot;
+mod strategies;
 pub(crate) mod tickets;
 mod timers;
 mod validate;
@@ -96,6 +97,7 @@ pub use input::{BotTurn, Closer, Delivery, DeliveryStatus, Inbound, Input, Trans
 pub use output::Output;
 pub use query::ConversationView;
 pub use snapshot::{InputLine, RestoreError, Snapshot};
+pub use strategies::StrategyError;
 
 use crate::assign::Assigner;
 use crate::channel::consent::{ConsentKeywords, ConsentRegistry};
@@ -104,6 +106,7 @@ use crate::conversation::{Conversation, Env, Stimulus, Then};
 use crate::model::Timestamp;
 use contacts::Contacts;
 use output::Outbox;
+use strategies::HostStrategies;
 use tickets::Tickets;
 
 /// The sans-IO customer-service engine: routing, bots, escalation, queues
@@ -154,6 +157,9 @@ use tickets::Tickets;
 ///   [`check_invariants`](Self::check_invariants).
 /// * **Snapshot:** [`snapshot`](Self::snapshot),
 ///   [`restore`](Self::restore), [`reconfigure`](Self::reconfigure).
+/// * **Host strategies:** [`set_strategy`](Self::set_strategy) (after
+///   [`new`](Self::new) or [`restore`](Self::restore), before the first
+///   input), [`missing_strategies`](Self::missing_strategies).
 ///
 /// Each conversation's lifecycle — its states, timers and transitions — is
 /// one type of its own; the engine finds the conversation an input or an
@@ -180,6 +186,8 @@ pub struct Switchboard {
     consent: ConsentRegistry,
     out: Outbox,
     now: Timestamp,
+    /// Not part of a snapshot: the host installs them again.
+    strategies: HostStrategies,
 }
 
 impl Switchboard {
@@ -200,6 +208,7 @@ impl Switchboard {
             consent: ConsentRegistry::new(ConsentKeywords::default()),
             out: Outbox::default(),
             now: Timestamp::EPOCH,
+            strategies: HostStrategies::default(),
         }
     }
 
@@ -343,6 +352,7 @@ impl Switchboard {
         if !self.started {
             self.started = true;
             self.assigner = Assigner::new(self.config.clone(), now);
+            self.install_strategies(now, None);
             self.now = now;
         }
         let now = now.max(self.now);
