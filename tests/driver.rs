@@ -5,13 +5,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use switchboard::assign::{AgentProfile, Capacity, Presence};
+use switchboard::assign::{AgentProfile, Capacity, Presence, Strategy, strategy_fn};
 use switchboard::bot::{Bot, BotError, BotRequest};
 use switchboard::channel::{ChannelError, MemoryChannel};
 use switchboard::config::Config;
 use switchboard::driver::{Driver, Output, RetryPolicy, Runtime, Sleep};
 use switchboard::engine::{
-    Action, BotTurn, DeliveryStatus, Event, EventKind, Inbound, Input, InputError, Switchboard,
+    Action, BotTurn, DeliveryStatus, Event, EventKind, Inbound, Input, InputError, StrategyError,
+    Switchboard,
 };
 use switchboard::handoff::{Reason, State};
 use switchboard::{Address, AgentId, ChannelKind, ConversationId, Timestamp};
@@ -538,4 +539,63 @@ async fn run_hands_out_a_journal_that_replays_to_the_same_state() {
     );
     let c2 = d.engine().conversation(&ConversationId::new("c2")).unwrap();
     assert_eq!(c2.state(), State::Offered);
+}
+
+#[tokio::test(flavor = "current_thread", start_paused = true)]
+async fn a_host_strategy_installed_through_the_driver_chooses_the_agent() {
+    const MENTORS: &str = r#"
+[strategies.mentors_first]
+
+[[queues]]
+id = "support"
+strategy = "mentors_first"
+
+[defaults]
+queue = "support"
+"#;
+    let mentors_first = || -> Arc<dyn Strategy> {
+        Arc::new(strategy_fn("mentors_first", |a| {
+            10 - u64::from(a.skill("mentoring").unwrap_or(0))
+        }))
+    };
+    // Ana signs in first; Bo mentors.
+    let staff = |d: &mut Driver<Tokio>| {
+        agent(d, "ana");
+        let bo = AgentProfile::new("bo")
+            .with_skill("mentoring", 5)
+            .with_capacity(Capacity::new([(ChannelKind::WebChat, 2)]));
+        d.handle(Input::AgentUpsert(bo)).unwrap();
+        d.handle(Input::AgentStatus {
+            agent: AgentId::new("bo"),
+            status: Presence::Available,
+        })
+        .unwrap();
+    };
+    let offered = |out: &[Output]| {
+        actions(out).into_iter().find_map(|(_, a)| match a {
+            Action::Offer { agent, .. } => Some(agent.clone()),
+            _ => None,
+        })
+    };
+
+    for install in [false, true] {
+        let chat = Arc::new(MemoryChannel::new(ChannelKind::WebChat));
+        let mut d = driver(MENTORS).channel(chat);
+        assert_eq!(d.engine().missing_strategies(), ["mentors_first"]);
+        let err = d.set_strategy("mentor_first", mentors_first()).unwrap_err();
+        assert!(
+            matches!(&err, StrategyError::NotDeclared { suggestion: Some(s), .. } if s == "mentors_first"),
+            "{err}"
+        );
+        if install {
+            d.set_strategy("mentors_first", mentors_first()).unwrap();
+            assert!(d.engine().missing_strategies().is_empty());
+        }
+        staff(&mut d);
+        d.handle(web("visitor-1", "hello")).unwrap();
+        d.settle().await;
+        let out = outputs(&mut d);
+        let expected = if install { "bo" } else { "ana" };
+        assert_eq!(offered(&out), Some(AgentId::new(expected)), "{out:?}");
+    }
 }

@@ -512,7 +512,7 @@ fn a_host_killed_at_any_point_recovers_the_uninterrupted_state_and_outbox() {
     ];
     let mut at = 2 * SNAPSHOT_EVERY + 1;
     for _ in 0..4 {
-        at += 1 + rng.below((LINES as u64 - at) / 3);
+        at += 1 + rng.below(((LINES as u64 - at) / 3).max(1));
         points.push((at, if rng.chance(50) { "before" } else { "after" }));
     }
     for &(seq, when) in &points {
@@ -550,7 +550,7 @@ fn a_host_killed_at_any_point_recovers_the_uninterrupted_state_and_outbox() {
             // Within the time the inputs still to commit take.
             let left = LINES as u64 - done;
             std::thread::sleep(Duration::from_micros(
-                rng.below(window * left / LINES as u64),
+                rng.below((window * left / LINES as u64).max(1)),
             ));
             child.kill().expect("the child can be killed");
             kills += 1;

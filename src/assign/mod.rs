@@ -93,4 +93,6 @@ pub use error::AssignError;
 pub use event::{AssignEvent, MissReason, RevokeReason, UnassignReason};
 pub use queries::QueueStats;
 pub use snapshot::{AssignerSnapshot, RestoreError};
-pub use strategy::{LeastBusy, LongestIdle, MostSkilled, RoundRobin, Strategy};
+pub use strategy::{
+    LeastBusy, LongestIdle, MostSkilled, RoundRobin, Strategy, StrategyFn, strategy_fn,
+};

@@ -152,7 +152,10 @@ pub(crate) fn room_mask(bits: &[u32; 8], st: &AgentState) -> u8 {
 impl Assigner {
     /// Replaces the strategy of `queue` (all its eligibility steps), for a
     /// host-defined [`Strategy`]. Agents are re-ranked, so this is cheapest
-    /// before agents are added.
+    /// before agents are added. A queue whose configuration names a host
+    /// strategy (`[strategies.<name>]`) ranks agents as `longest_idle`
+    /// until one is set; the [engine](crate::engine::Switchboard::set_strategy)
+    /// sets it by that name.
     ///
     /// The strategy stays with the queue across
     /// [`reconfigure`](Assigner::reconfigure) while the queue keeps its id.

@@ -12,7 +12,7 @@ use super::pool::{Pool, host_key, pool_for};
 use super::strategy::{self, Strategy};
 use super::waiting::{MAX_AGING_MS, MAX_PRIORITY, WaitList};
 use crate::calendar::Calendar;
-use crate::config::Config;
+use crate::config::{Config, QueueConfig};
 use crate::expr::Condition;
 use crate::model::{QueueId, Timestamp};
 
@@ -96,7 +96,7 @@ impl QueueState {
 pub(crate) fn build_queues(
     config: &Config,
     now: Timestamp,
-    host: impl Fn(&QueueId) -> Option<Arc<dyn Strategy>>,
+    host: impl Fn(&QueueConfig) -> Option<Arc<dyn Strategy>>,
 ) -> (Vec<QueueState>, Vec<Pool>) {
     let ids: HashMap<&str, u32> = config
         .queues()
@@ -108,11 +108,11 @@ pub(crate) fn build_queues(
     let mut queues = Vec::with_capacity(config.queues().len());
     for (qi, q) in config.queues().iter().enumerate() {
         let spec = &q.spec;
-        let host = host(&q.id);
+        let host = host(q);
         let (strategy, key) = match &host {
             Some(h) => (h.clone(), host_key(h)),
             None => {
-                let s = strategy::built_in(q.settings.strategy, spec.skill.as_deref());
+                let s = strategy::configured(&q.settings.strategy, spec.skill.as_deref());
                 let key = s.name().to_owned();
                 (s, key)
             }

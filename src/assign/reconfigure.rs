@@ -8,8 +8,9 @@ use super::conversation::Phase;
 use super::error::AssignError;
 use super::event::{AssignEvent, RevokeReason};
 use super::queue::build_queues;
+use super::strategy::Strategy;
 use super::waiting::{MAX_PRIORITY, WaitKey};
-use crate::config::Config;
+use crate::config::{Config, QueueConfig};
 use crate::model::{QueueId, Timestamp};
 
 impl Assigner {
@@ -81,6 +82,21 @@ impl Assigner {
         now: Timestamp,
         config: Arc<Config>,
         fallback: Option<&QueueId>,
+    ) -> Result<(), AssignError> {
+        self.reconfigure_with(now, config, fallback, |_, kept| kept.cloned())
+    }
+
+    /// [`reconfigure`](Assigner::reconfigure), with `host` choosing each
+    /// new queue's host strategy from its configuration and the host
+    /// strategy of the queue of the same id, if it stays and had one. The
+    /// choice is made as the queues are built, so no offer is made under a
+    /// strategy the queue no longer has.
+    pub(crate) fn reconfigure_with(
+        &mut self,
+        now: Timestamp,
+        config: Arc<Config>,
+        fallback: Option<&QueueId>,
+        host: impl Fn(&QueueConfig, Option<&Arc<dyn Strategy>>) -> Option<Arc<dyn Strategy>>,
     ) -> Result<(), AssignError> {
         let now = self.advance(now);
 
@@ -157,8 +173,9 @@ impl Assigner {
 
         // The new queues and pools, keeping what queues that stay learned.
         let old_index = |id: &QueueId| self.queue_index.get(id).copied();
-        let (mut queues, pools) = build_queues(&config, now, |id| {
-            old_index(id).and_then(|q| self.queues[q as usize].host.clone())
+        let (mut queues, pools) = build_queues(&config, now, |q| {
+            let kept = old_index(&q.id).and_then(|i| self.queues[i as usize].host.as_ref());
+            host(q, kept)
         });
         let mut hours_events = Vec::new();
         for queue in &mut queues {

@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::agent::AgentView;
+use crate::config::QueueStrategy;
 
 /// Orders the ready agents of a queue: the agent with the lowest rank is
 /// offered first (ties go to the agent added earliest).
@@ -49,7 +50,13 @@ use super::agent::AgentView;
 /// }
 /// ```
 ///
-/// Install it with [`Assigner::set_strategy`](super::Assigner::set_strategy).
+/// A one-line ranking needs no type of its own: [`strategy_fn`] makes a
+/// strategy of a name and a closure.
+///
+/// Install it with [`Assigner::set_strategy`](super::Assigner::set_strategy)
+/// for one queue, or with
+/// [`Switchboard::set_strategy`](crate::engine::Switchboard::set_strategy)
+/// for every queue whose configuration names it (`[strategies.<name>]`).
 pub trait Strategy: fmt::Debug + Send + Sync {
     /// A name for diagnostics; queues with the same eligibility and the
     /// same strategy name share one ordered set of agents.
@@ -57,6 +64,67 @@ pub trait Strategy: fmt::Debug + Send + Sync {
 
     /// The agent's rank; lower is offered first.
     fn rank(&self, agent: &AgentView<'_>) -> u64;
+}
+
+/// A [`Strategy`] made of a name and a ranking closure, as
+/// [`strategy_fn`] returns.
+#[derive(Clone)]
+pub struct StrategyFn<F> {
+    name: String,
+    rank: F,
+}
+
+impl<F> fmt::Debug for StrategyFn<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StrategyFn")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<F> Strategy for StrategyFn<F>
+where
+    F: Fn(&AgentView<'_>) -> u64 + Send + Sync,
+{
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn rank(&self, agent: &AgentView<'_>) -> u64 {
+        (self.rank)(agent)
+    }
+}
+
+/// A strategy named `name` that ranks agents with `rank` (lower is offered
+/// first); the closure must, like any strategy, read only the
+/// [`AgentView`].
+///
+/// # Examples
+///
+/// Agents with the most `tenure_years` (an agent attribute) first:
+///
+/// ```
+/// use std::sync::Arc;
+/// use switchboard::assign::{strategy_fn, Strategy};
+/// use switchboard::Value;
+///
+/// let by_tenure: Arc<dyn Strategy> = Arc::new(strategy_fn("by_tenure", |agent| {
+///     let years = match agent.attributes().and_then(|a| a.get("tenure_years")) {
+///         Some(Value::Number(n)) => n.clamp(0.0, 100.0) as u64,
+///         _ => 0,
+///     };
+///     100 - years
+/// }));
+/// assert_eq!(by_tenure.name(), "by_tenure");
+/// ```
+pub fn strategy_fn<F>(name: impl Into<String>, rank: F) -> StrategyFn<F>
+where
+    F: Fn(&AgentView<'_>) -> u64 + Send + Sync,
+{
+    StrategyFn {
+        name: name.into(),
+        rank,
+    }
 }
 
 /// Idle order in 53 bits: idle agents by when they became idle, then busy
@@ -167,15 +235,19 @@ impl Strategy for MostSkilled {
     }
 }
 
-/// The built-in strategy a queue's config names (`longest_idle` when
-/// none).
-pub(crate) fn built_in(name: &str, skill: Option<&str>) -> Arc<dyn Strategy> {
-    match name {
-        "least_busy" => Arc::new(LeastBusy),
-        "round_robin" => Arc::new(RoundRobin),
-        "most_skilled" => Arc::new(MostSkilled::new(skill.unwrap_or_default())),
-        // The configuration names only built-in strategies; `longest_idle`
-        // is also what it resolves an unset one to.
+/// The built-in strategy that ranks a queue whose config names `strategy`
+/// until a host strategy is installed for it; `skill` is the queue's.
+pub(crate) fn configured(strategy: &QueueStrategy, skill: Option<&str>) -> Arc<dyn Strategy> {
+    match strategy {
+        QueueStrategy::BuiltIn("least_busy") => Arc::new(LeastBusy),
+        QueueStrategy::BuiltIn("round_robin") => Arc::new(RoundRobin),
+        QueueStrategy::BuiltIn("most_skilled") => {
+            Arc::new(MostSkilled::new(skill.unwrap_or_default()))
+        }
+        // `longest_idle`, which an unset strategy resolves to, is also
+        // what a host strategy not installed yet ranks as: every
+        // conversation is still offered, in a fair order, rather than
+        // waiting on the host.
         _ => Arc::new(LongestIdle),
     }
 }

@@ -21,6 +21,8 @@ pub(super) struct Declared<'a> {
     pub(super) bots: Vec<&'a str>,
     pub(super) templates: Vec<&'a str>,
     pub(super) calendars: Vec<&'a str>,
+    /// Host strategies, from `[strategies.<name>]`.
+    pub(super) strategies: Vec<&'a str>,
 }
 
 impl<'a> Declared<'a> {
@@ -35,6 +37,7 @@ impl<'a> Declared<'a> {
                 .map(|(k, _)| k.as_str())
                 .collect(),
             calendars: spec.calendars.keys().map(String::as_str).collect(),
+            strategies: spec.strategies.keys().map(String::as_str).collect(),
         }
     }
 
@@ -70,6 +73,7 @@ pub(super) fn compile(
     templates::check_canned(&spec, &mut d);
     let declared = Declared::new(&spec);
     let assignment = AssignmentSettings::resolve(&spec.assignment);
+    queues::check_strategies(&spec, &mut d);
     let queues = queues::compile(
         &spec,
         &schema,

@@ -23,6 +23,8 @@
 //! [bots.faq]
 //! timeout = "10s"
 //!
+//! [strategies.vip_first]   # a strategy of the host's, installed in code
+//!
 //! [templates]
 //! after_hours = "We are closed. We open again {opening}."
 //!
@@ -34,6 +36,11 @@
 //! [defaults]
 //! bot = "faq"
 //! ```
+//!
+//! A queue's `strategy` is one of the built-in [`STRATEGIES`] or a name
+//! declared under `[strategies.<name>]` ([`StrategySpec`]), whose ranking
+//! the host installs in code; any other name is an error, with the closest
+//! known name suggested.
 //!
 //! [`Config::from_toml_str`] reports **every** problem at once — syntax
 //! errors, unknown keys, wrong types, expressions that do not check,
@@ -60,7 +67,7 @@
 //! | `duration.rs` | durations as written (`30s`, `10m`) |
 //! | `compile.rs` | compiling a spec: each section in document order |
 //! | `names.rs`, `templates.rs` | empty names; templates against what sends them |
-//! | `queues.rs` | `[[queues]]`: settings, eligibility, overflow cycles |
+//! | `queues.rs` | `[[queues]]`: settings, eligibility, overflow cycles; the strategies a queue may name |
 //! | `rules.rs` | the router's problems with `[[rules]]` and `[defaults]` as diagnostics |
 //! | `escalation.rs` | the triggers' problems with `[escalation]` as diagnostics |
 //! | `checks.rs` | range checks, `[assignment]` and `[conversations]` |
@@ -101,12 +108,12 @@ pub use settings::{
     DEFAULT_HOLD_TIMEOUT, DEFAULT_HUMAN_PHRASES, DEFAULT_INACTIVITY_TIMEOUT, DEFAULT_MAX_FALLBACKS,
     DEFAULT_MAX_MISSED_OFFERS, DEFAULT_MAX_TEXT, DEFAULT_NOTICE_INTERVAL, DEFAULT_OFFER_TIMEOUT,
     DEFAULT_PREFERRED_WAIT, DEFAULT_REOPEN_WINDOW, DEFAULT_STICKY_AGENT, DEFAULT_TRANSCRIPT_BYTES,
-    DEFAULT_TRANSCRIPT_MESSAGES, QueueSettings,
+    DEFAULT_TRANSCRIPT_MESSAGES, QueueSettings, QueueStrategy,
 };
 pub use spec::{
     ActionSpec, ApprovedTemplate, AssignmentSpec, BotSpec, CANNED_VARIABLES, CannedSpec,
     ConfigSpec, ConversationsSpec, DefaultsSpec, EscalationSpec, FairnessSpec, OverflowSpec,
-    QueueSpec, RelaxSpec, RuleSpec, TemplateSpec, TriggerSpec, WINDOW_PLACEHOLDERS,
+    QueueSpec, RelaxSpec, RuleSpec, StrategySpec, TemplateSpec, TriggerSpec, WINDOW_PLACEHOLDERS,
     WINDOW_PURPOSES,
 };
 
@@ -283,6 +290,22 @@ impl Config {
     /// settings.
     pub fn conversation_settings(&self) -> &ConversationSettings {
         &self.conversations
+    }
+
+    /// The host strategies `[strategies.<name>]` declares, by name, in
+    /// name order. Queues naming one rank agents as `longest_idle` until
+    /// the host installs it
+    /// ([`Switchboard::set_strategy`](crate::engine::Switchboard::set_strategy)).
+    ///
+    /// ```
+    /// use switchboard::config::Config;
+    ///
+    /// let config = Config::from_toml_str("[strategies.vip_first]\n[strategies.by_tenure]")?;
+    /// assert_eq!(config.host_strategies().collect::<Vec<_>>(), ["by_tenure", "vip_first"]);
+    /// # Ok::<(), switchboard::config::ConfigError>(())
+    /// ```
+    pub fn host_strategies(&self) -> impl Iterator<Item = &str> {
+        self.spec.strategies.keys().map(String::as_str)
     }
 
     /// Bot `bot`'s settings as written, if it is configured under `[bots]`.

@@ -1,7 +1,8 @@
 //! Refuses empty names: every id, key and label the configuration declares
-//! or sets (queues, bots, rules, escalation rules, templates, attributes,
-//! tags, skills, intents). Calendar names are checked with the calendars:
-//! they must be usable as `hours.<name>`, which an empty name is not.
+//! or sets (queues, bots, strategies, rules, escalation rules, templates,
+//! attributes, tags, skills, intents). Calendar names are checked with the
+//! calendars: they must be usable as `hours.<name>`, which an empty name
+//! is not.
 //!
 //! An empty name cannot be referred to, or matches what it should not: a
 //! rule could route to queue `""`, a tag `""` would be set on conversations,
@@ -102,6 +103,13 @@ pub(super) fn check(spec: &ConfigSpec, origins: &Origins, d: &mut Diags) {
         "canned",
         "a canned response id",
         "it is the name agents and the host send it by, such as [canned.refund_status]",
+        &mut empty,
+    );
+    keys(
+        &spec.strategies,
+        "strategies",
+        "a strategy name",
+        "it is the name queues give as `strategy` and the host installs the strategy under, such as [strategies.vip_first]",
         &mut empty,
     );
     keys(

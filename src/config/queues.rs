@@ -13,7 +13,8 @@ use super::spec::{ConfigSpec, QueueSpec};
 use crate::expr::{Condition, Context, Schema};
 use crate::model::QueueId;
 
-/// The strategies a queue may name.
+/// The built-in strategies a queue may name; `[strategies.<name>]` declares
+/// more, which the host installs.
 pub const STRATEGIES: [&str; 4] = ["longest_idle", "least_busy", "round_robin", "most_skilled"];
 
 /// A compiled queue: its settings and its eligibility conditions.
@@ -120,8 +121,8 @@ fn eligibility(
 /// Checks a queue's settings other than its id and eligibility.
 fn check(q: &QueueSpec, path: &str, item: Option<&str>, declared: &Declared<'_>, d: &mut Diags) {
     if let Some(s) = &q.strategy {
-        if !STRATEGIES.contains(&s.as_str()) {
-            d.reference(format!("{path}.strategy"), item, "strategy", s, &STRATEGIES);
+        if !STRATEGIES.contains(&s.as_str()) && !declared.strategies.contains(&s.as_str()) {
+            unknown_strategy(format!("{path}.strategy"), item, s, declared, d);
         } else if s == "most_skilled" && q.skill.is_none() {
             d.error(
                 format!("{path}.strategy"),
@@ -190,6 +191,51 @@ fn check(q: &QueueSpec, path: &str, item: Option<&str>, declared: &Declared<'_>,
         && let Err(p) = check_offers(n.into())
     {
         d.problem(format!("{path}.offers"), item, p);
+    }
+}
+
+/// An error for a queue's `strategy` that is neither built in nor
+/// declared: a likely typo gets a did-you-mean over both kinds, any other
+/// name the way to declare it.
+fn unknown_strategy(
+    path: String,
+    item: Option<&str>,
+    name: &str,
+    declared: &Declared<'_>,
+    d: &mut Diags,
+) {
+    let builtins = STRATEGIES.join(", ");
+    if name.trim().is_empty() {
+        let help = format!(
+            "name one of {builtins} or a strategy declared as [strategies.<name>], or leave `strategy` out for longest_idle"
+        );
+        d.error(path, item, "the strategy name is empty".into(), Some(help));
+        return;
+    }
+    let known = STRATEGIES.iter().chain(&declared.strategies);
+    let help = crate::expr::did_you_mean(name, &mut known.map(|s| (*s).to_owned()))
+        .unwrap_or_else(|| {
+            format!(
+                "the built-in strategies are {builtins}; declare one of your own as [strategies.{name}] and install it in code"
+            )
+        });
+    d.error(path, item, format!("unknown strategy `{name}`"), Some(help));
+}
+
+/// Checks `[strategies.<name>]`: a declared name may not be a built-in
+/// one, which a queue naming it would mean instead.
+pub(super) fn check_strategies(spec: &ConfigSpec, d: &mut Diags) {
+    for name in spec.strategies.keys() {
+        if STRATEGIES.contains(&name.as_str()) {
+            d.error(
+                format!("strategies.{name}"),
+                None,
+                format!("`{name}` is a built-in strategy"),
+                Some(format!(
+                    "a queue names a built-in strategy without declaring it; give a strategy of your own another name, such as `{name}_custom`"
+                )),
+            );
+        }
     }
 }
 

@@ -13,7 +13,8 @@ use super::messages;
 use super::node::{Kind, Node, SpanMap};
 use super::spec::{
     ActionSpec, AssignmentSpec, BotSpec, ConfigSpec, ConversationsSpec, DefaultsSpec,
-    EscalationSpec, FairnessSpec, OverflowSpec, QueueSpec, RelaxSpec, RuleSpec, TriggerSpec,
+    EscalationSpec, FairnessSpec, OverflowSpec, QueueSpec, RelaxSpec, RuleSpec, StrategySpec,
+    TriggerSpec,
 };
 use crate::calendar::CalendarSpec;
 use crate::expr::{AttrType, did_you_mean};
@@ -253,13 +254,14 @@ pub(super) fn get<'n>(entries: &'n Entries, key: &str) -> Option<&'n Node> {
         .map(|(_, n)| n)
 }
 
-const TOP: [&str; 12] = [
+const TOP: [&str; 13] = [
     "rules",
     "queues",
     "calendars",
     "templates",
     "canned",
     "bots",
+    "strategies",
     "escalation",
     "assignment",
     "defaults",
@@ -318,6 +320,26 @@ pub(crate) fn read(root: &Node) -> (ConfigSpec, Reader) {
                 let timeout =
                     get(e, "timeout").and_then(|t| r.duration(t, &join(&path, "timeout")));
                 spec.bots.insert(name.clone(), BotSpec { timeout });
+            }
+        }
+    }
+    if let Some(n) = get(top, "strategies")
+        && let Some(strategies) = r.table(n, "strategies", &[])
+    {
+        for (name, st) in strategies {
+            let path = format!("strategies.{name}");
+            if let Some(e) = r.table(st, &path, &[]) {
+                // Every key is unknown: the declaration is the name alone.
+                for (k, v) in e {
+                    let p = join(&path, k);
+                    r.note(&p, v);
+                    r.err(&p, format!("unknown key `{k}`")).help = Some(
+                        "[strategies.<name>] only declares the name; the host installs the ranking in code"
+                            .into(),
+                    );
+                }
+                spec.strategies
+                    .insert(name.clone(), StrategySpec::default());
             }
         }
     }

@@ -249,7 +249,7 @@ impl AssignmentSettings {
 ///     offers = 2
 /// "#)?;
 /// let q = &config.queue("billing").unwrap().settings;
-/// assert_eq!((q.strategy, q.offers), ("longest_idle", 2));
+/// assert_eq!((q.strategy.name(), q.offers), ("longest_idle", 2));
 /// assert_eq!(q.offer_timeout, Duration::from_secs(30));
 /// assert_eq!(q.wrap_up, Duration::from_secs(30)); // from [assignment]
 /// # Ok::<(), switchboard::config::ConfigError>(())
@@ -257,9 +257,9 @@ impl AssignmentSettings {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueueSettings {
-    /// How agents are chosen: one of [`STRATEGIES`];
-    /// `longest_idle` unless set.
-    pub strategy: &'static str,
+    /// How agents are chosen: one of [`STRATEGIES`] or a declared host
+    /// strategy; `longest_idle` unless set.
+    pub strategy: QueueStrategy,
     /// How long an agent has to accept an offer; at least 1 s
     /// ([`DEFAULT_OFFER_TIMEOUT`] unless set).
     pub offer_timeout: Duration,
@@ -275,14 +275,74 @@ impl QueueSettings {
     /// `q`'s settings, with `default_wrap_up` for an unset `wrap_up`.
     pub(super) fn resolve(q: &QueueSpec, default_wrap_up: Duration) -> Self {
         QueueSettings {
-            strategy: STRATEGIES
-                .iter()
-                .find(|s| q.strategy.as_deref() == Some(**s))
-                .copied()
-                .unwrap_or(STRATEGIES[0]),
+            strategy: QueueStrategy::resolve(q.strategy.as_deref()),
             offer_timeout: q.offer_timeout.unwrap_or(DEFAULT_OFFER_TIMEOUT),
             offers: q.offers.unwrap_or(1),
             wrap_up: q.wrap_up.unwrap_or(default_wrap_up),
+        }
+    }
+}
+
+/// The strategy a queue names, resolved: a built-in one, or one the host
+/// installs.
+///
+/// ```
+/// use switchboard::config::{Config, QueueStrategy};
+///
+/// let config = Config::from_toml_str(r#"
+///     [strategies.vip_first]
+///
+///     [[queues]]
+///     id = "vip"
+///     strategy = "vip_first"
+///
+///     [[queues]]
+///     id = "general"
+/// "#)?;
+/// let vip = &config.queue("vip").unwrap().settings.strategy;
+/// assert_eq!(vip, &QueueStrategy::Host("vip_first".into()));
+/// assert_eq!(vip.host(), Some("vip_first"));
+/// let general = &config.queue("general").unwrap().settings.strategy;
+/// assert_eq!(general, &QueueStrategy::BuiltIn("longest_idle"));
+/// # Ok::<(), switchboard::config::ConfigError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum QueueStrategy {
+    /// One of [`STRATEGIES`].
+    BuiltIn(&'static str),
+    /// A strategy declared under `[strategies.<name>]`, which the host
+    /// installs by this name. Until it does, the queue ranks agents as
+    /// `longest_idle` does.
+    Host(String),
+}
+
+impl QueueStrategy {
+    /// The name the configuration gives it.
+    pub fn name(&self) -> &str {
+        match self {
+            QueueStrategy::BuiltIn(name) => name,
+            QueueStrategy::Host(name) => name,
+        }
+    }
+
+    /// The host strategy's name, when it is one.
+    pub fn host(&self) -> Option<&str> {
+        match self {
+            QueueStrategy::Host(name) => Some(name),
+            QueueStrategy::BuiltIn(_) => None,
+        }
+    }
+
+    /// `strategy` as written. The configuration has been checked: a name
+    /// that is not a built-in one is a declared host strategy.
+    fn resolve(strategy: Option<&str>) -> Self {
+        match strategy {
+            None => QueueStrategy::BuiltIn(STRATEGIES[0]),
+            Some(s) => match STRATEGIES.iter().find(|b| **b == s) {
+                Some(b) => QueueStrategy::BuiltIn(b),
+                None => QueueStrategy::Host(s.to_owned()),
+            },
         }
     }
 }

@@ -58,6 +58,10 @@ pub struct ConfigSpec {
     /// `[bots.<id>]`: the bots the host registers.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub bots: BTreeMap<String, BotSpec>,
+    /// `[strategies.<name>]`: the assignment strategies the host installs,
+    /// which queues may then name as their `strategy`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub strategies: BTreeMap<String, StrategySpec>,
     /// `[escalation]`: when a bot conversation goes to a human.
     pub escalation: EscalationSpec,
     /// `[assignment]`: how the assigner offers conversations to agents.
@@ -238,8 +242,9 @@ pub struct QueueSpec {
     /// `calendar` for those.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eligible: Option<String>,
-    /// `longest_idle` (default), `least_busy`, `round_robin` or
-    /// `most_skilled`.
+    /// `longest_idle` (default), `least_busy`, `round_robin`,
+    /// `most_skilled`, or a strategy of the host's declared under
+    /// [`[strategies.<name>]`](StrategySpec).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
     /// The skill `most_skilled` ranks by.
@@ -347,6 +352,34 @@ pub struct BotSpec {
     #[serde(default, with = "opt_str", skip_serializing_if = "Option::is_none")]
     pub timeout: Option<Duration>,
 }
+
+/// `[strategies.<name>]`: an assignment strategy the host installs.
+///
+/// A queue may name one of the built-in strategies
+/// ([`STRATEGIES`](super::STRATEGIES)) or a strategy declared here. The
+/// declaration is what lets a typo (`round_robbin`) stay an error while a
+/// name of the host's (`vip_first`) is accepted, as `[bots.<id>]` does for
+/// bots: the configuration says which names exist, the host's code
+/// supplies the ranking
+/// ([`Switchboard::set_strategy`](crate::engine::Switchboard::set_strategy)).
+///
+/// ```toml
+/// [strategies.vip_first]   # agents with attribute vip = true first
+///
+/// [[queues]]
+/// id = "priority"
+/// strategy = "vip_first"
+/// ```
+///
+/// Until the host installs it, a queue naming it ranks agents as
+/// `longest_idle` does, and the engine lists the name in
+/// [`missing_strategies`](crate::engine::Switchboard::missing_strategies).
+/// A declared name may not be a built-in's. The table takes no settings
+/// yet.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct StrategySpec {}
 
 /// `[escalation]`: when a conversation with a bot goes to a human.
 ///

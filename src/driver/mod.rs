@@ -99,10 +99,12 @@ use std::time::Duration;
 use futures_util::future::{Either, select};
 use futures_util::stream::{FuturesUnordered, Stream, StreamExt};
 
+use crate::assign::Strategy;
 use crate::bot::{Bot, BotRequest};
 use crate::channel::{Channel, ChannelError, Outbound, SendReceipt};
 use crate::engine::{
-    Action, BotTurn, Delivery, DeliveryStatus, Input, InputError, InputLine, Switchboard,
+    Action, BotTurn, Delivery, DeliveryStatus, Input, InputError, InputLine, StrategyError,
+    Switchboard,
 };
 use crate::model::{Address, BotId, ChannelKind, ConversationId};
 
@@ -205,6 +207,52 @@ impl<R: Runtime> Driver<R> {
     pub fn bot_timeout(mut self, timeout: Duration) -> Driver<R> {
         self.bot_timeout = timeout;
         self
+    }
+
+    /// Installs a host assignment strategy in the engine under the name
+    /// the configuration declares for it (`[strategies.<name>]`), and
+    /// carries out whatever that changes; see
+    /// [`Switchboard::set_strategy`], which this forwards to. Install it
+    /// before the first input, and again whenever the engine is restored
+    /// from a snapshot; [`engine`](Self::engine)`().missing_strategies()`
+    /// lists what the configuration names and is not installed.
+    ///
+    /// # Errors
+    ///
+    /// The engine's [`StrategyError`]: a built-in strategy's name, or one
+    /// the configuration does not declare. Nothing changed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use switchboard::assign::strategy_fn;
+    /// use switchboard::config::Config;
+    /// use switchboard::driver::{Driver, Runtime, Sleep};
+    /// use switchboard::engine::Switchboard;
+    /// use switchboard::Timestamp;
+    ///
+    /// struct Frozen;
+    /// impl Runtime for Frozen {
+    ///     fn now(&self) -> Timestamp { Timestamp::EPOCH }
+    ///     fn sleep_until(&self, _: Timestamp) -> Sleep { Box::pin(std::future::pending()) }
+    /// }
+    ///
+    /// let config = Config::from_toml_str("[strategies.newest_first]\n[[queues]]\nid = \"support\"\nstrategy = \"newest_first\"")?;
+    /// let mut driver = Driver::new(Switchboard::new(config), Frozen);
+    /// assert_eq!(driver.engine().missing_strategies(), ["newest_first"]);
+    /// driver.set_strategy("newest_first", Arc::new(strategy_fn("newest_first", |a| u64::MAX - a.idle_since().as_millis())))?;
+    /// assert!(driver.engine().missing_strategies().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_strategy(
+        &mut self,
+        name: &str,
+        strategy: Arc<dyn Strategy>,
+    ) -> Result<(), StrategyError> {
+        self.engine.set_strategy(name, strategy)?;
+        self.dispatch();
+        Ok(())
     }
 
     /// The engine, for queries and snapshots.

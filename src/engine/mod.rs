@@ -81,6 +81,7 @@ mod invariants;
 pub(crate) mod output;
 mod query;
 mod snapshot;
+mod strategies;
 pub(crate) mod tickets;
 mod timers;
 mod validate;
@@ -97,6 +98,7 @@ pub use input::{BotTurn, Closer, Delivery, DeliveryStatus, Inbound, Input, Trans
 pub use output::Output;
 pub use query::ConversationView;
 pub use snapshot::{InputLine, RestoreError, Snapshot};
+pub use strategies::StrategyError;
 
 use crate::assign::Assigner;
 use crate::channel::Capabilities;
@@ -107,6 +109,7 @@ use crate::model::{ChannelKind, Timestamp};
 use channels::Channels;
 use contacts::Contacts;
 use output::Outbox;
+use strategies::HostStrategies;
 use tickets::Tickets;
 
 /// The sans-IO customer-service engine: routing, bots, escalation, queues
@@ -157,6 +160,9 @@ use tickets::Tickets;
 ///   [`check_invariants`](Self::check_invariants).
 /// * **Snapshot:** [`snapshot`](Self::snapshot),
 ///   [`restore`](Self::restore), [`reconfigure`](Self::reconfigure).
+/// * **Host strategies:** [`set_strategy`](Self::set_strategy) (after
+///   [`new`](Self::new) or [`restore`](Self::restore), before the first
+///   input), [`missing_strategies`](Self::missing_strategies).
 ///
 /// Each conversation's lifecycle — its states, timers and transitions — is
 /// one type of its own; the engine finds the conversation an input or an
@@ -184,6 +190,8 @@ pub struct Switchboard {
     channels: Channels,
     out: Outbox,
     now: Timestamp,
+    /// Not part of a snapshot: the host installs them again.
+    strategies: HostStrategies,
 }
 
 impl Switchboard {
@@ -205,6 +213,7 @@ impl Switchboard {
             channels: Channels::default(),
             out: Outbox::default(),
             now: Timestamp::EPOCH,
+            strategies: HostStrategies::default(),
         }
     }
 
@@ -400,6 +409,7 @@ impl Switchboard {
         if !self.started {
             self.started = true;
             self.assigner = Assigner::new(self.config.clone(), now);
+            self.install_strategies(now, None);
             self.now = now;
         }
         let now = now.max(self.now);

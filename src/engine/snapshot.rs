@@ -61,7 +61,8 @@ impl InputLine {
 /// It holds the configuration it was taken under (as JSON), so it can be
 /// restored under a newer configuration (see [`Switchboard::restore`]).
 /// Actions and events not yet polled are part of it. Host strategies
-/// ([`Assigner::set_strategy`]) are not: set them again after a restore.
+/// ([`Switchboard::set_strategy`]) are not: install them again after a
+/// restore, before the next input.
 ///
 /// ```
 /// use switchboard::config::Config;
@@ -184,6 +185,11 @@ impl Switchboard {
     /// restored under its own configuration and then
     /// [reconfigured](Self::reconfigure) to `config`.
     ///
+    /// Host strategies are not in the snapshot: install them with
+    /// [`set_strategy`](Self::set_strategy) before the next input (queues
+    /// naming one rank as `longest_idle` until then, moving to `config`
+    /// included).
+    ///
     /// # Errors
     ///
     /// A [`RestoreError`] when the snapshot is of another version, is
@@ -293,6 +299,7 @@ impl Switchboard {
             channels: snapshot.channels,
             out: Outbox::from_pending(snapshot.outputs),
             now: snapshot.now,
+            strategies: Default::default(),
         };
         // A snapshot from before contacts were forgotten has idle contacts
         // with no schedule: their retention starts now.
@@ -323,6 +330,9 @@ impl Switchboard {
     /// `[conversations] fallback_queue` (by default the escalation queue);
     /// outstanding offers are withdrawn and made again under the new rules;
     /// agents keep their conversations. Transcripts take the new limits.
+    /// Installed host strategies stay, and rank the queues of the new
+    /// configuration that name them (see
+    /// [`set_strategy`](Self::set_strategy)).
     ///
     /// # Errors
     ///
@@ -357,8 +367,14 @@ impl Switchboard {
     ) -> Result<(), InputError> {
         let settings = config.conversation_settings().clone();
         if self.started {
-            self.assigner
-                .reconfigure(now, config.clone(), settings.fallback_queue.as_ref())?;
+            // Host strategies follow the names the new queues give.
+            let strategies = &self.strategies;
+            self.assigner.reconfigure_with(
+                now,
+                config.clone(),
+                settings.fallback_queue.as_ref(),
+                |q, _| strategies.for_queue(q),
+            )?;
         } else {
             self.assigner = Assigner::new(config.clone(), now);
         }

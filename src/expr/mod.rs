@@ -120,7 +120,7 @@ pub(crate) use error::Snippet;
 pub(crate) use lexer::{is_ident_continue, is_ident_start};
 pub(crate) use pattern::{Footprint, PatternError, Patterns, TEXT_CACHE, bytes};
 pub(crate) use program::{Arg, Env, Node, Test, Val};
-pub(crate) use schema::{Fact, did_you_mean};
+pub(crate) use schema::{Fact, closest, did_you_mean};
 
 use crate::calendar::Calendars;
 

@@ -8,6 +8,7 @@ mod contacts;
 mod durability;
 mod edges;
 mod escalation;
+mod host_strategies;
 mod lifecycle;
 mod properties;
 mod refusals;

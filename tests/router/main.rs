@@ -3,6 +3,7 @@
 mod config;
 mod config_input;
 mod diagnostics;
+mod host_strategies;
 mod large_rule_sets;
 mod operators;
 mod routing;
