@@ -101,7 +101,7 @@ use libfuzzer_sys::fuzz_target;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::sync::{Arc, Once, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use switchboard::assign::{
     AgentProfile, AssignError, AssignEvent, Assigner, AssignerSnapshot, Capacity,
@@ -110,6 +110,7 @@ use switchboard::assign::{
 use switchboard::calendar::Calendar;
 use switchboard::config::Config;
 use switchboard::{AgentId, Attributes, ChannelKind, QueueId, Ticket, Timestamp, Value};
+use switchboard_fuzz::{Bytes, start_input};
 
 const MAX_INPUT: usize = 16 * 1024;
 
@@ -476,8 +477,9 @@ fuzz_target!(|data: &[u8]| {
     if data.is_empty() || data.len() > MAX_INPUT {
         return;
     }
-    install_panic_hook();
-    let start = STARTS[usize::from(data[0]) % STARTS.len()];
+    start_input("assign_ops", data, logged_reproducer);
+    let mut bytes = Bytes::new(data);
+    let start = STARTS[usize::from(bytes.byte_or_zero()) % STARTS.len()];
     LOG.with(|l| {
         let mut l = l.borrow_mut();
         l.0 = start;
@@ -485,33 +487,26 @@ fuzz_target!(|data: &[u8]| {
     });
     EDITED.with(|e| e.borrow_mut().clear());
     let mut h = Harness::new(start);
-    let mut bytes = Bytes { data: &data[1..] };
-    while !bytes.data.is_empty() {
+    while !bytes.is_empty() {
         let op = h.decode(&mut bytes);
         LOG.with(|l| l.borrow_mut().1.push(op.clone()));
         h.apply(&op);
     }
 });
 
-/// The input's bytes; zeros once they run out.
-struct Bytes<'a> {
-    data: &'a [u8],
-}
-
-impl Bytes<'_> {
-    fn next(&mut self) -> u8 {
-        match self.data.split_first() {
-            Some((&b, rest)) => {
-                self.data = rest;
-                b
-            }
-            None => 0,
-        }
-    }
-
-    fn u16(&mut self) -> u16 {
-        u16::from_le_bytes([self.next(), self.next()])
-    }
+/// The panic hook's reproducer: the operations run so far, from the log
+/// (not from the input, which decodes differently as the assigner's state
+/// changes).
+fn logged_reproducer(_input: &[u8]) -> Option<String> {
+    LOG.try_with(|l| {
+        let l = l.try_borrow().ok()?;
+        let edited = EDITED
+            .try_with(|e| e.try_borrow().map(|e| e.clone()).unwrap_or_default())
+            .unwrap_or_default();
+        Some(reproducer(l.0, &l.1, &edited))
+    })
+    .ok()
+    .flatten()
 }
 
 /// What can be seen of the assigner cheaply: compared before and after a
@@ -673,14 +668,14 @@ impl Harness {
     }
 
     fn decode(&self, b: &mut Bytes<'_>) -> Op {
-        match b.next() % 32 {
+        match b.byte_or_zero() % 32 {
             0..=2 | 31 => {
-                let agent = usize::from(b.next()) % AGENTS.len();
-                let mask = b.next();
+                let agent = usize::from(b.byte_or_zero()) % AGENTS.len();
+                let mask = b.byte_or_zero();
                 let mut skills = Vec::new();
                 for (i, _) in SKILLS.iter().enumerate() {
                     if mask & (1 << i) != 0 {
-                        let l = b.next();
+                        let l = b.byte_or_zero();
                         skills.push((i, if l == 0xff { 11 } else { l % 11 }));
                     }
                 }
@@ -693,7 +688,7 @@ impl Harness {
                 }
                 let mut limits = Vec::new();
                 for c in 0..CHANNELS.len() {
-                    let n = b.next();
+                    let n = b.byte_or_zero();
                     match n {
                         // Now and then a limit past what is stored exactly.
                         0xfb..=0xff => limits.push((c, HUGE[usize::from(n - 0xfb)])),
@@ -701,13 +696,13 @@ impl Harness {
                         _ => {}
                     }
                 }
-                let w = b.next();
+                let w = b.byte_or_zero();
                 let budget = (w & 0x80 != 0).then(|| {
                     let weights = (0..CHANNELS.len())
                         .filter(|c| w & (1 << c) != 0)
                         .map(|c| (c, u32::from((w >> (3 + c)) & 3)))
                         .collect();
-                    let n = b.next();
+                    let n = b.byte_or_zero();
                     let budget = match n {
                         0xfb..=0xff => HUGE[usize::from(n - 0xfb)],
                         _ => u32::from(n % 7),
@@ -722,49 +717,49 @@ impl Harness {
                     budget,
                 })
             }
-            3 => Op::Remove(self.pick_known_agent(b.next())),
+            3 => Op::Remove(self.pick_known_agent(b.byte_or_zero())),
             4..=6 => {
-                let x = b.next();
+                let x = b.byte_or_zero();
                 let p = [Presence::Available, Presence::Away, Presence::Offline]
                     [usize::from(x >> 6) % 3];
                 Op::Presence(self.pick_known_agent(x & 0x3f), p)
             }
             7..=11 => {
-                let conv = self.pick_new_conv(b.next());
-                let x = b.next();
+                let conv = self.pick_new_conv(b.byte_or_zero());
+                let x = b.byte_or_zero();
                 let queue = match usize::from(x % 16) {
                     15 => 5,
                     q => q % 5,
                 };
                 let channel = usize::from(x >> 4) % CHANNELS.len();
-                let y = b.next();
+                let y = b.byte_or_zero();
                 let lang = [Some(0), Some(1), Some(2), None][usize::from(y & 3)];
                 let priority = match (y >> 2) & 15 {
                     0 => i32::MAX,
                     1 => i32::MIN,
                     p => i32::from(p) - 8,
                 };
-                let z = b.next();
+                let z = b.byte_or_zero();
                 let preferred = (z & 3 == 0).then(|| {
-                    let a = usize::from(b.next()) % AGENTS.len();
+                    let a = usize::from(b.byte_or_zero()) % AGENTS.len();
                     let wait = match z >> 6 {
                         0 => None,
                         1 => Some(0),
-                        2 => Some(u64::from(b.next()) * 1000),
-                        _ => Some(u64::from(b.u16())),
+                        2 => Some(u64::from(b.byte_or_zero()) * 1000),
+                        _ => Some(u64::from(b.u16_le())),
                     };
                     (a, wait)
                 });
                 let waiting_since = match (z >> 2) & 7 {
-                    0 => Some(self.now.saturating_sub(u64::from(b.u16()) * 100)),
-                    1 => Some(self.now + u64::from(b.next()) * 1000),
+                    0 => Some(self.now.saturating_sub(u64::from(b.u16_le()) * 100)),
+                    1 => Some(self.now + u64::from(b.byte_or_zero()) * 1000),
                     2 => Some(0),
                     _ => None,
                 };
-                let v = b.next();
+                let v = b.byte_or_zero();
                 // Now and then directed: mostly to a known agent.
                 let for_agent = (v & 0x1c == 0).then(|| match v >> 5 {
-                    0 => usize::from(b.next()) % AGENTS.len(),
+                    0 => usize::from(b.byte_or_zero()) % AGENTS.len(),
                     w => self.pick_known_agent(w.wrapping_mul(37) | 0x20),
                 });
                 Op::Enqueue(Enqueue {
@@ -781,17 +776,17 @@ impl Harness {
                 })
             }
             12..=15 => {
-                let c = self.pick_conv(b.next(), offered);
-                Op::Accept(self.pick_agent(b.next(), c), c)
+                let c = self.pick_conv(b.byte_or_zero(), offered);
+                Op::Accept(self.pick_agent(b.byte_or_zero(), c), c)
             }
             16 | 17 => {
-                let c = self.pick_conv(b.next(), offered);
-                Op::Decline(self.pick_agent(b.next(), c), c)
+                let c = self.pick_conv(b.byte_or_zero(), offered);
+                Op::Decline(self.pick_agent(b.byte_or_zero(), c), c)
             }
-            18 | 19 => Op::Finish(self.pick_conv(b.next(), |_| true)),
-            20 => Op::Replied(self.pick_conv(b.next(), assigned)),
+            18 | 19 => Op::Finish(self.pick_conv(b.byte_or_zero(), |_| true)),
+            20 => Op::Replied(self.pick_conv(b.byte_or_zero(), assigned)),
             30 => {
-                let x = b.next();
+                let x = b.byte_or_zero();
                 let fallback = match (x >> 1) & 7 {
                     0 | 1 => None,
                     2..=4 => Some(1),
@@ -804,21 +799,21 @@ impl Harness {
                     fallback,
                 }
             }
-            21 | 22 => Op::Wrote(self.pick_conv(b.next(), assigned)),
+            21 | 22 => Op::Wrote(self.pick_conv(b.byte_or_zero(), assigned)),
             27 => {
-                let n = b.next() % 4 + 1;
-                Op::Garbage((0..n).map(|_| (b.u16(), b.next())).collect())
+                let n = b.byte_or_zero() % 4 + 1;
+                Op::Garbage((0..n).map(|_| (b.u16_le(), b.byte_or_zero())).collect())
             }
             29 => Op::Snapshot,
             23..=26 => {
-                let x = b.next();
+                let x = b.byte_or_zero();
                 let next = self.assigner.poll_timeout().map(Timestamp::as_millis);
                 let to = match (x & 7, next) {
                     (0, Some(t)) => t,
                     (1, Some(t)) => t.saturating_sub(1),
                     (2, Some(t)) => t + 1,
                     (0..=2, None) | (3, _) => self.now + u64::from(x >> 3) * 10,
-                    (4 | 5, _) => self.now + u64::from(x >> 3) * 1000 + u64::from(b.next()),
+                    (4 | 5, _) => self.now + u64::from(x >> 3) * 1000 + u64::from(b.byte_or_zero()),
                     (6, _) => self.now + u64::from(x >> 3) * 60_000,
                     _ => self.now + u64::from(x >> 3) * 15 * 60_000,
                 };
@@ -1865,27 +1860,4 @@ fn reproducer(start: u64, ops: &[Op], edited: &[String]) -> String {
     }
     s.push('}');
     s
-}
-
-/// Prints a reproducer of the input being run before libFuzzer's hook
-/// aborts, for panics inside the library too.
-fn install_panic_hook() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let next = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let _ = LOG.try_with(|l| {
-                if let Ok(l) = l.try_borrow() {
-                    let edited = EDITED
-                        .try_with(|e| e.try_borrow().map(|e| e.clone()).unwrap_or_default())
-                        .unwrap_or_default();
-                    eprintln!(
-                        "\n==== assign_ops: reproduce with ====\n{}\n",
-                        reproducer(l.0, &l.1, &edited)
-                    );
-                }
-            });
-            next(info);
-        }));
-    });
 }
