@@ -19,6 +19,8 @@
 //!
 //! After every step: `check_invariants()` holds; a refused input left the
 //! snapshot exactly as it was; a restored snapshot equals the original.
+//!
+//! On a failure the harness prints the input as a Rust byte string.
 
 #![no_main]
 
@@ -33,6 +35,7 @@ use switchboard::{
     Address, AgentId, Attributes, BotId, ChannelKind, ContactId, ConversationId, QueueId,
     Timestamp, Value,
 };
+use switchboard_fuzz::{Bytes, input_bytes, start_input};
 
 const CONFIG: &str = r#"
 [calendars.eu]
@@ -121,26 +124,6 @@ const TEXTS: [&str; 12] = [
     "this text is far too long for the configured limit of sixty-four bytes",
 ];
 const AGENTS: [&str; 4] = ["ana", "bea", "cai", ""];
-
-struct Bytes<'a>(&'a [u8]);
-
-impl Bytes<'_> {
-    fn byte(&mut self) -> Option<u8> {
-        let (b, rest) = self.0.split_first()?;
-        self.0 = rest;
-        Some(*b)
-    }
-    fn pick<T: Clone>(&mut self, items: &[T]) -> Option<T> {
-        Some(items[self.byte()? as usize % items.len()].clone())
-    }
-    /// A time anywhere in `u64` milliseconds: eight bytes, or fewer at the
-    /// end of the input.
-    fn time(&mut self) -> u64 {
-        (0..8).fold(0u64, |t, _| {
-            (t << 8) | u64::from(self.byte().unwrap_or(0xff))
-        })
-    }
-}
 
 fn conv(n: u8) -> ConversationId {
     match n % 16 {
@@ -296,6 +279,7 @@ fn snapshot_json(sb: &Switchboard) -> String {
 }
 
 fuzz_target!(|data: &[u8]| {
+    start_input("engine", data, input_bytes);
     // Compiled once: compiling per run would be most of each run's time.
     static COMPILED: OnceLock<Arc<Config>> = OnceLock::new();
     let config = COMPILED
@@ -304,7 +288,7 @@ fuzz_target!(|data: &[u8]| {
         })
         .clone();
     let mut sb = Switchboard::new(config.clone());
-    let mut b = Bytes(data);
+    let mut b = Bytes::new(data);
     // Start on a weekday before the billing calendar opens.
     let mut now = Timestamp::from_millis(1_795_420_000_000);
     while let Some(op) = b.byte() {

@@ -27,13 +27,13 @@
 use libfuzzer_sys::fuzz_target;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::sync::Once;
 use switchboard::calendar::Calendars;
 use switchboard::expr::{
     AgentFacts, BotFacts, Condition, Context, ConversationFacts, Expr, ExprKind, Facts, Operand,
     OperandKind, Schema,
 };
 use switchboard::{AgentId, Attributes, ChannelKind, QueueId, Timestamp, Value};
+use switchboard_fuzz::{fnv1a, start_input, value_code};
 
 use std::time::Duration;
 
@@ -41,10 +41,9 @@ const MAX_INPUT: usize = 64 * 1024;
 const LANGS: [&str; 4] = ["en", "zh", "de", "es"];
 
 thread_local! {
-    /// The source being run, and the code building its facts once known:
-    /// what the panic hook prints.
-    static CURRENT: RefCell<(String, Option<String>)> =
-        const { RefCell::new((String::new(), None)) };
+    /// The code building the facts of the source being run, once known:
+    /// what the panic hook prints after the source.
+    static FACTS: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -54,13 +53,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(src) = std::str::from_utf8(data) else {
         return;
     };
-    install_panic_hook();
-    CURRENT.with(|c| {
-        let mut c = c.borrow_mut();
-        c.0.clear();
-        c.0.push_str(src);
-        c.1 = None;
-    });
+    start_input("expr_parse", data, reproducer);
+    FACTS.with(|f| *f.borrow_mut() = None);
 
     let Ok(e) = Expr::parse(src) else {
         return;
@@ -75,7 +69,7 @@ fuzz_target!(|data: &[u8]| {
     }
 
     let case = Case::new(src, &e);
-    CURRENT.with(|c| c.borrow_mut().1 = Some(case.code()));
+    FACTS.with(|f| *f.borrow_mut() = Some(case.code()));
     let channel = ChannelKind::BUILT_IN[case.channel].clone();
     let tags = ["refund".to_owned()];
     let queue = QueueId::new("billing");
@@ -187,10 +181,7 @@ impl<'s> Case<'s> {
             };
             contact.insert(name, value);
         }
-        // FNV-1a over the input.
-        let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
-            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-        });
+        let hash = fnv1a(bytes);
         let ms = match b % 4 {
             0 => hash,
             // Mostly plausible times, 1970 to 2100.
@@ -277,18 +268,6 @@ impl<'s> Case<'s> {
     }
 }
 
-fn value_code(v: &Value) -> String {
-    match v {
-        Value::Bool(b) => format!("Value::Bool({b})"),
-        Value::Number(n) => format!("Value::Number({n:?})"),
-        Value::Text(s) => format!("Value::from({s:?})"),
-        Value::List(items) => {
-            let items: Vec<String> = items.iter().map(value_code).collect();
-            format!("Value::List(vec![{}])", items.join(", "))
-        }
-    }
-}
-
 /// The `<name>` of every `contact.<name>` in the tree.
 fn contact_names(e: &Expr, out: &mut Vec<String>) {
     let operand = |o: &Operand, out: &mut Vec<String>| match &o.kind {
@@ -313,7 +292,7 @@ fn contact_names(e: &Expr, out: &mut Vec<String>) {
 }
 
 /// A test replaying the input, to paste into the crate's tests.
-fn reproducer(src: &str, facts: Option<&str>) -> String {
+fn replay_test(src: &str, facts: Option<&str>) -> String {
     format!(
         "#[test]\n\
          #[allow(unused_imports)]\n\
@@ -337,22 +316,13 @@ fn reproducer(src: &str, facts: Option<&str>) -> String {
     )
 }
 
-/// Prints a reproducer of the input being run before libFuzzer's hook
-/// aborts, for panics inside the library too.
-fn install_panic_hook() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let next = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let _ = CURRENT.try_with(|c| {
-                if let Ok(c) = c.try_borrow() {
-                    eprintln!(
-                        "\n==== expr_parse: reproduce with ====\n{}\n",
-                        reproducer(&c.0, c.1.as_deref())
-                    );
-                }
-            });
-            next(info);
-        }));
-    });
+/// The panic hook's reproducer: [`replay_test`] of the source (the input,
+/// which is valid UTF-8) with its facts, once known.
+fn reproducer(input: &[u8]) -> Option<String> {
+    let src = std::str::from_utf8(input).ok()?;
+    let facts = FACTS
+        .try_with(|f| f.try_borrow().ok()?.clone())
+        .ok()
+        .flatten();
+    Some(replay_test(src, facts.as_deref()))
 }

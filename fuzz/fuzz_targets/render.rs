@@ -14,7 +14,8 @@
 //!   quick-reply titles, each decoded with `from_utf8_lossy` (titles missing
 //!   from the input are short fixed ones).
 //!
-//! Inputs over 64 KiB are skipped.
+//! Inputs over 64 KiB are skipped. On a failure the harness prints the
+//! input as a Rust byte string.
 //!
 //! Run from the repository root with
 //! `cargo +nightly fuzz run render -- -max_total_time=60`; reproduce a crash
@@ -28,19 +29,24 @@ use switchboard::channel::{
     Capabilities, Outbound, RenderError, TextLimit, TextUnit, WindowState, render, split_text,
 };
 use switchboard::{Attachment, AttachmentKind, ChannelKind, Content, QuickReply, TemplateRef};
+use switchboard_fuzz::{Bytes, input_bytes, start_input};
 
 const MAX_INPUT: usize = 64 * 1024;
 const DEFAULT_TITLES: [&str; 5] = ["Yes", "No", "Talk to a person", "🇩🇪", "其他"];
 
 fuzz_target!(|data: &[u8]| {
-    if data.len() > MAX_INPUT || data.len() < 4 {
+    if data.len() > MAX_INPUT {
         return;
     }
-    let (head, rest) = data.split_at(4);
-    let kind = &ChannelKind::BUILT_IN[usize::from(head[0]) % ChannelKind::BUILT_IN.len()];
+    let mut bytes = Bytes::new(data);
+    let Some([preset, unit, max, flags]) = bytes.array() else {
+        return;
+    };
+    start_input("render", data, input_bytes);
+    let kind = &ChannelKind::BUILT_IN[usize::from(preset) % ChannelKind::BUILT_IN.len()];
     let mut caps = Capabilities::for_kind(kind);
-    let max = usize::from(head[2]);
-    let custom = match head[1] % 4 {
+    let max = usize::from(max);
+    let custom = match unit % 4 {
         0 => None,
         1 => Some(TextLimit::new(max, TextUnit::Chars)),
         2 => Some(TextLimit::new(max, TextUnit::Utf16)),
@@ -49,15 +55,18 @@ fuzz_target!(|data: &[u8]| {
     if custom.is_some() {
         caps.text_limit = custom;
     }
-    let window = if head[3] & 1 == 0 {
+    let window = if flags & 1 == 0 {
         WindowState::Open
     } else {
         WindowState::Closed
     };
 
-    let mut chunks = rest.split(|&b| b == 0xFF).map(String::from_utf8_lossy);
+    let mut chunks = bytes
+        .rest()
+        .split(|&b| b == 0xFF)
+        .map(String::from_utf8_lossy);
     let text = chunks.next().unwrap_or(Cow::Borrowed(""));
-    let replies = usize::from(head[3] >> 3) % 6;
+    let replies = usize::from(flags >> 3) % 6;
     let titles: Vec<Cow<'_, str>> = chunks
         .chain(DEFAULT_TITLES.map(Cow::Borrowed))
         .take(replies)
@@ -76,13 +85,13 @@ fuzz_target!(|data: &[u8]| {
             .enumerate()
             .map(|(i, t)| QuickReply::new(t.as_ref(), format!("choice-{i}"))),
     );
-    if head[3] & 2 != 0 {
+    if flags & 2 != 0 {
         content = content.with_attachment(
             Attachment::new(AttachmentKind::Image, "https://img.example/a.png")
                 .with_caption(titles.first().map_or("", |t| t.as_ref())),
         );
     }
-    if head[3] & 4 != 0 {
+    if flags & 4 != 0 {
         content = content.with_template(TemplateRef::new("follow_up", "en_US"));
     }
     check_render(&content, &caps, window);

@@ -48,14 +48,13 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::sync::Once;
 use switchboard::config::Config;
 use switchboard::expr::{AgentFacts, BotFacts, ConversationFacts, Facts, Op};
 use switchboard::router::Route;
 use switchboard::{AgentId, Attachment, AttachmentKind, Attributes, ChannelKind, Timestamp, Value};
+use switchboard_fuzz::{Bytes, f64_code, start_input, value_code};
 
 const MAX_INPUT: usize = 64 * 1024;
 const HEADER: usize = 5;
@@ -176,21 +175,11 @@ const LITERALS: &[&str] = &[
 
 const TAGS: &[&str] = &["refund", "vip", "urgent", "退款"];
 
-thread_local! {
-    /// The input being run, for the panic hook's reproducer.
-    static CURRENT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-}
-
 fuzz_target!(|data: &[u8]| {
     if data.len() > MAX_INPUT || data.len() < HEADER {
         return;
     }
-    install_panic_hook();
-    CURRENT.with(|c| {
-        let mut c = c.borrow_mut();
-        c.clear();
-        c.extend_from_slice(data);
-    });
+    start_input("router", data, |data| Some(Case::decode(data).reproducer()));
     let case = Case::decode(data);
     run(&case);
 });
@@ -327,18 +316,14 @@ struct Case {
 
 impl Case {
     fn decode(data: &[u8]) -> Case {
-        let (head, rest) = data.split_at(HEADER);
-        let flags = head[0];
-        let t = head[1];
+        let mut bytes = Bytes::new(data);
+        let [flags, t, m, c, b] = bytes.array::<HEADER>().expect("the header");
         let ms = match TIMES.get(usize::from(t)) {
             Some(&ms) => ms,
             None => SWEEP_START + u64::from(t - 8) * SWEEP_STEP,
         };
-        let (rules, text) = match rest.iter().position(|&b| b == 0xFF) {
-            Some(i) => (&rest[..i], &rest[i + 1..]),
-            None => (rest, &[][..]),
-        };
-        let text = String::from_utf8_lossy(text).into_owned();
+        let rules = bytes.until(0xFF);
+        let text = String::from_utf8_lossy(bytes.rest()).into_owned();
 
         let mut config = String::from(PREAMBLE);
         match (flags >> 1) & 3 {
@@ -373,7 +358,6 @@ impl Case {
             generate_rules(&mut Bytes::new(rules), &text, &mut config);
         }
 
-        let m = head[2];
         let channel = match m & 15 {
             c @ 0..=11 => Some(usize::from(c % 8)),
             12 | 13 => Some(ChannelKind::BUILT_IN.len()),
@@ -381,7 +365,6 @@ impl Case {
         };
         let lang = [Some("en"), Some("zh"), Some("de"), None][usize::from((m >> 4) & 3)];
         let sentiment = [None, Some(-0.9), Some(0.4), Some(f64::NAN)][usize::from(m >> 6)];
-        let c = head[3];
         let contact = (c & 3 != 3).then(|| {
             let mut a = Attributes::from([
                 ("beta".to_owned(), Value::Bool(c & 4 != 0)),
@@ -395,7 +378,6 @@ impl Case {
             };
             a
         });
-        let b = head[4];
         let bot = (b & 0x40 != 0).then_some(BotFacts {
             intent: Some(if b & 8 != 0 {
                 "order_status"
@@ -539,65 +521,12 @@ fn channel_kind(i: usize) -> ChannelKind {
         .unwrap_or_else(|| ChannelKind::Custom("fax".into()))
 }
 
-fn f64_code(x: f64) -> String {
-    if x.is_nan() {
-        "f64::NAN".to_owned()
-    } else {
-        format!("{x:?}")
-    }
-}
-
-fn value_code(v: &Value) -> String {
-    match v {
-        Value::Bool(b) => format!("Value::Bool({b})"),
-        Value::Number(n) => format!("Value::Number({})", f64_code(*n)),
-        Value::Text(s) => format!("Value::from({s:?})"),
-        Value::List(items) => {
-            let items: Vec<String> = items.iter().map(value_code).collect();
-            format!("Value::List(vec![{}])", items.join(", "))
-        }
-    }
-}
-
-/// The generator's bytes: the input's, then a splitmix64 sequence seeded
-/// from them.
-struct Bytes<'a> {
-    data: &'a [u8],
-    state: u64,
-}
-
-impl<'a> Bytes<'a> {
-    fn new(data: &'a [u8]) -> Self {
-        // FNV-1a.
-        let state = data.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
-            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-        });
-        Bytes { data, state }
-    }
-
-    fn next(&mut self) -> u8 {
-        if let Some((&b, rest)) = self.data.split_first() {
-            self.data = rest;
-            return b;
-        }
-        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        (z ^ (z >> 31)) as u8
-    }
-
-    fn pick<'t, T>(&mut self, items: &'t [T]) -> &'t T {
-        &items[usize::from(self.next()) % items.len()]
-    }
-}
-
 /// `[[rules]]` entries built from the bytes: mostly valid, sometimes with
 /// a mistake the compiler must report.
 fn generate_rules(b: &mut Bytes<'_>, text: &str, out: &mut String) {
-    let count = 1 + b.next() % 8;
+    let count = 1 + b.byte_or_generated() % 8;
     for i in 0..count {
-        let n = b.next();
+        let n = b.byte_or_generated();
         let id = match n % 128 {
             127 if i > 0 => "r0".to_owned(),
             126 => " ".to_owned(),
@@ -605,7 +534,7 @@ fn generate_rules(b: &mut Bytes<'_>, text: &str, out: &mut String) {
         };
         let _ = writeln!(out, "[[rules]]\nid = {}", toml_basic(&id));
         let when = expr(b, 0, text);
-        match b.next() % 8 {
+        match b.byte_or_generated() % 8 {
             0 => {} // `when` omitted: "true"
             1 | 2 if !when.contains('\'') && !when.chars().any(char::is_control) => {
                 let _ = writeln!(out, "when = '{when}'");
@@ -619,7 +548,7 @@ fn generate_rules(b: &mut Bytes<'_>, text: &str, out: &mut String) {
         }
         let (then, routes) = action(b);
         let _ = writeln!(out, "then = {{ {then} }}");
-        let cont = b.next();
+        let cont = b.byte_or_generated();
         if (!routes && cont.is_multiple_of(4)) || cont % 128 == 127 {
             out.push_str("continue = true\n");
         }
@@ -629,9 +558,9 @@ fn generate_rules(b: &mut Bytes<'_>, text: &str, out: &mut String) {
 
 /// A rule's `then` and whether it routes.
 fn action(b: &mut Bytes<'_>) -> (String, bool) {
-    let k = b.next();
-    let p = b.next() as i8;
-    let t = *b.pick(TAGS);
+    let k = b.byte_or_generated();
+    let p = b.byte_or_generated() as i8;
+    let t = *b.pick_or_generated(TAGS);
     match k % 16 {
         0 => ("queue = \"a\"".to_owned(), true),
         1 => (format!("queue = \"b\", priority = {p}"), true),
@@ -677,18 +606,18 @@ fn action(b: &mut Bytes<'_>) -> (String, bool) {
 
 /// A condition: fragments joined by `and`, `or`, `not` and parentheses.
 fn expr(b: &mut Bytes<'_>, depth: u32, text: &str) -> String {
-    let k = b.next();
+    let k = b.byte_or_generated();
     if depth >= 3 || k % 8 < 4 {
         return atom(b, text);
     }
     match k % 8 {
         4 | 5 => {
             let sep = if k % 8 == 4 { " and " } else { " or " };
-            let n = 2 + usize::from(b.next() % 2);
+            let n = 2 + usize::from(b.byte_or_generated() % 2);
             let items: Vec<String> = (0..n)
                 .map(|_| {
                     let e = expr(b, depth + 1, text);
-                    if b.next().is_multiple_of(2) {
+                    if b.byte_or_generated().is_multiple_of(2) {
                         format!("({e})")
                     } else {
                         e
@@ -700,7 +629,7 @@ fn expr(b: &mut Bytes<'_>, depth: u32, text: &str) -> String {
         6 => format!("not {}", expr(b, depth + 1, text)),
         _ => {
             let e = expr(b, depth + 1, text);
-            match b.next() % 3 {
+            match b.byte_or_generated() % 3 {
                 0 => format!("({e})"),
                 1 => format!("({e}) == true"),
                 _ => format!("({e}) != false"),
@@ -710,22 +639,27 @@ fn expr(b: &mut Bytes<'_>, depth: u32, text: &str) -> String {
 }
 
 fn atom(b: &mut Bytes<'_>, text: &str) -> String {
-    let k = b.next();
+    let k = b.byte_or_generated();
     match k % 16 {
-        0..=12 => (*b.pick(ATOMS)).to_owned(),
+        0..=12 => (*b.pick_or_generated(ATOMS)).to_owned(),
         13 => {
-            let op = *b.pick(&Op::ALL);
-            format!("{} {} {}", b.pick(PATHS), op, b.pick(LITERALS))
+            let op = *b.pick_or_generated(&Op::ALL);
+            format!(
+                "{} {} {}",
+                b.pick_or_generated(PATHS),
+                op,
+                b.pick_or_generated(LITERALS)
+            )
         }
         _ => {
             // A keyword or pattern taken from the message, so that it
             // matches now and then.
             let chars: Vec<char> = text.chars().collect();
-            let start = usize::from(b.next()) % (chars.len() + 1);
-            let len = usize::from(b.next() % 8);
+            let start = usize::from(b.byte_or_generated()) % (chars.len() + 1);
+            let len = usize::from(b.byte_or_generated() % 8);
             let word: String = chars[start..].iter().take(len).collect();
             let op = ["contains", "starts_with", "matches", "contains_any", "=="]
-                [usize::from(b.next()) % 5];
+                [usize::from(b.byte_or_generated()) % 5];
             if op == "contains_any" {
                 format!("text contains_any [{}, 'refund']", quote(&word))
             } else {
@@ -769,25 +703,4 @@ fn toml_basic(s: &str) -> String {
 /// Whether a TOML multi-line literal string can hold `s` as is.
 fn tomlable_raw(s: &str) -> bool {
     !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
-}
-
-/// Prints a reproducer of the input being run before libFuzzer's hook
-/// aborts, for panics inside the library too.
-fn install_panic_hook() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let next = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let _ = CURRENT.try_with(|c| {
-                if let Ok(data) = c.try_borrow() {
-                    let case = Case::decode(&data);
-                    eprintln!(
-                        "\n==== router: reproduce with ====\n{}\n",
-                        case.reproducer()
-                    );
-                }
-            });
-            next(info);
-        }));
-    });
 }

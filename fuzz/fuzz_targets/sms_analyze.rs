@@ -6,6 +6,8 @@
 //! that their count and units agree with `analyze`, and that each fits its
 //! segment's capacity.
 //!
+//! On a failure the harness prints the input as a Rust byte string.
+//!
 //! Run from the repository root with
 //! `cargo +nightly fuzz run sms_analyze -- -max_total_time=60`; reproduce a
 //! crash with `cargo +nightly fuzz run sms_analyze fuzz/artifacts/sms_analyze/<file>`.
@@ -14,6 +16,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use switchboard::channel::sms::{analyze, segments};
+use switchboard_fuzz::{input_bytes, start_input};
 
 const MAX_INPUT: usize = 64 * 1024;
 
@@ -21,6 +24,7 @@ fuzz_target!(|data: &[u8]| {
     if data.len() > MAX_INPUT {
         return;
     }
+    start_input("sms_analyze", data, input_bytes);
     let text = String::from_utf8_lossy(data);
     let info = analyze(&text);
     let segs = segments(&text);
