@@ -4,11 +4,14 @@
 //! when the engine escalates after repeated fallbacks.
 
 use switchboard::assign::{AgentProfile, Capacity, Presence};
-use switchboard::bot::{Article, BotRequest, FaqBot, FaqError};
+use switchboard::bot::{
+    Article, BotRequest, DEFAULT_CHOICE_THRESHOLD, DEFAULT_CHOICES_REPLY, FaqBot, FaqError,
+};
+use switchboard::channel::Outbound;
 use switchboard::config::Config;
 use switchboard::engine::{Action, BotTurn, Inbound, Input, Switchboard};
 use switchboard::handoff::{BotContext, Reason, State};
-use switchboard::{Address, AgentId, ChannelKind, ContactId, ConversationId, Timestamp};
+use switchboard::{Address, AgentId, ChannelKind, Choice, ContactId, ConversationId, Timestamp};
 
 fn bot() -> FaqBot {
     FaqBot::from_toml_str(include_str!("../examples/data/faq.toml")).expect("the article set loads")
@@ -254,6 +257,159 @@ then = { bot = "faq" }
             .any(|s| s.title.starts_with("track:")),
         "the agent is pointed at the delivery article: {:?}",
         ctx.suggestions
+    );
+}
+
+fn ask_picking(bot: &FaqBot, text: &str, choice: Choice) -> BotTurn {
+    let context = BotContext::new(ContactId::new("u1"), ChannelKind::Sms);
+    bot.turn(&BotRequest::new("c1", "faq", 2, text, context).with_choice(choice))
+}
+
+#[test]
+fn close_articles_are_offered_as_choices_and_a_pick_is_answered_with_its_article() {
+    let bot = bot().max_choices(3);
+    let text = "refund to my card";
+    let close: Vec<(String, String)> = bot
+        .search(text)
+        .into_iter()
+        .filter(|m| m.confidence >= DEFAULT_CHOICE_THRESHOLD && m.confidence < bot.threshold())
+        .map(|m| (m.title, format!("faq:{}", m.id)))
+        .collect();
+    assert_eq!(close.len(), 2, "two articles come close: {close:?}");
+
+    let t = ask(&bot, text);
+    assert!(t.fallback, "a choice is still a fallback: {t:?}");
+    let reply = t.reply.expect("the choices are sent");
+    assert_eq!(reply.text, DEFAULT_CHOICES_REPLY);
+    let offered: Vec<(String, String)> = reply
+        .quick_replies
+        .iter()
+        .map(|q| (q.title.clone(), q.payload.clone()))
+        .collect();
+    assert_eq!(
+        offered, close,
+        "in ranking order, titled and keyed by article"
+    );
+
+    // The customer's pick answers its article whatever the text says.
+    let t = ask_picking(
+        &bot,
+        "2",
+        Choice::new("faq:payment").with_title("Payment methods"),
+    );
+    assert!(!t.fallback);
+    assert_eq!(t.intent.as_deref(), Some("faq:payment"));
+    assert_eq!(t.confidence, Some(1.0));
+    assert_eq!(
+        t.reply_text(),
+        Some(bot.article("payment").unwrap().answer.as_str())
+    );
+
+    // A pick that names no article is read as text like any message.
+    for payload in ["faq:nothing", "payment", "track"] {
+        let t = ask_picking(&bot, "2", Choice::new(payload));
+        assert!(t.fallback, "{payload}: {t:?}");
+        assert_eq!(
+            t.reply_text(),
+            Some(switchboard::bot::DEFAULT_FALLBACK_REPLY)
+        );
+    }
+}
+
+#[test]
+fn no_choices_are_offered_unless_turned_on_or_when_none_come_close() {
+    let text = "refund to my card";
+    let t = ask(&bot(), text);
+    assert!(t.reply.unwrap().quick_replies.is_empty(), "off by default");
+
+    let mut bot = bot().max_choices(1);
+    let t = ask(&bot, text);
+    assert_eq!(
+        t.reply.unwrap().quick_replies.len(),
+        1,
+        "at most max_choices"
+    );
+
+    let best = bot.best(text).unwrap().confidence;
+    bot.set_choice_threshold((best + 0.01).min(1.0)).unwrap();
+    let t = ask(&bot, text);
+    let reply = t.reply.unwrap();
+    assert!(reply.quick_replies.is_empty(), "none is close enough");
+    assert_eq!(reply.text, switchboard::bot::DEFAULT_FALLBACK_REPLY);
+    assert!(bot.set_choice_threshold(1.5).is_err());
+    assert_eq!(bot.choice_threshold(), (best + 0.01).min(1.0), "unchanged");
+}
+
+/// "Did you mean …?" through the engine: the bot's choices are native
+/// buttons on web chat; when the customer continues on SMS the same offer
+/// is a numbered list, and "2" reaches the bot as the second article's id,
+/// which it answers.
+#[test]
+fn choices_are_buttons_on_web_chat_a_numbered_list_on_sms_and_2_picks_the_second() {
+    let config = Config::from_toml_str(
+        "[[queues]]\nid = \"support\"\n[bots.faq]\n[defaults]\nbot = \"faq\"\n[escalation]\nmax_fallbacks = 3",
+    )
+    .unwrap();
+    let bot = bot().max_choices(3);
+    let mut sb = Switchboard::new(config);
+    let now = Timestamp::from_millis(1_700_000_000_000);
+    let question = "Can I pay by card, and get refunds on it?";
+    let mut say = |channel: ChannelKind, from: &str, text: &str| {
+        let m = Inbound::new(channel, Address::new_unchecked(from), text).with_contact_id("crm-1");
+        sb.handle(now, Input::Inbound(m)).unwrap();
+        let (mut sent, mut asked) = (Vec::new(), Vec::new());
+        while let Some(action) = sb.poll_action() {
+            if let Some(ask) = BotRequest::from_action(&action) {
+                asked.push(ask.clone());
+                sb.handle(now, Input::BotTurn(bot.turn(&ask))).unwrap();
+            } else if let Action::Send { part, .. } = action {
+                sent.push(part);
+            }
+        }
+        (sent, asked)
+    };
+
+    let (sent, _) = say(ChannelKind::WebChat, "visitor-7", question);
+    let [
+        Outbound::Text {
+            text,
+            quick_replies,
+        },
+    ] = &sent[..]
+    else {
+        panic!("one text with buttons: {sent:?}")
+    };
+    assert_eq!(text, DEFAULT_CHOICES_REPLY);
+    let buttons: Vec<(&str, &str)> = quick_replies
+        .iter()
+        .map(|q| (q.title.as_str(), q.payload.as_str()))
+        .collect();
+    assert_eq!(
+        buttons,
+        [
+            ("Returns and refunds", "faq:returns"),
+            ("Payment methods", "faq:payment")
+        ]
+    );
+
+    let (sent, _) = say(ChannelKind::Sms, "+14155550100", question);
+    let texts: Vec<Option<&str>> = sent.iter().map(Outbound::as_text).collect();
+    assert_eq!(
+        texts,
+        [Some(
+            "I am not sure I understood. Did you mean one of these?\n\n1. Returns and refunds\n2. Payment methods"
+        )]
+    );
+
+    let (sent, asked) = say(ChannelKind::Sms, "+14155550100", "2");
+    assert_eq!(
+        asked[0].choice,
+        Some(Choice::new("faq:payment").with_title("Payment methods"))
+    );
+    let texts: Vec<Option<&str>> = sent.iter().map(Outbound::as_text).collect();
+    assert_eq!(
+        texts,
+        [Some(bot.article("payment").unwrap().answer.as_str())]
     );
 }
 

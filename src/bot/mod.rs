@@ -14,7 +14,10 @@
 
 pub mod faq;
 
-pub use faq::{Article, DEFAULT_FALLBACK_REPLY, DEFAULT_THRESHOLD, FaqBot, FaqError, FaqMatch};
+pub use faq::{
+    Article, CHOICE_PREFIX, DEFAULT_CHOICE_THRESHOLD, DEFAULT_CHOICES_REPLY,
+    DEFAULT_FALLBACK_REPLY, DEFAULT_THRESHOLD, FaqBot, FaqError, FaqMatch,
+};
 
 use crate::engine::{Action, BotTurn};
 use crate::handoff::BotContext;
@@ -69,6 +72,24 @@ impl BotRequest {
             context,
             choice: None,
         }
+    }
+
+    /// The same request, with the button or quick reply the customer
+    /// chose (as the engine fills it from a tap, a title typed back or a
+    /// number on SMS).
+    ///
+    /// ```
+    /// use switchboard::bot::BotRequest;
+    /// use switchboard::handoff::BotContext;
+    /// use switchboard::{ChannelKind, Choice, ContactId};
+    ///
+    /// let context = BotContext::new(ContactId::new("u1"), ChannelKind::Sms);
+    /// let ask = BotRequest::new("c1", "faq", 2, "2", context).with_choice(Choice::new("faq:payment"));
+    /// assert_eq!(ask.choice.unwrap().payload, "faq:payment");
+    /// ```
+    pub fn with_choice(mut self, choice: Choice) -> BotRequest {
+        self.choice = Some(choice);
+        self
     }
 
     /// The request an [`Action::AskBot`] makes; `None` for other actions.

@@ -43,6 +43,22 @@
 //! asking the customer to rephrase, so the engine's escalation triggers
 //! (`max_fallbacks`) hand the customer to a person after repeated misses.
 //!
+//! # Did you mean …?
+//!
+//! A fallback need not be a dead end. With [`FaqBot::max_choices`] set
+//! (it is 0, off, by default; 3 is the most a WhatsApp message's reply
+//! buttons hold), when some articles come close — confidence below the
+//! threshold but at least the *choice threshold* (default
+//! [`DEFAULT_CHOICE_THRESHOLD`]) — the fallback reply is
+//! [`DEFAULT_CHOICES_REPLY`] with those articles as quick replies: the title shown, `faq:<article id>` the
+//! payload. The engine renders them for the channel (native buttons on web
+//! chat, WhatsApp or Messenger; a numbered list on SMS) and hands back the
+//! customer's pick as [`BotRequest::choice`] — a tapped button, its title
+//! typed back, or its number on SMS. A pick of `faq:<id>` is answered with
+//! that article at confidence `1.0`, whatever the text says. The turn
+//! that offers the choices is still a fallback: a customer who keeps
+//! missing still reaches a person after `max_fallbacks`.
+//!
 //! # Suggestions for the agent
 //!
 //! Every turn carries the best matching articles (up to
@@ -55,331 +71,42 @@
 //! [UAX #29]: https://www.unicode.org/reports/tr29/
 //! [inverse document frequencies]: https://en.wikipedia.org/wiki/Tf%E2%80%93idf
 
+mod article;
+mod tokens;
+
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
-use std::sync::OnceLock;
 
-use bm25::{Embedder, EmbedderBuilder, ScoredDocument, Scorer, Tokenizer};
-use rust_stemmers::{Algorithm, Stemmer};
-use serde::{Deserialize, Serialize};
-use unicode_segmentation::UnicodeSegmentation;
+use bm25::{Embedder, EmbedderBuilder, ScoredDocument, Scorer};
+use serde::Deserialize;
+
+use article::check;
+pub use article::{Article, FaqError, FaqMatch, MAX_FIELD};
+use tokens::{Tokens, tokenize};
 
 use super::{Bot, BotError, BotRequest};
 use crate::engine::BotTurn;
-use crate::model::Suggestion;
+use crate::model::{Content, Link, QuickReply, Suggestion};
 
 /// The confidence below which [`FaqBot`] reports a fallback, unless set
 /// with [`FaqBot::threshold`].
 pub const DEFAULT_THRESHOLD: f64 = 0.6;
 
+/// The lowest confidence at which a fallback turn offers an article as a
+/// choice, unless set with [`FaqBot::set_choice_threshold`].
+pub const DEFAULT_CHOICE_THRESHOLD: f64 = 0.25;
+
+/// The reply of a fallback turn that offers choices, unless set with
+/// [`FaqBot::choices_reply`].
+pub const DEFAULT_CHOICES_REPLY: &str = "I am not sure I understood. Did you mean one of these?";
+
+/// The prefix of the payload of an article offered as a choice:
+/// `faq:<article id>`, the same as the intent its answer reports.
+pub const CHOICE_PREFIX: &str = "faq:";
+
 /// The reply of a fallback turn, unless set with [`FaqBot::fallback_reply`].
 pub const DEFAULT_FALLBACK_REPLY: &str =
     "Sorry, I did not find an answer to that. Could you say it another way?";
-
-/// The longest id, title, question, tag or answer an article may have, in
-/// bytes. Longer ones are refused with [`FaqError::TooLong`].
-pub const MAX_FIELD: usize = 16 * 1024;
-
-/// One entry of the knowledge base.
-///
-/// Articles are built in code or read from TOML or JSON (see
-/// [`FaqBot::from_toml_str`]); `questions` and `tags` may be left out, and
-/// an unknown field (a typo such as `question`) is an error.
-///
-/// ```
-/// use switchboard::bot::Article;
-///
-/// let a = Article::new("hours", "Opening hours", "We are open 9:00–18:00, Monday to Friday.")
-///     .question("When are you open?")
-///     .question("营业时间是几点？")
-///     .tag("store");
-/// assert_eq!(a.questions.len(), 2);
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct Article {
-    /// A stable id, unique in the set; it names the intent (`faq:<id>`).
-    pub id: String,
-    /// The title, as an agent would search for it.
-    pub title: String,
-    /// Ways customers ask the question the article answers.
-    #[serde(default)]
-    pub questions: Vec<String>,
-    /// The answer sent to the customer.
-    pub answer: String,
-    /// Free-form tags, searched like the answer.
-    #[serde(default)]
-    pub tags: Vec<String>,
-    /// Where to read the whole article; sent with the answer when an
-    /// agent sends the suggestion on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-}
-
-impl Article {
-    /// An article with an id, a title and an answer, and no questions or
-    /// tags yet.
-    ///
-    /// ```
-    /// let a = switchboard::bot::Article::new("returns", "Returns", "Returns are free within 30 days.");
-    /// assert!(a.questions.is_empty());
-    /// ```
-    pub fn new(
-        id: impl Into<String>,
-        title: impl Into<String>,
-        answer: impl Into<String>,
-    ) -> Article {
-        Article {
-            id: id.into(),
-            title: title.into(),
-            questions: Vec::new(),
-            answer: answer.into(),
-            tags: Vec::new(),
-            url: None,
-        }
-    }
-
-    /// Sets where to read the whole article.
-    ///
-    /// ```
-    /// let a = switchboard::bot::Article::new("returns", "Returns", "Free within 30 days.")
-    ///     .with_url("https://help.example.com/returns");
-    /// assert_eq!(a.url.as_deref(), Some("https://help.example.com/returns"));
-    /// ```
-    pub fn with_url(mut self, url: impl Into<String>) -> Article {
-        self.url = Some(url.into());
-        self
-    }
-
-    /// Adds a way customers ask the question.
-    ///
-    /// ```
-    /// let a = switchboard::bot::Article::new("returns", "Returns", "Free within 30 days.")
-    ///     .question("Can I send it back?");
-    /// assert_eq!(a.questions, ["Can I send it back?"]);
-    /// ```
-    pub fn question(mut self, question: impl Into<String>) -> Article {
-        self.questions.push(question.into());
-        self
-    }
-
-    /// Adds a tag.
-    ///
-    /// ```
-    /// let a = switchboard::bot::Article::new("returns", "Returns", "Free within 30 days.").tag("refund");
-    /// assert_eq!(a.tags, ["refund"]);
-    /// ```
-    pub fn tag(mut self, tag: impl Into<String>) -> Article {
-        self.tags.push(tag.into());
-        self
-    }
-
-    /// The text indexed for the article: title and questions twice, tags
-    /// and answer once.
-    fn indexed_text(&self) -> String {
-        let mut s = String::new();
-        for _ in 0..2 {
-            s.push_str(&self.title);
-            s.push('\n');
-            for q in &self.questions {
-                s.push_str(q);
-                s.push('\n');
-            }
-        }
-        for t in &self.tags {
-            s.push_str(t);
-            s.push('\n');
-        }
-        s.push_str(&self.answer);
-        s
-    }
-}
-
-/// Why a set of articles or a setting was refused.
-///
-/// ```
-/// use switchboard::bot::{Article, FaqBot, FaqError};
-///
-/// let twice = [
-///     Article::new("hours", "Opening hours", "9 to 6"),
-///     Article::new("hours", "Hours", "9 to 6"),
-/// ];
-/// assert_eq!(FaqBot::new(twice).unwrap_err(), FaqError::DuplicateId("hours".into()));
-/// ```
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum FaqError {
-    /// No articles were given.
-    #[error("the knowledge base has no articles: give at least one")]
-    Empty,
-    /// Two articles share an id.
-    #[error("two articles have the id `{0}`: article ids must be unique")]
-    DuplicateId(String),
-    /// An article has an empty (or blank) id.
-    #[error("article {0} (counting from 1) has an empty id: give it a stable, unique id")]
-    EmptyId(usize),
-    /// An article has an empty answer.
-    #[error("article `{0}` has an empty answer: the bot would have nothing to send")]
-    EmptyAnswer(String),
-    /// Neither the title nor any question of an article has a searchable
-    /// word.
-    #[error(
-        "article `{0}` has no searchable words in its title or questions: \
-         add a question the way customers ask it"
-    )]
-    NothingToMatch(String),
-    /// A field of an article is longer than [`MAX_FIELD`].
-    #[error("article `{id}` has a {field} of {len} bytes; the limit is {max}")]
-    TooLong {
-        /// The article's id.
-        id: String,
-        /// Which field: `id`, `title`, `question`, `tag` or `answer`.
-        field: &'static str,
-        /// Its length in bytes.
-        len: usize,
-        /// [`MAX_FIELD`].
-        max: usize,
-    },
-    /// The threshold is not a number between 0 and 1.
-    #[error("the threshold {0} is not between 0 and 1")]
-    Threshold(f64),
-    /// The articles file does not parse.
-    #[error("the articles do not parse: {0}")]
-    Parse(String),
-}
-
-/// An article that matches a message, with how well.
-///
-/// ```
-/// use switchboard::bot::{Article, FaqBot};
-///
-/// let bot = FaqBot::new([Article::new("hours", "Opening hours", "9 to 6")]).unwrap();
-/// let m = bot.best("what are your opening hours").unwrap();
-/// assert_eq!(m.id, "hours");
-/// assert!(m.confidence > 0.9 && m.score > 0.0);
-/// ```
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct FaqMatch {
-    /// The article's id.
-    pub id: String,
-    /// The article's title.
-    pub title: String,
-    /// The BM25 relevance score (unbounded, larger is better); matches are
-    /// ranked by it.
-    pub score: f64,
-    /// The share of the message the article covers, 0 to 1 (see the
-    /// [module documentation](self)).
-    pub confidence: f64,
-}
-
-impl fmt::Display for FaqMatch {
-    /// `"<id>: <title>"`, the form used for suggestions.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.id, self.title)
-    }
-}
-
-/// The tokenizer described in the [module documentation](self).
-#[derive(Clone, Copy, Debug, Default)]
-struct Tokens;
-
-impl Tokenizer for Tokens {
-    fn tokenize(&self, text: &str) -> Vec<String> {
-        tokenize(text)
-    }
-}
-
-fn stemmer() -> &'static Stemmer {
-    static S: OnceLock<Stemmer> = OnceLock::new();
-    S.get_or_init(|| Stemmer::create(Algorithm::English))
-}
-
-/// Words of chat messages that say how, not what: greetings, politeness
-/// and asking. Dropped like stop words, so that "hi, I'd like a refund
-/// please" is as close to the refunds article as "refund".
-const CHAT_FILLER: &[&str] = &[
-    "hi", "hello", "hey", "please", "pls", "thanks", "thank", "thx", "like", "want", "need",
-    "would", "could", "know", "tell", "ok", "okay", "想", "请", "您好", "你好", "谢谢", "请问",
-];
-
-fn stop_words() -> &'static HashSet<&'static str> {
-    static S: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    S.get_or_init(|| {
-        let mut set: HashSet<&'static str> = CHAT_FILLER.iter().copied().collect();
-        for lang in ["en", "zh"] {
-            set.extend(stop_words::lookup(lang).unwrap_or_default().iter().copied());
-        }
-        set
-    })
-}
-
-/// Chinese ideographs and Japanese kana: scripts written without spaces.
-fn is_cjk(c: char) -> bool {
-    matches!(c,
-        '\u{3040}'..='\u{30FF}'     // hiragana, katakana
-        | '\u{3400}'..='\u{4DBF}'   // CJK extension A
-        | '\u{4E00}'..='\u{9FFF}'   // CJK unified ideographs
-        | '\u{F900}'..='\u{FAFF}'   // CJK compatibility ideographs
-        | '\u{20000}'..='\u{3134F}' // extensions B to G
-    )
-}
-
-/// Splits `text` into the tokens the index and the queries use.
-fn tokenize(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while !rest.is_empty() {
-        let cjk = rest.chars().next().is_some_and(is_cjk);
-        let end = rest
-            .char_indices()
-            .find(|&(_, c)| is_cjk(c) != cjk)
-            .map_or(rest.len(), |(i, _)| i);
-        let (run, tail) = rest.split_at(end);
-        if cjk {
-            cjk_tokens(run, &mut out);
-        } else {
-            word_tokens(run, &mut out);
-        }
-        rest = tail;
-    }
-    out
-}
-
-fn cjk_tokens(run: &str, out: &mut Vec<String>) {
-    let chars: Vec<char> = run.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        let mut buf = [0u8; 4];
-        let one: &str = c.encode_utf8(&mut buf);
-        if !stop_words().contains(one) {
-            out.push(one.to_owned());
-        }
-        if let Some(&next) = chars.get(i + 1) {
-            out.push([c, next].iter().collect());
-        }
-    }
-}
-
-fn word_tokens(run: &str, out: &mut Vec<String>) {
-    for word in run.unicode_words() {
-        let mut folded = caseless::default_case_fold_str(word);
-        // "what's", "I'd", "don’t": a contraction is as empty as its head.
-        if let Some(i) = folded.find(['\'', '\u{2019}'])
-            && !stop_words().contains(folded.as_str())
-        {
-            folded.truncate(i);
-        }
-        if folded.is_empty() || stop_words().contains(folded.as_str()) {
-            continue;
-        }
-        if folded.is_ascii() {
-            out.push(stemmer().stem(&folded).into_owned());
-        } else {
-            out.push(folded);
-        }
-    }
-}
 
 /// A bot that answers from a knowledge base of [`Article`]s.
 ///
@@ -428,6 +155,9 @@ pub struct FaqBot {
     threshold: f64,
     max_suggestions: usize,
     fallback_reply: String,
+    choice_threshold: f64,
+    max_choices: usize,
+    choices_reply: String,
 }
 
 impl fmt::Debug for FaqBot {
@@ -436,6 +166,8 @@ impl fmt::Debug for FaqBot {
             .field("articles", &self.articles.len())
             .field("threshold", &self.threshold)
             .field("max_suggestions", &self.max_suggestions)
+            .field("choice_threshold", &self.choice_threshold)
+            .field("max_choices", &self.max_choices)
             .finish_non_exhaustive()
     }
 }
@@ -504,6 +236,9 @@ impl FaqBot {
             threshold: DEFAULT_THRESHOLD,
             max_suggestions: 3,
             fallback_reply: DEFAULT_FALLBACK_REPLY.to_owned(),
+            choice_threshold: DEFAULT_CHOICE_THRESHOLD,
+            max_choices: 0,
+            choices_reply: DEFAULT_CHOICES_REPLY.to_owned(),
         })
     }
 
@@ -620,6 +355,79 @@ impl FaqBot {
     /// ```
     pub fn fallback_reply(mut self, text: impl Into<String>) -> FaqBot {
         self.fallback_reply = text.into();
+        self
+    }
+
+    /// Sets how many close articles a fallback turn offers as choices
+    /// ("did you mean …?", see the [module documentation](self)). The
+    /// default, 0, offers none: every fallback sends the
+    /// [fallback reply](FaqBot::fallback_reply) alone.
+    ///
+    /// ```
+    /// use switchboard::bot::{Article, BotRequest, FaqBot};
+    /// use switchboard::handoff::BotContext;
+    /// use switchboard::{ChannelKind, ContactId};
+    ///
+    /// let bot = FaqBot::new([
+    ///     Article::new("returns", "Returns and refunds", "Free within 30 days.").question("How do I get a refund?"),
+    ///     Article::new("payment", "Payment methods", "Visa and PayPal.").question("Which cards do you accept?"),
+    /// ])
+    /// .unwrap()
+    /// .max_choices(3);
+    /// let ask = |bot: &FaqBot, text: &str| {
+    ///     let context = BotContext::new(ContactId::new("u1"), ChannelKind::WebChat);
+    ///     bot.turn(&BotRequest::new("c1", "faq", 1, text, context))
+    /// };
+    /// let t = ask(&bot, "a refund to my card");
+    /// assert!(t.fallback);
+    /// let titles: Vec<&str> = t.reply.as_ref().unwrap().quick_replies.iter().map(|q| q.title.as_str()).collect();
+    /// assert_eq!(titles, ["Returns and refunds", "Payment methods"]);
+    ///
+    /// let t = ask(&bot.max_choices(0), "a refund to my card");
+    /// assert!(t.fallback && t.reply.unwrap().quick_replies.is_empty());
+    /// ```
+    pub fn max_choices(mut self, n: usize) -> FaqBot {
+        self.max_choices = n;
+        self
+    }
+
+    /// Sets the lowest confidence at which a fallback turn offers an
+    /// article as a choice (default [`DEFAULT_CHOICE_THRESHOLD`]). Set it
+    /// to the [threshold](FaqBot::set_threshold) or above to offer none.
+    ///
+    /// # Errors
+    ///
+    /// [`FaqError::Threshold`] when it is not between 0 and 1 (or is NaN);
+    /// the bot is unchanged.
+    ///
+    /// ```
+    /// use switchboard::bot::{Article, FaqBot, FaqError, DEFAULT_CHOICE_THRESHOLD};
+    ///
+    /// let mut bot = FaqBot::new([Article::new("hours", "Opening hours", "9 to 6")]).unwrap();
+    /// assert_eq!(bot.choice_threshold(), DEFAULT_CHOICE_THRESHOLD);
+    /// bot.set_choice_threshold(0.4).unwrap();
+    /// assert_eq!(bot.set_choice_threshold(-1.0), Err(FaqError::Threshold(-1.0)));
+    /// assert_eq!(bot.choice_threshold(), 0.4);
+    /// ```
+    pub fn set_choice_threshold(&mut self, threshold: f64) -> Result<(), FaqError> {
+        if !(0.0..=1.0).contains(&threshold) {
+            return Err(FaqError::Threshold(threshold));
+        }
+        self.choice_threshold = threshold;
+        Ok(())
+    }
+
+    /// The lowest confidence at which a fallback turn offers an article as
+    /// a choice.
+    pub fn choice_threshold(&self) -> f64 {
+        self.choice_threshold
+    }
+
+    /// Sets the text of a fallback turn that offers choices (default
+    /// [`DEFAULT_CHOICES_REPLY`]); an empty text sends the
+    /// [fallback reply](FaqBot::fallback_reply) with the choices.
+    pub fn choices_reply(mut self, text: impl Into<String>) -> FaqBot {
+        self.choices_reply = text.into();
         self
     }
 
@@ -746,7 +554,14 @@ impl FaqBot {
     /// assert_eq!(t.suggestions[0].text.as_deref(), Some("9 to 6"));
     /// ```
     pub fn turn(&self, ask: &BotRequest) -> BotTurn {
-        let found = self.top(&ask.text, self.max_suggestions.max(1));
+        if let Some(i) = self.picked(ask) {
+            let a = &self.articles[i];
+            return ask
+                .turn()
+                .reply(self.answer(a))
+                .intent(format!("{CHOICE_PREFIX}{}", a.id), 1.0);
+        }
+        let found = self.top(&ask.text, self.max_suggestions.max(self.max_choices).max(1));
         // Each suggestion carries the article's answer and link, so that
         // the agent can send it on to the customer as it is.
         let suggestions: Vec<Suggestion> = found
@@ -768,18 +583,47 @@ impl FaqBot {
             Some((i, m)) if m.confidence >= self.threshold => {
                 if let Some(a) = self.articles.get(*i) {
                     turn = turn
-                        .reply(a.answer.clone())
-                        .intent(format!("faq:{}", a.id), m.confidence);
+                        .reply(self.answer(a))
+                        .intent(format!("{CHOICE_PREFIX}{}", a.id), m.confidence);
                 }
             }
             _ => {
                 turn = turn.fallback();
-                if !self.fallback_reply.is_empty() {
-                    turn = turn.reply(self.fallback_reply.clone());
+                let choices: Vec<QuickReply> = found
+                    .iter()
+                    .filter(|(_, m)| m.confidence >= self.choice_threshold)
+                    .take(self.max_choices)
+                    .map(|(_, m)| {
+                        QuickReply::new(m.title.clone(), format!("{CHOICE_PREFIX}{}", m.id))
+                    })
+                    .collect();
+                let text = if choices.is_empty() || self.choices_reply.is_empty() {
+                    &self.fallback_reply
+                } else {
+                    &self.choices_reply
+                };
+                if !text.is_empty() || !choices.is_empty() {
+                    turn = turn.reply(Content::text(text.clone()).with_quick_replies(choices));
                 }
             }
         }
         turn
+    }
+
+    /// The article the customer picked from the choices of an earlier
+    /// turn, if the pick names one.
+    fn picked(&self, ask: &BotRequest) -> Option<usize> {
+        let id = ask.choice.as_ref()?.payload.strip_prefix(CHOICE_PREFIX)?;
+        self.articles.iter().position(|a| a.id == id)
+    }
+
+    /// An article's answer, with its link when it has one.
+    fn answer(&self, a: &Article) -> Content {
+        let content = Content::text(a.answer.clone());
+        match &a.url {
+            Some(url) => content.with_link(Link::new(url.clone()).with_title(a.title.clone())),
+            None => content,
+        }
     }
 
     /// The inverse document frequency of `token`, as BM25 weighs it. A
@@ -806,24 +650,6 @@ impl FaqBot {
     }
 }
 
-fn check(a: &Article) -> Result<(), FaqError> {
-    let fields = [("id", &a.id), ("title", &a.title), ("answer", &a.answer)]
-        .into_iter()
-        .chain(a.questions.iter().map(|q| ("question", q)))
-        .chain(a.tags.iter().map(|t| ("tag", t)));
-    for (field, s) in fields {
-        if s.len() > MAX_FIELD {
-            return Err(FaqError::TooLong {
-                id: a.id.chars().take(64).collect(),
-                field,
-                len: s.len(),
-                max: MAX_FIELD,
-            });
-        }
-    }
-    Ok(())
-}
-
 #[async_trait::async_trait]
 impl Bot for FaqBot {
     async fn answer(&self, ask: &BotRequest) -> Result<BotTurn, BotError> {
@@ -834,25 +660,6 @@ impl Bot for FaqBot {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn chinese_runs_give_characters_and_pairs_without_stop_characters() {
-        assert_eq!(
-            tokenize("我的订单"),
-            ["我的", "的订", "订", "订单", "单"],
-            "我 and 的 are stop characters; every pair stays"
-        );
-    }
-
-    #[test]
-    fn latin_words_are_folded_stemmed_and_stripped_of_stop_words() {
-        assert_eq!(tokenize("Where IS my Opening-Hours?"), ["open", "hour"]);
-    }
-
-    #[test]
-    fn mixed_scripts_split_at_the_boundary() {
-        assert_eq!(tokenize("iPhone退款"), ["iphon", "退", "退款", "款"]);
-    }
 
     #[test]
     fn confidence_is_one_when_the_article_has_every_word() {
