@@ -2,6 +2,11 @@
 //! body is parsed by the adapter and its inputs fed to an engine, printing
 //! the inputs, the engine's actions and the retries it ignored as JSON
 //! lines (one clock second per sample).
+//!
+//! It follows the engine's drive loop: after every `handle` or
+//! `handle_timeout` it drains `poll_output`, then re-arms its one timer
+//! from `poll_timeout`; before each sample it fires the timers that fell
+//! due in between.
 
 use std::fmt::Display;
 use std::time::Duration;
@@ -10,17 +15,24 @@ use switchboard::Timestamp;
 use switchboard::config::Config;
 use switchboard::engine::{EventKind, Input, InputLine, Output, Switchboard};
 
+type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
+
 /// Runs `samples` (name, body) through `parse` into an engine for
 /// `config`, printing what happens.
 pub(crate) fn run<E: Display>(
     config: &str,
     samples: impl IntoIterator<Item = (&'static str, &'static str)>,
     parse: impl Fn(&[u8]) -> Result<Vec<Input>, E>,
-) -> Result<(), Box<dyn std::error::Error>> {
+) -> Fallible<()> {
     let mut engine = Switchboard::new(Config::from_toml_str(config)?);
+    let mut timer: Option<Timestamp> = None;
     let start = Timestamp::from_millis(1_795_428_000_000);
     for (n, (name, body)) in samples.into_iter().enumerate() {
         let now = start + Duration::from_secs(n as u64);
+        while let Some(at) = timer.filter(|at| *at <= now) {
+            engine.handle_timeout(at);
+            timer = drain(&mut engine)?;
+        }
         let inputs = match parse(body.as_bytes()) {
             Ok(inputs) => inputs,
             Err(e) => {
@@ -42,16 +54,23 @@ pub(crate) fn run<E: Display>(
                     serde_json::json!({ "at": now, "refused": e.to_string() })
                 );
             }
-            while let Some(output) = engine.poll_output() {
-                match &output {
-                    Output::Action(action) => println!("{}", serde_json::to_string(action)?),
-                    Output::Event(event) if matches!(event.kind, EventKind::Duplicate { .. }) => {
-                        println!("{}", serde_json::to_string(event)?);
-                    }
-                    _ => {}
-                }
-            }
+            timer = drain(&mut engine)?;
         }
     }
     Ok(())
+}
+
+/// Prints the actions (and ignored retries) waiting in `engine`, then
+/// returns when it next wants to be woken.
+fn drain(engine: &mut Switchboard) -> Fallible<Option<Timestamp>> {
+    while let Some(output) = engine.poll_output() {
+        match &output {
+            Output::Action(action) => println!("{}", serde_json::to_string(action)?),
+            Output::Event(event) if matches!(event.kind, EventKind::Duplicate { .. }) => {
+                println!("{}", serde_json::to_string(event)?);
+            }
+            _ => {}
+        }
+    }
+    Ok(engine.poll_timeout())
 }
