@@ -417,7 +417,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "messenger-postback-docs-field-value.json",
         TEST_NOTIFICATION,
     )]);
-    samples::run(CONFIG, all, parse)
+    samples::run(CONFIG, all, parse, |_| {
+        Ok::<_, std::convert::Infallible>(None)
+    })
 }
 
 #[cfg(test)]

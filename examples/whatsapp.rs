@@ -525,7 +525,9 @@ id = "support"
 /// every message: after the first, the engine takes them for Meta's retries
 /// of it, as it should.
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    samples::run(CONFIG, SAMPLES.iter().copied(), parse)
+    samples::run(CONFIG, SAMPLES.iter().copied(), parse, |_| {
+        Ok::<_, std::convert::Infallible>(None)
+    })
 }
 
 #[cfg(test)]

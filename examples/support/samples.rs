@@ -1,7 +1,9 @@
 //! The host loop the webhook adapter examples share: each recorded webhook
 //! body is parsed by the adapter and its inputs fed to an engine, printing
 //! the inputs, the engine's actions and the retries it ignored as JSON
-//! lines (one clock second per sample).
+//! lines (one clock second per sample). Each action is also handed to the
+//! adapter's outbound half, and the vendor request it would make (or the
+//! typed error saying why it cannot) is printed after it.
 //!
 //! It follows the engine's drive loop: after every `handle` or
 //! `handle_timeout` it drains `poll_output`, then re-arms its one timer
@@ -13,16 +15,18 @@ use std::time::Duration;
 
 use switchboard::Timestamp;
 use switchboard::config::Config;
-use switchboard::engine::{EventKind, Input, InputLine, Output, Switchboard};
+use switchboard::engine::{Action, EventKind, Input, InputLine, Output, Switchboard};
 
 type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
 
 /// Runs `samples` (name, body) through `parse` into an engine for
-/// `config`, printing what happens.
-pub(crate) fn run<E: Display>(
+/// `config`, printing what happens; `request` turns an action into the
+/// vendor's request body (`None` for actions the adapter does not send).
+pub(crate) fn run<E: Display, F: Display>(
     config: &str,
     samples: impl IntoIterator<Item = (&'static str, &'static str)>,
     parse: impl Fn(&[u8]) -> Result<Vec<Input>, E>,
+    request: impl Fn(&Action) -> Result<Option<serde_json::Value>, F>,
 ) -> Fallible<()> {
     let mut engine = Switchboard::new(Config::from_toml_str(config)?);
     let mut timer: Option<Timestamp> = None;
@@ -31,7 +35,7 @@ pub(crate) fn run<E: Display>(
         let now = start + Duration::from_secs(n as u64);
         while let Some(at) = timer.filter(|at| *at <= now) {
             engine.handle_timeout(at);
-            timer = drain(&mut engine)?;
+            timer = drain(&mut engine, &request)?;
         }
         let inputs = match parse(body.as_bytes()) {
             Ok(inputs) => inputs,
@@ -54,7 +58,7 @@ pub(crate) fn run<E: Display>(
                     serde_json::json!({ "at": now, "refused": e.to_string() })
                 );
             }
-            timer = drain(&mut engine)?;
+            timer = drain(&mut engine, &request)?;
         }
     }
     Ok(())
@@ -62,10 +66,20 @@ pub(crate) fn run<E: Display>(
 
 /// Prints the actions (and ignored retries) waiting in `engine`, then
 /// returns when it next wants to be woken.
-fn drain(engine: &mut Switchboard) -> Fallible<Option<Timestamp>> {
+fn drain<F: Display>(
+    engine: &mut Switchboard,
+    request: impl Fn(&Action) -> Result<Option<serde_json::Value>, F>,
+) -> Fallible<Option<Timestamp>> {
     while let Some(output) = engine.poll_output() {
         match &output {
-            Output::Action(action) => println!("{}", serde_json::to_string(action)?),
+            Output::Action(line) => {
+                println!("{}", serde_json::to_string(line)?);
+                match request(&line.action) {
+                    Ok(Some(body)) => println!("{}", serde_json::json!({ "request": body })),
+                    Ok(None) => {}
+                    Err(e) => println!("{}", serde_json::json!({ "unsendable": e.to_string() })),
+                }
+            }
             Output::Event(event) if matches!(event.kind, EventKind::Duplicate { .. }) => {
                 println!("{}", serde_json::to_string(event)?);
             }
