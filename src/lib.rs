@@ -162,8 +162,8 @@ mod versioned;
 
 pub use model::{
     Address, AddressError, AgentId, Attachment, AttachmentKind, Attributes, BotId, ChannelKind,
-    Choice, ContactId, Content, ConversationId, Link, Location, QueueId, QuickReply, RuleId,
-    Suggestion, TemplateRef, Ticket, Timestamp, Value,
+    Choice, ContactId, Content, ConversationId, Link, Location, Origin, QueueId, QuickReply,
+    RuleId, Suggestion, TemplateRef, Ticket, Timestamp, Value,
 };
 
 // The front door: the engine, what goes in and what comes out.

@@ -36,6 +36,9 @@ impl Assigner {
             channel: kind,
             priority: i32::try_from(conv.standing.priority).ok(),
             waited: Some(now.saturating_duration_since(conv.standing.enqueued)),
+            // Eligibility may not read these (the schema refuses them).
+            origin: None,
+            campaign: None,
         };
         facts
     }

@@ -34,6 +34,8 @@ impl Conversation {
                 channel: Some(&self.channel),
                 priority: None,
                 waited: None,
+                origin: Some(self.origin().name()),
+                campaign: self.origin().campaign(),
             })
             .with_bot(BotFacts {
                 intent: self.memory.intent.as_deref(),

@@ -61,7 +61,7 @@ use serde::{Deserialize, Serialize};
 use crate::handoff::{Note, Party, Reason, State, Transcript};
 use crate::model::{
     Address, AgentId, Attributes, BotId, ChannelKind, Choice, ContactId, Content, ConversationId,
-    QueueId, QuickReply, Suggestion, Ticket, Timestamp,
+    Origin, QueueId, QuickReply, Suggestion, Ticket, Timestamp,
 };
 
 pub(crate) use customer::attachments_of;
@@ -188,6 +188,10 @@ pub(crate) struct Conversation {
     /// template for them; they go out when the customer writes again.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) deferred: Vec<Deferred>,
+    /// Who started it, unless the customer did (boxed: most conversations
+    /// are the customer's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) origin: Option<Box<Origin>>,
 }
 
 /// The choices last offered to the customer.
@@ -224,6 +228,12 @@ pub(crate) struct Deferred {
 }
 
 impl Conversation {
+    /// Who started it.
+    pub(crate) fn origin(&self) -> &Origin {
+        static CUSTOMER: Origin = Origin::Customer;
+        self.origin.as_deref().unwrap_or(&CUSTOMER)
+    }
+
     /// A conversation that has just started: no state of its own yet.
     pub(crate) fn new(
         id: ConversationId,
@@ -268,6 +278,7 @@ impl Conversation {
             seen: VecDeque::new(),
             menu: None,
             deferred: Vec::new(),
+            origin: None,
         }
     }
 

@@ -7,7 +7,7 @@ use crate::channel::{WindowState, render};
 use crate::conversation::{Conversation, Stimulus, attachments_of};
 use crate::expr::{ConversationFacts, Facts};
 use crate::handoff::{Party, Transcript, default_template};
-use crate::model::{ContactId, Content, ConversationId, Timestamp};
+use crate::model::{ContactId, Content, ConversationId, Origin, Timestamp};
 use crate::router::Route;
 
 use super::validate::{check_declared, check_inbound};
@@ -88,7 +88,7 @@ impl Switchboard {
         match self.target(&contact, &m, now) {
             Target::Open(key) => self.stimulate_key(now, key, Stimulus::Customer(Box::new(m))),
             Target::Reopen(key) => self.stimulate_key(now, key, Stimulus::Reopen(Box::new(m))),
-            Target::New => self.start(now, contact.clone(), &m),
+            Target::New => self.start(now, contact.clone(), &m, None),
         }
         self.settle_contact(now, &contact);
         Ok(())
@@ -216,7 +216,10 @@ impl Switchboard {
 
     /// A new conversation for `contact`, routed by the rules on its first
     /// message (unless they drop it).
-    fn start(&mut self, now: Timestamp, contact: ContactId, m: &Inbound) {
+    ///
+    /// `origin` says who started it when the customer answers a
+    /// notification or an invitation.
+    fn start(&mut self, now: Timestamp, contact: ContactId, m: &Inbound, origin: Option<Origin>) {
         let attrs = self
             .contacts
             .by_id
@@ -235,6 +238,8 @@ impl Switchboard {
                     messages: 1,
                     lang: m.lang.as_deref(),
                     channel: Some(&m.channel),
+                    origin: Some(origin.as_ref().map_or("customer", Origin::name)),
+                    campaign: origin.as_ref().and_then(Origin::campaign),
                     ..ConversationFacts::default()
                 });
             let facts = match (&m.lang, m.sentiment) {
@@ -260,7 +265,7 @@ impl Switchboard {
         let (n, ticket) = self.tickets.next();
         self.tickets.issue(n, ticket.clone(), key);
         let settings = self.config.conversation_settings();
-        let conv = Conversation::new(
+        let mut conv = Conversation::new(
             id.clone(),
             ticket,
             contact.clone(),
@@ -269,6 +274,7 @@ impl Switchboard {
             now,
             Transcript::new(settings.transcript_messages, settings.transcript_bytes),
         );
+        conv.origin = origin.map(Box::new);
         self.convs.insert(key, Box::new(conv));
         if let Some(c) = self.contacts.by_id.get_mut(&contact) {
             c.conversations.push(key);

@@ -5,7 +5,7 @@ use std::time::Duration;
 use crate::assign::{AgentView, ConversationStatus, QueueStats};
 use crate::handoff::{HandoffContext, Note, Reason, State, Transcript};
 use crate::model::{
-    Address, AgentId, BotId, ChannelKind, ContactId, ConversationId, QueueId, Timestamp,
+    Address, AgentId, BotId, ChannelKind, ContactId, ConversationId, Origin, QueueId, Timestamp,
 };
 
 use super::Switchboard;
@@ -99,6 +99,12 @@ impl<'a> ConversationView<'a> {
     /// Consecutive bot fallbacks.
     pub fn fallbacks(&self) -> u32 {
         self.conv.memory.fallbacks
+    }
+
+    /// Who started it: the customer, or a notification or invitation
+    /// the customer answered.
+    pub fn origin(&self) -> &'a Origin {
+        self.conv.origin()
     }
 
     /// Its tags.

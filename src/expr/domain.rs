@@ -31,7 +31,7 @@ use super::pattern::{FIELD_CACHE, Patterns};
 use super::program::Arg;
 use super::schema::{Fact, closest};
 use crate::calendar::DAY_NAMES;
-use crate::model::{ChannelKind, Value};
+use crate::model::{ChannelKind, ORIGIN_NAMES, Value};
 
 const ATTACHMENTS: [&str; 5] = ["image", "audio", "video", "file", "location"];
 
@@ -65,6 +65,7 @@ fn scalar(fact: &Fact) -> Option<Domain> {
     };
     match fact {
         Fact::Weekday => Some(Domain::Names(&DAY_NAMES, "weekdays are")),
+        Fact::ConvOrigin => Some(Domain::Names(&ORIGIN_NAMES, "origins are")),
         Fact::Channel | Fact::ConvChannel => Some(Domain::Channel),
         Fact::Hour => range(0.0, 23.0, true, "a whole number from 0 to 23"),
         Fact::BotConfidence => range(0.0, 1.0, false, "a number from 0 to 1"),

@@ -92,6 +92,8 @@ impl Env for FactsEnv<'_> {
             Fact::ConvChannel => Val::Text(c.channel?.as_str()),
             Fact::ConvPriority => Val::Num(f64::from(c.priority?)),
             Fact::ConvWaited => Val::Num(c.waited?.as_secs_f64()),
+            Fact::ConvOrigin => Val::Text(c.origin.unwrap_or("customer")),
+            Fact::ConvCampaign => Val::Text(c.campaign?),
             Fact::BotIntent => Val::Text(f.bot?.intent?),
             Fact::BotConfidence => Val::Num(f.bot?.confidence?),
             Fact::BotFallbacks => Val::Num(f64::from(f.bot?.fallbacks)),

@@ -207,6 +207,13 @@ pub struct ConversationFacts<'a> {
     pub priority: Option<i32>,
     /// `conversation.waited`: seconds waited in the queue so far.
     pub waited: Option<Duration>,
+    /// `conversation.origin`: who started it — `"customer"`,
+    /// `"notification"` or `"invitation"` ([`Origin::name`](crate::Origin::name));
+    /// unset reads as `"customer"`.
+    pub origin: Option<&'a str>,
+    /// `conversation.campaign`: the campaign of the notification it
+    /// answers, or the invitation's id.
+    pub campaign: Option<&'a str>,
 }
 
 /// What expressions see as `bot.*`: the bot's last turn.

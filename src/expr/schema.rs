@@ -165,6 +165,8 @@ pub(crate) enum Fact {
     ConvChannel,
     ConvPriority,
     ConvWaited,
+    ConvOrigin,
+    ConvCampaign,
     BotIntent,
     BotConfidence,
     BotFallbacks,
@@ -226,7 +228,7 @@ const TOP: [&str; 14] = [
     "false",
 ];
 
-const CONVERSATION: [(&str, Type, Fact); 9] = [
+const CONVERSATION: [(&str, Type, Fact); 11] = [
     ("new", Type::Bool, Fact::ConvNew),
     ("tags", Type::List, Fact::ConvTags),
     ("messages", Type::Number, Fact::ConvMessages),
@@ -236,6 +238,8 @@ const CONVERSATION: [(&str, Type, Fact); 9] = [
     ("channel", Type::Text, Fact::ConvChannel),
     ("priority", Type::Number, Fact::ConvPriority),
     ("waited", Type::Number, Fact::ConvWaited),
+    ("origin", Type::Text, Fact::ConvOrigin),
+    ("campaign", Type::Text, Fact::ConvCampaign),
 ];
 
 const BOT: [(&str, Type, Fact); 4] = [
@@ -413,6 +417,15 @@ impl Schema {
                 },
                 _ => Err(no_fields(2)),
             },
+            // The assigner does not keep who started a conversation.
+            "conversation"
+                if ctx.sees_agent() && matches!(rest, [f] if f == "origin" || f == "campaign") =>
+            {
+                Err(unavailable(&seg.join(".")).with_help(
+                    "a routing rule can tag such conversations (then = { tags = [\"campaign\"] }) \
+                     for eligibility to test conversation.tags",
+                ))
+            }
             "conversation" => field(rest, &CONVERSATION, "conversation", span, || {
                 needs_field("conversation.tags")
             }),

@@ -9,6 +9,7 @@ mod address;
 mod channel_kind;
 mod content;
 mod ids;
+mod origin;
 mod time;
 mod value;
 
@@ -20,6 +21,8 @@ pub use content::{
     TemplateRef,
 };
 pub use ids::{AgentId, BotId, ContactId, ConversationId, QueueId, RuleId, Ticket};
+pub(crate) use origin::ORIGIN_NAMES;
+pub use origin::Origin;
 pub use time::Timestamp;
 pub(crate) use time::opt_duration_ms;
 pub use value::{Attributes, Value};

@@ -191,6 +191,8 @@ fn indexable(f: &Fact) -> bool {
             | Fact::ConvQueue
             | Fact::ConvLang
             | Fact::ConvChannel
+            | Fact::ConvOrigin
+            | Fact::ConvCampaign
             | Fact::BotIntent
     )
 }
