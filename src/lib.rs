@@ -156,6 +156,7 @@ pub mod engine;
 pub mod expr;
 pub mod handoff;
 pub mod model;
+pub mod notify;
 pub mod router;
 mod symbols;
 mod versioned;

@@ -10,7 +10,7 @@ use super::diags::{Diags, locate};
 use super::reader::Reader;
 use super::settings::{self, AssignmentSettings, ConversationSettings};
 use super::spec::ConfigSpec;
-use super::{Config, escalation, names, queues, rules, templates};
+use super::{Config, escalation, names, outreach, queues, rules, templates};
 use crate::calendar::{Calendar, Calendars};
 use crate::expr::Schema;
 use crate::router::Target;
@@ -86,6 +86,7 @@ pub(super) fn compile(
     let triggers = escalation::compile(&spec.escalation, &schema, &declared, origins, &mut d);
     check_assignment(&spec.assignment, &mut d);
     check_conversations(&spec.conversations, &declared.queues, &mut d);
+    let notify = outreach::compile(&spec, &mut d);
 
     let calendars = Arc::new(calendars);
     // Building the automata is the costly step, and only worth it for a
@@ -112,6 +113,7 @@ pub(super) fn compile(
                 ConversationSettings::resolve(&spec.conversations, escalation_queue.as_ref());
             Ok(Config {
                 bot_timeouts: settings::bot_timeouts(&spec.bots),
+                notify,
                 spec,
                 calendars,
                 schema,

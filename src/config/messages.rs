@@ -86,46 +86,45 @@ fn read_approved(
     let langs = r.table(n, path, &[])?;
     let mut out = BTreeMap::new();
     for (lang, t) in langs {
-        let p = join(path, lang);
-        let Some(fields) = r.table(t, &p, &["name", "language", "parameters"]) else {
-            continue;
-        };
-        let field = |k: &str| fields.iter().find(|(key, _)| key == k).map(|(_, v)| v);
-        let name = field("name").and_then(|v| r.string(v, &join(&p, "name")));
-        let language = field("language").and_then(|v| r.string(v, &join(&p, "language")));
-        let mut parameters = Vec::new();
-        if let Some(v) = field("parameters") {
-            let pp = join(&p, "parameters");
-            r.note(&pp, v);
-            match &v.kind {
-                Kind::Array(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        if let Some(s) = r.string(item, &format!("{pp}[{i}]")) {
-                            parameters.push(s);
-                        }
-                    }
-                }
-                _ => r.wrong(&pp, v, "a list of texts"),
-            }
-        }
-        for (key, value) in [("name", &name), ("language", &language)] {
-            if value.is_none() && field(key).is_none() {
-                r.note(&p, t);
-                r.err(&p, format!("an approved template needs `{key}`")).help = Some(
-                    "give the template's name and language code at the provider, e.g. { name = \"follow_up\", language = \"en_US\" }".into(),
-                );
-            }
-        }
-        if let (Some(name), Some(language)) = (name, language) {
-            out.insert(
-                lang.clone(),
-                ApprovedTemplate {
-                    name,
-                    language,
-                    parameters,
-                },
-            );
+        if let Some(template) = read_one_approved(r, t, &join(path, lang)) {
+            out.insert(lang.clone(), template);
         }
     }
     Some(out)
+}
+
+/// One approved template: `{ name, language, parameters }`.
+pub(super) fn read_one_approved(r: &mut Reader, t: &Node, p: &str) -> Option<ApprovedTemplate> {
+    let fields = r.table(t, p, &["name", "language", "parameters"])?;
+    let field = |k: &str| fields.iter().find(|(key, _)| key == k).map(|(_, v)| v);
+    let name = field("name").and_then(|v| r.string(v, &join(p, "name")));
+    let language = field("language").and_then(|v| r.string(v, &join(p, "language")));
+    let mut parameters = Vec::new();
+    if let Some(v) = field("parameters") {
+        let pp = join(p, "parameters");
+        r.note(&pp, v);
+        match &v.kind {
+            Kind::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if let Some(s) = r.string(item, &format!("{pp}[{i}]")) {
+                        parameters.push(s);
+                    }
+                }
+            }
+            _ => r.wrong(&pp, v, "a list of texts"),
+        }
+    }
+    for (key, value) in [("name", &name), ("language", &language)] {
+        if value.is_none() && field(key).is_none() {
+            r.note(p, t);
+            r.err(p, format!("an approved template needs `{key}`")).help = Some(
+                "give the template's name and language code at the provider, e.g. { name = \"follow_up\", language = \"en_US\" }".into(),
+            );
+        }
+    }
+    Some(ApprovedTemplate {
+        name: name?,
+        language: language?,
+        parameters,
+    })
 }

@@ -82,11 +82,12 @@ mod checks;
 mod compile;
 mod diagnostic;
 mod diags;
-mod duration;
+pub(crate) mod duration;
 mod escalation;
 mod messages;
 mod names;
 mod node;
+mod outreach;
 mod queues;
 mod reader;
 mod rules;
@@ -102,6 +103,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use checks::{MAX_PRIORITY, MIN_PRIORITY};
 pub use diagnostic::{ConfigError, Diagnostic, Severity};
+pub(crate) use outreach::NotifySettings;
+pub use outreach::{
+    CampaignSpec, CapSpec, ConsentSpec, DEFAULT_CONFIRM_REQUEST, DEFAULT_CONFIRM_WITHIN,
+    DEFAULT_CONFIRMED, DEFAULT_REPLY_WINDOW, NotificationsSpec,
+};
 pub use queues::{QueueConfig, STRATEGIES};
 pub use settings::{
     AssignmentSettings, ConversationSettings, DEFAULT_BOT_TIMEOUT, DEFAULT_CONTACT_RETENTION,
@@ -168,6 +174,7 @@ pub struct Config {
     conversations: ConversationSettings,
     assignment: AssignmentSettings,
     bot_timeouts: BTreeMap<String, Duration>,
+    notify: NotifySettings,
     warnings: Vec<Diagnostic>,
 }
 
@@ -284,6 +291,12 @@ impl Config {
     /// default applied.
     pub fn conversations(&self) -> &ConversationsSpec {
         &self.spec.conversations
+    }
+
+    /// `[notifications]`, `[consent]` and `[campaigns]` with every default
+    /// applied.
+    pub(crate) fn notify_settings(&self) -> &NotifySettings {
+        &self.notify
     }
 
     /// `[conversations]` with every default applied: the engine's

@@ -11,6 +11,7 @@ use super::diagnostic::Diagnostic;
 use super::duration;
 use super::messages;
 use super::node::{Kind, Node, SpanMap};
+use super::outreach;
 use super::spec::{
     ActionSpec, AssignmentSpec, BotSpec, ConfigSpec, ConversationsSpec, DefaultsSpec,
     EscalationSpec, FairnessSpec, OverflowSpec, QueueSpec, RelaxSpec, RuleSpec, StrategySpec,
@@ -25,7 +26,7 @@ pub(crate) struct Reader {
     pub(crate) diags: Vec<Diagnostic>,
     pub(crate) spans: SpanMap,
     pub(crate) origins: Origins,
-    item: Option<String>,
+    pub(super) item: Option<String>,
 }
 
 /// Where each read item sits in the document, so diagnostics name the right
@@ -109,7 +110,7 @@ impl Reader {
         }
     }
 
-    fn int(&mut self, n: &Node, path: &str) -> Option<i64> {
+    pub(super) fn int(&mut self, n: &Node, path: &str) -> Option<i64> {
         self.note(path, n);
         match n.kind {
             Kind::Int(i) => Some(i),
@@ -140,7 +141,7 @@ impl Reader {
         }
     }
 
-    fn boolean(&mut self, n: &Node, path: &str) -> Option<bool> {
+    pub(super) fn boolean(&mut self, n: &Node, path: &str) -> Option<bool> {
         self.note(path, n);
         match n.kind {
             Kind::Bool(b) => Some(b),
@@ -151,7 +152,7 @@ impl Reader {
         }
     }
 
-    fn duration(&mut self, n: &Node, path: &str) -> Option<Duration> {
+    pub(super) fn duration(&mut self, n: &Node, path: &str) -> Option<Duration> {
         let s = self.string(n, path)?;
         match duration::parse(&s) {
             Ok(d) => Some(d),
@@ -183,7 +184,7 @@ impl Reader {
     /// A count that must be at least 1. Zero fits the type and is reported
     /// when the configuration compiles, so the values beside it are still
     /// read and checked.
-    fn count(&mut self, n: &Node, path: &str, field: &str, help: &str) -> Option<u32> {
+    pub(super) fn count(&mut self, n: &Node, path: &str, field: &str, help: &str) -> Option<u32> {
         let i = self.int(n, path)?;
         match u32::try_from(i) {
             Ok(n) => Some(n),
@@ -254,7 +255,7 @@ pub(super) fn get<'n>(entries: &'n Entries, key: &str) -> Option<&'n Node> {
         .map(|(_, n)| n)
 }
 
-const TOP: [&str; 13] = [
+const TOP: [&str; 16] = [
     "rules",
     "queues",
     "calendars",
@@ -268,6 +269,9 @@ const TOP: [&str; 13] = [
     "conversations",
     "contact_attributes",
     "agent_attributes",
+    "notifications",
+    "consent",
+    "campaigns",
 ];
 
 /// Reads the whole document.
@@ -360,6 +364,15 @@ pub(crate) fn read(root: &Node) -> (ConfigSpec, Reader) {
             queue: get(e, "queue").and_then(|v| r.string(v, "defaults.queue")),
             timezone: get(e, "timezone").and_then(|v| r.string(v, "defaults.timezone")),
         };
+    }
+    if let Some(n) = get(top, "notifications") {
+        spec.notifications = outreach::read_notifications(&mut r, n);
+    }
+    if let Some(n) = get(top, "consent") {
+        spec.consent = outreach::read_consent(&mut r, n);
+    }
+    if let Some(n) = get(top, "campaigns") {
+        spec.campaigns = outreach::read_campaigns(&mut r, n);
     }
     for (key, target) in [
         ("contact_attributes", &mut spec.contact_attributes),

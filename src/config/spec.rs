@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::duration::{opt_str, serde_str};
+use super::outreach::{CampaignSpec, ConsentSpec, NotificationsSpec};
 use crate::calendar::CalendarSpec;
 use crate::expr::AttrType;
 use crate::model::Attributes;
@@ -77,6 +78,19 @@ pub struct ConfigSpec {
     /// `[agent_attributes]`: declared `agent.attributes.*` types.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub agent_attributes: BTreeMap<String, AttrType>,
+    /// `[notifications]`: how the business writes first.
+    #[serde(skip_serializing_if = "is_default")]
+    pub notifications: NotificationsSpec,
+    /// `[consent.<channel>]`: what each purpose needs on each channel.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub consent: BTreeMap<String, ConsentSpec>,
+    /// `[campaigns.<id>]`: the kinds of notification.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub campaigns: BTreeMap<String, CampaignSpec>,
+}
+
+fn is_default<T: Default + PartialEq>(t: &T) -> bool {
+    *t == T::default()
 }
 
 /// One `[[rules]]` entry.

@@ -3,8 +3,8 @@
 
 use crate::channel::WindowState;
 use crate::engine::{Action, Event, EventKind, InputError};
-use crate::handoff::Party;
-use crate::model::{AgentId, Content, Timestamp};
+use crate::handoff::{Entry, Party};
+use crate::model::{AgentId, ChannelKind, Content, Timestamp};
 
 use super::{Conversation, Env};
 
@@ -152,5 +152,15 @@ impl Conversation {
         };
         let content = s.content();
         self.agent_message(env, now, agent, &content)
+    }
+}
+
+impl Conversation {
+    /// Records a message the business sent the customer outside the
+    /// conversation's own flow (a notification) in its transcript, so the
+    /// agent sees it.
+    pub(crate) fn record_business(&mut self, at: Timestamp, channel: ChannelKind, text: String) {
+        self.transcript
+            .push(Entry::new(at, Party::System, text).on(channel));
     }
 }

@@ -9,8 +9,10 @@ use crate::bot::BotRequest;
 use crate::channel::Outbound;
 use crate::handoff::{HandoffContext, Party, Reason};
 use crate::model::{
-    Address, AgentId, Attachment, ChannelKind, Choice, ConversationId, QueueId, Timestamp,
+    Address, AgentId, Attachment, ChannelKind, Choice, ContactId, ConversationId, QueueId,
+    Timestamp,
 };
+use crate::notify::Refusal;
 
 /// One thing for the host to do, from
 /// [`Switchboard::poll_action`](super::Switchboard::poll_action).
@@ -199,6 +201,19 @@ pub enum Action {
         /// Why.
         reason: Reason,
     },
+    /// A notification was not sent, and will not be: tell whoever asked
+    /// for it (an order system, a campaign tool) why.
+    NotificationRefused {
+        /// The host's id for it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        notification: Option<String>,
+        /// The contact it was for, when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        contact: Option<ContactId>,
+        /// Why.
+        #[serde(flatten)]
+        reason: Refusal,
+    },
 }
 
 impl Action {
@@ -225,7 +240,7 @@ impl Action {
             | Action::Closed { conversation, .. } => Some(conversation),
             Action::Send { conversation, .. } => conversation.as_ref(),
             Action::AskBot(req) => Some(&req.conversation),
-            Action::AgentStatus { .. } => None,
+            Action::AgentStatus { .. } | Action::NotificationRefused { .. } => None,
         }
     }
 }

@@ -200,6 +200,9 @@ pub enum InputError {
         /// The latest turn asked.
         latest: u64,
     },
+    /// A notification or consent change that cannot be accepted.
+    #[error(transparent)]
+    Notify(#[from] crate::notify::NotifyError),
     /// An assigner refusal not covered above.
     #[error(transparent)]
     Assign(AssignError),

@@ -10,6 +10,7 @@ use crate::handoff::{Party, Reason, State};
 use crate::model::{
     Address, AgentId, ChannelKind, ContactId, ConversationId, QueueId, RuleId, Timestamp,
 };
+use crate::notify::{ConsentSource, ConsentStatus, Purpose, Refusal, Skip};
 
 /// One entry of the audit log, from
 /// [`Switchboard::poll_event`](super::Switchboard::poll_event). Key
@@ -299,4 +300,66 @@ pub enum EventKind {
     },
     /// The configuration was replaced.
     Reconfigured,
+    /// A notification went out (the [`Action::Send`](super::Action::Send)s
+    /// before it carry it).
+    NotificationSent {
+        /// The host's id for it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        notification: Option<String>,
+        /// The contact, when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        contact: Option<ContactId>,
+        /// Its campaign.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        campaign: Option<String>,
+        /// Its purpose.
+        purpose: Purpose,
+        /// The channel it went on.
+        channel: ChannelKind,
+        /// The channels passed over first, and why.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        tried: Vec<Skip>,
+    },
+    /// A notification falls in the contact's quiet hours: it waits until
+    /// `until` and is decided again then.
+    NotificationDeferred {
+        /// The host's id for it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        notification: Option<String>,
+        /// The contact, when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        contact: Option<ContactId>,
+        /// When it is tried again.
+        until: Timestamp,
+    },
+    /// A notification was not sent (the host also gets an
+    /// [`Action::NotificationRefused`](super::Action::NotificationRefused)).
+    NotificationRefused {
+        /// The host's id for it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        notification: Option<String>,
+        /// The contact, when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        contact: Option<ContactId>,
+        /// Why.
+        reason: Refusal,
+        /// Each channel tried, and why it was passed over.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        tried: Vec<Skip>,
+    },
+    /// A consent change was recorded (see
+    /// [`Switchboard::consent_history`](super::Switchboard::consent_history)).
+    ConsentChanged {
+        /// The channel.
+        channel: ChannelKind,
+        /// The address.
+        address: Address,
+        /// The purpose; none for the whole channel.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        purpose: Option<Purpose>,
+        /// The new status.
+        status: ConsentStatus,
+        /// Where it came from.
+        source: ConsentSource,
+    },
 }

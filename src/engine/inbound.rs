@@ -3,11 +3,12 @@
 //! rules; the conversation does the rest.
 
 use crate::channel::consent::ConsentEvent;
-use crate::channel::{WindowState, render};
+use crate::channel::{RenderError, WindowState, render};
 use crate::conversation::{Conversation, Stimulus, attachments_of};
 use crate::expr::{ConversationFacts, Facts};
-use crate::handoff::{Party, Transcript, default_template};
-use crate::model::{ContactId, Content, ConversationId, Origin, Timestamp};
+use crate::handoff::{Entry, Party, Transcript, default_template};
+use crate::model::{Address, ChannelKind, ContactId, Content, ConversationId, Origin, Timestamp};
+use crate::notify::{ConsentSource, ConsentStatus};
 use crate::router::Route;
 
 use super::validate::{check_declared, check_inbound};
@@ -43,6 +44,11 @@ impl Switchboard {
             return Ok(());
         }
 
+        // YES to a double opt-in's confirmation request: recorded and
+        // answered; it reaches no conversation.
+        if self.confirm_opt_in(now, &m.channel, &m.from, &m.text) {
+            return Ok(());
+        }
         // STOP / START / HELP keywords on channels that need consent: the
         // carrier-required reply, and nothing reaches a conversation.
         match self.consent.on_inbound(&m.channel, &m.from, &m.text, now) {
@@ -55,6 +61,9 @@ impl Switchboard {
                     },
                 ));
                 if !repeated {
+                    let source = ConsentSource::keyword(&m.text);
+                    let (ch, a) = (m.channel.clone(), m.from.clone());
+                    self.record_consent(now, ch, a, None, ConsentStatus::OptedOut, source);
                     self.keyword_reply(now, &m, "sms_stop");
                 }
                 return Ok(());
@@ -67,6 +76,9 @@ impl Switchboard {
                         address: m.from.clone(),
                     },
                 ));
+                let source = ConsentSource::keyword(&m.text);
+                let (ch, a) = (m.channel.clone(), m.from.clone());
+                self.record_consent(now, ch, a, None, ConsentStatus::OptedIn, source);
                 self.keyword_reply(now, &m, "sms_start");
                 return Ok(());
             }
@@ -88,7 +100,21 @@ impl Switchboard {
         match self.target(&contact, &m, now) {
             Target::Open(key) => self.stimulate_key(now, key, Stimulus::Customer(Box::new(m))),
             Target::Reopen(key) => self.stimulate_key(now, key, Stimulus::Reopen(Box::new(m))),
-            Target::New => self.start(now, contact.clone(), &m, None),
+            Target::New => {
+                // A reply to a notification continues it.
+                let settings = self.config.notify_settings();
+                let notice = self
+                    .notifier
+                    .take_notice(&m.channel, &m.from, now, settings);
+                let (origin, first) = match notice {
+                    Some(n) => {
+                        let entry = Entry::new(n.at, Party::System, n.text).on(m.channel.clone());
+                        (Some(n.origin), Some(entry))
+                    }
+                    None => (None, None),
+                };
+                self.start(now, contact.clone(), &m, origin, first)
+            }
         }
         self.settle_contact(now, &contact);
         Ok(())
@@ -159,30 +185,42 @@ impl Switchboard {
         if text.is_empty() {
             return;
         }
-        let caps = self.channels.get(&m.channel);
-        let kind = match render(&Content::text(text), &caps, WindowState::Open) {
-            Ok(parts) => {
-                for part in parts {
-                    self.out.act(
-                        now,
-                        Action::Send {
-                            conversation: None,
-                            channel: m.channel.clone(),
-                            to: m.from.clone(),
-                            from: Party::System,
-                            part,
-                        },
-                    );
-                }
-                EventKind::Notice {
-                    template: name.into(),
-                }
-            }
+        let kind = match self.send_outside(now, &m.channel, &m.from, &Content::text(text)) {
+            Ok(()) => EventKind::Notice {
+                template: name.into(),
+            },
             Err(e) => EventKind::NotSent {
                 reason: format!("the channel cannot carry it: {e}"),
             },
         };
         self.emit(Event::new(now, kind));
+    }
+
+    /// Sends `content` from the business to `to` on `channel`, outside any
+    /// conversation, rendered for the channel as the host registered it
+    /// (with its reply window open: what goes here is free text or already
+    /// a template).
+    pub(super) fn send_outside(
+        &mut self,
+        now: Timestamp,
+        channel: &ChannelKind,
+        to: &Address,
+        content: &Content,
+    ) -> Result<(), RenderError> {
+        let caps = self.channels.get(channel);
+        for part in render(content, &caps, WindowState::Open)? {
+            self.out.act(
+                now,
+                Action::Send {
+                    conversation: None,
+                    channel: channel.clone(),
+                    to: to.clone(),
+                    from: Party::System,
+                    part,
+                },
+            );
+        }
+        Ok(())
     }
 
     fn target(&self, contact: &ContactId, m: &Inbound, now: Timestamp) -> Target {
@@ -218,8 +256,16 @@ impl Switchboard {
     /// message (unless they drop it).
     ///
     /// `origin` says who started it when the customer answers a
-    /// notification or an invitation.
-    fn start(&mut self, now: Timestamp, contact: ContactId, m: &Inbound, origin: Option<Origin>) {
+    /// notification or an invitation, and `first` is what the customer
+    /// was sent, which begins the transcript.
+    fn start(
+        &mut self,
+        now: Timestamp,
+        contact: ContactId,
+        m: &Inbound,
+        origin: Option<Origin>,
+        first: Option<Entry>,
+    ) {
         let attrs = self
             .contacts
             .by_id
@@ -275,6 +321,9 @@ impl Switchboard {
             Transcript::new(settings.transcript_messages, settings.transcript_bytes),
         );
         conv.origin = origin.map(Box::new);
+        if let Some(entry) = first {
+            conv.transcript.push(entry);
+        }
         self.convs.insert(key, Box::new(conv));
         if let Some(c) = self.contacts.by_id.get_mut(&contact) {
             c.conversations.push(key);

@@ -8,6 +8,7 @@ use crate::model::{
     Address, AgentId, Attachment, Attributes, BotId, ChannelKind, Choice, ContactId, Content,
     ConversationId, Location, QueueId, Suggestion, Timestamp, Value,
 };
+use crate::notify::{ConsentUpdate, Notification};
 
 /// One input to [`Switchboard::handle`](super::Switchboard::handle).
 ///
@@ -237,6 +238,12 @@ pub enum Input {
         /// The new configuration.
         config: Box<Config>,
     },
+    /// A message the business sends first, with consent, outside quiet
+    /// hours and within caps (see [`crate::notify`]).
+    Notify(Notification),
+    /// Consent given or withdrawn, with its source (see
+    /// [`crate::notify`]).
+    Consent(ConsentUpdate),
 }
 
 /// A customer message: the `inbound` input.

@@ -78,6 +78,7 @@ mod event;
 mod inbound;
 mod input;
 mod invariants;
+mod notify;
 pub(crate) mod output;
 mod query;
 mod snapshot;
@@ -95,6 +96,7 @@ pub use contacts::ContactView;
 pub use error::InputError;
 pub use event::{Event, EventKind};
 pub use input::{BotTurn, Closer, Delivery, DeliveryStatus, Inbound, Input, Transfer};
+pub use notify::{PREFERRED_CHANNEL, TIMEZONE};
 pub use output::Output;
 pub use query::ConversationView;
 pub use snapshot::{InputLine, RestoreError, Snapshot};
@@ -106,6 +108,7 @@ use crate::channel::consent::{ConsentKeywords, ConsentRegistry};
 use crate::config::Config;
 use crate::conversation::{Conversation, Env, Stimulus, Then};
 use crate::model::{ChannelKind, Timestamp};
+use crate::notify::notifier::Notifier;
 use channels::Channels;
 use contacts::Contacts;
 use output::Outbox;
@@ -187,6 +190,9 @@ pub struct Switchboard {
     /// Each conversation's earliest deadline.
     timers: BTreeSet<(Timestamp, u64)>,
     consent: ConsentRegistry,
+    /// Business-initiated messages: consent per purpose, caps, what waits
+    /// for quiet hours to end.
+    notifier: Notifier,
     channels: Channels,
     out: Outbox,
     now: Timestamp,
@@ -210,6 +216,7 @@ impl Switchboard {
             tickets: Tickets::default(),
             timers: BTreeSet::new(),
             consent: ConsentRegistry::new(ConsentKeywords::default()),
+            notifier: Notifier::default(),
             channels: Channels::default(),
             out: Outbox::default(),
             now: Timestamp::EPOCH,
@@ -342,6 +349,8 @@ impl Switchboard {
             Input::Merge { into, from } => self.merge(now, &into, &from),
             Input::Delivery(d) => self.delivery(now, d),
             Input::Reconfigure { config } => self.reconfigure_at(now, Arc::new(*config)),
+            Input::Notify(n) => self.notify(now, n),
+            Input::Consent(c) => self.consent_update(now, c),
         };
         self.drain(now);
         result
@@ -379,8 +388,9 @@ impl Switchboard {
         }
         let mine = self.timers.first().map(|(t, _)| *t);
         let forget = self.contacts.forgets.first().map(|(t, _)| *t);
+        let notify = self.notifier.poll_timeout();
         // A deadline past the end of time never falls due.
-        [mine, forget, self.assigner.poll_timeout()]
+        [mine, forget, notify, self.assigner.poll_timeout()]
             .into_iter()
             .flatten()
             .min()
@@ -389,7 +399,8 @@ impl Switchboard {
 
     /// Runs every timer due at or before `now`: bot timeouts, offer
     /// expiries, inactivity, holds, queue updates, business hours,
-    /// forgetting closed conversations and idle contacts.
+    /// notifications waiting for quiet hours to end, forgetting closed
+    /// conversations and idle contacts.
     pub fn handle_timeout(&mut self, now: Timestamp) {
         self.advance(now);
     }
@@ -425,6 +436,21 @@ impl Switchboard {
             {
                 self.now = self.now.max(t);
                 self.forget_contact(t, &id);
+                continue;
+            }
+            // The notifier's deadlines (deferred notifications, expiring
+            // notices and caps) come after the conversations' and the
+            // assigner's at the same instant; each run removes the timers
+            // due by `t`, and a notification deferred again is deferred
+            // to a later time.
+            if let Some(t) = self.notifier.poll_timeout()
+                && t <= now
+                && mine.is_none_or(|(m, _)| t < m)
+                && theirs.is_none_or(|b| t < b)
+            {
+                self.now = self.now.max(t);
+                self.notifier_timer(t);
+                self.drain(t);
                 continue;
             }
             match (mine, theirs) {

@@ -9,6 +9,7 @@ use crate::assign::{Assigner, AssignerSnapshot};
 use crate::channel::consent::ConsentRegistry;
 use crate::config::{Config, ConfigError};
 use crate::model::Timestamp;
+use crate::notify::notifier::Notifier;
 
 use super::channels::Channels;
 use super::contacts::{Contact, Contacts};
@@ -101,6 +102,10 @@ struct State {
     conversations: Vec<Conversation>,
     contacts: Vec<Contact>,
     consent: ConsentRegistry,
+    /// Business-initiated messages: consent per purpose, caps, notices,
+    /// notifications waiting for quiet hours to end.
+    #[serde(default)]
+    notifier: Notifier,
     /// What the host registered each channel to carry.
     #[serde(default)]
     channels: Channels,
@@ -168,6 +173,7 @@ impl Switchboard {
             },
             contacts: self.contacts.sorted(),
             consent: self.consent.clone(),
+            notifier: self.notifier.clone(),
             channels: self.channels.clone(),
             assigner: self.assigner.snapshot(),
             outputs: self.out.pending(),
@@ -277,6 +283,7 @@ impl Switchboard {
                 return Err(RestoreError::Invalid(format!("conversation c{key} twice")));
             }
         }
+        snapshot.notifier.check().map_err(RestoreError::Invalid)?;
         let mut ids = BTreeSet::new();
         for k in &snapshot.contacts {
             if !ids.insert(k.id.clone()) {
@@ -296,6 +303,7 @@ impl Switchboard {
             },
             timers,
             consent: snapshot.consent,
+            notifier: snapshot.notifier,
             channels: snapshot.channels,
             out: Outbox::from_pending(snapshot.outputs),
             now: snapshot.now,
