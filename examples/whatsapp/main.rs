@@ -85,7 +85,7 @@
 //! and the actions it leads to as JSON lines. `cargo test --example
 //! whatsapp` runs its tests.
 
-#[path = "support/samples.rs"]
+#[path = "../support/samples.rs"]
 mod samples;
 
 use serde::Deserialize;
@@ -461,47 +461,47 @@ fn describe(e: StatusError) -> String {
 const SAMPLES: &[(&str, &str)] = &[
     (
         "whatsapp-text.json",
-        include_str!("../tests/data/webhooks/whatsapp-text.json"),
+        include_str!("../../tests/data/webhooks/whatsapp-text.json"),
     ),
     (
         "whatsapp-text-pywa.json",
-        include_str!("../tests/data/webhooks/whatsapp-text-pywa.json"),
+        include_str!("../../tests/data/webhooks/whatsapp-text-pywa.json"),
     ),
     (
         "whatsapp-image.json",
-        include_str!("../tests/data/webhooks/whatsapp-image.json"),
+        include_str!("../../tests/data/webhooks/whatsapp-image.json"),
     ),
     (
         "whatsapp-location.json",
-        include_str!("../tests/data/webhooks/whatsapp-location.json"),
+        include_str!("../../tests/data/webhooks/whatsapp-location.json"),
     ),
     (
         "whatsapp-location-current.json",
-        include_str!("../tests/data/webhooks/whatsapp-location-current.json"),
+        include_str!("../../tests/data/webhooks/whatsapp-location-current.json"),
     ),
     (
         "whatsapp-interactive-button-reply.json",
-        include_str!("../tests/data/webhooks/whatsapp-interactive-button-reply.json"),
+        include_str!("../../tests/data/webhooks/whatsapp-interactive-button-reply.json"),
     ),
     (
         "whatsapp-template-quick-reply-button.json",
-        include_str!("../tests/data/webhooks/whatsapp-template-quick-reply-button.json"),
+        include_str!("../../tests/data/webhooks/whatsapp-template-quick-reply-button.json"),
     ),
     (
         "whatsapp-status-sent.json",
-        include_str!("../tests/data/webhooks/whatsapp-status-sent.json"),
+        include_str!("../../tests/data/webhooks/whatsapp-status-sent.json"),
     ),
     (
         "whatsapp-status-delivered.json",
-        include_str!("../tests/data/webhooks/whatsapp-status-delivered.json"),
+        include_str!("../../tests/data/webhooks/whatsapp-status-delivered.json"),
     ),
     (
         "whatsapp-status-read.json",
-        include_str!("../tests/data/webhooks/whatsapp-status-read.json"),
+        include_str!("../../tests/data/webhooks/whatsapp-status-read.json"),
     ),
     (
         "whatsapp-status-failed.json",
-        include_str!("../tests/data/webhooks/whatsapp-status-failed.json"),
+        include_str!("../../tests/data/webhooks/whatsapp-status-failed.json"),
     ),
 ];
 
@@ -731,7 +731,7 @@ mod tests {
             err(r#"{"object": "whatsapp_business_account"}"#),
             WhatsAppError::NotWebhook("entry")
         ));
-        let messenger = include_str!("../tests/data/webhooks/messenger-message-text.json");
+        let messenger = include_str!("../../tests/data/webhooks/messenger-message-text.json");
         assert!(matches!(err(messenger), WhatsAppError::WrongObject(o) if o == "page"));
 
         let e = err(&wrap(
