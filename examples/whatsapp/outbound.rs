@@ -18,9 +18,9 @@
 //!
 //! Anything over a limit is a [`SendError`] naming the limit and the value;
 //! nothing is cut short or dropped to make it fit. The engine already fits
-//! content to WhatsApp when the host registers
-//! [`Capabilities::whatsapp`](switchboard::channel::Capabilities::whatsapp)
-//! (the default for the channel): text split under 4,096, at most 3 buttons
+//! content to WhatsApp with
+//! [`Capabilities::whatsapp`](switchboard::channel::Capabilities::whatsapp),
+//! which it uses unless the host registers others: text split under 4,096, at most 3 buttons
 //! with titles of 20 characters and a body under 1,024, more or longer
 //! choices as a numbered list, a closed window as the configured template.
 //! So these errors catch what the preset cannot know (a payload longer
@@ -50,9 +50,11 @@
 //!   templates with header or button parameters need a host that knows
 //!   them ([`switchboard::TemplateRef`] holds body parameters only).
 //! * Only [`Action::Send`] becomes a request. [`Action::Typing`] does not:
-//!   Meta's typing indicator (`{"status": "read", "message_id": …,
-//!   "typing_indicator": {"type": "text"}}`) names the customer's message
-//!   being answered, which the action does not carry; a host that keeps
+//!   Meta's typing indicator (documented on its "Typing indicators" page,
+//!   not among this repository's reference samples) is `{"messaging_product":
+//!   "whatsapp", "status": "read", "message_id": <wamid>, "typing_indicator":
+//!   {"type": "text"}}`, which names the customer's message being answered
+//!   and marks it read; the action carries no message id. A host that keeps
 //!   the last inbound `wamid` of each conversation can send it itself.
 
 use serde_json::{Map, Value, json};
@@ -64,31 +66,31 @@ use crate::error::SendError;
 use crate::inbound::MEDIA_SCHEME;
 
 /// The Graph API version the bodies follow.
-pub(crate) const API_VERSION: &str = "v23.0";
+const API_VERSION: &str = "v23.0";
 
 /// Most UTF-16 code units in a text message's body.
-pub(crate) const TEXT_MAX: usize = 4_096;
+const TEXT_MAX: usize = 4_096;
 /// Most UTF-16 code units in an interactive message's body.
-pub(crate) const BODY_MAX: usize = 1_024;
+const BODY_MAX: usize = 1_024;
 /// Most reply buttons on one message.
-pub(crate) const BUTTONS_MAX: usize = 3;
+const BUTTONS_MAX: usize = 3;
 /// Most characters in a reply button's title.
-pub(crate) const BUTTON_TITLE_MAX: usize = 20;
+const BUTTON_TITLE_MAX: usize = 20;
 /// Most characters in a reply button's id.
-pub(crate) const BUTTON_ID_MAX: usize = 256;
+const BUTTON_ID_MAX: usize = 256;
 /// Most rows in a list message.
-pub(crate) const ROWS_MAX: usize = 10;
+const ROWS_MAX: usize = 10;
 /// Most characters in a list row's title.
-pub(crate) const ROW_TITLE_MAX: usize = 24;
+const ROW_TITLE_MAX: usize = 24;
 /// Most characters in a list row's id.
-pub(crate) const ROW_ID_MAX: usize = 200;
+const ROW_ID_MAX: usize = 200;
 /// Most UTF-16 code units in a media caption.
-pub(crate) const CAPTION_MAX: usize = 1_024;
+const CAPTION_MAX: usize = 1_024;
 
 /// The label of the button that opens a list message (at most 20
 /// characters). A host that serves several languages picks it by the
 /// conversation's.
-pub(crate) const LIST_BUTTON: &str = "Choose";
+const LIST_BUTTON: &str = "Choose";
 
 /// Where the bodies are posted, for the business phone number
 /// `phone_number_id`.
@@ -174,7 +176,6 @@ fn text_message(text: &str, replies: &[QuickReply]) -> Result<(&'static str, Val
             max: ROWS_MAX,
         });
     }
-    unique(replies)?;
     let interactive = if replies.len() <= BUTTONS_MAX {
         let buttons = choices(replies, "button", BUTTON_TITLE_MAX, BUTTON_ID_MAX)?
             .into_iter()
@@ -199,7 +200,8 @@ fn text_message(text: &str, replies: &[QuickReply]) -> Result<(&'static str, Val
     Ok(("interactive", interactive))
 }
 
-/// Each reply's id and title, checked against the limits of `what`.
+/// Each reply's id and title, checked against the limits of `what`, and
+/// each title and id unique.
 fn choices<'a>(
     replies: &'a [QuickReply],
     what: &str,
@@ -236,7 +238,8 @@ fn choices<'a>(
             )?;
             Ok((r.payload.as_str(), r.title.as_str()))
         })
-        .collect()
+        .collect::<Result<Vec<_>, _>>()
+        .and_then(|picked| unique(replies).map(|()| picked))
 }
 
 /// Fails on the first title or id that two replies share.
