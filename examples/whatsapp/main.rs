@@ -9,7 +9,7 @@
 //! | `outbound.rs` | an [`Action::Send`](switchboard::engine::Action::Send) to a Cloud API body |
 //! | `error.rs` | what can go wrong, both ways |
 //! | `story.rs` | one conversation through the engine, both ways |
-//! | `tests.rs` | the tests |
+//! | `tests.rs`, `tests/` | the tests: inbound, outbound, and both ways through the engine |
 //!
 //! # What Meta sends
 //!
