@@ -82,7 +82,7 @@
 //! and the actions it leads to as JSON lines. `cargo test --example
 //! messenger` runs its tests.
 
-#[path = "support/samples.rs"]
+#[path = "../support/samples.rs"]
 mod samples;
 
 use serde::Deserialize;
@@ -358,41 +358,41 @@ fn attachment(a: MessageAttachment, at: &str) -> Result<Option<Attachment>, Mess
 const SAMPLES: &[(&str, &str)] = &[
     (
         "messenger-message-text.json",
-        include_str!("../tests/data/webhooks/messenger-message-text.json"),
+        include_str!("../../tests/data/webhooks/messenger-message-text.json"),
     ),
     (
         "messenger-message-quick-reply.json",
-        include_str!("../tests/data/webhooks/messenger-message-quick-reply.json"),
+        include_str!("../../tests/data/webhooks/messenger-message-quick-reply.json"),
     ),
     (
         "messenger-message-reply-to.json",
-        include_str!("../tests/data/webhooks/messenger-message-reply-to.json"),
+        include_str!("../../tests/data/webhooks/messenger-message-reply-to.json"),
     ),
     (
         "messenger-message-attachment.json",
-        include_str!("../tests/data/webhooks/messenger-message-attachment.json"),
+        include_str!("../../tests/data/webhooks/messenger-message-attachment.json"),
     ),
     (
         "messenger-postback.json",
-        include_str!("../tests/data/webhooks/messenger-postback.json"),
+        include_str!("../../tests/data/webhooks/messenger-postback.json"),
     ),
     (
         "messenger-read.json",
-        include_str!("../tests/data/webhooks/messenger-read.json"),
+        include_str!("../../tests/data/webhooks/messenger-read.json"),
     ),
     (
         "messenger-delivery.json",
-        include_str!("../tests/data/webhooks/messenger-delivery.json"),
+        include_str!("../../tests/data/webhooks/messenger-delivery.json"),
     ),
     (
         "messenger-delivery-hackage.json",
-        include_str!("../tests/data/webhooks/messenger-delivery-hackage.json"),
+        include_str!("../../tests/data/webhooks/messenger-delivery-hackage.json"),
     ),
 ];
 
 /// The docs' test-notification form, which [`parse`] refuses.
 const TEST_NOTIFICATION: &str =
-    include_str!("../tests/data/webhooks/messenger-postback-docs-field-value.json");
+    include_str!("../../tests/data/webhooks/messenger-postback-docs-field-value.json");
 
 /// Every conversation starts with a bot (which this example never
 /// answers: the point is what reaches it).
@@ -633,7 +633,7 @@ mod tests {
         ));
         let e = err(r#"{"object": "instagram", "entry": []}"#);
         assert!(matches!(&e, MessengerError::WrongObject(o) if o == "instagram"));
-        let whatsapp = include_str!("../tests/data/webhooks/whatsapp-text.json");
+        let whatsapp = include_str!("../../tests/data/webhooks/whatsapp-text.json");
         assert!(matches!(err(whatsapp), MessengerError::WrongObject(_)));
         assert!(matches!(
             err(TEST_NOTIFICATION),
