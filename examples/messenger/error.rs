@@ -1,11 +1,13 @@
-//! Why a webhook body could not be read.
+//! Why a webhook body could not be read ([`WebhookError`]). Each message
+//! names the field and the value, so the person reading the log knows
+//! what to change.
 
 use switchboard::AddressError;
 
 /// Why a Messenger webhook body could not be read. `at` is the JSON path of
 /// the offending event, such as `entry[0].messaging[1]`.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum MessengerError {
+pub(crate) enum WebhookError {
     /// Nothing was posted.
     #[error("the webhook body is empty; Meta posts JSON (was the body read twice?)")]
     Empty,
@@ -30,6 +32,16 @@ pub(crate) enum MessengerError {
     /// An event lacks a field it must have.
     #[error("`{at}` has no `{field}`")]
     Missing { at: String, field: &'static str },
+    /// A field that names something is empty (the engine refuses an empty
+    /// id or payload).
+    #[error("`{at}.{field}` is empty")]
+    Blank { at: String, field: &'static str },
+    /// The event's `timestamp` is not whole milliseconds since the epoch.
+    #[error(
+        "`{at}.timestamp` is `{value}`; Meta sends the time the customer sent the \
+         message as whole milliseconds since the epoch"
+    )]
+    Timestamp { at: String, value: String },
     /// A legacy location attachment's coordinates are out of range.
     #[error("`{at}`: latitude {lat}, longitude {lon} is not a place on Earth")]
     BadLocation { at: String, lat: f64, lon: f64 },
@@ -38,8 +50,9 @@ pub(crate) enum MessengerError {
     Address { at: String, source: AddressError },
 }
 
-pub(crate) fn missing(at: &str, field: &'static str) -> MessengerError {
-    MessengerError::Missing {
+/// The error for `field` missing from the event at `at`.
+pub(crate) fn missing(at: &str, field: &'static str) -> WebhookError {
+    WebhookError::Missing {
         at: at.to_owned(),
         field,
     }

@@ -12,15 +12,38 @@
 //! | the event | the input |
 //! |---|---|
 //! | `message` with `text` | [`Inbound`] with the text and `mid` as its id |
-//! | `message` with `attachments` | [`Inbound`] with an attachment for each `image`, `video`, `audio`, `file` (`reel` and `ig_reel` as video; a legacy `location` as [`Attachment::location`]; any other type with a `payload.url` as a file) |
-//! | `message` with `quick_reply` | [`Inbound`] whose text is the quick reply's title, as the customer saw it |
-//! | `postback` (a button of a template, the persistent menu, Get Started) | [`Inbound`] whose text is the button's `title` (its `payload` when it has no title) |
+//! | `message` with `quick_reply` | [`Inbound`] whose [`choice`](switchboard::engine::Inbound::choice) is the quick reply's `payload`, titled with the message text (Meta sends the tapped quick reply's title as the text) |
+//! | `message` with `reply_to` | [`Inbound`] whose [`reply_to`](switchboard::engine::Inbound::reply_to) is the quoted message's `mid` |
+//! | `message` with `attachments` | [`Inbound`] with an attachment for each `image`, `video`, `audio`, `file` (`reel` and `ig_reel` as video; any other type with a `payload.url` as a file); a legacy `location` as its [`location`](switchboard::engine::Inbound::location) (see below) |
+//! | `postback` (a button of a template, the persistent menu, Get Started) | [`Inbound`] whose choice is the button's `payload` titled with its `title`, whose text is the `title` (the `payload` when it has no title), with `mid` as its id when Meta gives one |
 //! | `read` | [`Delivery`] read, to the reader, without a message id (see below) |
 //! | `delivery` | a [`Delivery`] delivered for each of its `mids` (one without an id when Meta lists none) |
 //!
 //! The sender's page-scoped id (PSID) is the address; every inbound
-//! carries its `mid` as [`Inbound::id`], so a post Meta retries is
-//! recognised by the engine and ignored.
+//! carries its `mid` as [`Inbound::id`](switchboard::engine::Inbound::id), so a post Meta retries is
+//! recognised by the engine and ignored. The event's `timestamp`, when the
+//! customer sent it in milliseconds since the epoch, becomes
+//! [`Inbound::sent_at`](switchboard::engine::Inbound::sent_at) for the record (the engine's clock stays the time
+//! the host hands the input in); a `timestamp` that is not a whole number
+//! of milliseconds is an error naming the event. Meta's postback example
+//! gives `1527459824`, which read as documented is January 1970: the
+//! adapter does not guess units, so the sample keeps that value.
+//!
+//! **A choice is the payload, not the title.** The engine hands the bot
+//! (and the agent) the [`Choice`](switchboard::Choice), so a bot matches the
+//! payload it gave the quick reply or button, whatever the title says in
+//! the customer's language.
+//!
+//! **A shared place is a location, not an attachment.** Messenger no longer
+//! lets people share a location, but older threads and some clients still
+//! post the legacy `location` attachment (`payload.coordinates.lat` and
+//! `long`, the place's name as `title`). It becomes
+//! [`Inbound::location`](switchboard::engine::Inbound::location), labelled with the title. It is not also added as
+//! an attachment: the engine turns a message's location into a `location`
+//! attachment (a `geo:` URI) for rules (`attachments has 'location'`), the
+//! transcript and the agent, so adding one here would show the place
+//! twice. A second place in the same message, which `Inbound` has no room
+//! for, is kept as a `location` attachment.
 //!
 //! **Reads carry a time, not a message id.** A `read` event says "every
 //! message sent to this person before `watermark` (ms since the epoch)
@@ -37,12 +60,9 @@
 //! that wants to see messages sent from the Page inbox by hand takes them
 //! from the echoes before calling [`parse`].
 //!
-//! Not kept, because [`Inbound`] has no field for them: the quick reply's
-//! and the postback's `payload` (a host that keeps the choices it offered
-//! can map the title back with [`switchboard::channel::resolve_choice`]),
-//! and `reply_to.mid`, the message a reply quotes. Skipped without an
-//! error: events other than the four above (`optin`, `referral`,
-//! `reaction`, `account_linking`, handover and `standby` events, …).
+//! Skipped without an error: events other than the four above (`optin`,
+//! `referral`, `reaction`, `account_linking`, handover and `standby`
+//! events, …).
 //!
 //! # Wiring it into a web server
 //!
@@ -81,6 +101,11 @@
 //! `tests/data/webhooks/` and feeds them to an engine, printing each input
 //! and the actions it leads to as JSON lines. `cargo test --example
 //! messenger` runs its tests.
+//!
+//! [`Input`]: switchboard::engine::Input
+//! [`Inbound`]: switchboard::engine::Inbound
+//! [`Delivery`]: switchboard::engine::Delivery
+//! [`parse`]: inbound::parse
 
 #[path = "../support/samples.rs"]
 mod samples;

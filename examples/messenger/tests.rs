@@ -1,9 +1,9 @@
 //! The adapter's tests: every sample, every malformed value.
 
-use switchboard::engine::{Delivery, DeliveryStatus, Inbound, Input};
-use switchboard::{Address, AttachmentKind, ChannelKind};
+use switchboard::engine::{Action, Delivery, DeliveryStatus, Inbound, Input};
+use switchboard::{Address, Attachment, AttachmentKind, ChannelKind, Choice, Location};
 
-use crate::error::MessengerError;
+use crate::error::WebhookError;
 use crate::inbound::parse;
 use crate::{CONFIG, SAMPLES, TEST_NOTIFICATION};
 use switchboard::Timestamp;
@@ -41,76 +41,162 @@ fn page(events: &str) -> String {
     )
 }
 
+/// Each message sample as an inbound: its id, text, choice, quoted
+/// message and send time, exactly as the sample has them.
 #[test]
-fn text_messages_carry_sender_text_and_mid() {
-    for (name, mid) in [
-        (
-            "messenger-message-text.json",
-            "mid.1457764197618:41d102a3e1ae206a38",
-        ),
-        (
-            "messenger-message-quick-reply.json",
-            "mid.1457764197618:41d102a3e1ae206a38",
-        ),
-        (
-            "messenger-message-reply-to.json",
-            "m_1457764197618:41d102a3e1ae206a38",
-        ),
-    ] {
-        let m = one_inbound(sample(name));
-        assert_eq!(m.channel, ChannelKind::Messenger, "{name}");
-        assert_eq!(m.from.as_str(), PSID, "{name}");
-        assert_eq!(m.text, "hello, world!", "{name}");
-        assert_eq!(m.id.as_deref(), Some(mid), "{name}");
-        assert!(m.attachments.is_empty(), "{name}");
-    }
-}
+fn each_message_sample_keeps_what_the_customer_sent() {
+    let m = one_inbound(sample("messenger-message-text.json"));
+    assert_eq!(m.channel, ChannelKind::Messenger);
+    assert_eq!(m.from.as_str(), PSID);
+    assert_eq!(m.text, "hello, world!");
+    assert_eq!(
+        m.id.as_deref(),
+        Some("mid.1457764197618:41d102a3e1ae206a38")
+    );
+    assert_eq!(m.sent_at, Some(Timestamp::from_millis(1_457_764_197_627)));
+    assert_eq!((m.choice, m.reply_to, m.location), (None, None, None));
+    assert!(m.attachments.is_empty());
 
-#[test]
-fn attachments_keep_their_kind_and_url() {
+    let m = one_inbound(sample("messenger-message-quick-reply.json"));
+    assert_eq!(m.text, "hello, world!");
+    assert_eq!(
+        m.id.as_deref(),
+        Some("mid.1457764197618:41d102a3e1ae206a38")
+    );
+    assert_eq!(
+        m.choice,
+        Some(Choice::new("<DEVELOPER_DEFINED_PAYLOAD>").with_title("hello, world!"))
+    );
+    assert_eq!(m.sent_at, Some(Timestamp::from_millis(1_458_692_752_478)));
+    assert_eq!(m.reply_to, None);
+
+    let m = one_inbound(sample("messenger-message-reply-to.json"));
+    assert_eq!(m.text, "hello, world!");
+    assert_eq!(m.id.as_deref(), Some("m_1457764197618:41d102a3e1ae206a38"));
+    assert_eq!(
+        m.reply_to.as_deref(),
+        Some("m_1fTq8oLumEyIp3Q2MR-aY7IfLZDamVrALniheU")
+    );
+    assert_eq!(m.sent_at, Some(Timestamp::from_millis(1_458_692_752_478)));
+    assert_eq!(m.choice, None);
+
     let m = one_inbound(sample("messenger-message-attachment.json"));
     assert_eq!(m.text, "");
     assert_eq!(m.id.as_deref(), Some("mid.$cAAJdkrCd2ORnva8ErFhjGm0X_Q_c"));
-    let [a] = m.attachments.as_slice() else {
-        panic!("{:?}", m.attachments)
-    };
-    assert_eq!(a.kind, AttachmentKind::Image);
-    assert_eq!(a.url, "https://example.com/attachment.jpg");
+    assert_eq!(
+        m.attachments,
+        [Attachment::new(
+            AttachmentKind::Image,
+            "https://example.com/attachment.jpg"
+        )]
+    );
+    assert_eq!(m.sent_at, Some(Timestamp::from_millis(1_518_479_195_308)));
+    assert_eq!((m.choice, m.reply_to, m.location), (None, None, None));
+}
 
+#[test]
+fn attachments_keep_their_kind_and_url_and_a_place_is_the_location() {
     let m = one_inbound(&page(
         r#"{"sender": {"id": "1254459154682919"}, "message": {"mid": "m_2", "text": "look", "attachments": [
             {"type": "video", "payload": {"url": "https://example.com/v.mp4"}},
             {"type": "location", "title": "Home", "payload": {"coordinates": {"lat": 52.52, "long": 13.405}}},
             {"type": "fallback", "payload": {"url": "https://example.com/article"}},
+            {"type": "location", "title": "Work", "payload": {"coordinates": {"lat": 48.1, "long": 11.6}}},
             {"type": "template", "payload": {"template_type": "product"}}]}}"#,
     ));
-    let kinds: Vec<_> = m
-        .attachments
-        .iter()
-        .map(|a| (a.kind, a.url.as_str()))
-        .collect();
     assert_eq!(
-        kinds,
+        m.location,
+        Some(Location::new(52.52, 13.405).with_label("Home"))
+    );
+    // The first place is not an attachment too; a second one is.
+    assert_eq!(
+        m.attachments,
         [
-            (AttachmentKind::Video, "https://example.com/v.mp4"),
-            (AttachmentKind::Location, "geo:52.52,13.405"),
-            (AttachmentKind::File, "https://example.com/article"),
+            Attachment::new(AttachmentKind::Video, "https://example.com/v.mp4"),
+            Attachment::new(AttachmentKind::File, "https://example.com/article"),
+            Attachment::location(48.1, 11.6, Some("Work")),
         ]
     );
-    assert_eq!(m.attachments[1].caption.as_deref(), Some("Home"));
+    assert_eq!(m.sent_at, None);
+
+    // A place without a title has no label.
+    let m = one_inbound(&page(
+        r#"{"sender": {"id": "1254459154682919"}, "message": {"mid": "m_3", "attachments": [
+            {"type": "location", "payload": {"coordinates": {"lat": -33.9, "long": 151.2}}}]}}"#,
+    ));
+    assert_eq!(m.location, Some(Location::new(-33.9, 151.2)));
+    assert!(m.attachments.is_empty());
+}
+
+/// The engine shows the shared place once: as the `location` attachment it
+/// makes of `Inbound::location`, in the transcript the agent will read.
+#[test]
+fn a_shared_place_reaches_the_transcript_once() {
+    let mut engine = Switchboard::new(Config::from_toml_str(CONFIG).unwrap());
+    let body = page(
+        r#"{"sender": {"id": "1254459154682919"}, "timestamp": 1458692752478, "message": {"mid": "m_4",
+            "attachments": [{"type": "location", "title": "Home", "payload": {"coordinates": {"lat": 52.52, "long": 13.405}}}]}}"#,
+    );
+    for input in parse(body.as_bytes()).unwrap() {
+        engine
+            .handle(Timestamp::from_millis(1_795_428_000_000), input)
+            .unwrap();
+    }
+    let Some(Action::AskBot(ask)) = engine.poll_action() else {
+        panic!("the bot is not asked")
+    };
+    let conversation = engine.conversation(&ask.conversation).unwrap();
+    let entry = conversation.transcript().entries().last().unwrap();
+    assert_eq!(
+        entry.attachments,
+        [Attachment::location(52.52, 13.405, Some("Home"))]
+    );
 }
 
 #[test]
-fn a_postback_reads_as_the_button_title() {
+fn a_postback_is_the_button_payload_titled_and_read_as_its_title() {
     let m = one_inbound(sample("messenger-postback.json"));
     assert_eq!(m.from.as_str(), PSID);
     assert_eq!(m.text, "TITLE-FOR-THE-CTA");
     assert_eq!(m.id.as_deref(), Some("m_MESSAGE-ID"));
+    assert_eq!(
+        m.choice,
+        Some(Choice::new("USER-DEFINED-PAYLOAD").with_title("TITLE-FOR-THE-CTA"))
+    );
+    // Meta's example gives this number; read as documented (ms), as is.
+    assert_eq!(m.sent_at, Some(Timestamp::from_millis(1_527_459_824)));
 
     let m = one_inbound(&page(
         r#"{"sender": {"id": "1254459154682919"}, "postback": {"payload": "GET_STARTED"}}"#,
     ));
     assert_eq!((m.text.as_str(), m.id), ("GET_STARTED", None));
+    assert_eq!(m.choice, Some(Choice::new("GET_STARTED")));
+}
+
+/// A tap reaches the bot as the payload it was given, whatever its title.
+#[test]
+fn a_tap_reaches_the_bot_as_its_choice() {
+    for (name, choice) in [
+        (
+            "messenger-message-quick-reply.json",
+            Choice::new("<DEVELOPER_DEFINED_PAYLOAD>").with_title("hello, world!"),
+        ),
+        (
+            "messenger-postback.json",
+            Choice::new("USER-DEFINED-PAYLOAD").with_title("TITLE-FOR-THE-CTA"),
+        ),
+    ] {
+        let mut engine = Switchboard::new(Config::from_toml_str(CONFIG).unwrap());
+        for input in parse(sample(name).as_bytes()).unwrap() {
+            engine
+                .handle(Timestamp::from_millis(1_795_428_000_000), input)
+                .unwrap();
+        }
+        match engine.poll_action() {
+            Some(Action::AskBot(ask)) => assert_eq!(ask.choice, Some(choice), "{name}"),
+            other => panic!("{name}: {other:?}"),
+        }
+    }
 }
 
 #[test]
@@ -197,28 +283,28 @@ fn malformed_bodies_are_typed_errors() {
     let err = |body: &str| parse(body.as_bytes()).unwrap_err();
     let sender = r#""sender": {"id": "1254459154682919"}"#;
 
-    assert!(matches!(err(""), MessengerError::Empty));
-    assert!(matches!(err("\t\n"), MessengerError::Empty));
-    assert!(matches!(err("object=page"), MessengerError::Json(_)));
+    assert!(matches!(err(""), WebhookError::Empty));
+    assert!(matches!(err("\t\n"), WebhookError::Empty));
+    assert!(matches!(err("object=page"), WebhookError::Json(_)));
     assert!(matches!(
         err("{\"object\": \"page\", "),
-        MessengerError::Json(_)
+        WebhookError::Json(_)
     ));
     assert!(matches!(
         err(r#"{"entry": []}"#),
-        MessengerError::NotWebhook("object")
+        WebhookError::NotWebhook("object")
     ));
     assert!(matches!(
         err(r#"{"object": "page"}"#),
-        MessengerError::NotWebhook("entry")
+        WebhookError::NotWebhook("entry")
     ));
     let e = err(r#"{"object": "instagram", "entry": []}"#);
-    assert!(matches!(&e, MessengerError::WrongObject(o) if o == "instagram"));
+    assert!(matches!(&e, WebhookError::WrongObject(o) if o == "instagram"));
     let whatsapp = include_str!("../../tests/data/webhooks/whatsapp-text.json");
-    assert!(matches!(err(whatsapp), MessengerError::WrongObject(_)));
+    assert!(matches!(err(whatsapp), WebhookError::WrongObject(_)));
     assert!(matches!(
         err(TEST_NOTIFICATION),
-        MessengerError::TestNotification(f) if f == "messaging_postbacks"
+        WebhookError::TestNotification(f) if f == "messaging_postbacks"
     ));
 
     let e = err(&page(&format!(
@@ -226,7 +312,7 @@ fn malformed_bodies_are_typed_errors() {
     )));
     assert!(matches!(
         e,
-        MessengerError::Missing {
+        WebhookError::Missing {
             field: "message.mid",
             ..
         }
@@ -239,7 +325,7 @@ fn malformed_bodies_are_typed_errors() {
         err(&page(
             r#"{"sender": {"user_ref": "USER-REF-ID"}, "postback": {"title": "Hi"}}"#
         )),
-        MessengerError::Missing {
+        WebhookError::Missing {
             field: "sender.id",
             ..
         }
@@ -248,11 +334,11 @@ fn malformed_bodies_are_typed_errors() {
         err(&page(
             r#"{"sender": {"id": "<PSID>"}, "message": {"mid": "m_1", "text": "x"}}"#
         )),
-        MessengerError::Address { .. }
+        WebhookError::Address { .. }
     ));
     assert!(matches!(
         err(&page(&format!(r#"{{{sender}, "read": {{}}}}"#))),
-        MessengerError::Missing {
+        WebhookError::Missing {
             field: "read.watermark",
             ..
         }
@@ -261,13 +347,13 @@ fn malformed_bodies_are_typed_errors() {
         err(&page(&format!(
             r#"{{{sender}, "read": {{"watermark": "yesterday"}}}}"#
         ))),
-        MessengerError::Json(_)
+        WebhookError::Json(_)
     ));
     assert!(matches!(
         err(&page(&format!(
             r#"{{{sender}, "message": {{"mid": "m_1", "attachments": [{{"type": "image", "payload": {{}}}}]}}}}"#
         ))),
-        MessengerError::Missing {
+        WebhookError::Missing {
             field: "payload.url",
             ..
         }
@@ -277,8 +363,126 @@ fn malformed_bodies_are_typed_errors() {
             r#"{{{sender}, "message": {{"mid": "m_1", "attachments": [{{"type": "location",
                 "payload": {{"coordinates": {{"lat": 100.0, "long": 13.4}}}}}}]}}}}"#
         ))),
-        MessengerError::BadLocation { .. }
+        WebhookError::BadLocation { .. }
     ));
+}
+
+/// A malformed quick reply, quoted message, postback or id is refused
+/// here, naming the field, rather than by the engine without a path.
+#[test]
+fn malformed_choices_quotes_and_ids_are_typed_errors() {
+    let err = |event: &str| parse(page(event).as_bytes()).unwrap_err();
+    let field_of = |e: WebhookError| match e {
+        WebhookError::Missing { at, field } | WebhookError::Blank { at, field } => {
+            assert_eq!(at, "entry[0].messaging[0]");
+            field
+        }
+        other => panic!("{other}"),
+    };
+    let cases = [
+        (
+            r#""message": {"mid": "m_1", "text": "Yes", "quick_reply": {}}"#,
+            "message.quick_reply.payload",
+            false,
+        ),
+        (
+            r#""message": {"mid": "m_1", "text": "Yes", "quick_reply": {"payload": " "}}"#,
+            "message.quick_reply.payload",
+            true,
+        ),
+        (
+            r#""message": {"mid": "m_1", "text": "ok", "reply_to": {"is_self_reply": false}}"#,
+            "message.reply_to.mid",
+            false,
+        ),
+        (
+            r#""message": {"mid": "m_1", "text": "ok", "reply_to": {"mid": ""}}"#,
+            "message.reply_to.mid",
+            true,
+        ),
+        (
+            r#""message": {"mid": "", "text": "ok"}"#,
+            "message.mid",
+            true,
+        ),
+        (r#""postback": {"mid": "m_1"}"#, "postback.payload", false),
+        (
+            r#""postback": {"title": "Hi", "payload": ""}"#,
+            "postback.payload",
+            true,
+        ),
+        (
+            r#""postback": {"mid": "", "payload": "GET_STARTED"}"#,
+            "postback.mid",
+            true,
+        ),
+        (
+            r#""message": {"mid": "m_1", "attachments": [{"type": "file", "payload": {"url": ""}}]}"#,
+            "payload.url",
+            true,
+        ),
+    ];
+    for (event, field, blank) in cases {
+        let e = err(&format!(r#"{{"sender": {{"id": "{PSID}"}}, {event}}}"#));
+        assert_eq!(matches!(e, WebhookError::Blank { .. }), blank, "{event}");
+        if field == "payload.url" {
+            assert_eq!(
+                e.to_string(),
+                "`entry[0].messaging[0].message.attachments[0].payload.url` is empty"
+            );
+            continue;
+        }
+        assert_eq!(field_of(e), field, "{event}");
+    }
+    let e = err(&format!(
+        r#"{{"sender": {{"id": "{PSID}"}}, "message": {{"mid": "m_1", "text": "Yes", "quick_reply": {{}}}}}}"#
+    ));
+    assert_eq!(
+        e.to_string(),
+        "`entry[0].messaging[0]` has no `message.quick_reply.payload`"
+    );
+}
+
+/// The event time must be whole milliseconds since the epoch; anything
+/// else is an error naming the field and showing the value.
+#[test]
+fn a_bad_timestamp_is_a_typed_error_naming_the_field() {
+    for value in [
+        r#""1527459824""#,
+        "-1",
+        "1527459824.5",
+        "18446744073709551615",
+        "true",
+    ] {
+        let body = page(&format!(
+            r#"{{"sender": {{"id": "{PSID}"}}, "message": {{"mid": "m_1", "text": "hi"}}}},
+               {{"sender": {{"id": "{PSID}"}}, "timestamp": {value}, "postback": {{"payload": "GET_STARTED"}}}}"#
+        ));
+        let e = parse(body.as_bytes()).unwrap_err();
+        let WebhookError::Timestamp { at, value: shown } = &e else {
+            panic!("{value}: {e}")
+        };
+        assert_eq!(at, "entry[0].messaging[1]");
+        assert_eq!(shown, value);
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "`entry[0].messaging[1].timestamp` is `{value}`; Meta sends the time the \
+                 customer sent the message as whole milliseconds since the epoch"
+            )
+        );
+    }
+    // The latest time the engine keeps is accepted; reads and deliveries,
+    // which carry no send time, do not look at theirs.
+    let max = Timestamp::MAX.as_millis();
+    let m = one_inbound(&page(&format!(
+        r#"{{"sender": {{"id": "{PSID}"}}, "timestamp": {max}, "message": {{"mid": "m_1", "text": "hi"}}}}"#
+    )));
+    assert_eq!(m.sent_at, Some(Timestamp::MAX));
+    let d = one_delivery(&page(&format!(
+        r#"{{"sender": {{"id": "{PSID}"}}, "timestamp": "soon", "read": {{"watermark": 1}}}}"#
+    )));
+    assert_eq!(d.status, DeliveryStatus::Read);
 }
 
 #[test]
