@@ -1,5 +1,6 @@
-//! A Facebook Messenger Platform adapter, inbound half: the page webhook's
-//! JSON to [`Input`]s.
+//! A Facebook Messenger Platform adapter: the page webhook's JSON to
+//! [`Input`]s (the inbound half), and the engine's actions to Send API
+//! requests (the outbound half), rich content both ways.
 //!
 //! # What Meta sends
 //!
@@ -12,18 +13,18 @@
 //! | the event | the input |
 //! |---|---|
 //! | `message` with `text` | [`Inbound`] with the text and `mid` as its id |
-//! | `message` with `quick_reply` | [`Inbound`] whose [`choice`](switchboard::engine::Inbound::choice) is the quick reply's `payload`, titled with the message text (Meta sends the tapped quick reply's title as the text) |
-//! | `message` with `reply_to` | [`Inbound`] whose [`reply_to`](switchboard::engine::Inbound::reply_to) is the quoted message's `mid` |
-//! | `message` with `attachments` | [`Inbound`] with an attachment for each `image`, `video`, `audio`, `file` (`reel` and `ig_reel` as video; any other type with a `payload.url` as a file); a legacy `location` as its [`location`](switchboard::engine::Inbound::location) (see below) |
+//! | `message` with `quick_reply` | [`Inbound`] whose [`choice`] is the quick reply's `payload`, titled with the message text (Meta sends the tapped quick reply's title as the text) |
+//! | `message` with `reply_to` | [`Inbound`] whose [`reply_to`] is the quoted message's `mid` |
+//! | `message` with `attachments` | [`Inbound`] with an attachment for each `image`, `video`, `audio`, `file` (`reel` and `ig_reel` as video; any other type with a `payload.url` as a file); a legacy `location` as its [`location`] (see below) |
 //! | `postback` (a button of a template, the persistent menu, Get Started) | [`Inbound`] whose choice is the button's `payload` titled with its `title`, whose text is the `title` (the `payload` when it has no title), with `mid` as its id when Meta gives one |
 //! | `read` | [`Delivery`] read, to the reader, without a message id (see below) |
 //! | `delivery` | a [`Delivery`] delivered for each of its `mids` (one without an id when Meta lists none) |
 //!
 //! The sender's page-scoped id (PSID) is the address; every inbound
-//! carries its `mid` as [`Inbound::id`](switchboard::engine::Inbound::id), so a post Meta retries is
+//! carries its `mid` as [`Inbound::id`], so a post Meta retries is
 //! recognised by the engine and ignored. The event's `timestamp`, when the
 //! customer sent it in milliseconds since the epoch, becomes
-//! [`Inbound::sent_at`](switchboard::engine::Inbound::sent_at) for the record (the engine's clock stays the time
+//! [`Inbound::sent_at`] for the record (the engine's clock stays the time
 //! the host hands the input in); a `timestamp` that is not a whole number
 //! of milliseconds is an error naming the event. Meta's postback example
 //! gives `1527459824`, which read as documented is January 1970: the
@@ -38,7 +39,7 @@
 //! lets people share a location, but older threads and some clients still
 //! post the legacy `location` attachment (`payload.coordinates.lat` and
 //! `long`, the place's name as `title`). It becomes
-//! [`Inbound::location`](switchboard::engine::Inbound::location), labelled with the title. It is not also added as
+//! [`Inbound::location`], labelled with the title. It is not also added as
 //! an attachment: the engine turns a message's location into a `location`
 //! attachment (a `geo:` URI) for rules (`attachments has 'location'`), the
 //! transcript and the agent, so adding one here would show the place
@@ -63,6 +64,38 @@
 //! Skipped without an error: events other than the four above (`optin`,
 //! `referral`, `reaction`, `account_linking`, handover and `standby`
 //! events, …).
+//!
+//! # What the page sends
+//!
+//! [`outbound::request`] turns each [`Action::Send`] into the JSON body of
+//! a Send API request and [`Action::Typing`] into the `typing_on` sender
+//! action; other actions send nothing. A text goes out as
+//! `message.text`, its quick replies as native `message.quick_replies`, a
+//! file as `message.attachment`; once the 24-hour window has closed, the
+//! approved template the engine sends instead becomes a utility message. A
+//! part Messenger cannot carry (a map pin, an attachment with a caption) or
+//! one over a limit is a [`SendError`] saying which limit and which value,
+//! never a shortened message. The module docs of [`outbound`] give the
+//! mapping, the limits and why a closed window maps to a utility message
+//! rather than the `HUMAN_AGENT` tag.
+//!
+//! The host posts each body to
+//! `https://graph.facebook.com/<version>/me/messages` (v25.0 when this was
+//! written) with the Page access token, one request per action, in the
+//! order of the actions. Meta answers `{"recipient_id": …, "message_id":
+//! …}`: the `message_id` is the `mid` that later delivery reports name, so
+//! a host that wants per-message delivery state journals it with the
+//! action:
+//!
+//! ```text
+//! for action in actions {                                   // from Driver / poll_output
+//!     match outbound::request(&action) {
+//!         Ok(Some(body)) => app.meta.post(SEND_API).bearer_auth(&app.page_token).json(&body).send().await?,
+//!         Ok(None) => {}                                    // not for Messenger's Send API
+//!         Err(e) => app.alert(&action, e),                  // fix the content or the configuration
+//!     }
+//! }
+//! ```
 //!
 //! # Wiring it into a web server
 //!
@@ -97,11 +130,34 @@
 //! this anyone who knows the URL can write to your customers'
 //! conversations.
 //!
-//! Run it with `cargo run --example messenger`: it parses the samples in
-//! `tests/data/webhooks/` and feeds them to an engine, printing each input
-//! and the actions it leads to as JSON lines. `cargo test --example
-//! messenger` runs its tests.
+//! # Running it
 //!
+//! `cargo run --example messenger` first parses the samples in
+//! `tests/data/webhooks/` and feeds them to an engine through the host
+//! loop the adapter examples share, printing each input, the actions it
+//! leads to and the request each action makes, as JSON lines. `cargo test
+//! --example messenger` runs its tests.
+//!
+//! # Layout
+//!
+//! | file | its job |
+//! |---|---|
+//! | `main.rs` | these docs, the samples and `main` |
+//! | `payload.rs` | the webhook body as Meta documents it (serde types) |
+//! | `inbound.rs` | a webhook body to inputs |
+//! | `outbound.rs` | an action to a Send API request body |
+//! | `error.rs` | the typed errors of both halves |
+//! | `tests.rs` | the tests |
+//!
+//! [`Action::Send`]: switchboard::engine::Action::Send
+//! [`SendError`]: error::SendError
+//! [`Inbound::id`]: switchboard::engine::Inbound::id
+//! [`Inbound::sent_at`]: switchboard::engine::Inbound::sent_at
+//! [`Inbound::location`]: switchboard::engine::Inbound::location
+//! [`choice`]: switchboard::engine::Inbound::choice
+//! [`reply_to`]: switchboard::engine::Inbound::reply_to
+//! [`location`]: switchboard::engine::Inbound::location
+//! [`Action::Typing`]: switchboard::engine::Action::Typing
 //! [`Input`]: switchboard::engine::Input
 //! [`Inbound`]: switchboard::engine::Inbound
 //! [`Delivery`]: switchboard::engine::Delivery
@@ -112,6 +168,7 @@ mod samples;
 
 mod error;
 mod inbound;
+mod outbound;
 mod payload;
 #[cfg(test)]
 mod tests;
@@ -173,7 +230,8 @@ id = "support"
 "#;
 
 /// Parses each sample and feeds its inputs to an engine, printing the
-/// inputs, the actions and the retries the engine ignored as JSON lines.
+/// inputs, the actions, the Send API requests they make and the retries the
+/// engine ignored as JSON lines.
 ///
 /// The text and quick-reply samples share one `mid`: the engine takes the
 /// second for Meta's retry of the first.
@@ -182,7 +240,5 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "messenger-postback-docs-field-value.json",
         TEST_NOTIFICATION,
     )]);
-    samples::run(CONFIG, all, parse, |_| {
-        Ok::<_, std::convert::Infallible>(None)
-    })
+    samples::run(CONFIG, all, parse, outbound::request)
 }
