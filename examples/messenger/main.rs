@@ -135,8 +135,10 @@
 //! `cargo run --example messenger` first parses the samples in
 //! `tests/data/webhooks/` and feeds them to an engine through the host
 //! loop the adapter examples share, printing each input, the actions it
-//! leads to and the request each action makes, as JSON lines. `cargo test
-//! --example messenger` runs its tests.
+//! leads to and the request each action makes, as JSON lines. Then it plays
+//! a menu both ways ([`menu`]): a bot's quick replies going out natively,
+//! and the customer's tap coming back through [`parse`] as the choice the
+//! bot is asked with. `cargo test --example messenger` runs its tests.
 //!
 //! # Layout
 //!
@@ -147,6 +149,7 @@
 //! | `inbound.rs` | a webhook body to inputs |
 //! | `outbound.rs` | an action to a Send API request body |
 //! | `error.rs` | the typed errors of both halves |
+//! | `menu.rs` | the menu scene: a host driving the engine both ways |
 //! | `tests.rs` | the tests |
 //!
 //! [`Action::Send`]: switchboard::engine::Action::Send
@@ -168,6 +171,7 @@ mod samples;
 
 mod error;
 mod inbound;
+mod menu;
 mod outbound;
 mod payload;
 #[cfg(test)]
@@ -231,7 +235,7 @@ id = "support"
 
 /// Parses each sample and feeds its inputs to an engine, printing the
 /// inputs, the actions, the Send API requests they make and the retries the
-/// engine ignored as JSON lines.
+/// engine ignored as JSON lines; then plays the menu scene.
 ///
 /// The text and quick-reply samples share one `mid`: the engine takes the
 /// second for Meta's retry of the first.
@@ -240,5 +244,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "messenger-postback-docs-field-value.json",
         TEST_NOTIFICATION,
     )]);
-    samples::run(CONFIG, all, parse, outbound::request)
+    samples::run(CONFIG, all, parse, outbound::request)?;
+    menu::run()
 }

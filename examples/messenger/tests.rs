@@ -55,3 +55,12 @@ fn page(events: &str) -> String {
         r#"{{"object": "page", "entry": [{{"id": "682498302938465", "time": 1, "messaging": [{events}]}}]}}"#
     )
 }
+
+/// The menu scene `main` plays goes as its docs tell: the quick reply
+/// offered is tapped and the bot is asked with it (it checks this itself).
+#[test]
+fn the_menu_scene_plays_through() {
+    if let Err(e) = crate::menu::run() {
+        panic!("{e}");
+    }
+}
