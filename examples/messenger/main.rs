@@ -150,7 +150,7 @@
 //! | `outbound.rs` | an action to a Send API request body |
 //! | `error.rs` | the typed errors of both halves |
 //! | `menu.rs` | the menu scene: a host driving the engine both ways |
-//! | `tests.rs` | the tests |
+//! | `tests.rs`, `tests/` | the tests: the inbound half, the outbound half, the menu scene |
 //!
 //! [`Action::Send`]: switchboard::engine::Action::Send
 //! [`SendError`]: error::SendError

@@ -11,7 +11,7 @@
 //! engine asks the bot with that choice, which the bot answers.
 //!
 //! The host follows the drive loop of
-//! [`Switchboard`](switchboard::engine::Switchboard): hand the engine one
+//! [`Switchboard`]: hand the engine one
 //! input, drain `poll_output` — carrying out each action in order — and
 //! re-arm the timer from `poll_timeout`, firing it when time passes it.
 //! Everything is printed as JSON lines: the webhook posted, the inputs, the

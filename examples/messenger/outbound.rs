@@ -42,10 +42,10 @@
 //! `{agent}`, … — a [`TemplateRef`] of name, language and positional
 //! parameters — or keeps the message until the customer writes again.
 //!
-//! Messenger has no WhatsApp-style templates, but its utility messages are
-//! the same thing: a template the Page registered (and Meta approved) for
+//! Messenger has no WhatsApp-style templates, but its utility messages work
+//! the same way: a template the Page registered (and Meta approved) for
 //! order, account and appointment updates, sent by name and language with
-//! positional body parameters, at any time, with the
+//! positional body parameters, outside the window too, with the
 //! `page_utility_messaging` permission. A template part is sent as one, as
 //! Meta's "Send a utility message" guide shows it: `messaging_type`
 //! `UTILITY` and `message.template` (not the `attachment` of type
