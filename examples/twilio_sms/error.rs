@@ -4,7 +4,7 @@ use switchboard::AddressError;
 
 /// Why a Twilio webhook body could not be read.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum TwilioError {
+pub(crate) enum WebhookError {
     /// Nothing was posted.
     #[error("the webhook body is empty; Twilio posts form fields (was the body read twice?)")]
     Empty,
@@ -33,6 +33,12 @@ pub(crate) enum TwilioError {
         field: &'static str,
         source: AddressError,
     },
+    /// A place's name (`Label` or `Address`) came without its coordinates.
+    #[error(
+        "`{field}` names a place but `Latitude` and `Longitude` are missing; \
+         Twilio sends all of them for a shared location"
+    )]
+    PlaceWithoutCoordinates { field: &'static str },
     /// A shared location's coordinates are out of range.
     #[error("latitude {lat}, longitude {lon} is not a place on Earth")]
     BadLocation { lat: f64, lon: f64 },

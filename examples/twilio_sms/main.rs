@@ -1,5 +1,5 @@
-//! A Twilio Programmable Messaging adapter, inbound half: the webhook's
-//! form fields to [`Input`]s.
+//! A Twilio Programmable Messaging adapter (SMS, MMS and WhatsApp through
+//! Twilio): the webhook's form fields to `Input`s.
 //!
 //! # What Twilio sends
 //!
@@ -10,8 +10,10 @@
 //!   `MessageSid`, `From`, `To`, `Body`, `NumMedia` and, for each picture
 //!   or file, `MediaUrl0`, `MediaContentType0`, `MediaUrl1`, … (SMS, MMS
 //!   and WhatsApp through Twilio alike; WhatsApp addresses are written
-//!   `whatsapp:+31612345678`, and WhatsApp adds `ProfileName` and, for a
-//!   shared location, `Latitude`, `Longitude`, `Address`, `Label`);
+//!   `whatsapp:+31612345678`, and WhatsApp adds `ProfileName`, `WaId`, for
+//!   a shared location `Latitude`, `Longitude`, `Address`, `Label`, for a
+//!   tapped quick-reply button `ButtonText` and `ButtonPayload`, and for a
+//!   reply that quotes a message `OriginalRepliedMessageSid`);
 //! * the **status callback** of each message sent, on every change of its
 //!   status: `MessageSid`, `MessageStatus`, `To` and, when it failed,
 //!   `ErrorCode`.
@@ -20,15 +22,41 @@
 //!
 //! | the request | the input |
 //! |---|---|
-//! | a message | [`Inbound`] on [`ChannelKind::Sms`], or [`ChannelKind::WhatsApp`] when `From` starts with `whatsapp:`; `Body` is the text, `MessageSid` the id, each `MediaUrlN` an attachment whose kind comes from `MediaContentTypeN` (a file when Twilio gives none), `ProfileName` the contact attribute `name` |
-//! | a status callback `sent`, `delivered`, `read` | [`Delivery`] with that status, `MessageSid` and the recipient `To` |
-//! | `failed`, `undelivered` | [`Delivery`] failed, with the status and `ErrorCode` as its error |
+//! | a message | `Inbound` on `ChannelKind::Sms`, or `ChannelKind::WhatsApp` when `From` starts with `whatsapp:`, filled as the next table says |
+//! | a status callback `sent`, `delivered`, `read` | `Delivery` with that status, `MessageSid` and the recipient `To` |
+//! | `failed`, `undelivered` | `Delivery` failed, with the status and `ErrorCode` as its error |
 //! | `accepted`, `queued`, `sending`, `scheduled`, `canceled`, `received`, … | nothing: the message has not gone out, or the callback is about an incoming one |
 //!
-//! `MessageSid` is the message's [`Inbound::id`], so a request Twilio
-//! retries is recognised by the engine and ignored. The legacy aliases
-//! `SmsMessageSid` and `SmsSid` are read when `MessageSid` is absent. A
-//! field given twice counts the first time.
+//! A message's fields:
+//!
+//! | Twilio's field | `Inbound` |
+//! |---|---|
+//! | `From` | `from`, and the channel |
+//! | `Body` | `text` (empty for media alone) |
+//! | `MessageSid` (legacy `SmsMessageSid`, `SmsSid`) | `id` |
+//! | `MediaUrlN`, `MediaContentTypeN` for N below `NumMedia` | `attachments`, the kind from the content type (a file when Twilio gives none) |
+//! | `Latitude`, `Longitude`, `Label`, `Address` (WhatsApp) | `location`; its label is `Label`, `Address`, or `"Label, Address"` when both are given |
+//! | `ButtonPayload`, `ButtonText` (WhatsApp) | `choice`: the payload and the title of the quick-reply button tapped |
+//! | `OriginalRepliedMessageSid` (WhatsApp) | `reply_to`: the SID of the message the customer quotes |
+//! | `ProfileName` (WhatsApp) | the contact attribute `name` |
+//! | none | `sent_at` stays empty: Twilio's webhook carries no time the customer sent the message |
+//!
+//! `MessageSid` is the message's id, so a request Twilio retries is
+//! recognised by the engine and ignored. A field given twice counts the
+//! first time; a field given empty (Twilio posts `ToCity=` and the like)
+//! counts as absent.
+//!
+//! A shared place is `location` only, not also a `location` attachment:
+//! the engine adds that attachment itself for rules (`attachments has
+//! 'location'`), the transcript and the agent, so giving both would show
+//! the place twice.
+//!
+//! `choice` is read on WhatsApp only. On SMS there are no buttons: the
+//! engine sends a message's quick replies as a numbered list and, when the
+//! customer answers `2`, fills the choice of the second button itself, so
+//! the adapter leaves it empty. Twilio's list-picker replies are not read:
+//! the documentation at hand names the list item's `id` but not the field
+//! that carries it back, so such a reply reaches the engine as its text.
 //!
 //! Media URLs point at Twilio's API; by default they can be fetched
 //! without credentials, unless the account enforces HTTP authentication
@@ -57,7 +85,7 @@
 //! engine's replies go out through Twilio's REST API (the `send` of your
 //! [`Channel`](switchboard::channel::Channel)), not as TwiML. Twilio logs
 //! an error answer (error 11200) in its debugger, where the message of a
-//! [`TwilioError`] says what was wrong.
+//! `WebhookError` says what was wrong.
 //!
 //! # What the host must check that this example does not
 //!
