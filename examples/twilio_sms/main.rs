@@ -1,5 +1,7 @@
 //! A Twilio Programmable Messaging adapter (SMS, MMS and WhatsApp through
-//! Twilio): the webhook's form fields to `Input`s.
+//! Twilio): the webhook's form fields to `Input`s ([`inbound`]), and the
+//! engine's `Action::Send` to requests to Twilio's Messages API
+//! ([`outbound`]).
 //!
 //! # What Twilio sends
 //!
@@ -97,19 +99,63 @@
 //! request when it differs. Without this anyone who knows the URL can
 //! write to your customers' conversations or forge delivery reports.
 //!
+//! # What goes out
+//!
+//! Each `Action::Send` carries one part, already rendered for the channel;
+//! [`outbound::Twilio::message`] makes it one request to
+//! `POST https://api.twilio.com/2010-04-01/Accounts/{AccountSid}/Messages.json`
+//! (`application/x-www-form-urlencoded`), given as the URL and the form's
+//! (name, value) pairs in order; every other action sends nothing.
+//!
+//! | the part | the form |
+//! |---|---|
+//! | any | `To` (`whatsapp:+…` on WhatsApp) and `From` (the channel's number) or `MessagingServiceSid`, as the host configures the adapter |
+//! | text | `Body`, at most 1,600 characters |
+//! | an attachment | `MediaUrl` (MMS on SMS, media on WhatsApp), its caption as `Body` |
+//! | a location (WhatsApp) | `PersistentAction=geo:<lat>,<lon>\|<label>`, and the label (the coordinates without one) as `Body` |
+//! | a template (a WhatsApp window closed) | `ContentSid`, the configured template name, which is the approved Content template's `HX…` SID, and `ContentVariables`, its parameters as `{"1": …, "2": …}` |
+//!
+//! The engine renders for the capabilities the host registers, and Twilio
+//! takes less than the crate's WhatsApp preset allows: no buttons in a
+//! plain message (only as a Content template) and texts of at most 1,600
+//! characters. [`outbound::capabilities`] gives what to register, so that
+//! buttons go out as a numbered list on WhatsApp as on SMS, and the engine
+//! maps a number answered back to its button. What Twilio would still
+//! refuse is a `SendError` saying which limit or value, before any
+//! request: native buttons, a body, media or a template over Twilio's
+//! limits, a location on SMS, a template name that is not a Content SID.
+//! Nothing is cut to fit.
+//!
+//! A template's language is not sent: a Content template is written in
+//! one language, so each language is its own template with its own SID,
+//! and `[templates.<purpose>]` maps each language to it:
+//!
+//! ```toml
+//! [templates.agent_reply]
+//! en = { name = "HXb5b62575e6e4ff6129ad7c8efe1f983e", language = "en", parameters = ["{agent}", "{text}"] }
+//! ```
+//!
+//! Every part is one message and carries one attachment at most, so
+//! Twilio's limit of 10 media a message cannot be reached.
+//!
 //! Run it with `cargo run --example twilio_sms`: it parses the samples in
-//! `tests/data/webhooks/` and feeds them to an engine, printing each input
-//! and the actions it leads to as JSON lines. `cargo test --example
-//! twilio_sms` runs its tests.
+//! `tests/data/webhooks/` and feeds them to an engine, printing each input,
+//! the actions it leads to and the request to Twilio for each as JSON
+//! lines; then it plays two conversations through the drive loop
+//! ([`conversation`]): buttons on SMS answered with `2`, and places both
+//! ways on WhatsApp. `cargo test --example twilio_sms` runs its tests.
 
+mod conversation;
 mod error;
 mod inbound;
+mod outbound;
 #[path = "../support/samples.rs"]
 mod samples;
 #[cfg(test)]
 mod tests;
 
 use inbound::parse;
+use outbound::{Sender, Twilio};
 
 /// Vendor samples (see `tests/data/webhooks/SOURCES.md`).
 const SAMPLES: &[(&str, &str)] = &[
@@ -140,7 +186,8 @@ const SAMPLES: &[(&str, &str)] = &[
 ];
 
 /// Pictures go to the claims team; everything else to a bot first (which
-/// this example never answers: the point is what reaches it).
+/// the samples run never answers: the point is what reaches it; the
+/// conversations answer it).
 const CONFIG: &str = r#"
 [defaults]
 bot = "faq"
@@ -157,13 +204,28 @@ when = "attachments has 'image'"
 then = { queue = "claims" }
 "#;
 
+/// The adapter as the example configures it: an account SID of the right
+/// form, and Twilio's test number for SMS and its WhatsApp sandbox number
+/// as senders, or the Messaging Service `TWILIO_MESSAGING_SERVICE_SID`
+/// names when it is set.
+fn twilio() -> Result<Twilio, error::SetupError> {
+    let sender = match std::env::var("TWILIO_MESSAGING_SERVICE_SID") {
+        Ok(sid) => Sender::messaging_service(&sid)?,
+        Err(_) => Sender::numbers(Some("+15005550006"), Some("whatsapp:+14155238886"))?,
+    };
+    Twilio::new("AC0123456789abcdef0123456789abcdef", sender)
+}
+
 /// Parses each sample and feeds its inputs to an engine, printing the
-/// inputs, the actions and the retries the engine ignored as JSON lines.
+/// inputs, the actions, the request to Twilio of each and the retries the
+/// engine ignored as JSON lines; then plays the two conversations.
 ///
 /// Two of the samples come from one test suite that reuses a message SID:
 /// the engine takes the second for Twilio's retry of the first.
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    samples::run(CONFIG, SAMPLES.iter().copied(), parse, |_| {
-        Ok::<_, std::convert::Infallible>(None)
-    })
+    let twilio = twilio()?;
+    samples::run(CONFIG, SAMPLES.iter().copied(), parse, |action| {
+        twilio.request(action)
+    })?;
+    conversation::run(CONFIG, &twilio)
 }
