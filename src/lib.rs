@@ -9,23 +9,57 @@
 //! [`Action`] for your code to carry out or an [`Event`] for the audit log —
 //! and re-arm your timer from [`poll_timeout`](Switchboard::poll_timeout).
 //! Its docs list every method by kind and show the drive loop. A
-//! [`Config`] (TOML or JSON) says how it routes.
+//! [`Config`] (TOML or JSON) says how it routes: its queues, rules, bots
+//! and messages.
+//!
+//! Agents are not configuration: they come from inputs only. Add one with
+//! [`Input::AgentUpsert`] (an [`AgentProfile`] with a [`Capacity`] on the
+//! channels they work: a new profile has none) and sign them in with
+//! [`Input::AgentStatus`] and [`Presence::Available`] (a new agent starts
+//! offline).
+//!
+//! Ids of contacts, agents, queues and bots are yours; the engine makes
+//! the ids of conversations (`c1`, `c2` …): take them from its outputs
+//! ([`Action::AskBot`], [`Action::Offer`], [`Event`]s …).
+//!
+//! What a first program needs is re-exported here: the engine and its
+//! inputs and outputs, [`Config`], [`Timestamp`] and the other
+//! [`model`] types, [`AgentProfile`], [`Capacity`], [`Presence`],
+//! [`BotRequest`], [`Closer`], [`Party`] and the conversation's
+//! [`State`].
 //!
 //! ```
-//! use switchboard::{Address, ChannelKind, Config, Inbound, Input, Output, Switchboard, Timestamp};
+//! use switchboard::{
+//!     Action, Address, AgentId, AgentProfile, Capacity, ChannelKind, Config, Inbound, Input,
+//!     Output, Presence, Switchboard, Timestamp,
+//! };
 //!
 //! let mut sb = Switchboard::new(Config::from_toml_str("[[queues]]\nid = \"support\"")?);
+//! // The time the host read: Timestamp::from(std::time::SystemTime::now()) in production.
 //! let now = Timestamp::from_millis(1_700_000_000_000);
+//!
+//! // An agent who works SMS, signed in.
+//! let ana = AgentProfile::new("ana").with_capacity(Capacity::new([(ChannelKind::Sms, 3)]));
+//! sb.handle(now, Input::AgentUpsert(ana))?;
+//! sb.handle(now, Input::AgentStatus { agent: AgentId::new("ana"), status: Presence::Available })?;
+//!
 //! let from = Address::new(&ChannelKind::Sms, "+14155550100")?;
 //! sb.handle(now, Input::Inbound(Inbound::new(ChannelKind::Sms, from, "I need a person")))?;
-//! let mut sent = Vec::new();
+//!
+//! // The drive loop: after every call, drain every output, in order.
+//! let mut actions = Vec::new();
 //! while let Some(output) = sb.poll_output() {
-//!     if let Output::Action(line) = output {
-//!         sent.push(line.action); // send it, offer it to an agent …
+//!     match output {
+//!         Output::Action(line) => actions.push(line.action), // send it, offer it to an agent …
+//!         Output::Event(_event) => {}                        // your audit log, metrics
+//!         _ => {}
 //!     }
 //! }
-//! assert!(!sent.is_empty());
-//! let _wake_at = sb.poll_timeout(); // call sb.handle_timeout(t) then
+//! assert!(actions.iter().any(|a| matches!(a, Action::Offer { agent, .. } if agent.as_str() == "ana")));
+//! # assert!(actions.iter().any(|a| matches!(a, Action::Send { part, .. }
+//! #     if part.as_text() == Some("Connecting you with a member of our team now."))));
+//! // Re-arm your timer: when it fires, call sb.handle_timeout(the time it fired).
+//! let _wake_at = sb.poll_timeout();
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -49,8 +83,6 @@
 //!   the bounded transcript, the handoff context, triggers, notices.
 //! * [`engine`] — [`Switchboard`](engine::Switchboard), the sans-IO engine
 //!   that joins them: inputs in, actions and audit events out, snapshots.
-//!   Each conversation's lifecycle is one crate-internal type
-//!   (`src/conversation/`) that the engine drives.
 //! * [`driver`] — [`Driver`](driver::Driver), the runtime-agnostic async
 //!   loop from channels and bots to the engine and back.
 //! * [`bot`] — the [`Bot`](bot::Bot) trait and [`FaqBot`](bot::FaqBot), a
@@ -150,6 +182,8 @@ pub mod bot;
 pub mod calendar;
 pub mod channel;
 pub mod config;
+// Each conversation's lifecycle (its states, timers and transitions) is
+// one crate-internal type, in src/conversation/, that the engine drives.
 mod conversation;
 pub mod driver;
 pub mod engine;
@@ -170,5 +204,12 @@ pub use model::{
 // The front door: the engine, what goes in and what comes out.
 pub use config::Config;
 pub use engine::{
-    Action, ActionLine, BotTurn, Event, EventKind, Inbound, Input, InputError, Output, Switchboard,
+    Action, ActionLine, BotTurn, Closer, Event, EventKind, Inbound, Input, InputError, Output,
+    Switchboard,
 };
+
+// What a first program needs from the other modules: agents, the bot's
+// question, who speaks and the conversation's state.
+pub use assign::{AgentProfile, Capacity, Presence};
+pub use bot::BotRequest;
+pub use handoff::{Party, State};

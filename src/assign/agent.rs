@@ -95,6 +95,27 @@ pub enum AgentError {
 
 impl AgentProfile {
     /// A profile with no skills, languages or capacity.
+    ///
+    /// Give it a capacity: an agent with no [`Capacity`] on a channel is
+    /// never offered anything there, so with none at all they are never
+    /// offered anything. And sign them in: a new agent starts offline.
+    /// With the engine, the usual three lines:
+    ///
+    /// ```
+    /// use switchboard::{AgentId, AgentProfile, Capacity, ChannelKind, Config, Input, Presence, Switchboard, Timestamp};
+    ///
+    /// let mut sb = Switchboard::new(Config::from_toml_str("[[queues]]\nid = \"support\"")?);
+    /// # let now = Timestamp::from_millis(1_700_000_000_000);
+    /// let ana = AgentProfile::new("ana").with_capacity(Capacity::new([(ChannelKind::WebChat, 3), (ChannelKind::Sms, 5)]));
+    /// sb.handle(now, Input::AgentUpsert(ana))?;
+    /// sb.handle(now, Input::AgentStatus { agent: AgentId::new("ana"), status: Presence::Available })?;
+    /// # assert_eq!(sb.agent(&AgentId::new("ana")).unwrap().presence(), Presence::Available);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// With the [`Assigner`](super::Assigner) alone,
+    /// [`upsert_agent`](super::Assigner::upsert_agent) then
+    /// [`set_presence`](super::Assigner::set_presence).
     pub fn new(agent: impl Into<AgentId>) -> Self {
         AgentProfile {
             agent: agent.into(),

@@ -25,41 +25,49 @@
 //! size limit, business hours, the [`Strategy`], offer and reply
 //! timeouts, multi-offer, wrap-up.
 //!
-//! # Files
-//!
-//! [`Assigner`] is one type; its methods are spread over the files below,
-//! one job each, as `impl Assigner` blocks.
-//!
-//! - `assigner.rs`: the type, its state and construction, and the
-//!   lookups every other file uses (by index, by id).
-//! - `roster.rs`: agents: add, update, remove, presence, pool
-//!   membership, readiness, and keeping the ready sets in step.
-//! - `requests.rs`: requests in and out: enqueue, finish, and placing
-//!   into, taking out of and putting back into the waiting lists.
-//! - `matching.rs`: the work-conserving rules: which agents a waiting
-//!   conversation goes to, which conversation a free agent takes.
-//! - `offers.rs`: offers and assignments: offer, accept, decline, miss,
-//!   revoke, unassign, releasing capacity, reply deadlines.
-//! - `timers.rs`: the timer set and everything that falls due: offer
-//!   expiry, reply and preference deadlines, relaxation and overflow,
-//!   offline grace, wrap-up and fairness windows, business hours.
-//! - `queries.rs`: read-only answers: a conversation's status, agents,
-//!   waiting lists, [`QueueStats`].
-//! - `reconfigure.rs`: moving to a new configuration.
-//! - `snapshot.rs`: [`AssignerSnapshot`], snapshot and restore;
-//!   `records.rs`: the records a snapshot is made of.
-//! - `invariants.rs`: the full consistency check.
-//! - The parts the assigner is built from: `agent.rs` ([`AgentProfile`],
-//!   [`Presence`], an agent's state), `capacity.rs` ([`Capacity`] and the
-//!   slots it becomes), `conversation.rs` ([`Request`],
-//!   [`ConversationStatus`], a conversation's record), `queue.rs` (a
-//!   queue at run time, built from the configuration), `pool.rs` (ready
-//!   sets of agents shared by queue steps; host strategies),
-//!   `waiting.rs` (waiting lists and service order), `strategy.rs`
-//!   ([`Strategy`] and the built-in ones), `eligibility.rs` (splitting
-//!   an eligibility into its agent-only part and the rest),
-//!   [`estimate`] (wait estimates), `store.rs` (slabs and id tables),
-//!   `event.rs` ([`AssignEvent`]) and `error.rs` ([`AssignError`]).
+//! Agents come from the host, not from the configuration: with the
+//! engine, [`Input::AgentUpsert`](crate::engine::Input::AgentUpsert) and
+//! [`Input::AgentStatus`](crate::engine::Input::AgentStatus); with the
+//! assigner alone, [`Assigner::upsert_agent`] and
+//! [`Assigner::set_presence`]. A new agent is offline, and one with no
+//! [`Capacity`] on a channel is never offered anything there: see
+//! [`AgentProfile::new`].
+
+// Files, for contributors:
+//
+// `Assigner` is one type; its methods are spread over the files below,
+// one job each, as `impl Assigner` blocks.
+//
+// - `assigner.rs`: the type, its state and construction, and the
+//   lookups every other file uses (by index, by id).
+// - `roster.rs`: agents: add, update, remove, presence, pool
+//   membership, readiness, and keeping the ready sets in step.
+// - `requests.rs`: requests in and out: enqueue, finish, and placing
+//   into, taking out of and putting back into the waiting lists.
+// - `matching.rs`: the work-conserving rules: which agents a waiting
+//   conversation goes to, which conversation a free agent takes.
+// - `offers.rs`: offers and assignments: offer, accept, decline, miss,
+//   revoke, unassign, releasing capacity, reply deadlines.
+// - `timers.rs`: the timer set and everything that falls due: offer
+//   expiry, reply and preference deadlines, relaxation and overflow,
+//   offline grace, wrap-up and fairness windows, business hours.
+// - `queries.rs`: read-only answers: a conversation's status, agents,
+//   waiting lists, `QueueStats`.
+// - `reconfigure.rs`: moving to a new configuration.
+// - `snapshot.rs`: `AssignerSnapshot`, snapshot and restore;
+//   `records.rs`: the records a snapshot is made of.
+// - `invariants.rs`: the full consistency check.
+// - The parts the assigner is built from: `agent.rs` (`AgentProfile`,
+//   `Presence`, an agent's state), `capacity.rs` (`Capacity` and the
+//   slots it becomes), `conversation.rs` (`Request`,
+//   `ConversationStatus`, a conversation's record), `queue.rs` (a
+//   queue at run time, built from the configuration), `pool.rs` (ready
+//   sets of agents shared by queue steps; host strategies),
+//   `waiting.rs` (waiting lists and service order), `strategy.rs`
+//   (`Strategy` and the built-in ones), `eligibility.rs` (splitting
+//   an eligibility into its agent-only part and the rest),
+//   `estimate.rs` (wait estimates), `store.rs` (slabs and id tables),
+//   `event.rs` (`AssignEvent`) and `error.rs` (`AssignError`).
 
 mod agent;
 mod assigner;

@@ -57,26 +57,37 @@
 //! it is in TOML (serde_json would keep the last value), named by its path
 //! and, from `from_json_str`, its line and column.
 //!
-//! # Layout
-//!
-//! | file | what it holds |
-//! |---|---|
-//! | `mod.rs` | [`Config`]: its constructors and getters |
-//! | `spec.rs` | [`ConfigSpec`] and its parts: the configuration as written |
-//! | `node.rs`, `reader.rs` | TOML and JSON into a node tree with spans, then into a spec |
-//! | `duration.rs` | durations as written (`30s`, `10m`) |
-//! | `compile.rs` | compiling a spec: each section in document order |
-//! | `names.rs`, `templates.rs` | empty names; templates against what sends them |
-//! | `queues.rs` | `[[queues]]`: settings, eligibility, overflow cycles; the strategies a queue may name |
-//! | `rules.rs` | the router's problems with `[[rules]]` and `[defaults]` as diagnostics |
-//! | `escalation.rs` | the triggers' problems with `[escalation]` as diagnostics |
-//! | `checks.rs` | range checks, `[assignment]` and `[conversations]` |
-//! | `settings.rs` | the `DEFAULT_*` constants and the resolved settings |
-//! | `diagnostic.rs`, `diags.rs` | [`Diagnostic`] and [`ConfigError`]; collecting and placing them |
-//!
 //! The router compiles `[[rules]]` itself ([`router`](crate::router)), and
 //! the escalation triggers compile themselves
 //! ([`handoff`](crate::handoff)); this module reports their problems.
+//!
+//! # What is not configuration
+//!
+//! Agents: the configuration says who may take a queue's conversations
+//! (`eligible`, over `agent.*`) but lists nobody. Agents come from inputs
+//! only — [`Input::AgentUpsert`](crate::engine::Input::AgentUpsert) with
+//! their skills, languages and capacity, then
+//! [`Input::AgentStatus`](crate::engine::Input::AgentStatus) with
+//! [`Presence::Available`](crate::assign::Presence::Available) — so that
+//! they come and go without a new configuration. Contacts and
+//! conversations likewise come from inputs.
+
+// Layout, for contributors:
+//
+// | file | what it holds |
+// |---|---|
+// | `mod.rs` | `Config`: its constructors and getters |
+// | `spec.rs` | `ConfigSpec` and its parts: the configuration as written |
+// | `node.rs`, `reader.rs` | TOML and JSON into a node tree with spans, then into a spec |
+// | `duration.rs` | durations as written (`30s`, `10m`) |
+// | `compile.rs` | compiling a spec: each section in document order |
+// | `names.rs`, `templates.rs` | empty names; templates against what sends them |
+// | `queues.rs` | `[[queues]]`: settings, eligibility, overflow cycles; the strategies a queue may name |
+// | `rules.rs` | the router's problems with `[[rules]]` and `[defaults]` as diagnostics |
+// | `escalation.rs` | the triggers' problems with `[escalation]` as diagnostics |
+// | `checks.rs` | range checks, `[assignment]` and `[conversations]` |
+// | `settings.rs` | the `DEFAULT_*` constants and the resolved settings |
+// | `diagnostic.rs`, `diags.rs` | `Diagnostic` and `ConfigError`; collecting and placing them |
 
 mod checks;
 mod compile;
@@ -136,6 +147,13 @@ use crate::router::Router;
 ///
 /// Cheap to share behind an `Arc`; see the [`router`](crate::router) docs
 /// for swapping configurations at run time.
+///
+/// It holds queues, rules, bots, calendars, messages and settings, not
+/// agents: those come from inputs only
+/// ([`Input::AgentUpsert`](crate::engine::Input::AgentUpsert), then
+/// [`Input::AgentStatus`](crate::engine::Input::AgentStatus) with
+/// [`Presence::Available`](crate::assign::Presence::Available)); see
+/// [what is not configuration](self#what-is-not-configuration).
 ///
 /// # Examples
 ///

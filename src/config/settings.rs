@@ -40,11 +40,11 @@ pub const DEFAULT_MAX_FALLBACKS: u32 = 2;
 pub const DEFAULT_MAX_MISSED_OFFERS: u32 = 3;
 
 /// How long an agent has to accept an offer when a queue's
-/// `offer_timeout` is not set.
+/// `offer_timeout` is not set: 30 seconds.
 pub const DEFAULT_OFFER_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How long a conversation waits for its preferred agent when
-/// `[assignment] preferred_wait` is not set.
+/// `[assignment] preferred_wait` is not set: 60 seconds.
 pub const DEFAULT_PREFERRED_WAIT: Duration = Duration::from_secs(60);
 
 /// Most bytes of text in one message when `[conversations] max_text` is
@@ -60,27 +60,28 @@ pub const DEFAULT_TRANSCRIPT_MESSAGES: u32 = 200;
 pub const DEFAULT_TRANSCRIPT_BYTES: u32 = 64 * 1024;
 
 /// Customer silence that closes a conversation when `[conversations]
-/// inactivity_timeout` is not set.
+/// inactivity_timeout` is not set: 30 minutes.
 pub const DEFAULT_INACTIVITY_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
 /// How long a closed conversation can be reopened when `[conversations]
-/// reopen_window` is not set.
+/// reopen_window` is not set: 24 hours.
 pub const DEFAULT_REOPEN_WINDOW: Duration = Duration::from_secs(24 * 3600);
 
 /// How long a conversation on hold waits for the customer when
-/// `[conversations] hold_timeout` is not set.
+/// `[conversations] hold_timeout` is not set: 24 hours.
 pub const DEFAULT_HOLD_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
 
 /// The shortest time between two queue updates when `[conversations]
-/// notice_interval` is not set.
+/// notice_interval` is not set: 2 minutes.
 pub const DEFAULT_NOTICE_INTERVAL: Duration = Duration::from_secs(120);
 
 /// How long a contact's last agent stays preferred when `[conversations]
-/// sticky_agent` is not set.
+/// sticky_agent` is not set: 7 days.
 pub const DEFAULT_STICKY_AGENT: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// How long a contact with no conversation left is kept when
-/// `[conversations] contact_retention` is not set.
+/// `[conversations] contact_retention` is not set: 30 days (or
+/// `sticky_agent`, when that is longer).
 ///
 /// The engine's contacts are its working set, not a customer database:
 /// the host's CRM keeps customers for good and passes what matters (a
@@ -90,7 +91,8 @@ pub const DEFAULT_STICKY_AGENT: Duration = Duration::from_secs(7 * 24 * 3600);
 /// and are never forgotten.
 pub const DEFAULT_CONTACT_RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
 
-/// How long a bot has to answer when its `timeout` is not set.
+/// How long a bot has to answer when its `timeout` is not set: 10
+/// seconds.
 pub const DEFAULT_BOT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// `[conversations]` with every default applied: what the engine runs

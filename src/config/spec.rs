@@ -414,7 +414,10 @@ pub struct StrategySpec {}
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EscalationSpec {
-    /// Where escalations go unless a trigger names a queue.
+    /// Where escalations go unless a trigger names a queue. Unset, the
+    /// `[defaults] queue`, else the first `[[queues]]` entry; with no
+    /// queue configured at all, nothing escalates. See
+    /// [`Config::escalation_queue`](super::Config::escalation_queue).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue: Option<String>,
     /// Phrases that ask for a human, added to the built-in multilingual
@@ -602,7 +605,8 @@ pub struct ConversationsSpec {
     /// never shorter than `sticky_agent`.
     #[serde(default, with = "opt_str", skip_serializing_if = "Option::is_none")]
     pub contact_retention: Option<Duration>,
-    /// Whether to send the `csat` survey after an agent closes.
+    /// Whether to send the `csat` survey after an agent closes; unset, no
+    /// survey is sent (`false`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csat: Option<bool>,
     /// Where conversations of a removed queue go on reconfiguration.

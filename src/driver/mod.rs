@@ -111,7 +111,7 @@ use crate::model::{Address, BotId, ChannelKind, ConversationId};
 type Work = Pin<Box<dyn Future<Output = Done> + Send>>;
 
 /// How long the driver waits for a bot before giving up on it, unless set
-/// with [`Driver::bot_timeout`]. The engine escalates on its own
+/// with [`Driver::bot_timeout`]: 60 seconds. The engine escalates on its own
 /// `bot_timeout` (10 s by default) well before; this only bounds the work
 /// the driver keeps in flight for a bot that never answers.
 pub const DEFAULT_BOT_TIMEOUT: Duration = Duration::from_secs(60);

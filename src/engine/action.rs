@@ -15,7 +15,8 @@ use crate::model::{
 use crate::notify::Refusal;
 
 /// One thing for the host to do, from
-/// [`Switchboard::poll_action`](super::Switchboard::poll_action).
+/// [`Switchboard::poll_output`](super::Switchboard::poll_output) (or
+/// [`poll_action`](super::Switchboard::poll_action)).
 ///
 /// The JSON form is tagged by `"type"` (snake_case); in a log each action
 /// sits on its own line as `{"at": <ms>, "action": {...}}`
@@ -91,7 +92,12 @@ pub enum Action {
         purpose: String,
     },
     /// Ask a bot to answer the customer's message; answer with a
-    /// [`BotTurn`](super::BotTurn) carrying the same `turn`.
+    /// [`BotTurn`](super::BotTurn) carrying the same conversation and
+    /// `turn`: start it from [`ask.turn()`](BotRequest::turn), which fills
+    /// both in, as in `Input::BotTurn(ask.turn().reply("…"))`.
+    ///
+    /// The request's `conversation` is the engine's id for the
+    /// conversation, often the first place a host sees it.
     ///
     /// On the wire the request's fields sit beside `"type": "ask_bot"`.
     AskBot(Box<BotRequest>),

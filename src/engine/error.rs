@@ -15,6 +15,7 @@ use crate::model::{AddressError, AgentId, BotId, ChannelKind, ContactId, Convers
 /// use switchboard::{AgentId, ConversationId, Timestamp};
 ///
 /// let mut sb = Switchboard::new(Config::from_toml_str("[[queues]]\nid = \"support\"")?);
+/// // `c9` is made up: the engine has made no conversation yet, so it is unknown.
 /// let err = sb
 ///     .handle(Timestamp::EPOCH, Input::AgentAccept { agent: AgentId::new("ana"), conversation: ConversationId::new("c9") })
 ///     .unwrap_err();

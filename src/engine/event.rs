@@ -13,7 +13,9 @@ use crate::model::{
 use crate::notify::{ConsentSource, ConsentStatus, Purpose, Refusal, Skip};
 
 /// One entry of the audit log, from
-/// [`Switchboard::poll_event`](super::Switchboard::poll_event). Key
+/// [`Switchboard::poll_output`](super::Switchboard::poll_output) (or
+/// [`poll_event`](super::Switchboard::poll_event): events wait until
+/// polled, so drain them even if you keep none). Key
 /// performance figures (first response time, waits, abandonment, bot
 /// containment, CSAT) are computed from the engine's outputs in order.
 ///

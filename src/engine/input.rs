@@ -33,7 +33,10 @@ use crate::notify::{ConsentUpdate, Notification};
 #[non_exhaustive]
 pub enum Input {
     /// Adds an agent or replaces their profile (skills, languages,
-    /// capacity, attributes). A new agent starts offline.
+    /// capacity, attributes). A new agent starts offline: follow with
+    /// [`AgentStatus`](Input::AgentStatus) and
+    /// [`Presence::Available`]. Agents come from these inputs only, never
+    /// from the configuration.
     AgentUpsert(AgentProfile),
     /// Removes an agent; their conversations go back to the queue.
     AgentRemove {
@@ -456,7 +459,10 @@ pub struct BotTurn {
 }
 
 impl BotTurn {
-    /// An empty turn for `conversation`.
+    /// An empty turn for `conversation`. Answering an
+    /// [`AskBot`](super::Action::AskBot), start from
+    /// [`ask.turn()`](crate::bot::BotRequest::turn) instead: it fills in
+    /// the conversation and the turn.
     ///
     /// ```
     /// use switchboard::engine::BotTurn;

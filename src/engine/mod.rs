@@ -39,9 +39,20 @@
 //!
 //! ```
 //! use switchboard::config::Config;
-//! use switchboard::engine::{Action, BotTurn, Inbound, Input, Switchboard};
+//! use switchboard::engine::{Action, Inbound, Input, Output, Switchboard};
 //! use switchboard::handoff::State;
-//! use switchboard::{Address, ChannelKind, ConversationId, Timestamp};
+//! use switchboard::{Address, ChannelKind, Timestamp};
+//!
+//! /// After every call, drains every output in order: the actions, and
+//! /// the events (the audit log; not kept here).
+//! fn drain(sb: &mut Switchboard) -> Vec<Action> {
+//!     std::iter::from_fn(|| sb.poll_output())
+//!         .filter_map(|output| match output {
+//!             Output::Action(line) => Some(line.action),
+//!             _ => None,
+//!         })
+//!         .collect()
+//! }
 //!
 //! let config = Config::from_toml_str(r#"
 //!     [[queues]]
@@ -55,11 +66,11 @@
 //! let me = Address::new_unchecked("visitor-1");
 //!
 //! sb.handle(t, Input::Inbound(Inbound::new(ChannelKind::WebChat, me.clone(), "When do you open?")))?;
-//! let Some(Action::AskBot(ask)) = sb.poll_action() else { panic!() };
-//! let (conversation, turn) = (ask.conversation, ask.turn);
+//! let Some(Action::AskBot(ask)) = drain(&mut sb).into_iter().next() else { panic!() };
+//! let conversation = ask.conversation.clone(); // the engine's id for it
 //!
-//! sb.handle(t, Input::BotTurn(BotTurn::new(conversation.clone()).turn(turn).reply("9 to 5, Monday to Friday.")))?;
-//! assert!(matches!(sb.poll_action(), Some(Action::Send { part, .. }) if part.as_text() == Some("9 to 5, Monday to Friday.")));
+//! sb.handle(t, Input::BotTurn(ask.turn().reply("9 to 5, Monday to Friday.")))?;
+//! assert!(matches!(drain(&mut sb).first(), Some(Action::Send { part, .. }) if part.as_text() == Some("9 to 5, Monday to Friday.")));
 //!
 //! // Asking for a person escalates at once, without asking the bot.
 //! sb.handle(t, Input::Inbound(Inbound::new(ChannelKind::WebChat, me, "I want to talk to a human")))?;
@@ -120,9 +131,19 @@ use tickets::Tickets;
 ///
 /// # The drive loop
 ///
-/// After every `handle*` call, drain the outputs — [`poll_output`] in
-/// order, or [`poll_action`] and [`poll_event`] — then re-arm your timer
-/// from [`poll_timeout`] and call [`handle_timeout`] when it fires:
+/// After every `handle*` call, drain the outputs with [`poll_output`], in
+/// order, then re-arm your timer from [`poll_timeout`] and, when it
+/// fires, call [`handle_timeout`] with the time it fired: your clock's
+/// time then, at or after the value `poll_timeout` gave.
+///
+/// [`handle`] itself first runs every timer due by its `now`, each at its
+/// own time, then applies the input: a timer your host fires late loses
+/// nothing.
+///
+/// Actions and events are one ordered queue: [`poll_action`] and
+/// [`poll_event`] see it one kind at a time. Events wait until polled, so
+/// a host that only wants the actions must still drain [`poll_event`],
+/// or they accumulate.
 ///
 /// ```
 /// # use switchboard::config::Config;
@@ -139,27 +160,41 @@ use tickets::Tickets;
 ///         _ => {}
 ///     }
 /// }
-/// let next = sb.poll_timeout();                // call handle_timeout(next) then
+/// // Re-arm your timer; when it fires, call sb.handle_timeout(the time it fired).
+/// let next = sb.poll_timeout();
 /// # assert!(next.is_some());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
 /// # Methods by kind
 ///
+/// * **Setup:** [`new`](Self::new),
+///   [`set_capabilities`](Self::set_capabilities) and
+///   [`capabilities`](Self::capabilities) (what each channel can carry).
 /// * **Inputs:** [`handle`](Self::handle) (every [`Input`]: customer
 ///   messages, bot turns, agents and their acts, contacts, deliveries,
-///   reconfiguration) and [`handle_timeout`](Self::handle_timeout).
+///   notifications and consent, reconfiguration) and
+///   [`handle_timeout`](Self::handle_timeout).
 /// * **Outputs:** [`poll_output`](Self::poll_output),
 ///   [`poll_action`](Self::poll_action),
 ///   [`poll_action_line`](Self::poll_action_line),
 ///   [`poll_event`](Self::poll_event).
 /// * **Timers:** [`poll_timeout`](Self::poll_timeout),
 ///   [`handle_timeout`](Self::handle_timeout), [`now`](Self::now).
-/// * **Queries:** [`conversation`](Self::conversation),
-///   [`conversations`](Self::conversations),
-///   [`handoff_context`](Self::handoff_context),
-///   [`waiting`](Self::waiting), [`contact`](Self::contact),
-///   [`queue_stats`](Self::queue_stats), [`config`](Self::config),
+/// * **Conversations:** [`conversation`](Self::conversation),
+///   [`conversations`](Self::conversations), [`len`](Self::len),
+///   [`is_empty`](Self::is_empty),
+///   [`handoff_context`](Self::handoff_context).
+/// * **Queues and agents:** [`waiting`](Self::waiting),
+///   [`queue_stats`](Self::queue_stats), [`agent`](Self::agent),
+///   [`conversations_of`](Self::conversations_of).
+/// * **Contacts:** [`contact`](Self::contact),
+///   [`contact_of`](Self::contact_of).
+/// * **Notifications and consent:**
+///   [`consent_history`](Self::consent_history),
+///   [`consent_history_of`](Self::consent_history_of),
+///   [`notifications_waiting`](Self::notifications_waiting).
+/// * **Configuration and checks:** [`config`](Self::config),
 ///   [`check_invariants`](Self::check_invariants).
 /// * **Snapshot:** [`snapshot`](Self::snapshot),
 ///   [`restore`](Self::restore), [`reconfigure`](Self::reconfigure).
@@ -171,6 +206,7 @@ use tickets::Tickets;
 /// one type of its own; the engine finds the conversation an input or an
 /// assigner decision is for and lets it act, then files its next deadline.
 ///
+/// [`handle`]: Self::handle
 /// [`poll_output`]: Self::poll_output
 /// [`poll_action`]: Self::poll_action
 /// [`poll_event`]: Self::poll_event
@@ -260,7 +296,10 @@ impl Switchboard {
         self.channels.get(channel)
     }
 
-    /// Applies one input at time `now`.
+    /// Applies one input at time `now`: first runs every timer due at or
+    /// before `now`, each at its own time (as
+    /// [`handle_timeout`](Self::handle_timeout) would), then the input.
+    /// Drain the outputs after it.
     ///
     /// # Errors
     ///
@@ -357,24 +396,37 @@ impl Switchboard {
     }
 
     /// The next output, oldest first: actions and events in the order the
-    /// engine produced them.
+    /// engine produced them. The usual way to drain; see [the drive
+    /// loop](Self#the-drive-loop).
+    ///
+    /// Actions and events are one ordered queue seen three ways: this
+    /// takes the oldest output of either kind, [`poll_action`](Self::poll_action)
+    /// the oldest action and [`poll_event`](Self::poll_event) the oldest
+    /// event. Whatever is not polled waits (and is part of a
+    /// [snapshot](Self::snapshot)).
     pub fn poll_output(&mut self) -> Option<Output> {
         self.out.pop()
     }
 
-    /// The next action for the host, oldest first (events wait for
-    /// [`poll_event`](Self::poll_event)).
+    /// The next action for the host, oldest first: the queue of
+    /// [`poll_output`](Self::poll_output) with the events left in it.
+    ///
+    /// Events wait until [`poll_event`](Self::poll_event) takes them: a
+    /// host that only wants actions must still drain `poll_event` after
+    /// each call, or events accumulate.
     pub fn poll_action(&mut self) -> Option<Action> {
         self.out.pop_action().map(|l| l.action)
     }
 
-    /// The next action with the time it was emitted at.
+    /// The next action with the time it was emitted at; as
+    /// [`poll_action`](Self::poll_action).
     pub fn poll_action_line(&mut self) -> Option<ActionLine> {
         self.out.pop_action()
     }
 
-    /// The next audit event, oldest first (actions wait for
-    /// [`poll_action`](Self::poll_action)).
+    /// The next audit event, oldest first: the queue of
+    /// [`poll_output`](Self::poll_output) with the actions left in it
+    /// (they wait for [`poll_action`](Self::poll_action)).
     pub fn poll_event(&mut self) -> Option<Event> {
         self.out.pop_event()
     }
@@ -400,7 +452,13 @@ impl Switchboard {
     /// Runs every timer due at or before `now`: bot timeouts, offer
     /// expiries, inactivity, holds, queue updates, business hours,
     /// notifications waiting for quiet hours to end, forgetting closed
-    /// conversations and idle contacts.
+    /// conversations and idle contacts. Drain the outputs after it.
+    ///
+    /// `now` is the time your timer fired — your clock's time then, at or
+    /// after the value [`poll_timeout`](Self::poll_timeout) gave — not
+    /// necessarily that value: each timer runs at its own time whatever
+    /// `now` is, and `now` moves the clock. [`handle`](Self::handle) runs
+    /// the due timers too, so a timer that fires late loses nothing.
     pub fn handle_timeout(&mut self, now: Timestamp) {
         self.advance(now);
     }

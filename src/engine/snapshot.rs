@@ -350,14 +350,21 @@ impl Switchboard {
     ///
     /// ```
     /// use switchboard::config::Config;
-    /// use switchboard::engine::{Inbound, Input, Switchboard};
-    /// use switchboard::{Address, ChannelKind, ConversationId, Timestamp};
+    /// use switchboard::engine::{Inbound, Input, Output, Switchboard};
+    /// use switchboard::{Address, ChannelKind, Timestamp};
     ///
     /// let mut sb = Switchboard::new(Config::from_toml_str("[[queues]]\nid = \"old\"")?);
     /// sb.handle(Timestamp::EPOCH, Input::Inbound(Inbound::new(ChannelKind::Sms, Address::new_unchecked("+14155550100"), "hi")))?;
+    /// // The engine names the conversation: take its id from an output.
+    /// let outputs: Vec<Output> = std::iter::from_fn(|| sb.poll_output()).collect();
+    /// let conversation = outputs.iter().find_map(|o| match o {
+    ///     Output::Action(line) => line.action.conversation().cloned(),
+    ///     _ => None,
+    /// });
+    /// let conversation = conversation.expect("the customer was answered");
     ///
     /// sb.reconfigure(Config::from_toml_str("[[queues]]\nid = \"new\"")?)?;
-    /// let c = sb.conversation(&ConversationId::new("c1")).unwrap();
+    /// let c = sb.conversation(&conversation).unwrap();
     /// assert_eq!(c.queue().map(|q| q.as_str()), Some("new"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

@@ -149,7 +149,7 @@ impl Switchboard {
     /// use std::sync::Arc;
     /// use switchboard::assign::{strategy_fn, AgentProfile, Capacity, Presence};
     /// use switchboard::config::Config;
-    /// use switchboard::engine::{Action, Inbound, Input, Switchboard};
+    /// use switchboard::engine::{Action, Inbound, Input, Output, Switchboard};
     /// use switchboard::{Address, AgentId, ChannelKind, Timestamp, Value};
     ///
     /// let config = Config::from_toml_str(r#"
@@ -178,11 +178,17 @@ impl Switchboard {
     ///     sb.handle(t, Input::AgentStatus { agent: AgentId::new(id), status: Presence::Available })?;
     /// }
     /// sb.handle(t, Input::Inbound(Inbound::new(ChannelKind::WebChat, Address::new_unchecked("visitor-1"), "hello")))?;
-    /// let offer = std::iter::from_fn(|| sb.poll_action()).find_map(|a| match a {
-    ///     Action::Offer { agent, .. } => Some(agent),
-    ///     _ => None,
-    /// });
-    /// assert_eq!(offer, Some(AgentId::new("bo")));
+    /// // Drain every output (events too); keep the offers.
+    /// let offered: Vec<AgentId> = std::iter::from_fn(|| sb.poll_output())
+    ///     .filter_map(|output| match output {
+    ///         Output::Action(line) => match line.action {
+    ///             Action::Offer { agent, .. } => Some(agent),
+    ///             _ => None,
+    ///         },
+    ///         _ => None, // an event: your audit log
+    ///     })
+    ///     .collect();
+    /// assert_eq!(offered, [AgentId::new("bo")]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn set_strategy(

@@ -1,8 +1,23 @@
 //! Newtype identifiers.
 //!
-//! Every id is an opaque string chosen by the host (a database key, a UUID, a
-//! vendor id). Newtypes keep an [`AgentId`] from being passed where a
-//! [`QueueId`] is expected; on the wire each is a plain JSON string.
+//! Every id is an opaque string. Newtypes keep an [`AgentId`] from being
+//! passed where a [`QueueId`] is expected; on the wire each is a plain
+//! JSON string.
+//!
+//! Who makes which:
+//!
+//! * **The host** chooses the ids of agents ([`AgentId`], in
+//!   [`Input::AgentUpsert`](crate::engine::Input::AgentUpsert)), queues,
+//!   bots and rules ([`QueueId`], [`BotId`], [`RuleId`], in the
+//!   configuration) and, when it has them, contacts ([`ContactId`], a CRM
+//!   key given with an inbound message): a database key, a UUID, a vendor
+//!   id.
+//! * **The engine** makes the ids of conversations ([`ConversationId`]:
+//!   `c1`, `c2` …), of contacts the host gave no id for (`u1`, `u2` …)
+//!   and its own [`Ticket`]s. Take a conversation's id from the engine's
+//!   outputs — [`Action::AskBot`](crate::engine::Action::AskBot),
+//!   [`Action::Offer`](crate::engine::Action::Offer), any
+//!   [`Event`](crate::engine::Event) … — never make one up.
 //!
 //! Ids are shared, immutable strings: cloning one (the engine puts the
 //! conversation's id on every action and event) copies a pointer, not the
@@ -13,7 +28,7 @@ use std::fmt;
 use std::sync::Arc;
 
 macro_rules! string_id {
-    ($(#[$doc:meta])* $name:ident, $example:literal) => {
+    ($(#[$doc:meta])* $name:ident, $example:literal, new: { $(#[$new_doc:meta])* }) => {
         $(#[$doc])*
         ///
         /// # Examples
@@ -29,7 +44,7 @@ macro_rules! string_id {
         pub struct $name(Arc<str>);
 
         impl $name {
-            /// Wraps a host-chosen identifier.
+            $(#[$new_doc])*
             pub fn new(id: impl Into<String>) -> Self {
                 Self(Arc::from(id.into()))
             }
@@ -69,35 +84,76 @@ macro_rules! string_id {
 string_id!(
     /// Identifies one conversation: a thread between a contact and the business
     /// that may span several channels.
+    ///
+    /// The engine makes these (`c1`, `c2` …); the host takes them from its
+    /// outputs: see [`ConversationId::new`].
     ConversationId,
-    "conv-42"
+    "c42",
+    new: {
+        /// Wraps an identifier the engine made.
+        ///
+        /// The engine makes every conversation's id (`c1`, `c2` …) when the
+        /// conversation starts, and knows no other: take it from its outputs
+        /// ([`Action::AskBot`](crate::engine::Action::AskBot)'s request,
+        /// [`Action::Offer`](crate::engine::Action::Offer), an
+        /// [`Event`](crate::engine::Event)'s `conversation` …), or from
+        /// [`Switchboard::conversations`](crate::engine::Switchboard::conversations).
+        /// Use `new` for one read back from your own records or a journal.
+        /// An id the engine did not make is unknown to it: an input naming
+        /// it is refused
+        /// ([`InputError::UnknownConversation`](crate::engine::InputError::UnknownConversation))
+        /// and a query answers `None`.
+    }
 );
 string_id!(
     /// Identifies a contact (a customer), who may reach the business on several
     /// channels.
     ContactId,
-    "contact-7"
+    "contact-7",
+    new: {
+        /// Wraps a contact id: the host's (its CRM key for the customer, given
+        /// with [`Inbound::with_contact_id`](crate::engine::Inbound::with_contact_id)),
+        /// or one the engine made (`u1`, `u2` …) for a sender the host gave
+        /// no id for, read back from its outputs or
+        /// [`Switchboard::contact_of`](crate::engine::Switchboard::contact_of).
+    }
 );
 string_id!(
     /// Identifies a human agent.
     AgentId,
-    "alice"
+    "alice",
+    new: {
+        /// Wraps a host-chosen identifier: the agent becomes known to the
+        /// engine with [`Input::AgentUpsert`](crate::engine::Input::AgentUpsert).
+    }
 );
 string_id!(
     /// Identifies a queue of conversations waiting for a human agent.
     QueueId,
-    "billing"
+    "billing",
+    new: {
+        /// Wraps a host-chosen identifier: a `[[queues]] id` of the
+        /// configuration.
+    }
 );
 string_id!(
     /// Identifies a bot registered by the host.
     BotId,
-    "faq"
+    "faq",
+    new: {
+        /// Wraps a host-chosen identifier: a `[bots.<id>]` of the
+        /// configuration.
+    }
 );
 string_id!(
     /// Identifies a routing rule or an escalation trigger in the
     /// configuration.
     RuleId,
-    "refund-vip"
+    "refund-vip",
+    new: {
+        /// Wraps a host-chosen identifier: a rule's or trigger's `id` in the
+        /// configuration.
+    }
 );
 string_id!(
     /// Identifies one request to the [assigner](crate::assign::Assigner):
@@ -112,5 +168,8 @@ string_id!(
     /// [`finish`](crate::assign::Assigner::finish) and may be used again
     /// afterwards.
     Ticket,
-    "t42"
+    "t42",
+    new: {
+        /// Wraps an identifier chosen by the assigner's caller.
+    }
 );

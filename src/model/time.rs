@@ -70,6 +70,34 @@ impl Timestamp {
         Self(ms)
     }
 
+    /// The timestamp of a time the host read from its clock, to the
+    /// millisecond (sub-millisecond parts are dropped). A time before the
+    /// epoch gives [`Timestamp::EPOCH`]; one past [`Timestamp::MAX`] gives
+    /// `MAX`, where every clock in the crate stops anyway (see [the end of
+    /// time](Timestamp#the-end-of-time)). Also as
+    /// `Timestamp::from(system_time)`.
+    ///
+    /// The crate never reads the clock itself: this only converts a time
+    /// the host read, typically `SystemTime::now()` when an input arrives
+    /// or a timer fires.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use switchboard::Timestamp;
+    ///
+    /// let read = SystemTime::UNIX_EPOCH + Duration::from_millis(1_700_000_000_123);
+    /// assert_eq!(Timestamp::from_system_time(read), Timestamp::from_millis(1_700_000_000_123));
+    ///
+    /// let now: Timestamp = SystemTime::now().into();
+    /// assert!(now > Timestamp::from_millis(1_700_000_000_000));
+    /// ```
+    pub fn from_system_time(time: std::time::SystemTime) -> Timestamp {
+        match time.duration_since(std::time::SystemTime::UNIX_EPOCH) {
+            Ok(since) => Timestamp(u64::try_from(since.as_millis()).unwrap_or(u64::MAX)).clamped(),
+            Err(_) => Timestamp::EPOCH,
+        }
+    }
+
     /// Milliseconds since the Unix epoch.
     pub const fn as_millis(self) -> u64 {
         self.0
@@ -104,6 +132,13 @@ impl std::ops::Add<Duration> for Timestamp {
     }
 }
 
+/// See [`Timestamp::from_system_time`].
+impl From<std::time::SystemTime> for Timestamp {
+    fn from(time: std::time::SystemTime) -> Timestamp {
+        Timestamp::from_system_time(time)
+    }
+}
+
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}ms", self.0)
@@ -126,5 +161,44 @@ pub(crate) mod opt_duration_ms {
         d: D,
     ) -> Result<Option<Duration>, D::Error> {
         Ok(Option::<u64>::deserialize(d)?.map(Duration::from_millis))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Timestamp;
+    use std::time::{Duration, SystemTime};
+
+    #[test]
+    fn system_time_converts_to_the_millisecond() {
+        let t = SystemTime::UNIX_EPOCH + Duration::from_micros(1_700_000_000_123_999);
+        assert_eq!(
+            Timestamp::from(t),
+            Timestamp::from_millis(1_700_000_000_123)
+        );
+        assert_eq!(Timestamp::from(SystemTime::UNIX_EPOCH), Timestamp::EPOCH);
+    }
+
+    #[test]
+    fn system_time_before_the_epoch_saturates() {
+        let before = SystemTime::UNIX_EPOCH - Duration::from_secs(86_400);
+        assert_eq!(Timestamp::from(before), Timestamp::EPOCH);
+        let just_before = SystemTime::UNIX_EPOCH - Duration::from_nanos(1);
+        assert_eq!(Timestamp::from(just_before), Timestamp::EPOCH);
+    }
+
+    #[test]
+    fn system_time_past_the_end_clamps() {
+        let end = Duration::from_millis(Timestamp::MAX.as_millis());
+        // Platforms whose SystemTime cannot reach so far have nothing to clamp.
+        if let Some(at_end) = SystemTime::UNIX_EPOCH.checked_add(end) {
+            assert_eq!(Timestamp::from(at_end), Timestamp::MAX);
+        }
+        if let Some(past) = SystemTime::UNIX_EPOCH.checked_add(end + Duration::from_secs(1)) {
+            assert_eq!(Timestamp::from(past), Timestamp::MAX);
+        }
+        if let Some(far) = SystemTime::UNIX_EPOCH.checked_add(Duration::from_millis(u64::MAX)) {
+            assert_eq!(Timestamp::from(far), Timestamp::MAX);
+        }
     }
 }

@@ -10,8 +10,8 @@
 //! tags, in one model. [`Router::explain`] gives the same decision with the
 //! reason for every rule it evaluated, up to the one that decided.
 //!
-//! Building (`build.rs`) checks and compiles each rule and reports its
-//! problems typed, by rule index; wording them and placing them in the
+//! Building checks and compiles each rule and reports its problems
+//! typed, by rule index; wording them and placing them in the
 //! document (path, line, column, suggestion) is the configuration's job.
 //!
 //! # Speed by design
