@@ -58,6 +58,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::channel::resolve_choice;
 use crate::handoff::{Note, Party, Reason, State, Transcript};
 use crate::model::{
     Address, AgentId, Attributes, BotId, ChannelKind, Choice, ContactId, Content, ConversationId,
@@ -204,18 +205,16 @@ pub(crate) struct Menu {
 }
 
 impl Menu {
-    /// The choice `text` makes: a number from the list, or a title.
+    /// The choice `text` makes, as [`resolve_choice`] reads it: a number
+    /// from the list (`2`, `2.`, `#2`, full-width `２`) when the choices
+    /// went out as a numbered list, or a title or payload typed out.
     pub(crate) fn choice(&self, text: &str) -> Option<Choice> {
-        let text = text.trim();
-        let picked = match text.parse::<usize>() {
-            Ok(n) if self.numbered && (1..=self.options.len()).contains(&n) => {
-                Some(&self.options[n - 1])
-            }
-            _ => self
-                .options
-                .iter()
-                .find(|o| o.title.trim().to_lowercase() == text.to_lowercase()),
-        }?;
+        let picked = resolve_choice(&self.options, text)?;
+        // With native buttons, a typed number is just a number.
+        let typed = |s: &str| s.trim().to_lowercase() == text.trim().to_lowercase();
+        if !self.numbered && !typed(&picked.title) && !typed(&picked.payload) {
+            return None;
+        }
         Some(Choice::new(picked.payload.clone()).with_title(picked.title.clone()))
     }
 }

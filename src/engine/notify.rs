@@ -489,15 +489,14 @@ impl Switchboard {
         from: &Address,
         text: &str,
     ) -> bool {
-        if self.consent.keywords.classify(text) != Some(crate::channel::consent::Keyword::OptIn) {
-            return false;
-        }
         let within = self.config.notify_settings().confirm_within;
         let pending = self
             .notifier
             .ledger
             .pending_since(channel, from, now.saturating_sub(within));
-        if pending.is_empty() {
+        if pending.is_empty()
+            || self.consent.keywords.classify(text) != Some(crate::channel::consent::Keyword::OptIn)
+        {
             return false;
         }
         if self.consent.is_opted_out(channel, from) {
