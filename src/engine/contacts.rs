@@ -337,3 +337,111 @@ impl super::Switchboard {
         Ok(())
     }
 }
+
+/// A contact as the host knows it: the `contact` input. Creates the
+/// contact, or adds to it: each identity is linked (merging the contact
+/// that had it, as [`Input::Link`](super::Input::Link) does) and each
+/// attribute set. Use it before notifying someone who never wrote, with
+/// the attributes notifications read: `timezone` (an IANA name, for quiet
+/// hours) and `preferred_channel`.
+///
+/// The engine keeps a contact while it has conversations and for
+/// `[conversations] contact_retention` after; consent records are kept
+/// by address, whatever happens to the contact.
+///
+/// ```
+/// use switchboard::engine::{ContactUpsert, Input, Switchboard};
+/// use switchboard::{Address, ChannelKind, Config, ContactId, Timestamp, Value};
+///
+/// let mut sb = Switchboard::new(Config::from_toml_str("[[queues]]\nid = \"support\"")?);
+/// let ana = ContactUpsert::new("crm-7")
+///     .identity(ChannelKind::WhatsApp, Address::new(&ChannelKind::WhatsApp, "+4915112345678")?)
+///     .identity(ChannelKind::Sms, Address::new(&ChannelKind::Sms, "+4915112345678")?)
+///     .attribute("timezone", Value::Text("Europe/Berlin".into()));
+/// sb.handle(Timestamp::from_millis(1_700_000_000_000), Input::Contact(ana))?;
+/// assert_eq!(sb.contact(&ContactId::new("crm-7")).unwrap().identities().len(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ContactUpsert {
+    /// The host's id for the contact.
+    pub id: ContactId,
+    /// Channel identities to link to it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identities: Vec<Identity>,
+    /// Attributes to set on it.
+    #[serde(default, skip_serializing_if = "Attributes::is_empty")]
+    pub attributes: Attributes,
+}
+
+/// One channel identity: a channel and the contact's address on it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Identity {
+    /// The channel.
+    pub channel: ChannelKind,
+    /// The address on it.
+    pub address: Address,
+}
+
+impl ContactUpsert {
+    /// The contact `id`, with nothing to add yet.
+    pub fn new(id: impl Into<ContactId>) -> ContactUpsert {
+        ContactUpsert {
+            id: id.into(),
+            identities: Vec::new(),
+            attributes: Attributes::new(),
+        }
+    }
+
+    /// Adds an identity.
+    pub fn identity(mut self, channel: ChannelKind, address: Address) -> ContactUpsert {
+        self.identities.push(Identity { channel, address });
+        self
+    }
+
+    /// Sets an attribute.
+    pub fn attribute(
+        mut self,
+        name: impl Into<String>,
+        value: crate::model::Value,
+    ) -> ContactUpsert {
+        self.attributes.insert(name.into(), value);
+        self
+    }
+}
+
+impl super::Switchboard {
+    /// The `contact` input: creates or completes a contact.
+    pub(super) fn contact_upsert(
+        &mut self,
+        now: Timestamp,
+        u: ContactUpsert,
+    ) -> Result<(), super::InputError> {
+        let max = self.config.conversation_settings().max_text;
+        if u.id.as_str().trim().is_empty() {
+            return Err(super::InputError::EmptyId("contact"));
+        }
+        super::validate::check_attributes(&u.attributes, max)?;
+        super::validate::check_declared(&self.config.spec().contact_attributes, &u.attributes)?;
+        let ids = u.identities.iter().map(|i| i.address.as_str());
+        super::validate::check_texts(ids.chain([u.id.as_str()]), max)?;
+        for i in &u.identities {
+            i.address.check(&i.channel)?;
+        }
+        if !self.contacts.by_id.contains_key(&u.id) {
+            self.contacts.create_bare(u.id.clone());
+        }
+        if let Some(c) = self.contacts.by_id.get_mut(&u.id) {
+            c.attributes.extend(u.attributes);
+        }
+        for i in &u.identities {
+            self.link(now, &u.id, &i.channel, &i.address)?;
+        }
+        self.settle_contact(now, &u.id);
+        Ok(())
+    }
+}

@@ -10,6 +10,8 @@ use crate::model::{
 };
 use crate::notify::{ConsentUpdate, Notification};
 
+use super::contacts::ContactUpsert;
+
 /// One input to [`Switchboard::handle`](super::Switchboard::handle).
 ///
 /// The JSON form is tagged by `"type"` (snake_case); in a journal each input
@@ -241,6 +243,8 @@ pub enum Input {
         /// The new configuration.
         config: Box<Config>,
     },
+    /// Creates a contact or adds identities and attributes to it.
+    Contact(ContactUpsert),
     /// A message the business sends first, with consent, outside quiet
     /// hours and within caps (see [`crate::notify`]).
     Notify(Notification),

@@ -103,7 +103,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use action::{Action, ActionLine};
-pub use contacts::ContactView;
+pub use contacts::{ContactUpsert, ContactView, Identity};
 pub use error::InputError;
 pub use event::{Event, EventKind};
 pub use input::{BotTurn, Closer, Delivery, DeliveryStatus, Inbound, Input, Transfer};
@@ -388,6 +388,7 @@ impl Switchboard {
             Input::Merge { into, from } => self.merge(now, &into, &from),
             Input::Delivery(d) => self.delivery(now, d),
             Input::Reconfigure { config } => self.reconfigure_at(now, Arc::new(*config)),
+            Input::Contact(c) => self.contact_upsert(now, c),
             Input::Notify(n) => self.notify(now, n),
             Input::Consent(c) => self.consent_update(now, c),
         };

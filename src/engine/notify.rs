@@ -377,6 +377,7 @@ impl Switchboard {
         if len > max as usize {
             return Err(InputError::TooLong { len, max });
         }
+        u.address.check(&u.channel)?;
         use crate::channel::consent::ConsentState;
         let double = u
             .purpose
@@ -532,14 +533,14 @@ impl Switchboard {
     /// to export (each entry serializes to JSON).
     ///
     /// ```
-    /// use switchboard::engine::{Inbound, Input, Switchboard};
+    /// use switchboard::engine::{ContactUpsert, Input, Switchboard};
     /// use switchboard::notify::{ConsentChange, ConsentSource, ConsentStatus, ConsentUpdate, Purpose, SourceKind};
     /// use switchboard::{Address, ChannelKind, Config, ContactId, Timestamp};
     ///
     /// let mut sb = Switchboard::new(Config::from_toml_str("[[queues]]\nid = \"support\"")?);
     /// let phone = Address::new(&ChannelKind::Sms, "+14155550100")?;
     /// let t = Timestamp::from_millis(1_700_000_000_000);
-    /// sb.handle(t, Input::Link { contact: ContactId::new("crm-7"), channel: ChannelKind::Sms, address: phone.clone() })?;
+    /// sb.handle(t, Input::Contact(ContactUpsert::new("crm-7").identity(ChannelKind::Sms, phone.clone())))?;
     /// let form = ConsentSource::new(SourceKind::WebForm).with_detail("checkout");
     /// sb.handle(t, Input::Consent(ConsentUpdate::new(ChannelKind::Sms, phone, Some(Purpose::Marketing), ConsentChange::OptIn, form)))?;
     ///

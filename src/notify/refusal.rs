@@ -94,7 +94,7 @@ impl std::fmt::Display for CapScope {
 /// use switchboard::ChannelKind;
 /// use switchboard::notify::{Skip, SkipReason};
 ///
-/// let s = Skip { channel: ChannelKind::WhatsApp, why: SkipReason::WindowClosed };
+/// let s = Skip::new(ChannelKind::WhatsApp, SkipReason::WindowClosed);
 /// assert_eq!(serde_json::to_string(&s)?, r#"{"channel":"whatsapp","why":"window_closed"}"#);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -105,6 +105,13 @@ pub struct Skip {
     pub channel: ChannelKind,
     /// Why it was passed over.
     pub why: SkipReason,
+}
+
+impl Skip {
+    /// `channel` passed over for `why`.
+    pub fn new(channel: ChannelKind, why: SkipReason) -> Skip {
+        Skip { channel, why }
+    }
 }
 
 /// Why a channel was passed over.

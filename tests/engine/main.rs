@@ -10,6 +10,7 @@ mod edges;
 mod escalation;
 mod host_strategies;
 mod lifecycle;
+mod notifications;
 mod properties;
 mod refusals;
 mod rich;
