@@ -11,6 +11,7 @@ mod escalation;
 mod host_strategies;
 mod lifecycle;
 mod notifications;
+mod notify_properties;
 mod properties;
 mod refusals;
 mod rich;

@@ -73,17 +73,27 @@ fn addr(channel: &ChannelKind, raw: &str) -> Address {
 fn ana(w: &mut World, channels: &[ChannelKind]) {
     let mut c = ContactUpsert::new("ana").attribute("name", Value::Text("Ana".into()));
     for ch in channels {
-        let raw = if *ch == ChannelKind::Email { MAIL } else { PHONE };
+        let raw = if *ch == ChannelKind::Email {
+            MAIL
+        } else {
+            PHONE
+        };
         c = c.identity(ch.clone(), addr(ch, raw));
     }
     w.give(Input::Contact(c));
 }
 
 fn consent(w: &mut World, ch: ChannelKind, purpose: Option<Purpose>, change: ConsentChange) {
-    let raw = if ch == ChannelKind::Email { MAIL } else { PHONE };
+    let raw = if ch == ChannelKind::Email {
+        MAIL
+    } else {
+        PHONE
+    };
     let a = addr(&ch, raw);
     let form = ConsentSource::new(SourceKind::WebForm).with_detail("checkout");
-    w.give(Input::Consent(ConsentUpdate::new(ch, a, purpose, change, form)));
+    w.give(Input::Consent(ConsentUpdate::new(
+        ch, a, purpose, change, form,
+    )));
 }
 
 fn delayed(id: &str) -> Notification {
@@ -129,7 +139,12 @@ fn sent_on(w: &World) -> Vec<ChannelKind> {
 fn an_order_delay_goes_as_a_whatsapp_template_when_the_window_is_closed() {
     let mut w = world();
     ana(&mut w, &[ChannelKind::WhatsApp, ChannelKind::Sms]);
-    consent(&mut w, ChannelKind::WhatsApp, Some(Purpose::Transactional), ConsentChange::OptIn);
+    consent(
+        &mut w,
+        ChannelKind::WhatsApp,
+        Some(Purpose::Transactional),
+        ConsentChange::OptIn,
+    );
     w.clear().give(Input::Notify(delayed("n-1")));
     let parts = sends(&w);
     let [(ch, Outbound::Template { template })] = parts.as_slice() else {
@@ -148,7 +163,10 @@ fn without_a_whatsapp_opt_in_it_falls_back_to_sms_and_says_why() {
     w.clear().give(Input::Notify(delayed("n-1")));
     assert_eq!(
         sends(&w),
-        [(ChannelKind::Sms, Outbound::text("Order 1042 is late; it now arrives Tuesday."))]
+        [(
+            ChannelKind::Sms,
+            Outbound::text("Order 1042 is late; it now arrives Tuesday.")
+        )]
     );
     let tried = w.events.iter().find_map(|e| match &e.kind {
         EventKind::NotificationSent { tried, .. } => Some(tried.clone()),
@@ -156,7 +174,10 @@ fn without_a_whatsapp_opt_in_it_falls_back_to_sms_and_says_why() {
     });
     let tried = tried.expect("sent");
     assert_eq!(tried.len(), 1);
-    assert_eq!((tried[0].channel.clone(), tried[0].why), (ChannelKind::WhatsApp, SkipReason::NoOptIn));
+    assert_eq!(
+        (tried[0].channel.clone(), tried[0].why),
+        (ChannelKind::WhatsApp, SkipReason::NoOptIn)
+    );
 }
 
 #[test]
@@ -166,7 +187,12 @@ fn an_sms_stop_blocks_every_text_whatever_its_purpose() {
     w.say(ChannelKind::Sms, PHONE, "STOP");
     w.clear().give(Input::Notify(delayed("n-1")));
     assert!(sends(&w).is_empty(), "{:?}", sends(&w));
-    assert_eq!(refusals(&w), [Refusal::OptedOut { channel: ChannelKind::Sms }]);
+    assert_eq!(
+        refusals(&w),
+        [Refusal::OptedOut {
+            channel: ChannelKind::Sms
+        }]
+    );
     assert!(w.events.iter().any(|e| matches!(
         &e.kind,
         EventKind::NotificationRefused { notification: Some(n), reason: Refusal::OptedOut { .. }, .. } if n == "n-1"
@@ -181,7 +207,11 @@ fn an_sms_stop_blocks_every_text_whatever_its_purpose() {
 fn sms_marketing_needs_a_confirmed_double_opt_in() {
     let mut w = world();
     ana(&mut w, &[ChannelKind::Sms]);
-    let sale = || Notification::to_contact("ana").campaign("spring_sale").id("m-1");
+    let sale = || {
+        Notification::to_contact("ana")
+            .campaign("spring_sale")
+            .id("m-1")
+    };
     w.clear().give(Input::Notify(sale()));
     assert_eq!(
         refusals(&w),
@@ -193,8 +223,16 @@ fn sms_marketing_needs_a_confirmed_double_opt_in() {
     );
     // The web form's opt-in asks for confirmation and is not enough yet.
     w.clear();
-    consent(&mut w, ChannelKind::Sms, Some(Purpose::Marketing), ConsentChange::OptIn);
-    assert_eq!(w.sent(), ["Reply YES for Acme offers. Reply STOP to cancel."]);
+    consent(
+        &mut w,
+        ChannelKind::Sms,
+        Some(Purpose::Marketing),
+        ConsentChange::OptIn,
+    );
+    assert_eq!(
+        w.sent(),
+        ["Reply YES for Acme offers. Reply STOP to cancel."]
+    );
     w.clear().give(Input::Notify(sale()));
     assert!(matches!(refusals(&w)[..], [Refusal::NoConsent { .. }]));
     // YES confirms it; it reaches no conversation.
@@ -209,22 +247,41 @@ fn sms_marketing_needs_a_confirmed_double_opt_in() {
 fn a_yes_after_the_confirmation_window_is_an_ordinary_message() {
     let mut w = world();
     ana(&mut w, &[ChannelKind::Sms]);
-    consent(&mut w, ChannelKind::Sms, Some(Purpose::Marketing), ConsentChange::OptIn);
+    consent(
+        &mut w,
+        ChannelKind::Sms,
+        Some(Purpose::Marketing),
+        ConsentChange::OptIn,
+    );
     w.wait(Duration::from_secs(49 * 3600));
     w.clear().say(ChannelKind::Sms, PHONE, "yes");
     assert_eq!(w.sb.len(), 1, "YES went to a conversation");
     let history = w.sb.consent_history(&ContactId::new("ana"));
-    assert_eq!(history.last().map(|e| e.status), Some(ConsentStatus::Pending));
+    assert_eq!(
+        history.last().map(|e| e.status),
+        Some(ConsentStatus::Pending)
+    );
 }
 
 #[test]
 fn an_email_unsubscribe_blocks_marketing_but_not_receipts() {
     let mut w = world();
     ana(&mut w, &[ChannelKind::Email]);
-    consent(&mut w, ChannelKind::Email, Some(Purpose::Marketing), ConsentChange::OptOut);
-    w.clear()
-        .give(Input::Notify(Notification::to_contact("ana").campaign("spring_sale")));
-    assert_eq!(refusals(&w), [Refusal::OptedOut { channel: ChannelKind::Email }]);
+    consent(
+        &mut w,
+        ChannelKind::Email,
+        Some(Purpose::Marketing),
+        ConsentChange::OptOut,
+    );
+    w.clear().give(Input::Notify(
+        Notification::to_contact("ana").campaign("spring_sale"),
+    ));
+    assert_eq!(
+        refusals(&w),
+        [Refusal::OptedOut {
+            channel: ChannelKind::Email
+        }]
+    );
     w.clear().give(Input::Notify(delayed("n-1")));
     assert_eq!(sent_on(&w), [ChannelKind::Email]);
 }
@@ -246,7 +303,9 @@ fn quiet_hours_defer_to_the_morning_across_a_daylight_saving_change() {
     assert_eq!(w.sb.notifications_waiting(), 1);
     assert_eq!(w.sb.poll_timeout(), Some(morning));
     // A minute before, nothing; at 08:00 local, it goes.
-    w.wait(Duration::from_millis(morning.as_millis() - w.now.as_millis() - 60_000));
+    w.wait(Duration::from_millis(
+        morning.as_millis() - w.now.as_millis() - 60_000,
+    ));
     assert!(sends(&w).is_empty());
     w.wait(mins(1));
     assert_eq!(sent_on(&w), [ChannelKind::Sms]);
@@ -280,7 +339,12 @@ fn a_deferred_notification_is_refused_when_consent_is_withdrawn_meanwhile() {
     w.say(ChannelKind::Sms, PHONE, "STOP");
     w.clear().wait(Duration::from_secs(12 * 3600));
     assert!(sends(&w).is_empty());
-    assert_eq!(refusals(&w), [Refusal::OptedOut { channel: ChannelKind::Sms }]);
+    assert_eq!(
+        refusals(&w),
+        [Refusal::OptedOut {
+            channel: ChannelKind::Sms
+        }]
+    );
     assert_eq!(w.sb.notifications_waiting(), 0);
 }
 
@@ -293,7 +357,9 @@ fn caps_hold_back_the_excess_with_a_typed_reason() {
     assert_eq!(
         refusals(&w),
         [Refusal::Capped {
-            scope: CapScope::Campaign { campaign: "order_delayed".into() },
+            scope: CapScope::Campaign {
+                campaign: "order_delayed".into()
+            },
             max: 1,
             per: Duration::from_secs(86_400)
         }]
@@ -315,7 +381,13 @@ fn caps_hold_back_the_excess_with_a_typed_reason() {
     assert_eq!(sent_on(&w).len(), 2);
     assert!(matches!(
         refusals(&w)[..],
-        [Refusal::Capped { scope: CapScope::Purpose { purpose: Purpose::Marketing }, max: 2, .. }]
+        [Refusal::Capped {
+            scope: CapScope::Purpose {
+                purpose: Purpose::Marketing
+            },
+            max: 2,
+            ..
+        }]
     ));
 }
 
@@ -325,9 +397,12 @@ fn a_reply_continues_as_a_conversation_its_campaign_routes() {
     ana(&mut w, &[ChannelKind::Sms]);
     w.give(Input::Notify(delayed("n-1")));
     w.wait(mins(30));
-    w.clear().say(ChannelKind::Sms, PHONE, "Can it come Monday instead?");
+    w.clear()
+        .say(ChannelKind::Sms, PHONE, "Can it come Monday instead?");
     let views: Vec<_> = w.sb.conversations().collect();
-    let [view] = views.as_slice() else { panic!("one conversation") };
+    let [view] = views.as_slice() else {
+        panic!("one conversation")
+    };
     assert_eq!(view.state(), State::Queued);
     assert_eq!(view.queue().map(|q| q.as_str()), Some("deliveries"));
     assert_eq!(
@@ -358,7 +433,12 @@ fn a_notification_to_an_open_conversation_joins_its_transcript() {
     let mut w = world();
     ana(&mut w, &[ChannelKind::Sms]);
     w.say(ChannelKind::Sms, PHONE, "Where is order 1042?");
-    let c = w.sb.conversations().next().expect("a conversation").id().clone();
+    let c =
+        w.sb.conversations()
+            .next()
+            .expect("a conversation")
+            .id()
+            .clone();
     w.clear().give(Input::Notify(delayed("n-1")));
     assert!(w.actions.iter().any(|a| matches!(
         a,
@@ -401,39 +481,53 @@ fn bad_notifications_are_typed_errors_and_change_nothing() {
     let before = w.snapshot_json();
     let huge = "x".repeat(1 << 20);
     let cases: Vec<(Notification, fn(&InputError) -> bool)> = vec![
-        (Notification::to_contact("bob").campaign("order_delayed"), |e| {
-            matches!(e, InputError::UnknownContact(c) if c.as_str() == "bob")
-        }),
-        (Notification::to_contact("ana").campaign("order_delayd"), |e| {
-            matches!(e, InputError::Notify(NotifyError::UnknownCampaign { help, .. }) if help.contains("order_delayed"))
-        }),
-        (Notification::to_contact("ana").campaign("order_delayed").value("order", "1"), |e| {
-            matches!(e, InputError::Notify(NotifyError::MissingValue { placeholder, .. }) if placeholder == "eta")
-        }),
+        (
+            Notification::to_contact("bob").campaign("order_delayed"),
+            |e| matches!(e, InputError::UnknownContact(c) if c.as_str() == "bob"),
+        ),
+        (
+            Notification::to_contact("ana").campaign("order_delayd"),
+            |e| matches!(e, InputError::Notify(NotifyError::UnknownCampaign { help, .. }) if help.contains("order_delayed")),
+        ),
+        (
+            Notification::to_contact("ana")
+                .campaign("order_delayed")
+                .value("order", "1"),
+            |e| matches!(e, InputError::Notify(NotifyError::MissingValue { placeholder, .. }) if placeholder == "eta"),
+        ),
         (Notification::to_contact("ana").content("hi"), |e| {
             matches!(e, InputError::Notify(NotifyError::NoPurpose))
         }),
         (delayed("x").purpose(Purpose::Marketing), |e| {
             matches!(e, InputError::Notify(NotifyError::PurposeConflict { .. }))
         }),
-        (Notification::to_contact("ana").purpose(Purpose::Transactional), |e| {
-            matches!(e, InputError::Notify(NotifyError::NothingToSend))
-        }),
-        (Notification::default().purpose(Purpose::Transactional).content("hi"), |e| {
-            matches!(e, InputError::Notify(NotifyError::NoRecipient))
-        }),
+        (
+            Notification::to_contact("ana").purpose(Purpose::Transactional),
+            |e| matches!(e, InputError::Notify(NotifyError::NothingToSend)),
+        ),
+        (
+            Notification::default()
+                .purpose(Purpose::Transactional)
+                .content("hi"),
+            |e| matches!(e, InputError::Notify(NotifyError::NoRecipient)),
+        ),
         (
             {
-                let mut n = Notification::to_contact("ana").purpose(Purpose::Transactional).content("hi");
+                let mut n = Notification::to_contact("ana")
+                    .purpose(Purpose::Transactional)
+                    .content("hi");
                 n.channel = Some(ChannelKind::Sms);
                 n.address = Some(addr(&ChannelKind::Sms, PHONE));
                 n
             },
             |e| matches!(e, InputError::Notify(NotifyError::TwoRecipients)),
         ),
-        (Notification::to_contact("ana").purpose(Purpose::Transactional).content(huge.as_str()), |e| {
-            matches!(e, InputError::TooLong { .. })
-        }),
+        (
+            Notification::to_contact("ana")
+                .purpose(Purpose::Transactional)
+                .content(huge.as_str()),
+            |e| matches!(e, InputError::TooLong { .. }),
+        ),
     ];
     for (n, expected) in cases {
         let e = w.try_give(Input::Notify(n.clone())).expect_err("refused");
@@ -448,7 +542,12 @@ fn bad_notifications_are_typed_errors_and_change_nothing() {
 fn consent_history_exports_every_change_with_its_source() {
     let mut w = world();
     ana(&mut w, &[ChannelKind::Sms, ChannelKind::Email]);
-    consent(&mut w, ChannelKind::Email, Some(Purpose::Marketing), ConsentChange::OptIn);
+    consent(
+        &mut w,
+        ChannelKind::Email,
+        Some(Purpose::Marketing),
+        ConsentChange::OptIn,
+    );
     w.wait(mins(1)).say(ChannelKind::Sms, PHONE, "stop");
     w.wait(mins(1)).say(ChannelKind::Sms, PHONE, "start");
     let history = w.sb.consent_history(&ContactId::new("ana"));
@@ -459,9 +558,24 @@ fn consent_history_exports_every_change_with_its_source() {
     assert_eq!(
         summary,
         [
-            (ChannelKind::Email, Some(Purpose::Marketing), ConsentStatus::OptedIn, SourceKind::WebForm),
-            (ChannelKind::Sms, None, ConsentStatus::OptedOut, SourceKind::Keyword),
-            (ChannelKind::Sms, None, ConsentStatus::OptedIn, SourceKind::Keyword),
+            (
+                ChannelKind::Email,
+                Some(Purpose::Marketing),
+                ConsentStatus::OptedIn,
+                SourceKind::WebForm
+            ),
+            (
+                ChannelKind::Sms,
+                None,
+                ConsentStatus::OptedOut,
+                SourceKind::Keyword
+            ),
+            (
+                ChannelKind::Sms,
+                None,
+                ConsentStatus::OptedIn,
+                SourceKind::Keyword
+            ),
         ]
     );
     assert_eq!(history[1].source.detail.as_deref(), Some("stop"));
@@ -485,11 +599,15 @@ fn a_campaign_on_a_channel_without_a_consent_policy_does_not_compile() {
         [notifications]
         fallback = ["whatsapp", "web_chat"]
     "#;
-    let err = switchboard::Config::from_toml_str(bad).unwrap_err().to_string();
+    let err = switchboard::Config::from_toml_str(bad)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("`messenger` has no consent policy"), "{err}");
     assert!(err.contains("`web_chat` has no consent policy"), "{err}");
     assert!(err.contains("[consent.messenger]"), "{err}");
     let bad = "[campaigns.promo]\npurpose = \"spam\"\ntext = \"x\"\n[[queues]]\nid = \"q\"";
-    let err = switchboard::Config::from_toml_str(bad).unwrap_err().to_string();
+    let err = switchboard::Config::from_toml_str(bad)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("unknown purpose `spam`"), "{err}");
 }
