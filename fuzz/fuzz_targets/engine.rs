@@ -12,7 +12,11 @@
 //! capacities, presence, removal), accept, decline, agent messages,
 //! transfers (cold and warm, to a queue or an agent, unknown targets),
 //! hold, hand back, close by anyone, CSAT scores 0 to 255, notes, tags,
-//! links and merges, snapshot → JSON → restore (sometimes with its clocks
+//! links and merges, notifications (to contacts known and unknown, to a
+//! channel address, with a campaign known or not, missing values,
+//! content, templates), consent changes from every source, contact
+//! upserts with valid and invalid time zones and preferred channels,
+//! snapshot → JSON → restore (sometimes with its clocks
 //! edited to any time, agreeing or not), and time steps from a millisecond
 //! to a day, to the next `poll_timeout()`, or to any time in `u64`
 //! milliseconds, the end of time included.
@@ -30,10 +34,15 @@ use std::time::Duration;
 use libfuzzer_sys::fuzz_target;
 use switchboard::assign::{AgentProfile, Capacity, Presence};
 use switchboard::config::Config;
-use switchboard::engine::{BotTurn, Closer, Inbound, Input, Snapshot, Switchboard, Transfer};
+use switchboard::engine::{
+    BotTurn, Closer, ContactUpsert, Inbound, Input, Snapshot, Switchboard, Transfer,
+};
+use switchboard::notify::{
+    ConsentChange, ConsentSource, ConsentUpdate, Notification, Purpose, SourceKind,
+};
 use switchboard::{
     Address, AgentId, Attributes, BotId, ChannelKind, ContactId, ConversationId, QueueId,
-    Timestamp, Value,
+    TemplateRef, Timestamp, Value,
 };
 use switchboard_fuzz::{Bytes, input_bytes, start_input};
 
@@ -101,6 +110,21 @@ hold_timeout = "30m"
 no_agent_timeout = "20m"
 notice_interval = "1m"
 csat = true
+
+[notifications]
+timezone = "America/New_York"
+quiet_hours = "21:00-08:00"
+caps.marketing = { max = 2, per = "7d" }
+
+[consent.sms]
+marketing = "double_opt_in"
+
+[campaigns.order]
+purpose = "transactional"
+text = "Order {order} is late"
+template = { name = "order_late", language = "en", parameters = ["{order}"] }
+max = 1
+per = "1d"
 "#;
 
 const IDENTITIES: [(&str, ChannelKind); 4] = [
@@ -135,7 +159,7 @@ fn conv(n: u8) -> ConversationId {
 
 fn input(b: &mut Bytes<'_>) -> Option<Input> {
     let agent = |n: u8| AgentId::new(AGENTS[n as usize % AGENTS.len()]);
-    Some(match b.byte()? % 20 {
+    Some(match b.byte()? % 22 {
         0..=4 => {
             let (from, ch) = b.pick(&IDENTITIES)?;
             let mut m = Inbound::new(ch, Address::new_unchecked(from), b.pick(&TEXTS)?);
@@ -255,7 +279,7 @@ fn input(b: &mut Bytes<'_>) -> Option<Input> {
                 agent: agent(b.byte()?),
             },
         },
-        _ => {
+        19 => {
             let (from, ch) = b.pick(&IDENTITIES)?;
             let who = b.pick(&["crm-1", "crm-2", "u1", "u2", "u3"])?;
             if b.byte()? % 2 == 0 {
@@ -269,6 +293,59 @@ fn input(b: &mut Bytes<'_>) -> Option<Input> {
                     into: ContactId::new(who),
                     from: ContactId::new(b.pick(&["crm-1", "u1", "u2"])?),
                 }
+            }
+        }
+        20 => {
+            let flags = b.byte()?;
+            let mut n = if flags & 1 == 0 {
+                Notification::to_contact(b.pick(&["crm-1", "u1", "ghost"])?)
+            } else {
+                let (from, ch) = b.pick(&IDENTITIES)?;
+                Notification::to_address(ch, Address::new_unchecked(from))
+            };
+            n.campaign = b
+                .pick(&[Some("order"), Some("nope"), None, None])?
+                .map(String::from);
+            n.purpose = b.pick(&[None, Some(Purpose::Transactional), Some(Purpose::Marketing)])?;
+            if flags & 2 != 0 {
+                n = n.value("order", b.pick(&TEXTS)?);
+            }
+            if flags & 4 != 0 {
+                n = n.content(b.pick(&TEXTS)?);
+            }
+            if flags & 8 != 0 {
+                n = n.template(TemplateRef::new("t", "en").with_parameters([b.pick(&TEXTS)?]));
+            }
+            if flags & 16 != 0 {
+                n = n.id(format!("n{}", flags >> 5));
+            }
+            Input::Notify(n)
+        }
+        _ => {
+            let flags = b.byte()?;
+            let (from, ch) = b.pick(&IDENTITIES)?;
+            let address = Address::new_unchecked(from);
+            if flags & 1 == 0 {
+                let purpose =
+                    b.pick(&[None, Some(Purpose::Transactional), Some(Purpose::Marketing)])?;
+                let change = b.pick(&[ConsentChange::OptIn, ConsentChange::OptOut])?;
+                let kind =
+                    b.pick(&[SourceKind::WebForm, SourceKind::Keyword, SourceKind::Agent])?;
+                let mut source = ConsentSource::new(kind);
+                if flags & 2 != 0 {
+                    source = source.with_detail(b.pick(&TEXTS)?);
+                }
+                Input::Consent(ConsentUpdate::new(ch, address, purpose, change, source))
+            } else {
+                let id = b.pick(&["crm-1", "crm-2", "u1", ""])?;
+                let tz = b.pick(&["Asia/Tokyo", "Not/AZone", "", "America/New_York"])?;
+                let preferred = b.pick(&["sms", "whatsapp", "email", "carrier-pigeon"])?;
+                Input::Contact(
+                    ContactUpsert::new(id)
+                        .identity(ch, address)
+                        .attribute("timezone", Value::from(tz))
+                        .attribute("preferred_channel", Value::from(preferred)),
+                )
             }
         }
     })
