@@ -77,6 +77,8 @@
 //! * [`router`] — rules → [`Decision`](router::Decision): which bot or queue,
 //!   with tags, priority and reply, and an explanation on request.
 //! * [`calendar`] — business hours and holidays in an IANA time zone.
+//! * [`notify`] — business-initiated messages: consent per channel and
+//!   purpose, quiet hours, caps, the channel fallback, typed refusals.
 //! * [`assign`] — the skills and queue assigner: agents, capacity,
 //!   strategies, offers, wait estimates.
 //! * [`handoff`] — the escalation state machine's parts: states, reasons,
