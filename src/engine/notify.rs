@@ -149,6 +149,15 @@ impl Switchboard {
         if content.is_none() && template.is_none() {
             return Err(NotifyError::NothingToSend.into());
         }
+        if let Some(c) = &n.content {
+            super::validate::check_content(c, max_text)?;
+        }
+        if let Some(t) = &template {
+            super::validate::non_empty("template name", &t.name)?;
+            super::validate::non_empty("template language", &t.language)?;
+            let texts = t.parameters.iter().map(String::as_str);
+            super::validate::check_texts(texts.chain([t.name.as_str()]), max_text)?;
+        }
         let candidates = match fixed.clone() {
             Some((ch, a)) => vec![(ch, Some(a))],
             None => self.channels_for(contact.as_ref(), attrs, campaign.map(|(_, c)| &c.channels)),

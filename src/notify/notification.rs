@@ -128,7 +128,8 @@ impl Notification {
 /// is [`DoubleOptIn`](super::Requirement::DoubleOptIn) and that did not
 /// come from the address itself (a keyword) waits for confirmation: the
 /// engine sends the channel's confirmation request and counts the opt-in
-/// when the customer answers YES within `[notifications] confirm_within`.
+/// when the customer answers YES (or another opt-in keyword: START,
+/// UNSTOP) within `[notifications] confirm_within`.
 ///
 /// ```
 /// use switchboard::engine::Input;

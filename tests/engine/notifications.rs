@@ -11,7 +11,7 @@ use switchboard::notify::{
     CapScope, ConsentChange, ConsentSource, ConsentStatus, ConsentUpdate, Notification,
     NotifyError, Purpose, Refusal, Requirement, SkipReason, SourceKind,
 };
-use switchboard::{Address, ChannelKind, ContactId, Origin, Timestamp, Value};
+use switchboard::{Address, ChannelKind, ContactId, Origin, TemplateRef, Timestamp, Value};
 
 use super::{World, mins};
 
@@ -480,7 +480,8 @@ fn bad_notifications_are_typed_errors_and_change_nothing() {
     w.clear();
     let before = w.snapshot_json();
     let huge = "x".repeat(1 << 20);
-    let cases: Vec<(Notification, fn(&InputError) -> bool)> = vec![
+    type Expect = fn(&InputError) -> bool;
+    let cases: Vec<(Notification, Expect)> = vec![
         (
             Notification::to_contact("bob").campaign("order_delayed"),
             |e| matches!(e, InputError::UnknownContact(c) if c.as_str() == "bob"),
@@ -521,6 +522,12 @@ fn bad_notifications_are_typed_errors_and_change_nothing() {
                 n
             },
             |e| matches!(e, InputError::Notify(NotifyError::TwoRecipients)),
+        ),
+        (
+            Notification::to_contact("ana")
+                .purpose(Purpose::Transactional)
+                .template(TemplateRef::new("", "en")),
+            |e| matches!(e, InputError::EmptyId("template name")),
         ),
         (
             Notification::to_contact("ana")

@@ -165,7 +165,7 @@ fn engine() -> Switchboard {
 
 /// What happened, in order: each input given (at its time) and each event.
 enum Step {
-    Input(Timestamp, Input),
+    Input(Timestamp, Box<Input>),
     Event(Event),
 }
 
@@ -180,7 +180,7 @@ fn run(
 ) -> (Vec<String>, Vec<Step>) {
     let mut lines = Vec::new();
     let mut steps = Vec::new();
-    let mut drain = |sb: &mut Switchboard, lines: &mut Vec<String>, steps: &mut Vec<Step>| {
+    let drain = |sb: &mut Switchboard, lines: &mut Vec<String>, steps: &mut Vec<Step>| {
         while let Some(a) = sb.poll_action_line() {
             lines.push(serde_json::to_string(&a).unwrap());
         }
@@ -201,7 +201,7 @@ fn run(
                 t = t + Duration::from_secs(1);
                 sb.handle_timeout(t);
                 drain(sb, &mut lines, &mut steps);
-                steps.push(Step::Input(t, inp.clone()));
+                steps.push(Step::Input(t, Box::new(inp.clone())));
                 let r = sb.handle(t, inp);
                 lines.push(format!("{r:?}"));
             }
@@ -220,11 +220,10 @@ struct Model {
 
 impl Model {
     fn needs_opt_in(ch: &ChannelKind, p: Purpose) -> bool {
-        match (ch, p) {
-            (ChannelKind::Sms, Purpose::Marketing) => true,
-            (ChannelKind::WhatsApp, _) => true,
-            _ => false,
-        }
+        matches!(
+            (ch, p),
+            (ChannelKind::Sms, Purpose::Marketing) | (ChannelKind::WhatsApp, _)
+        )
     }
 
     fn double(ch: &ChannelKind, p: Purpose) -> bool {
@@ -280,7 +279,8 @@ impl Model {
                             })
                     })
                     .collect();
-                if word == "YES" && !pending.is_empty() {
+                // Any opt-in keyword from the address confirms (START as well as YES).
+                if matches!(word, "YES" | "START") && !pending.is_empty() {
                     for p in pending {
                         self.purposes
                             .insert((key.0.clone(), key.1.clone(), p), ("in", at));
