@@ -206,7 +206,11 @@ impl Conversation {
             ("conversation", self.id.as_str()),
         ];
         values.extend(contact.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        let parameters: Vec<String> = t.parameters.iter().map(|p| fill(p, &values)).collect();
+        let parameters: Vec<String> = t
+            .parameters
+            .iter()
+            .map(|p| one_line(&fill(p, &values)))
+            .collect();
         Some(TemplateRef::new(t.name.clone(), t.language.clone()).with_parameters(parameters))
     }
 
@@ -267,5 +271,26 @@ pub(crate) fn purpose(from: &Party) -> &'static str {
         Party::Agent { .. } => "agent_reply",
         Party::Bot { .. } => "bot_reply",
         _ => "notice",
+    }
+}
+
+/// A template parameter as providers accept it: WhatsApp refuses body
+/// parameters with line breaks, tabs or runs of more than four spaces, so
+/// every run of white space becomes one space.
+pub(crate) fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn template_parameters_are_one_line_with_single_spaces() {
+        assert_eq!(
+            one_line("Hi Ana,\n\nyour order\tshipped     today. "),
+            "Hi Ana, your order shipped today."
+        );
+        assert_eq!(one_line(""), "");
     }
 }

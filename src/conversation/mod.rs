@@ -66,7 +66,7 @@ use crate::model::{
 };
 
 pub(crate) use customer::attachments_of;
-pub(crate) use env::{Env, SendRefusal, Then};
+pub(crate) use env::{Env, SendRefusal, Then, one_line};
 pub(crate) use phase::{Closure, Phase, Serving, Transfer, Wait};
 pub(crate) use stimulus::Stimulus;
 pub(crate) use timers::{Timer, TimerTable};

@@ -132,7 +132,7 @@ impl Switchboard {
                 let params = t
                     .parameters
                     .iter()
-                    .map(|p| fill_in(p, id))
+                    .map(|p| fill_in(p, id).map(|v| crate::conversation::one_line(&v)))
                     .collect::<Result<Vec<_>, _>>()?;
                 template = Some(
                     TemplateRef::new(t.name.clone(), t.language.clone()).with_parameters(params),
