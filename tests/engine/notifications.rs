@@ -617,4 +617,41 @@ fn a_campaign_on_a_channel_without_a_consent_policy_does_not_compile() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("unknown purpose `spam`"), "{err}");
+    // Every problem at once, each at its place, with what to write.
+    let bad = r#"
+        [[queues]]
+        id = "q"
+        [notifications]
+        quiet_hour = "21:00-08:00"
+        quiet_hours = "9pm-8am"
+        timezone = "Mars/Olympus"
+        caps.promotional = { max = 1, per = "1d" }
+        caps.marketing = { max = 0, per = "1d" }
+        [consent.sms]
+        marketing = "double"
+        [campaigns.late]
+        purpose = "transactional"
+        max = 1
+    "#;
+    let text = switchboard::Config::from_toml_str(bad)
+        .unwrap_err()
+        .to_string();
+    for expected in [
+        "unknown key `quiet_hour`",
+        "did you mean `quiet_hours`?",
+        "`9pm-8am` is not a time range; write it as HH:MM-HH:MM",
+        "`Mars/Olympus` is not an IANA time zone",
+        "unknown purpose `promotional`",
+        "a cap of 0 allows nothing",
+        "`double` is not a consent requirement",
+        "use none, opt_in or double_opt_in",
+        "campaign `late` has neither `text` nor `template`",
+        "a campaign's cap needs both `max` and `per`",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    assert!(
+        text.contains("--> 6:23 (notifications.quiet_hours)"),
+        "located: {text}"
+    );
 }
