@@ -166,6 +166,8 @@
 //! [`Delivery`]: switchboard::engine::Delivery
 //! [`parse`]: inbound::parse
 
+#[path = "../support/host.rs"]
+mod host;
 #[path = "../support/samples.rs"]
 mod samples;
 

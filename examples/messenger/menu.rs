@@ -17,15 +17,15 @@
 //! Everything is printed as JSON lines: the webhook posted, the inputs, the
 //! actions and the Send API requests.
 
-use std::error::Error;
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use switchboard::bot::FaqBot;
 use switchboard::config::Config;
-use switchboard::engine::{Action, ActionLine, Input, InputLine, Output, Switchboard};
+use switchboard::engine::{Action, Input, InputLine, Output, Switchboard};
 use switchboard::{Choice, QuickReply, Timestamp};
 
+use crate::host::{Act, Fallible, Host};
 use crate::inbound::parse;
 use crate::outbound;
 
@@ -52,16 +52,17 @@ const PAGE: &str = "682498302938465";
 /// When the engine or the bot refuses something, or the scene does not go
 /// as told: the bot offers no "Payment methods" quick reply, or is not
 /// asked with the one tapped.
-pub(crate) fn run() -> Result<(), Box<dyn Error>> {
+pub(crate) fn run() -> Fallible<()> {
     let faq = FaqBot::from_toml_str(include_str!("../data/faq.toml"))?.max_choices(3);
-    let mut host = Host {
-        sb: Switchboard::new(Config::from_toml_str(CONFIG)?),
-        faq,
-        now: Timestamp::from_millis(1_795_428_600_000),
-        timer: None,
-        sent: Vec::new(),
-        asked: Vec::new(),
-    };
+    let mut host = Host::new(
+        Switchboard::new(Config::from_toml_str(CONFIG)?),
+        Timestamp::from_millis(1_795_428_600_000),
+        Menu {
+            faq,
+            sent: Vec::new(),
+            asked: Vec::new(),
+        },
+    );
     println!(
         "{}",
         json!({ "scene": "a menu on Messenger: quick replies out, the tap back as the choice" })
@@ -77,6 +78,7 @@ pub(crate) fn run() -> Result<(), Box<dyn Error>> {
     // posts the quick reply's title as the text and its payload.
     host.wait(Duration::from_secs(20))?;
     let tapped = host
+        .story
         .offered()
         .into_iter()
         .find(|q| q.title == "Payment methods")
@@ -86,69 +88,46 @@ pub(crate) fn run() -> Result<(), Box<dyn Error>> {
 
     // The engine asked the bot with the quick reply tapped.
     let expected = Choice::new(tapped.payload).with_title(tapped.title);
-    match host.asked.last() {
+    match host.story.asked.last() {
         Some(Some(choice)) if *choice == expected => Ok(()),
         other => Err(format!("the bot was asked with {other:?}, not {expected:?}").into()),
     }
 }
 
-/// A host that keeps the clock, answers the bot's questions itself and
+/// The scene's side of the host: it answers the bot's questions itself and
 /// prints each action and the request it sends for it.
-struct Host {
-    sb: Switchboard,
+struct Menu {
     faq: FaqBot,
-    now: Timestamp,
-    /// When the engine asked to be woken (from `poll_timeout`).
-    timer: Option<Timestamp>,
     /// The Send API requests made, in order.
     sent: Vec<Value>,
     /// The choice the bot was asked with, each time it was asked.
     asked: Vec<Option<Choice>>,
 }
 
-impl Host {
-    /// Lets time pass, firing the engine's timers on the way.
-    fn wait(&mut self, d: Duration) -> Result<(), Box<dyn Error>> {
-        let until = self.now + d;
-        while let Some(at) = self.timer.filter(|at| *at <= until) {
-            self.now = at;
-            self.sb.handle_timeout(at);
-            self.drain()?;
-        }
-        self.now = until;
-        Ok(())
-    }
-
+impl Host<Menu> {
     /// Meta posts `body` to the webhook: each input it carries is handed to
     /// the engine, whose outputs are drained.
-    fn post(&mut self, body: &Value) -> Result<(), Box<dyn Error>> {
+    fn post(&mut self, body: &Value) -> Fallible<()> {
         println!("{}", json!({ "webhook": body }));
         for input in parse(body.to_string().as_bytes())? {
             println!(
                 "{}",
                 serde_json::to_string(&InputLine::new(self.now, input.clone()))?
             );
-            self.sb.handle(self.now, input)?;
-            self.drain()?;
+            self.give(input)?;
         }
         Ok(())
     }
+}
 
-    /// Carries out every output in order, then re-arms the timer.
-    fn drain(&mut self) -> Result<(), Box<dyn Error>> {
-        while let Some(output) = self.sb.poll_output() {
-            if let Output::Action(line) = output {
-                self.act(line)?;
-            }
-        }
-        self.timer = self.sb.poll_timeout();
-        Ok(())
-    }
-
+impl Act for Menu {
     /// One action: printed, sent to Messenger when it sends something, and
     /// a question to the bot answered (its answer joins the outputs being
     /// drained).
-    fn act(&mut self, line: ActionLine) -> Result<(), Box<dyn Error>> {
+    fn act(&mut self, output: Output) -> Fallible<Option<Input>> {
+        let Output::Action(line) = output else {
+            return Ok(None);
+        };
         println!("{}", serde_json::to_string(&line)?);
         match outbound::request(&line.action) {
             Ok(Some(body)) => {
@@ -158,14 +137,15 @@ impl Host {
             Ok(None) => {}
             Err(e) => println!("{}", json!({ "unsendable": e.to_string() })),
         }
-        if let Action::AskBot(ask) = &line.action {
-            self.asked.push(ask.choice.clone());
-            let turn = self.faq.turn(ask);
-            self.sb.handle(self.now, Input::BotTurn(turn))?;
-        }
-        Ok(())
+        let Action::AskBot(ask) = &line.action else {
+            return Ok(None);
+        };
+        self.asked.push(ask.choice.clone());
+        Ok(Some(Input::BotTurn(self.faq.turn(ask))))
     }
+}
 
+impl Menu {
     /// The quick replies of the last request that carried some, as the
     /// customer sees them.
     fn offered(&self) -> Vec<QuickReply> {

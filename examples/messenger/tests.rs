@@ -5,13 +5,15 @@
 
 mod inbound;
 mod outbound;
+#[path = "../support/testing.rs"]
+mod testing;
 
 use switchboard::Timestamp;
 use switchboard::config::Config;
-use switchboard::engine::{Delivery, Inbound, Input, Switchboard};
+use switchboard::engine::Switchboard;
 
-use crate::inbound::parse;
-use crate::{CONFIG, SAMPLES};
+use crate::CONFIG;
+use testing::{one_delivery, one_inbound, sample};
 
 /// The page-scoped id of the samples' customer.
 const PSID: &str = "1254459154682919";
@@ -22,31 +24,6 @@ const NOW: Timestamp = Timestamp::from_millis(1_795_428_000_000);
 /// An engine with the example's configuration.
 fn engine() -> Switchboard {
     Switchboard::new(Config::from_toml_str(CONFIG).unwrap())
-}
-
-/// The sample file `name`.
-fn sample(name: &str) -> &'static str {
-    SAMPLES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, body)| *body)
-        .unwrap_or_else(|| panic!("no sample {name}"))
-}
-
-/// The one inbound `body` carries.
-fn one_inbound(body: &str) -> Inbound {
-    match parse(body.as_bytes()).unwrap().as_slice() {
-        [Input::Inbound(m)] => m.clone(),
-        other => panic!("{other:?}"),
-    }
-}
-
-/// The one delivery report `body` carries.
-fn one_delivery(body: &str) -> Delivery {
-    match parse(body.as_bytes()).unwrap().as_slice() {
-        [Input::Delivery(d)] => d.clone(),
-        other => panic!("{other:?}"),
-    }
 }
 
 /// A page webhook with the given messaging events.

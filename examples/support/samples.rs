@@ -5,10 +5,8 @@
 //! adapter's outbound half, and the vendor request it would make (or the
 //! typed error saying why it cannot) is printed after it.
 //!
-//! It follows the engine's drive loop: after every `handle` or
-//! `handle_timeout` it drains `poll_output`, then re-arms its one timer
-//! from `poll_timeout`; before each sample it fires the timers that fell
-//! due in between.
+//! It drives the engine through the shared [`Host`], which fires the
+//! timers that fell due between samples.
 
 use std::fmt::Display;
 use std::time::Duration;
@@ -17,7 +15,7 @@ use switchboard::Timestamp;
 use switchboard::config::Config;
 use switchboard::engine::{Action, EventKind, Input, InputLine, Output, Switchboard};
 
-type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
+use crate::host::{Act, Fallible, Host};
 
 /// Runs `samples` (name, body) through `parse` into an engine for
 /// `config`, printing what happens; `request` turns an action into the
@@ -28,15 +26,12 @@ pub(crate) fn run<E: Display, F: Display>(
     parse: impl Fn(&[u8]) -> Result<Vec<Input>, E>,
     request: impl Fn(&Action) -> Result<Option<serde_json::Value>, F>,
 ) -> Fallible<()> {
-    let mut engine = Switchboard::new(Config::from_toml_str(config)?);
-    let mut timer: Option<Timestamp> = None;
-    let start = Timestamp::from_millis(1_795_428_000_000);
-    for (n, (name, body)) in samples.into_iter().enumerate() {
-        let now = start + Duration::from_secs(n as u64);
-        while let Some(at) = timer.filter(|at| *at <= now) {
-            engine.handle_timeout(at);
-            timer = drain(&mut engine, &request)?;
-        }
+    let engine = Switchboard::new(Config::from_toml_str(config)?);
+    // A second before the first sample, which is at 1_795_428_000_000.
+    let start = Timestamp::from_millis(1_795_427_999_000);
+    let mut host = Host::new(engine, start, Printer(request));
+    for (name, body) in samples {
+        host.wait(Duration::from_secs(1))?;
         let inputs = match parse(body.as_bytes()) {
             Ok(inputs) => inputs,
             Err(e) => {
@@ -48,33 +43,37 @@ pub(crate) fn run<E: Display, F: Display>(
             }
         };
         for input in inputs {
+            let now = host.now;
             println!(
                 "{}",
                 serde_json::to_string(&InputLine::new(now, input.clone()))?
             );
-            if let Err(e) = engine.handle(now, input) {
+            if let Err(e) = host.engine.handle(now, input) {
                 println!(
                     "{}",
                     serde_json::json!({ "at": now, "refused": e.to_string() })
                 );
             }
-            timer = drain(&mut engine, &request)?;
+            host.drain()?;
         }
     }
     Ok(())
 }
 
-/// Prints the actions (and ignored retries) waiting in `engine`, then
-/// returns when it next wants to be woken.
-fn drain<F: Display>(
-    engine: &mut Switchboard,
-    request: impl Fn(&Action) -> Result<Option<serde_json::Value>, F>,
-) -> Fallible<Option<Timestamp>> {
-    while let Some(output) = engine.poll_output() {
+/// Prints each action with the vendor request it makes (by the function it
+/// holds), and each retry the engine ignored.
+struct Printer<R>(R);
+
+impl<R, F> Act for Printer<R>
+where
+    R: Fn(&Action) -> Result<Option<serde_json::Value>, F>,
+    F: Display,
+{
+    fn act(&mut self, output: Output) -> Fallible<Option<Input>> {
         match &output {
             Output::Action(line) => {
                 println!("{}", serde_json::to_string(line)?);
-                match request(&line.action) {
+                match (self.0)(&line.action) {
                     Ok(Some(body)) => println!("{}", serde_json::json!({ "request": body })),
                     Ok(None) => {}
                     Err(e) => println!("{}", serde_json::json!({ "unsendable": e.to_string() })),
@@ -85,6 +84,6 @@ fn drain<F: Display>(
             }
             _ => {}
         }
+        Ok(None)
     }
-    Ok(engine.poll_timeout())
 }

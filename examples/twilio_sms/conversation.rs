@@ -15,17 +15,15 @@
 //! input. Ids the engine makes (the conversation) are taken from its
 //! questions to the bot, never guessed.
 
-use std::error::Error;
 use std::time::Duration;
 
 use switchboard::bot::BotRequest;
 use switchboard::engine::{Action, BotTurn, Input, Output, Switchboard};
 use switchboard::{ChannelKind, Config, Content, Location, QuickReply, Timestamp};
 
+use crate::host::{Act, Fallible, Host};
 use crate::inbound::parse;
 use crate::outbound::{Twilio, capabilities};
-
-type Fallible<T> = Result<T, Box<dyn Error>>;
 
 /// Runs both conversations on an engine for `config`, printing what goes
 /// in and every request to Twilio.
@@ -34,13 +32,14 @@ pub(crate) fn run(config: &str, twilio: &Twilio) -> Fallible<()> {
     for channel in [ChannelKind::Sms, ChannelKind::WhatsApp] {
         sb.set_capabilities(channel.clone(), capabilities(&channel));
     }
-    let mut host = Host {
+    let mut host = Host::new(
         sb,
-        twilio,
-        now: Timestamp::from_millis(1_795_431_600_000),
-        timer: None,
-        asked: None,
-    };
+        Timestamp::from_millis(1_795_431_600_000),
+        Conversations {
+            twilio,
+            asked: None,
+        },
+    );
 
     println!("\n# SMS: a bot reply with buttons, and the customer's \"2\"");
     host.webhook(
@@ -58,7 +57,7 @@ pub(crate) fn run(config: &str, twilio: &Twilio) -> Fallible<()> {
         "MessageSid=SM6c1e6b2f1a8d5e3cab9f7a5d4c3b2e1f&From=%2B14155550100&To=%2B15005550006\
          &Body=2&NumMedia=0",
     )?;
-    let choice = host.question()?.choice.clone();
+    let choice = host.story.question()?.choice.clone();
     match choice.as_ref().map(|c| c.payload.as_str()) {
         Some("human") => host.answer(|ask| {
             BotTurn::new(ask.conversation.clone())
@@ -84,19 +83,15 @@ pub(crate) fn run(config: &str, twilio: &Twilio) -> Fallible<()> {
     Ok(())
 }
 
-/// A host that keeps the clock, answers the bot itself and sends through
-/// the adapter.
-struct Host<'a> {
-    sb: Switchboard,
+/// The conversations' side of the host: it sends through the adapter and
+/// keeps the bot's question for the host to answer.
+struct Conversations<'a> {
     twilio: &'a Twilio,
-    now: Timestamp,
-    /// When the engine asked to be woken (from `poll_timeout`).
-    timer: Option<Timestamp>,
     /// The engine's latest question to the bot, not answered yet.
     asked: Option<BotRequest>,
 }
 
-impl Host<'_> {
+impl Host<Conversations<'_>> {
     /// Twilio posts `body` to the messaging webhook.
     fn webhook(&mut self, body: &str) -> Fallible<()> {
         for input in parse(body.as_bytes())? {
@@ -106,18 +101,9 @@ impl Host<'_> {
                     println!("  shares {place:?}");
                 }
             }
-            self.sb.handle(self.now, input)?;
-            self.drain()?;
+            self.give(input)?;
         }
         Ok(())
-    }
-
-    /// The question the bot has to answer.
-    fn question(&self) -> Fallible<&BotRequest> {
-        Ok(self
-            .asked
-            .as_ref()
-            .ok_or("the engine asked the bot nothing")?)
     }
 
     /// The bot answers its question with `reply`.
@@ -132,6 +118,7 @@ impl Host<'_> {
     /// The bot answers its question with the turn `turn` makes of it.
     fn answer(&mut self, turn: impl FnOnce(&BotRequest) -> BotTurn) -> Fallible<()> {
         let ask = self
+            .story
             .asked
             .take()
             .ok_or("the engine asked the bot nothing")?;
@@ -142,56 +129,53 @@ impl Host<'_> {
             ask.conversation,
             turn.reply_text().unwrap_or_default()
         );
-        self.sb.handle(self.now, Input::BotTurn(turn))?;
-        self.drain()
+        self.give(Input::BotTurn(turn))
     }
+}
 
-    /// Lets time pass, firing the engine's timers on the way.
-    fn wait(&mut self, d: Duration) -> Fallible<()> {
-        let until = self.now + d;
-        while let Some(at) = self.timer.filter(|at| *at <= until) {
-            self.now = at;
-            self.sb.handle_timeout(at);
-            self.drain()?;
-        }
-        self.now = until;
-        Ok(())
+impl Conversations<'_> {
+    /// The question the bot has to answer.
+    fn question(&self) -> Fallible<&BotRequest> {
+        Ok(self
+            .asked
+            .as_ref()
+            .ok_or("the engine asked the bot nothing")?)
     }
+}
 
-    /// Carries out every output in order, then re-arms the timer.
-    fn drain(&mut self) -> Fallible<()> {
-        while let Some(output) = self.sb.poll_output() {
-            let Output::Action(line) = output else {
-                continue;
-            };
-            match &line.action {
-                Action::AskBot(ask) => {
-                    let picked = ask
-                        .choice
-                        .as_ref()
-                        .map(|c| format!(", choice {c:?}"))
-                        .unwrap_or_default();
-                    println!(
-                        "  engine asks bot {} (turn {} of {}){picked}",
-                        ask.bot, ask.turn, ask.conversation
-                    );
-                    self.asked = Some((**ask).clone());
-                }
-                action @ Action::Send { .. } => match self.twilio.message(action) {
-                    Ok(Some(request)) => {
-                        println!("  POST {}", request.url);
-                        for (name, value) in &request.form {
-                            println!("    {name} = {value:?}");
-                        }
-                        println!("    body: {}", request.body());
-                    }
-                    Ok(None) => {}
-                    Err(e) => println!("  cannot send: {e}"),
-                },
-                other => println!("  {}", serde_json::to_string(other)?),
+impl Act for Conversations<'_> {
+    /// Prints each action: a question to the bot (kept for the host to
+    /// answer), a `Send` as the request to Twilio, anything else as JSON.
+    fn act(&mut self, output: Output) -> Fallible<Option<Input>> {
+        let Output::Action(line) = output else {
+            return Ok(None);
+        };
+        match &line.action {
+            Action::AskBot(ask) => {
+                let picked = ask
+                    .choice
+                    .as_ref()
+                    .map(|c| format!(", choice {c:?}"))
+                    .unwrap_or_default();
+                println!(
+                    "  engine asks bot {} (turn {} of {}){picked}",
+                    ask.bot, ask.turn, ask.conversation
+                );
+                self.asked = Some((**ask).clone());
             }
+            action @ Action::Send { .. } => match self.twilio.message(action) {
+                Ok(Some(request)) => {
+                    println!("  POST {}", request.url);
+                    for (name, value) in &request.form {
+                        println!("    {name} = {value:?}");
+                    }
+                    println!("    body: {}", request.body());
+                }
+                Ok(None) => {}
+                Err(e) => println!("  cannot send: {e}"),
+            },
+            other => println!("  {}", serde_json::to_string(other)?),
         }
-        self.timer = self.sb.poll_timeout();
-        Ok(())
+        Ok(None)
     }
 }

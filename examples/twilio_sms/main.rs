@@ -147,6 +147,8 @@
 
 mod conversation;
 mod error;
+#[path = "../support/host.rs"]
+mod host;
 mod inbound;
 mod outbound;
 #[path = "../support/samples.rs"]

@@ -5,25 +5,10 @@
 mod engine;
 mod inbound;
 mod outbound;
+#[path = "../support/testing.rs"]
+mod testing;
 
-use switchboard::engine::Input;
-
-use crate::{SAMPLES, parse};
-
-fn sample(name: &str) -> &'static str {
-    SAMPLES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, body)| *body)
-        .unwrap_or_else(|| panic!("no sample {name}"))
-}
-
-fn one(body: &str) -> Input {
-    match parse(body.as_bytes()).unwrap().as_slice() {
-        [input] => input.clone(),
-        other => panic!("{body}: {other:?}"),
-    }
-}
+use testing::{one, one_delivery, one_inbound, sample};
 
 /// A WhatsApp message as Twilio posts it, with `extra` fields.
 fn whatsapp(extra: &str) -> String {

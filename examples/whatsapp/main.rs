@@ -117,6 +117,8 @@
 //! agent's answer after the 24-hour window as a template. `cargo test
 //! --example whatsapp` runs its tests.
 
+#[path = "../support/host.rs"]
+mod host;
 #[path = "../support/samples.rs"]
 mod samples;
 

@@ -18,7 +18,6 @@
 //! outputs; the button the customer taps is read from the interactive
 //! message the adapter built.
 
-use std::error::Error;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -31,10 +30,9 @@ use switchboard::{
     Timestamp,
 };
 
+use crate::host::{Act, Fallible, Host};
 use crate::inbound::parse;
 use crate::outbound::{messages_url, request};
-
-type Fallible<T> = Result<T, Box<dyn Error>>;
 
 /// The business phone number's id in Meta's documentation examples.
 const PHONE_NUMBER_ID: &str = "106540352242922";
@@ -47,14 +45,11 @@ const FRIDAY_EVENING: u64 = 1_795_798_800_000;
 /// Runs the story with `config`, printing each step, each Cloud API body
 /// and any send the adapter refused; returns the bodies, in order.
 pub(crate) fn run(config: &str) -> Fallible<Vec<Value>> {
-    let mut host = Host {
-        sb: Switchboard::new(Config::from_toml_str(config)?),
-        now: Timestamp::from_millis(FRIDAY_EVENING),
-        timer: None,
-        conversation: None,
-        sent: Vec::new(),
-        messages: 0,
-    };
+    let mut host = Host::new(
+        Switchboard::new(Config::from_toml_str(config)?),
+        Timestamp::from_millis(FRIDAY_EVENING),
+        Story::default(),
+    );
     println!();
     println!("# One conversation through the engine; sends go to");
     println!("# POST {}", messages_url(PHONE_NUMBER_ID));
@@ -65,6 +60,7 @@ pub(crate) fn run(config: &str) -> Fallible<Vec<Value>> {
     // posts back that button's id and title, as the adapter sent them.
     host.wait(Duration::from_secs(60))?;
     let button = host
+        .story
         .sent
         .iter()
         .rev()
@@ -81,28 +77,25 @@ pub(crate) fn run(config: &str) -> Fallible<Vec<Value>> {
     // Nobody is on duty until Monday 09:00.
     host.wait(Duration::from_secs(64 * 3600 - 60))?;
     let ana = AgentId::new("ana");
-    host.give(
+    host.step(
         "ana signs in",
         Input::AgentUpsert(
             AgentProfile::new("ana").with_capacity(Capacity::new([(ChannelKind::WhatsApp, 2)])),
         ),
     )?;
-    host.give(
-        "",
-        Input::AgentStatus {
-            agent: ana.clone(),
-            status: Presence::Available,
-        },
-    )?;
-    let conversation = host.conversation.clone().ok_or("no conversation")?;
-    host.give(
+    host.give(Input::AgentStatus {
+        agent: ana.clone(),
+        status: Presence::Available,
+    })?;
+    let conversation = host.story.conversation.clone().ok_or("no conversation")?;
+    host.step(
         "ana accepts",
         Input::AgentAccept {
             agent: ana.clone(),
             conversation: conversation.clone(),
         },
     )?;
-    host.give(
+    host.step(
         "ana writes, 64 hours after the customer",
         Input::AgentMessage {
             agent: ana.clone(),
@@ -113,7 +106,7 @@ pub(crate) fn run(config: &str) -> Fallible<Vec<Value>> {
 
     host.wait(Duration::from_secs(20 * 60))?;
     host.customer(json!({ "type": "text", "text": { "body": "Moss green! Can I see it?" } }))?;
-    host.give(
+    host.step(
         "ana sends a photo",
         Input::AgentMessage {
             agent: ana.clone(),
@@ -127,7 +120,7 @@ pub(crate) fn run(config: &str) -> Fallible<Vec<Value>> {
             ),
         },
     )?;
-    host.give(
+    host.step(
         "ana closes",
         Input::Close {
             conversation,
@@ -135,16 +128,12 @@ pub(crate) fn run(config: &str) -> Fallible<Vec<Value>> {
             agent: Some(ana),
         },
     )?;
-    Ok(host.sent)
+    Ok(host.story.sent)
 }
 
-/// A host that keeps the clock, plays the bot and prints what the engine
-/// asks of it.
-struct Host {
-    sb: Switchboard,
-    now: Timestamp,
-    /// When the engine asked to be woken (from `poll_timeout`).
-    timer: Option<Timestamp>,
+/// What the story keeps of the engine's outputs; it plays the bot.
+#[derive(Default)]
+struct Story {
     /// The conversation, as the engine named it in its outputs.
     conversation: Option<ConversationId>,
     /// The Cloud API bodies built so far.
@@ -153,26 +142,14 @@ struct Host {
     messages: u32,
 }
 
-impl Host {
-    /// Lets time pass, firing the engine's timers on the way.
-    fn wait(&mut self, d: Duration) -> Fallible<()> {
-        let until = self.now + d;
-        while let Some(at) = self.timer.filter(|at| *at <= until) {
-            self.now = at;
-            self.sb.handle_timeout(at);
-            self.drain()?;
-        }
-        self.now = until;
-        Ok(())
-    }
-
+impl Host<Story> {
     /// Posts `message` (its type and content) as Meta would, from the
     /// customer, and hands what the adapter reads from it to the engine.
     fn customer(&mut self, mut message: Value) -> Fallible<()> {
-        self.messages += 1;
+        self.story.messages += 1;
         message["from"] = CUSTOMER.into();
         // Meta's message ids are opaque; these stand in for them.
-        message["id"] = format!("wamid.story-{}", self.messages).into();
+        message["id"] = format!("wamid.story-{}", self.story.messages).into();
         message["timestamp"] = (self.now.as_millis() / 1000).to_string().into();
         let body = json!({
             "object": "whatsapp_business_account",
@@ -192,39 +169,41 @@ impl Host {
                     .unwrap_or_default();
                 println!("{} customer: {}{tapped}", self.clock(), m.text);
             }
-            self.sb.handle(self.now, input)?;
-            self.drain()?;
+            self.give(input)?;
         }
         Ok(())
     }
 
-    /// Hands the engine one input, then drains its outputs.
-    fn give(&mut self, what: &str, input: Input) -> Fallible<()> {
-        if !what.is_empty() {
-            println!("{} {what}", self.clock());
-        }
-        self.sb.handle(self.now, input)?;
-        self.drain()
+    /// Prints `what` with the time of day, then hands the engine `input`.
+    fn step(&mut self, what: &str, input: Input) -> Fallible<()> {
+        println!("{} {what}", self.clock());
+        self.give(input)
     }
 
-    /// Carries out every output in order, then re-arms the timer.
-    fn drain(&mut self) -> Fallible<()> {
-        while let Some(output) = self.sb.poll_output() {
-            match output {
-                Output::Action(line) => self.act(line.action)?,
-                Output::Event(event) => {
-                    if let EventKind::Transition { to, reason, .. } = event.kind {
-                        println!("  · {to} ({reason})");
-                    }
+    /// The time of day, for the log.
+    fn clock(&self) -> String {
+        i64::try_from(self.now.as_millis())
+            .ok()
+            .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+            .map(|t| t.strftime("%a %H:%M").to_string())
+            .unwrap_or_else(|| self.now.to_string())
+    }
+}
+
+impl Act for Story {
+    /// Prints the sends, with their Cloud API bodies, the offers, closes
+    /// and changes of state, and answers the bot's questions.
+    fn act(&mut self, output: Output) -> Fallible<Option<Input>> {
+        let action = match output {
+            Output::Action(line) => line.action,
+            Output::Event(event) => {
+                if let EventKind::Transition { to, reason, .. } = event.kind {
+                    println!("  · {to} ({reason})");
                 }
-                _ => {}
+                return Ok(None);
             }
-        }
-        self.timer = self.sb.poll_timeout();
-        Ok(())
-    }
-
-    fn act(&mut self, action: Action) -> Fallible<()> {
+            _ => return Ok(None),
+        };
         match &action {
             Action::Send { from, .. } => {
                 let who = match from {
@@ -246,10 +225,9 @@ impl Host {
             }
             Action::AskBot(ask) => {
                 self.conversation = Some(ask.conversation.clone());
-                let turn = bot(ask);
                 // Answering the bot is one more input; its outputs join the
                 // queue being drained.
-                self.sb.handle(self.now, Input::BotTurn(turn))?;
+                return Ok(Some(Input::BotTurn(bot(ask))));
             }
             Action::Offer {
                 conversation,
@@ -262,16 +240,7 @@ impl Host {
             Action::Closed { reason, .. } => println!("  → closed ({reason})"),
             _ => {}
         }
-        Ok(())
-    }
-
-    /// The time of day, for the log.
-    fn clock(&self) -> String {
-        i64::try_from(self.now.as_millis())
-            .ok()
-            .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
-            .map(|t| t.strftime("%a %H:%M").to_string())
-            .unwrap_or_else(|| self.now.to_string())
+        Ok(None)
     }
 }
 

@@ -2,35 +2,22 @@
 //! ([`inbound`]), every send mapped to the exact body Meta documents and
 //! every limit refused ([`outbound`]), and the engine's rendering for
 //! WhatsApp through both halves ([`engine`]). This file holds what they
-//! share.
+//! share; what every adapter's tests share is in [`testing`].
 
 use switchboard::bot::BotRequest;
 use switchboard::channel::Outbound;
-use switchboard::engine::{Action, Inbound, Input, Output, Switchboard};
+use switchboard::engine::{Action, Input, Output, Switchboard};
 use switchboard::handoff::Party;
 use switchboard::{Address, ChannelKind, ConversationId, Timestamp};
 
-use crate::SAMPLES;
 use crate::inbound::parse;
+use testing::{one_delivery, one_inbound, sample};
 
 mod engine;
 mod inbound;
 mod outbound;
-
-fn sample(name: &str) -> &'static str {
-    SAMPLES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, body)| *body)
-        .unwrap_or_else(|| panic!("no sample {name}"))
-}
-
-fn one_inbound(name: &str) -> Inbound {
-    match parse(sample(name).as_bytes()).unwrap().as_slice() {
-        [Input::Inbound(m)] => m.clone(),
-        other => panic!("{name}: {other:?}"),
-    }
-}
+#[path = "../support/testing.rs"]
+mod testing;
 
 /// A webhook body carrying `messages` (JSON, comma-separated).
 fn wrap(messages: &str) -> String {

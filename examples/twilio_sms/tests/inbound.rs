@@ -1,29 +1,12 @@
 //! The inbound half: each sample and each documented field, exactly, and
 //! a typed error for each malformed value.
 
-use switchboard::config::Config;
-use switchboard::engine::{Delivery, DeliveryStatus, Inbound, Input, Switchboard};
-use switchboard::{
-    Address, Attachment, AttachmentKind, Attributes, ChannelKind, Choice, Location, Timestamp,
-};
+use switchboard::engine::{DeliveryStatus, Inbound, Input};
+use switchboard::{Address, Attachment, AttachmentKind, Attributes, ChannelKind, Choice, Location};
 
-use super::{one, sample, whatsapp};
+use super::{one_delivery, one_inbound, sample, whatsapp};
 use crate::error::WebhookError;
-use crate::{CONFIG, SAMPLES, parse};
-
-fn one_inbound(body: &str) -> Inbound {
-    match one(body) {
-        Input::Inbound(m) => m,
-        other => panic!("{other:?}"),
-    }
-}
-
-fn one_delivery(body: &str) -> Delivery {
-    match one(body) {
-        Input::Delivery(d) => d,
-        other => panic!("{other:?}"),
-    }
-}
+use crate::{SAMPLES, parse};
 
 /// A message from `from` on `channel` with `text` and SID `sid`, nothing
 /// else: what each expectation below starts from, so that a field the
@@ -255,23 +238,6 @@ fn status_callbacks_become_delivery_reports() {
 }
 
 #[test]
-fn the_engine_accepts_every_sample() {
-    let mut engine = Switchboard::new(Config::from_toml_str(CONFIG).unwrap());
-    let now = Timestamp::from_millis(1_795_428_000_000);
-    let mut count = 0;
-    for (name, body) in SAMPLES {
-        for input in parse(body.as_bytes()).unwrap() {
-            engine
-                .handle(now, input)
-                .unwrap_or_else(|e| panic!("{name}: {e}"));
-            count += 1;
-        }
-    }
-    assert_eq!(count, SAMPLES.len());
-    assert!(engine.poll_action().is_some());
-}
-
-#[test]
 fn malformed_bodies_are_typed_errors() {
     let err = |body: &str| parse(body.as_bytes()).unwrap_err();
     assert!(matches!(err(""), WebhookError::Empty));
@@ -369,21 +335,7 @@ fn malformed_bodies_are_typed_errors() {
     );
 }
 
-#[test]
-fn truncated_samples_never_panic() {
-    for (_, body) in SAMPLES {
-        for end in 0..body.len() {
-            let _ = parse(&body.as_bytes()[..end]);
-        }
-    }
-}
-
 proptest::proptest! {
-    #[test]
-    fn arbitrary_bytes_never_panic(body in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
-        let _ = parse(&body);
-    }
-
     #[test]
     fn arbitrary_fields_never_panic(
         num_media in "[0-9]{0,3}|-?[0-9]{1,12}",

@@ -227,7 +227,9 @@ fn a_location_goes_out_as_a_map_pin_named_by_its_label() {
         )
     );
     // A place a customer shared goes back whole.
-    let shared = one_inbound("whatsapp-location.json").location.unwrap();
+    let shared = one_inbound(sample("whatsapp-location.json"))
+        .location
+        .unwrap();
     assert_eq!(
         body(Outbound::Location { location: shared }),
         envelope(
