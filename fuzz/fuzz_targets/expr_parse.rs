@@ -93,6 +93,8 @@ fuzz_target!(|data: &[u8]| {
             channel: Some(&channel),
             priority: Some(i32::from(b) - 128),
             waited: Some(Duration::from_secs(u64::from(b))),
+            origin: Some(["customer", "notification", "invitation"][n % 3]),
+            campaign: b.is_multiple_of(2).then_some("order_delayed"),
         })
         .with_bot(BotFacts {
             intent: Some("order_status"),
@@ -228,7 +230,9 @@ impl<'s> Case<'s> {
                      lang: Some({lang:?}),\n            \
                      channel: Some(&channel),\n            \
                      priority: Some({priority}),\n            \
-                     waited: Some(Duration::from_secs({b})),\n        \
+                     waited: Some(Duration::from_secs({b})),\n            \
+                     origin: Some({origin:?}),\n            \
+                     campaign: {campaign:?},\n        \
                  }})\n        \
                  .with_bot(BotFacts {{\n            \
                      intent: Some(\"order_status\"),\n            \
@@ -257,6 +261,8 @@ impl<'s> Case<'s> {
             lang = self.lang,
             ms = self.ms,
             new = n.is_multiple_of(2),
+            origin = ["customer", "notification", "invitation"][n % 3],
+            campaign = b.is_multiple_of(2).then_some("order_delayed"),
             messages = n % 7,
             reopened = b.is_multiple_of(3),
             priority = i32::from(b) - 128,
