@@ -55,6 +55,8 @@
 //!   loop from channels and bots to the engine and back.
 //! * [`bot`] — the [`Bot`](bot::Bot) trait and [`FaqBot`](bot::FaqBot), a
 //!   knowledge-base bot.
+//! * [`invite`] — proactive invitations on web chat and in-app: page
+//!   views in, invitations out when someone can answer, within caps.
 //!
 //! ## Example: one reply, four channels
 //!
@@ -155,6 +157,7 @@ pub mod driver;
 pub mod engine;
 pub mod expr;
 pub mod handoff;
+pub mod invite;
 pub mod model;
 pub mod router;
 mod symbols;

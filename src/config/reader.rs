@@ -9,6 +9,7 @@ use super::checks::{
 };
 use super::diagnostic::Diagnostic;
 use super::duration;
+use super::invitations;
 use super::messages;
 use super::node::{Kind, Node, SpanMap};
 use super::spec::{
@@ -25,7 +26,7 @@ pub(crate) struct Reader {
     pub(crate) diags: Vec<Diagnostic>,
     pub(crate) spans: SpanMap,
     pub(crate) origins: Origins,
-    item: Option<String>,
+    pub(super) item: Option<String>,
 }
 
 /// Where each read item sits in the document, so diagnostics name the right
@@ -35,6 +36,7 @@ pub(crate) struct Origins {
     rules: Vec<usize>,
     queues: Vec<usize>,
     triggers: Vec<usize>,
+    pub(super) invitations: Vec<usize>,
 }
 
 impl Origins {
@@ -48,6 +50,10 @@ impl Origins {
 
     pub(crate) fn trigger(&self, i: usize) -> usize {
         self.triggers.get(i).copied().unwrap_or(i)
+    }
+
+    pub(crate) fn invitation(&self, i: usize) -> usize {
+        self.invitations.get(i).copied().unwrap_or(i)
     }
 }
 
@@ -109,7 +115,7 @@ impl Reader {
         }
     }
 
-    fn int(&mut self, n: &Node, path: &str) -> Option<i64> {
+    pub(super) fn int(&mut self, n: &Node, path: &str) -> Option<i64> {
         self.note(path, n);
         match n.kind {
             Kind::Int(i) => Some(i),
@@ -151,7 +157,7 @@ impl Reader {
         }
     }
 
-    fn duration(&mut self, n: &Node, path: &str) -> Option<Duration> {
+    pub(super) fn duration(&mut self, n: &Node, path: &str) -> Option<Duration> {
         let s = self.string(n, path)?;
         match duration::parse(&s) {
             Ok(d) => Some(d),
@@ -254,7 +260,7 @@ pub(super) fn get<'n>(entries: &'n Entries, key: &str) -> Option<&'n Node> {
         .map(|(_, n)| n)
 }
 
-const TOP: [&str; 13] = [
+const TOP: [&str; 15] = [
     "rules",
     "queues",
     "calendars",
@@ -268,6 +274,8 @@ const TOP: [&str; 13] = [
     "conversations",
     "contact_attributes",
     "agent_attributes",
+    "invitations",
+    "visitors",
 ];
 
 /// Reads the whole document.
@@ -360,6 +368,12 @@ pub(crate) fn read(root: &Node) -> (ConfigSpec, Reader) {
             queue: get(e, "queue").and_then(|v| r.string(v, "defaults.queue")),
             timezone: get(e, "timezone").and_then(|v| r.string(v, "defaults.timezone")),
         };
+    }
+    if let Some(n) = get(top, "invitations") {
+        spec.invitations = invitations::read(&mut r, n);
+    }
+    if let Some(n) = get(top, "visitors") {
+        spec.visitors = invitations::read_visitors(&mut r, n);
     }
     for (key, target) in [
         ("contact_attributes", &mut spec.contact_attributes),

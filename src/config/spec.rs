@@ -77,6 +77,13 @@ pub struct ConfigSpec {
     /// `[agent_attributes]`: declared `agent.attributes.*` types.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub agent_attributes: BTreeMap<String, AttrType>,
+    /// `[[invitations]]`: proactive invitations, in the order they are
+    /// tried ([`invite`](crate::invite)).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub invitations: Vec<super::InvitationSpec>,
+    /// `[visitors]`: how long visitors' sessions and invitations last.
+    #[serde(skip_serializing_if = "super::VisitorsSpec::is_empty")]
+    pub visitors: super::VisitorsSpec,
 }
 
 /// One `[[rules]]` entry.

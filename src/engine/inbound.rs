@@ -85,10 +85,14 @@ impl Switchboard {
                 c.attributes.insert(k.clone(), v.clone());
             }
         }
+        // An answer to an invitation starts a conversation of its own.
+        let invitation = self.accept_invitation(now, &m);
         match self.target(&contact, &m, now) {
             Target::Open(key) => self.stimulate_key(now, key, Stimulus::Customer(Box::new(m))),
-            Target::Reopen(key) => self.stimulate_key(now, key, Stimulus::Reopen(Box::new(m))),
-            Target::New => self.start(now, contact.clone(), &m, None),
+            Target::Reopen(key) if invitation.is_none() => {
+                self.stimulate_key(now, key, Stimulus::Reopen(Box::new(m)));
+            }
+            Target::Reopen(_) | Target::New => self.start(now, contact.clone(), &m, invitation),
         }
         self.settle_contact(now, &contact);
         Ok(())
@@ -226,7 +230,7 @@ impl Switchboard {
             .get(&contact)
             .map(|c| c.attributes.clone())
             .unwrap_or_default();
-        let decision = {
+        let mut decision = {
             let attachments = attachments_of(m);
             let facts = Facts::new(now)
                 .with_channel(&m.channel)
@@ -289,6 +293,7 @@ impl Switchboard {
             )
             .conversation(id),
         );
+        self.invitation_prelude(now, key, &mut decision);
         let start = Stimulus::Start(Box::new(m.clone()), Box::new(decision));
         self.stimulate_key(now, key, start);
     }

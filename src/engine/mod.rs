@@ -85,6 +85,7 @@ mod strategies;
 pub(crate) mod tickets;
 mod timers;
 mod validate;
+mod visits;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -105,6 +106,7 @@ use crate::channel::Capabilities;
 use crate::channel::consent::{ConsentKeywords, ConsentRegistry};
 use crate::config::Config;
 use crate::conversation::{Conversation, Env, Stimulus, Then};
+use crate::invite::Visitors;
 use crate::model::{ChannelKind, Timestamp};
 use channels::Channels;
 use contacts::Contacts;
@@ -188,6 +190,8 @@ pub struct Switchboard {
     timers: BTreeSet<(Timestamp, u64)>,
     consent: ConsentRegistry,
     channels: Channels,
+    /// Visitors' page views, invitations shown and cooldowns.
+    visitors: Visitors,
     out: Outbox,
     now: Timestamp,
     /// Not part of a snapshot: the host installs them again.
@@ -211,6 +215,7 @@ impl Switchboard {
             timers: BTreeSet::new(),
             consent: ConsentRegistry::new(ConsentKeywords::default()),
             channels: Channels::default(),
+            visitors: Visitors::default(),
             out: Outbox::default(),
             now: Timestamp::EPOCH,
             strategies: HostStrategies::default(),
@@ -341,6 +346,12 @@ impl Switchboard {
             } => self.link(now, &contact, &channel, &address),
             Input::Merge { into, from } => self.merge(now, &into, &from),
             Input::Delivery(d) => self.delivery(now, d),
+            Input::Visit(v) => self.visit(now, v),
+            Input::InvitationDismissed {
+                channel,
+                visitor,
+                invitation,
+            } => self.invitation_dismissed(now, &channel, &visitor, &invitation),
             Input::Reconfigure { config } => self.reconfigure_at(now, Arc::new(*config)),
         };
         self.drain(now);
@@ -379,8 +390,9 @@ impl Switchboard {
         }
         let mine = self.timers.first().map(|(t, _)| *t);
         let forget = self.contacts.forgets.first().map(|(t, _)| *t);
+        let visitor = self.visitors.first().map(|(t, _)| t);
         // A deadline past the end of time never falls due.
-        [mine, forget, self.assigner.poll_timeout()]
+        [mine, forget, visitor, self.assigner.poll_timeout()]
             .into_iter()
             .flatten()
             .min()
@@ -389,7 +401,8 @@ impl Switchboard {
 
     /// Runs every timer due at or before `now`: bot timeouts, offer
     /// expiries, inactivity, holds, queue updates, business hours,
-    /// forgetting closed conversations and idle contacts.
+    /// forgetting closed conversations and idle contacts, visitors' time
+    /// on page and the end of their visits.
     pub fn handle_timeout(&mut self, now: Timestamp) {
         self.advance(now);
     }
@@ -404,6 +417,10 @@ impl Switchboard {
     /// The loop terminates: each turn removes a timer due at or before
     /// `now`, and what a timer re-arms is later than the timer itself
     /// (periodic ones skip the periods a jump of the clock passed over).
+    /// A visitor's timer re-arms for their next time-on-page threshold,
+    /// the end of their visit or a cooldown's lapse, each later than the
+    /// timer and each from a finite set (the configuration's thresholds),
+    /// so a jump runs at most that many per visitor.
     fn advance(&mut self, now: Timestamp) -> Timestamp {
         let now = now.clamped();
         if !self.started {
@@ -416,6 +433,20 @@ impl Switchboard {
         loop {
             let mine = self.timers.first().copied();
             let theirs = self.assigner.poll_timeout();
+            // Visitors come after the conversations and the assigner at
+            // one instant (they read agents' readiness and open
+            // conversations), before contacts are forgotten.
+            if let Some((t, _)) = self.visitors.first()
+                && t <= now
+                && mine.is_none_or(|(m, _)| t < m)
+                && theirs.is_none_or(|b| t < b)
+                && self.contacts.forgets.first().is_none_or(|(f, _)| t <= *f)
+                && let Some((t, key)) = self.visitors.pop_due(t)
+            {
+                self.now = self.now.max(t);
+                self.visitor_timer(t, key);
+                continue;
+            }
             // Contacts are forgotten last among timers due at one instant,
             // after the conversation purges that leave them idle.
             if let Some((t, id)) = self.contacts.forgets.first().cloned()
@@ -445,6 +476,7 @@ impl Switchboard {
                     let horizon = [
                         mine.map(|(t, _)| t.saturating_sub(Duration::from_millis(1))),
                         self.contacts.forgets.first().map(|(t, _)| *t),
+                        self.visitors.first().map(|(t, _)| t),
                         Some(now),
                     ]
                     .into_iter()

@@ -16,6 +16,7 @@ use super::output::{Outbox, Output};
 use super::tickets::Tickets;
 use super::{Event, EventKind, Input, InputError, Switchboard};
 use crate::conversation::Conversation;
+use crate::invite::{Visitor, Visitors};
 
 /// The snapshot format this version writes and reads. Format 1 named a
 /// conversation's requests in the assigner after its id; 2 gives them
@@ -105,6 +106,10 @@ struct State {
     #[serde(default)]
     channels: Channels,
     assigner: AssignerSnapshot,
+    /// Visitors' sessions, cooldowns and timers (none in a snapshot from
+    /// before invitations).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    visitors: Vec<Visitor>,
     /// Outputs not yet polled, in order.
     outputs: Vec<Output>,
 }
@@ -170,6 +175,7 @@ impl Switchboard {
             consent: self.consent.clone(),
             channels: self.channels.clone(),
             assigner: self.assigner.snapshot(),
+            visitors: self.visitors.sorted(),
             outputs: self.out.pending(),
         };
         Snapshot {
@@ -297,6 +303,7 @@ impl Switchboard {
             timers,
             consent: snapshot.consent,
             channels: snapshot.channels,
+            visitors: Visitors::from_list(snapshot.visitors).map_err(RestoreError::Invalid)?,
             out: Outbox::from_pending(snapshot.outputs),
             now: snapshot.now,
             strategies: Default::default(),
@@ -383,6 +390,8 @@ impl Switchboard {
                 .set_limits(settings.transcript_messages, settings.transcript_bytes);
         }
         self.config = config;
+        // Visitors' deadlines follow the new thresholds and windows.
+        self.refile_visitors();
         self.emit(Event::new(now, EventKind::Reconfigured));
         self.drain(now);
         Ok(())
