@@ -218,13 +218,16 @@ fn read_one(r: &mut Reader, n: &Node, path: &str) -> Option<InvitationSpec> {
             .unwrap_or_else(|| "false".into()),
         None => always(),
     };
+    // A message that does not read was reported; a stand-in lets the
+    // rest of the invitation be checked (the configuration fails anyway).
     let message = match get(e, "message") {
         Some(v) => message(r, v, &join(path, "message")),
         None => {
             r.err(path, "this invitation has no `message`").help = Some(MESSAGE_HELP.into());
             None
         }
-    };
+    }
+    .unwrap_or_else(|| Content::text("…"));
     let queue = match get(e, "queue") {
         Some(v) => r.string(v, &join(path, "queue")),
         None => {
@@ -253,7 +256,7 @@ fn read_one(r: &mut Reader, n: &Node, path: &str) -> Option<InvitationSpec> {
     Some(InvitationSpec {
         id,
         when,
-        message: message?,
+        message,
         queue: queue?,
         cooldown,
         max_per_visit,

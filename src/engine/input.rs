@@ -215,33 +215,16 @@ pub enum Input {
     /// records it as an [`EventKind::Delivery`](super::EventKind::Delivery)
     /// for the audit log.
     Delivery(Delivery),
-    /// A visitor viewed a page or an app screen (web chat and in-app only):
-    /// the engine keeps their current page and may show an invitation,
-    /// now or once they have spent long enough on it
-    /// ([`invite`](crate::invite)).
-    ///
-    /// ```
-    /// use switchboard::engine::Input;
-    ///
-    /// let input: Input = serde_json::from_str(
-    ///     r#"{"type": "visit", "channel": "web_chat", "visitor": "v-8c1f", "url": "https://shop.example/pricing", "pages": 3}"#,
-    /// )?;
-    /// assert!(matches!(input, Input::Visit(ref v) if v.pages == Some(3)));
-    /// # Ok::<(), serde_json::Error>(())
-    /// ```
+    /// A visitor viewed a page or an app screen (web chat and in-app
+    /// only): the engine keeps their current page and may show an
+    /// invitation, now or once they have spent long enough on it
+    /// ([`invite`](crate::invite)). On the wire `{"type": "visit", ...}`
+    /// with the fields of [`Visit`].
     Visit(Visit),
     /// The visitor closed an invitation without answering: its cooldown
-    /// starts again, and a later message no longer accepts it.
-    ///
-    /// ```
-    /// use switchboard::engine::Input;
-    ///
-    /// let input: Input = serde_json::from_str(
-    ///     r#"{"type": "invitation_dismissed", "channel": "in_app", "visitor": "u-42", "invitation": "pricing-help"}"#,
-    /// )?;
-    /// assert!(matches!(input, Input::InvitationDismissed { .. }));
-    /// # Ok::<(), serde_json::Error>(())
-    /// ```
+    /// starts again, and a later message no longer accepts it. On the wire
+    /// `{"type": "invitation_dismissed", "channel": "web_chat", "visitor":
+    /// "v-8c1f", "invitation": "pricing-help"}`.
     InvitationDismissed {
         /// The visitor's channel: `web_chat` or `in_app`.
         channel: ChannelKind,
