@@ -104,6 +104,10 @@
 //!   contact or agent attribute is of the type `[contact_attributes]` or
 //!   `[agent_attributes]` declares for it; a bot turn answers a question the
 //!   engine asked.
+//! * A visitor's page view holds a URL and a title of at most `max_text`
+//!   bytes each, and its other texts and attributes as much again; a
+//!   visitor's state is forgotten `[visitors] visit_timeout` after their
+//!   last view (cooldowns when they lapse), and each visitor has one timer.
 //! * Rendering and splitting for a channel take time linear in the text,
 //!   however it is built (500,000 combining marks on one letter, 100,000
 //!   line breaks, a run of spaces after a full stop); a character cluster

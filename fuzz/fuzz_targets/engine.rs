@@ -12,7 +12,9 @@
 //! capacities, presence, removal), accept, decline, agent messages,
 //! transfers (cold and warm, to a queue or an agent, unknown targets),
 //! hold, hand back, close by anyone, CSAT scores 0 to 255, notes, tags,
-//! links and merges, snapshot → JSON → restore (sometimes with its clocks
+//! links and merges, page views and invitation dismissals (web chat, in
+//! app and refused channels; times on page, carts and countries valid or
+//! not), snapshot → JSON → restore (sometimes with its clocks
 //! edited to any time, agreeing or not), and time steps from a millisecond
 //! to a day, to the next `poll_timeout()`, or to any time in `u64`
 //! milliseconds, the end of time included.
@@ -35,7 +37,7 @@ use switchboard::{
     Address, AgentId, Attributes, BotId, ChannelKind, ContactId, ConversationId, QueueId,
     Timestamp, Value,
 };
-use switchboard_fuzz::{Bytes, input_bytes, start_input};
+use switchboard_fuzz::{Bytes, input_bytes, start_input, visits};
 
 const CONFIG: &str = r#"
 [calendars.eu]
@@ -90,6 +92,25 @@ then = { bot = "faq" }
 wrap_up = "15s"
 max_missed_offers = 2
 
+[[invitations]]
+id = "pricing"
+when = "visit.url contains '/pricing' and visit.time_on_page >= 5"
+message = { text = "Questions?", quick_replies = [{ title = "Chat", payload = "chat" }] }
+queue = "support"
+cooldown = "1h"
+
+[[invitations]]
+id = "cart"
+when = "visit.cart_value > 100 or visit.country == 'AT'"
+message = "Need a hand?"
+queue = "billing"
+max_per_visit = 2
+max_wait = "1m"
+
+[visitors]
+visit_timeout = "10m"
+accept_window = "5m"
+
 [conversations]
 max_text = 64
 transcript_messages = 6
@@ -135,7 +156,9 @@ fn conv(n: u8) -> ConversationId {
 
 fn input(b: &mut Bytes<'_>) -> Option<Input> {
     let agent = |n: u8| AgentId::new(AGENTS[n as usize % AGENTS.len()]);
-    Some(match b.byte()? % 20 {
+    Some(match b.byte()? % 22 {
+        20 => visits::visit(b)?,
+        21 => visits::dismissal(b)?,
         0..=4 => {
             let (from, ch) = b.pick(&IDENTITIES)?;
             let mut m = Inbound::new(ch, Address::new_unchecked(from), b.pick(&TEXTS)?);
@@ -256,6 +279,7 @@ fn input(b: &mut Bytes<'_>) -> Option<Input> {
             },
         },
         _ => {
+            // 19: links and merges.
             let (from, ch) = b.pick(&IDENTITIES)?;
             let who = b.pick(&["crm-1", "crm-2", "u1", "u2", "u3"])?;
             if b.byte()? % 2 == 0 {

@@ -200,7 +200,7 @@ pub enum Action {
     Invite {
         /// The invitation.
         invitation: InvitationId,
-        /// The visitor's channel: `web_chat` or `in_app`.
+        /// The visitor's channel: `webchat` or `in_app`.
         channel: ChannelKind,
         /// The visitor's address on it.
         to: Address,

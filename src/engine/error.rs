@@ -204,7 +204,7 @@ pub enum InputError {
     /// A page view or an invitation on a channel without page views:
     /// invitations are shown by web chat and in-app widgets.
     #[error(
-        "visits and invitations are for web_chat and in_app, not {0}; report page views from the web chat or in-app widget"
+        "visits and invitations are for webchat and in_app, not {0}; report page views from the web chat or in-app widget"
     )]
     VisitChannel(ChannelKind),
     /// A number that must be 0 or more is negative (a time on page, a

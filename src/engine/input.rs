@@ -223,10 +223,10 @@ pub enum Input {
     Visit(Visit),
     /// The visitor closed an invitation without answering: its cooldown
     /// starts again, and a later message no longer accepts it. On the wire
-    /// `{"type": "invitation_dismissed", "channel": "web_chat", "visitor":
+    /// `{"type": "invitation_dismissed", "channel": "webchat", "visitor":
     /// "v-8c1f", "invitation": "pricing-help"}`.
     InvitationDismissed {
-        /// The visitor's channel: `web_chat` or `in_app`.
+        /// The visitor's channel: `webchat` or `in_app`.
         channel: ChannelKind,
         /// The visitor's address on it.
         visitor: Address,

@@ -147,7 +147,8 @@ use tickets::Tickets;
 ///
 /// * **Inputs:** [`handle`](Self::handle) (every [`Input`]: customer
 ///   messages, bot turns, agents and their acts, contacts, deliveries,
-///   reconfiguration) and [`handle_timeout`](Self::handle_timeout).
+///   visitors' page views, reconfiguration) and
+///   [`handle_timeout`](Self::handle_timeout).
 /// * **Outputs:** [`poll_output`](Self::poll_output),
 ///   [`poll_action`](Self::poll_action),
 ///   [`poll_action_line`](Self::poll_action_line),

@@ -99,7 +99,7 @@ impl Switchboard {
         };
         let w = self.windows();
         self.visitors.entry(&key).view(now, v, w);
-        self.consider(now, &key);
+        self.consider(now, &key, false);
         self.visitors.refile(&key, w, self.config.invitation_set());
         Ok(())
     }
@@ -157,14 +157,15 @@ impl Switchboard {
             .get_mut(&key)
             .is_some_and(|v| v.expire(t, w, set));
         if due {
-            self.consider(t, &key);
+            self.consider(t, &key, true);
         }
         self.visitors.refile(&key, w, self.config.invitation_set());
     }
 
     /// Checks the invitations for visitor `key` on their current page at
-    /// `now` and shows at most one.
-    fn consider(&mut self, now: Timestamp, key: &VisitorKey) {
+    /// `now` (on a page view, or a time-on-page `timer`) and shows at most
+    /// one.
+    fn consider(&mut self, now: Timestamp, key: &VisitorKey, timer: bool) {
         let Some(session) = self.visitors.get_mut(key).and_then(|v| v.session.as_mut()) else {
             return;
         };
@@ -199,7 +200,7 @@ impl Switchboard {
             outlook: &mut outlook,
         };
         let invitations = config.invitations();
-        let choice = choose(invitations, visitor, now, around);
+        let choice = choose(invitations, visitor, now, timer, around);
         for (i, reason) in choice.held {
             let inv = &invitations[i];
             out.emit(

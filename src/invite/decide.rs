@@ -43,7 +43,10 @@ pub(crate) struct Around<'a> {
 /// Checks `invitations` for `visitor` (who has a session) at `now`: the
 /// first, in declaration order, whose `when` holds and whose caps allow is
 /// shown; those before it whose `when` held are held back, each with the
-/// first cap that stopped it. At most one is shown.
+/// first cap that stopped it. At most one is shown. On a time-on-page
+/// timer (`timer`), only the invitations with a threshold at this time on
+/// page are checked: the others were checked at the view and have not
+/// changed since.
 ///
 /// The caps, in order: the invitation's cooldown for this visitor, the
 /// visit's invitations (`max_per_visit`), an open conversation, the
@@ -52,6 +55,7 @@ pub(crate) fn choose(
     invitations: &[Invitation],
     visitor: &Visitor,
     now: Timestamp,
+    timer: bool,
     around: Around<'_>,
 ) -> Choice {
     let mut choice = Choice::default();
@@ -76,6 +80,9 @@ pub(crate) fn choose(
     // One look at each queue per check (exact when some `when` reads it).
     let mut seen: Vec<(&QueueId, bool, Outlook)> = Vec::new();
     for (i, inv) in invitations.iter().enumerate() {
+        if timer && !inv.changes_at(top_ms) {
+            continue;
+        }
         let exact = inv.reads_ready();
         let outlook = match seen
             .iter()

@@ -25,7 +25,6 @@ use crate::model::Attributes;
 /// # Ok::<(), switchboard::expr::ExprError>(())
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
-#[non_exhaustive]
 pub struct VisitFacts<'a> {
     /// `visit.url`: the page's URL or the app screen's name.
     pub url: &'a str,

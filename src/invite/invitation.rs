@@ -95,6 +95,14 @@ impl Invitation {
         &self.thresholds
     }
 
+    /// Whether `when` may change when the time on page reaches `ms`
+    /// milliseconds: one of its thresholds.
+    pub(crate) fn changes_at(&self, ms: u64) -> bool {
+        self.thresholds
+            .binary_search(&Duration::from_millis(ms))
+            .is_ok()
+    }
+
     /// Whether its condition reads `queue.ready`.
     pub(crate) fn reads_ready(&self) -> bool {
         self.reads_ready

@@ -93,7 +93,7 @@
 //! The settings live under `[visitors]` because TOML cannot make
 //! `invitations` both the list `[[invitations]]` and a table.
 //!
-//! An invitation's `when` sees `channel` (`'web_chat'` or `'in_app'`),
+//! An invitation's `when` sees `channel` (`'webchat'` or `'in_app'`),
 //! `visit.url`, `visit.title`, `visit.referrer`, `visit.time_on_page`
 //! (seconds), `visit.pages`, `visit.visits`, `visit.cart_value`,
 //! `visit.returning`, `visit.lang`, `visit.country` (two capitals, `'DE'`),
@@ -111,7 +111,10 @@
 //! At each page view, and when the time on the current page reaches a
 //! threshold some `when` compares it with: the engine finds those when the
 //! configuration compiles ([`Invitation::time_thresholds`]) and sets a
-//! timer for the next one, at the page's arrival plus the threshold. The
+//! timer for the next one, at the page's arrival plus the threshold; then
+//! the invitations with that threshold are checked again (in declaration
+//! order, at most one shown), the others having been checked at the
+//! view. The
 //! time on page is then the seconds the host reported with the view (a
 //! later report on the same page carries them) plus the time since. A new
 //! page view replaces the old page and its timer. Conditions on the hour,

@@ -15,7 +15,7 @@ use crate::model::{Address, Attributes, ChannelKind};
 /// with it is false).
 ///
 /// ```json
-/// {"type": "visit", "channel": "web_chat", "visitor": "v-8c1f", "url": "https://shop.example/checkout",
+/// {"type": "visit", "channel": "webchat", "visitor": "v-8c1f", "url": "https://shop.example/checkout",
 ///  "title": "Checkout", "referrer": "https://www.google.com/", "pages": 4, "visits": 2,
 ///  "cart_value": 149.9, "returning": true, "lang": "de", "country": "DE", "attributes": {"plan": "pro"}}
 /// ```
@@ -32,7 +32,7 @@ use crate::model::{Address, Attributes, ChannelKind};
 ///     .with_title("Checkout")
 ///     .with_cart_value(149.9);
 /// let json = serde_json::to_string(&Input::Visit(v.clone()))?;
-/// assert!(json.starts_with(r#"{"type":"visit","channel":"web_chat","visitor":"v-8c1f""#));
+/// assert!(json.starts_with(r#"{"type":"visit","channel":"webchat","visitor":"v-8c1f""#));
 /// assert_eq!(serde_json::from_str::<Input>(&json)?, Input::Visit(v));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -40,7 +40,7 @@ use crate::model::{Address, Attributes, ChannelKind};
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Visit {
-    /// `web_chat` or `in_app`: the channels whose widget sees page views
+    /// `webchat` or `in_app`: the channels whose widget sees page views
     /// and can show an invitation.
     pub channel: ChannelKind,
     /// The visitor's address on the channel: the widget's visitor id, the

@@ -604,7 +604,7 @@ fn refusals_say_what_to_do() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "visits and invitations are for web_chat and in_app, not sms; report page views from the web chat or in-app widget"
+        "visits and invitations are for webchat and in_app, not sms; report page views from the web chat or in-app widget"
     );
     let err = sb
         .handle(t, Input::Visit(page("/").with_cart_value(-5.0)))
@@ -687,4 +687,36 @@ fn reconfiguring_moves_the_timer_to_the_new_thresholds() {
     assert_eq!(w.sb.poll_timeout(), Some(w.now + secs(10)));
     w.wait(secs(10));
     assert_eq!(invited(&w), ["pricing-help"]);
+}
+
+#[test]
+fn a_condition_can_count_ready_agents_and_read_the_wait() {
+    let config = format!(
+        "{CONFIG}\n[[invitations]]\nid = \"busy-day\"\nwhen = \"visit.url contains '/help' and queue.ready >= 2 and queue.wait < 1\"\nmessage = \"Two of us are free right now.\"\nqueue = \"sales\"\n"
+    );
+    let mut w = World::with(&config);
+    ready_agent(&mut w, "ana");
+    w.give(Input::Visit(page("https://shop.example/help")));
+    assert!(invited(&w).is_empty());
+    assert!(suppressed(&w).is_empty(), "its `when` does not hold");
+    ready_agent(&mut w, "bea");
+    w.give(Input::Visit(page("https://shop.example/help")));
+    assert_eq!(invited(&w), ["busy-day"]);
+}
+
+#[test]
+fn a_time_on_page_timer_checks_only_the_invitations_it_concerns() {
+    let mut w = world();
+    w.give(Input::Visit(
+        page("https://shop.example/checkout").with_cart_value(250.0),
+    ));
+    assert_eq!(suppressed(&w), [("big-cart", SuppressReason::NoAgentReady)]);
+    ready_agent(&mut w, "ana");
+    w.clear().wait(secs(40));
+    // The 30 s threshold is pricing-help's: big-cart waits for the next view.
+    assert!(suppressed(&w).is_empty() && invited(&w).is_empty());
+    w.give(Input::Visit(
+        page("https://shop.example/checkout").with_cart_value(250.0),
+    ));
+    assert_eq!(invited(&w), ["big-cart"]);
 }

@@ -424,8 +424,7 @@ proptest! {
     ) {
         let mut sb = engine();
         let mut checker = Checker::default();
-        let out = run(&mut sb, Timestamp::from_millis(T0), &ops, Some(&mut checker));
-        prop_assert!(!out.is_empty());
+        run(&mut sb, Timestamp::from_millis(T0), &ops, Some(&mut checker));
     }
 
     #[test]
