@@ -176,6 +176,7 @@ impl Switchboard {
             visitors,
             assigner,
             channels,
+            consent,
             out,
             ..
         } = self;
@@ -196,6 +197,7 @@ impl Switchboard {
         };
         let around = Around {
             calendars: config.calendars(),
+            opted_out: consent.is_opted_out(&key.channel, &key.visitor),
             conversation_open: open,
             outlook: &mut outlook,
         };

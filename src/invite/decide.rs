@@ -33,6 +33,8 @@ pub(crate) struct Choice {
 /// What the engine knows about the visitor beyond their own state.
 pub(crate) struct Around<'a> {
     pub(crate) calendars: &'a Calendars,
+    /// Whether the visitor opted out of messages on the channel.
+    pub(crate) opted_out: bool,
     /// Whether the visitor has an open conversation.
     pub(crate) conversation_open: bool,
     /// The outlook of a queue on the visitor's channel; with `exact`, the
@@ -48,7 +50,8 @@ pub(crate) struct Around<'a> {
 /// page are checked: the others were checked at the view and have not
 /// changed since.
 ///
-/// The caps, in order: the invitation's cooldown for this visitor, the
+/// The caps, in order: the visitor's opt-out on the channel, the
+/// invitation's cooldown for this visitor, the
 /// visit's invitations (`max_per_visit`), an open conversation, the
 /// queue's business hours, an agent ready, and the wait (`max_wait`).
 pub(crate) fn choose(
@@ -102,14 +105,7 @@ pub(crate) fn choose(
         if !inv.when.evaluate(&facts, around.calendars) {
             continue;
         }
-        match held(
-            inv,
-            visitor,
-            session.shown,
-            now,
-            around.conversation_open,
-            &outlook,
-        ) {
+        match held(inv, visitor, session.shown, now, &around, &outlook) {
             Some(reason) => choice.held.push((i, reason)),
             None => {
                 choice.show = Some(i);
@@ -126,15 +122,17 @@ fn held(
     visitor: &Visitor,
     shown: u32,
     now: Timestamp,
-    conversation_open: bool,
+    around: &Around<'_>,
     outlook: &Outlook,
 ) -> Option<SuppressReason> {
     let wait_ok = |max: Duration| outlook.facts.wait.is_some_and(|w| w <= max);
-    if visitor.cooling(&inv.id, now) {
+    if around.opted_out {
+        Some(SuppressReason::OptedOut)
+    } else if visitor.cooling(&inv.id, now) {
         Some(SuppressReason::Cooldown)
     } else if shown >= inv.max_per_visit {
         Some(SuppressReason::VisitCap)
-    } else if conversation_open {
+    } else if around.conversation_open {
         Some(SuppressReason::ConversationOpen)
     } else if !outlook.open {
         Some(SuppressReason::OutsideHours)

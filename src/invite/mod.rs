@@ -16,7 +16,7 @@
 //!
 //! ```text
 //! visit ─► session (current page, shown this visit) ─► each [[invitations]] in order:
-//!            when? ─► cooldown · max_per_visit · open conversation · hours · agent ready · max_wait
+//!            when? ─► opt-out · cooldown · per visit · open conversation · hours · agent ready · max_wait
 //!                        └─ held back: InvitationSuppressed          └─ all pass: Invite + Invited
 //! time on page reaches a threshold ─► the same check, on a timer
 //! visitor writes within accept_window ─► conversation with origin `invitation`, tag `invitation:<id>`
@@ -123,8 +123,9 @@
 //!
 //! # Caps
 //!
-//! A matching invitation is held back, in this order, when the visitor was
-//! shown it or dismissed it within its `cooldown`; when `max_per_visit`
+//! A matching invitation is held back, in this order, when the visitor
+//! opted out of messages on the channel (a rule's `opt_out`, a STOP);
+//! when the visitor was shown it or dismissed it within its `cooldown`; when `max_per_visit`
 //! invitations (of any id) were shown in this visit; while the visitor has
 //! an open conversation (on any channel); while the queue is outside its
 //! business hours; when no agent of the queue is ready; and when the

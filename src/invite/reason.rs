@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum SuppressReason {
+    /// The visitor opted out of messages on the channel.
+    OptedOut,
     /// The visitor was shown this invitation, or dismissed it, less than
     /// its `cooldown` ago.
     Cooldown,
@@ -41,6 +43,7 @@ impl SuppressReason {
     /// The reason's wire name.
     pub fn as_str(self) -> &'static str {
         match self {
+            SuppressReason::OptedOut => "opted_out",
             SuppressReason::Cooldown => "cooldown",
             SuppressReason::VisitCap => "visit_cap",
             SuppressReason::ConversationOpen => "conversation_open",
@@ -54,6 +57,7 @@ impl SuppressReason {
 impl fmt::Display for SuppressReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            SuppressReason::OptedOut => "the visitor opted out on the channel",
             SuppressReason::Cooldown => "shown or dismissed within its cooldown",
             SuppressReason::VisitCap => "the visit's invitations are used up",
             SuppressReason::ConversationOpen => "the visitor has an open conversation",

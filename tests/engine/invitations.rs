@@ -720,3 +720,22 @@ fn a_time_on_page_timer_checks_only_the_invitations_it_concerns() {
     ));
     assert_eq!(invited(&w), ["big-cart"]);
 }
+
+#[test]
+fn no_invitation_for_a_visitor_who_opted_out() {
+    let config = format!(
+        "{CONFIG}\n[[rules]]\nid = \"leave-me\"\nwhen = \"text contains 'no more messages'\"\nthen = {{ opt_out = true }}\ncontinue = true\n"
+    );
+    let mut w = World::with(&config);
+    ready_agent(&mut w, "ana");
+    w.chat(ME, "no more messages please");
+    w.give(Input::Close {
+        conversation: ConversationId::new("c1"),
+        by: switchboard::engine::Closer::Customer,
+        agent: None,
+    });
+    w.clear().give(Input::Visit(
+        page("https://shop.example/checkout").with_cart_value(250.0),
+    ));
+    assert_eq!(suppressed(&w), [("big-cart", SuppressReason::OptedOut)]);
+}
