@@ -203,8 +203,11 @@ impl Switchboard {
         };
         let invitations = config.invitations();
         let choice = choose(invitations, visitor, now, timer, around);
-        for (i, reason) in choice.held {
-            let inv = &invitations[i];
+        for (inv, reason) in choice
+            .held
+            .into_iter()
+            .filter_map(|(i, r)| Some((invitations.get(i)?, r)))
+        {
             out.emit(
                 Event::new(
                     now,
@@ -216,10 +219,9 @@ impl Switchboard {
                 .queue(inv.queue.clone()),
             );
         }
-        let Some(i) = choice.show else {
+        let Some(inv) = choice.show.and_then(|i| invitations.get(i)) else {
             return;
         };
-        let inv = &invitations[i];
         let caps = channels.get(&key.channel);
         match render(&inv.message, &caps, caps.window_state(None, now)) {
             Ok(parts) => {
