@@ -89,6 +89,8 @@
 //!   loop from channels and bots to the engine and back.
 //! * [`bot`] — the [`Bot`](bot::Bot) trait and [`FaqBot`](bot::FaqBot), a
 //!   knowledge-base bot.
+//! * [`invite`] — proactive invitations on web chat and in-app: page
+//!   views in, invitations out when someone can answer, within caps.
 //!
 //! ## Example: one reply, four channels
 //!
@@ -136,6 +138,10 @@
 //!   contact or agent attribute is of the type `[contact_attributes]` or
 //!   `[agent_attributes]` declares for it; a bot turn answers a question the
 //!   engine asked.
+//! * A visitor's page view holds a URL and a title of at most `max_text`
+//!   bytes each, and its other texts and attributes as much again; a
+//!   visitor's state is forgotten `[visitors] visit_timeout` after their
+//!   last view (cooldowns when they lapse), and each visitor has one timer.
 //! * Rendering and splitting for a channel take time linear in the text,
 //!   however it is built (500,000 combining marks on one letter, 100,000
 //!   line breaks, a run of spaces after a full stop); a character cluster
@@ -191,6 +197,7 @@ pub mod driver;
 pub mod engine;
 pub mod expr;
 pub mod handoff;
+pub mod invite;
 pub mod model;
 pub mod notify;
 pub mod router;

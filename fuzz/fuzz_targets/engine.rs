@@ -15,8 +15,10 @@
 //! links and merges, notifications (to contacts known and unknown, to a
 //! channel address, with a campaign known or not, missing values,
 //! content, templates), consent changes from every source, contact
-//! upserts with valid and invalid time zones and preferred channels,
-//! snapshot → JSON → restore (sometimes with its clocks
+//! upserts with valid and invalid time zones and preferred channels, page
+//! views and invitation dismissals (web chat, in app and refused
+//! channels; times on page, carts and countries valid or not), snapshot →
+//! JSON → restore (sometimes with its clocks
 //! edited to any time, agreeing or not), and time steps from a millisecond
 //! to a day, to the next `poll_timeout()`, or to any time in `u64`
 //! milliseconds, the end of time included.
@@ -44,7 +46,7 @@ use switchboard::{
     Address, AgentId, Attributes, BotId, ChannelKind, ContactId, ConversationId, QueueId,
     TemplateRef, Timestamp, Value,
 };
-use switchboard_fuzz::{Bytes, input_bytes, start_input};
+use switchboard_fuzz::{Bytes, input_bytes, start_input, visits};
 
 const CONFIG: &str = r#"
 [calendars.eu]
@@ -98,6 +100,25 @@ then = { bot = "faq" }
 [assignment]
 wrap_up = "15s"
 max_missed_offers = 2
+
+[[invitations]]
+id = "pricing"
+when = "visit.url contains '/pricing' and visit.time_on_page >= 5"
+message = { text = "Questions?", quick_replies = [{ title = "Chat", payload = "chat" }] }
+queue = "support"
+cooldown = "1h"
+
+[[invitations]]
+id = "cart"
+when = "visit.cart_value > 100 or visit.country == 'AT'"
+message = "Need a hand?"
+queue = "billing"
+max_per_visit = 2
+max_wait = "1m"
+
+[visitors]
+visit_timeout = "10m"
+accept_window = "5m"
 
 [conversations]
 max_text = 64
@@ -159,7 +180,8 @@ fn conv(n: u8) -> ConversationId {
 
 fn input(b: &mut Bytes<'_>) -> Option<Input> {
     let agent = |n: u8| AgentId::new(AGENTS[n as usize % AGENTS.len()]);
-    Some(match b.byte()? % 22 {
+    Some(match b.byte()? % 24 {
+        22 => visits::visit(b)?,
         0..=4 => {
             let (from, ch) = b.pick(&IDENTITIES)?;
             let mut m = Inbound::new(ch, Address::new_unchecked(from), b.pick(&TEXTS)?);
@@ -321,7 +343,7 @@ fn input(b: &mut Bytes<'_>) -> Option<Input> {
             }
             Input::Notify(n)
         }
-        _ => {
+        21 => {
             let flags = b.byte()?;
             let (from, ch) = b.pick(&IDENTITIES)?;
             let address = Address::new_unchecked(from);
@@ -348,6 +370,7 @@ fn input(b: &mut Bytes<'_>) -> Option<Input> {
                 )
             }
         }
+        _ => visits::dismissal(b)?,
     })
 }
 

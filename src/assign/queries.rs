@@ -7,7 +7,7 @@ use super::agent::AgentView;
 use super::assigner::Assigner;
 use super::conversation::{ConversationStatus, Phase};
 use super::waiting::WaitKey;
-use crate::model::{AgentId, QueueId, Ticket, Timestamp};
+use crate::model::{AgentId, ChannelKind, QueueId, Ticket, Timestamp};
 
 impl Assigner {
     /// Where the conversation of `ticket` stands, with its position and
@@ -175,6 +175,63 @@ impl Assigner {
         })
     }
 
+    /// Whether `queue` could answer a new conversation on `channel` now,
+    /// for a proactive invitation: whether it is open, how many of its
+    /// agents (by the agent-only part of its first eligibility step) are
+    /// ready with room for one more on `channel` — counted up to one
+    /// unless `exact` — and the wait a conversation joining it now could
+    /// expect (none when nobody waits and an agent is ready). `None` for
+    /// an unknown queue.
+    ///
+    /// Its cost is a walk over the queue's ready agents (stopping at the
+    /// first unless `exact`), reading only their room flags for the
+    /// built-in channels.
+    pub(crate) fn outlook(
+        &self,
+        queue: &QueueId,
+        channel: &ChannelKind,
+        exact: bool,
+    ) -> Option<QueueOutlook> {
+        let q = &self.queues[*self.queue_index.get(queue)? as usize];
+        let pool = &self.pools[q.tiers[0].pool as usize];
+        let ready = match (q.open, self.symbols.get(channel.as_str())) {
+            (true, Some(ch)) => {
+                let bit = self
+                    .channel_bits
+                    .iter()
+                    .position(|c| *c == ch)
+                    .map(|i| 1u8 << i);
+                let fits = pool.ready.agents().filter(|(a, room)| {
+                    bit.is_none_or(|b| room & b != 0) && self.agent_ref(*a).slots.fits(ch)
+                });
+                let n = if exact {
+                    fits.count()
+                } else {
+                    fits.take(1).count()
+                };
+                u32::try_from(n).unwrap_or(u32::MAX)
+            }
+            // Closed, or no agent has ever had room on the channel.
+            _ => 0,
+        };
+        let waiting = q.waiting();
+        let wait = if waiting == 0 && ready > 0 {
+            Some(Duration::ZERO)
+        } else {
+            let opens = if q.open { None } else { q.next_change };
+            q.estimator
+                .estimate(waiting + 1, pool.staffed, self.settings.handle_time)
+                .map(|e| {
+                    e + opens.map_or(Duration::ZERO, |o| o.saturating_duration_since(self.now))
+                })
+        };
+        Some(QueueOutlook {
+            open: q.open,
+            ready,
+            wait,
+        })
+    }
+
     /// Number of conversations held (waiting, offered or assigned).
     pub fn len(&self) -> usize {
         self.convs.len()
@@ -184,6 +241,19 @@ impl Assigner {
     pub fn is_empty(&self) -> bool {
         self.convs.len() == 0
     }
+}
+
+/// Whether a queue could answer a new conversation now, from
+/// [`Assigner::outlook`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct QueueOutlook {
+    /// Within business hours.
+    pub(crate) open: bool,
+    /// Agents ready with room on the channel (up to one unless counted
+    /// exactly); 0 while closed.
+    pub(crate) ready: u32,
+    /// The wait a conversation joining now could expect.
+    pub(crate) wait: Option<Duration>,
 }
 
 /// A queue's figures at a moment, from

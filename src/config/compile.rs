@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::checks::{check_assignment, check_conversations};
 use super::diagnostic::{ConfigError, Diagnostic};
 use super::diags::{Diags, locate};
+use super::invitations::{self, VisitorSettings};
 use super::reader::Reader;
 use super::settings::{self, AssignmentSettings, ConversationSettings};
 use super::spec::ConfigSpec;
@@ -84,6 +85,7 @@ pub(super) fn compile(
     );
     let router = rules::check(&spec, &schema, &declared, origins, &mut d, &mut warnings);
     let triggers = escalation::compile(&spec.escalation, &schema, &declared, origins, &mut d);
+    let invitations = invitations::compile(&spec, &schema, &declared, origins, &mut d);
     check_assignment(&spec.assignment, &mut d);
     check_conversations(&spec.conversations, &declared.queues, &mut d);
     let notify = outreach::compile(&spec, &mut d);
@@ -111,6 +113,7 @@ pub(super) fn compile(
             let escalation_queue = settings::escalation_queue(&spec);
             let conversations =
                 ConversationSettings::resolve(&spec.conversations, escalation_queue.as_ref());
+            let visitors = VisitorSettings::resolve(&spec.visitors);
             Ok(Config {
                 bot_timeouts: settings::bot_timeouts(&spec.bots),
                 notify,
@@ -123,6 +126,8 @@ pub(super) fn compile(
                 escalation_queue,
                 conversations,
                 assignment,
+                visitors,
+                invitations,
                 warnings: all,
             })
         }

@@ -85,6 +85,8 @@
 // | `queues.rs` | `[[queues]]`: settings, eligibility, overflow cycles; the strategies a queue may name |
 // | `rules.rs` | the router's problems with `[[rules]]` and `[defaults]` as diagnostics |
 // | `escalation.rs` | the triggers' problems with `[escalation]` as diagnostics |
+// | `invitations.rs` | `[[invitations]]` and `[visitors]`: read, checked, compiled |
+// | `outreach.rs` | `[notifications]`, `[consent]`, `[campaigns]`: read, checked, compiled |
 // | `checks.rs` | range checks, `[assignment]` and `[conversations]` |
 // | `settings.rs` | the `DEFAULT_*` constants and the resolved settings |
 // | `diagnostic.rs`, `diags.rs` | `Diagnostic` and `ConfigError`; collecting and placing them |
@@ -95,6 +97,7 @@ mod diagnostic;
 mod diags;
 pub(crate) mod duration;
 mod escalation;
+mod invitations;
 mod messages;
 mod names;
 mod node;
@@ -114,6 +117,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use checks::{MAX_PRIORITY, MIN_PRIORITY};
 pub use diagnostic::{ConfigError, Diagnostic, Severity};
+pub use invitations::{
+    DEFAULT_ACCEPT_WINDOW, DEFAULT_VISIT_TIMEOUT, InvitationSpec, VisitorSettings, VisitorsSpec,
+};
 pub(crate) use outreach::NotifySettings;
 pub use outreach::{
     CampaignSpec, CapSpec, ConsentSpec, DEFAULT_CONFIRM_REQUEST, DEFAULT_CONFIRM_WITHIN,
@@ -140,6 +146,7 @@ pub use crate::handoff::Trigger;
 
 use crate::calendar::Calendars;
 use crate::expr::Schema;
+use crate::invite::{Invitation, Invitations};
 use crate::model::QueueId;
 use crate::router::Router;
 
@@ -193,6 +200,8 @@ pub struct Config {
     assignment: AssignmentSettings,
     bot_timeouts: BTreeMap<String, Duration>,
     notify: NotifySettings,
+    invitations: Invitations,
+    visitors: VisitorSettings,
     warnings: Vec<Diagnostic>,
 }
 
@@ -467,6 +476,27 @@ impl Config {
             .collect();
         found.sort_by_key(|(_, _, key)| *key);
         found.into_iter().map(|(id, c, _)| (id, c))
+    }
+
+    /// The proactive invitations (`[[invitations]]`), in the order they
+    /// are tried; see [`invite`](crate::invite).
+    pub fn invitations(&self) -> &[Invitation] {
+        self.invitations.list()
+    }
+
+    /// The invitation with this id.
+    pub fn invitation(&self, id: &str) -> Option<&Invitation> {
+        self.invitations.get(id)
+    }
+
+    /// The invitations with the time-on-page thresholds of them all.
+    pub(crate) fn invitation_set(&self) -> &Invitations {
+        &self.invitations
+    }
+
+    /// `[visitors]` with every default applied.
+    pub fn visitor_settings(&self) -> &VisitorSettings {
+        &self.visitors
     }
 
     /// Lints that did not stop the configuration.

@@ -9,6 +9,7 @@ use super::checks::{
 };
 use super::diagnostic::Diagnostic;
 use super::duration;
+use super::invitations;
 use super::messages;
 use super::node::{Kind, Node, SpanMap};
 use super::outreach;
@@ -36,6 +37,7 @@ pub(crate) struct Origins {
     rules: Vec<usize>,
     queues: Vec<usize>,
     triggers: Vec<usize>,
+    pub(super) invitations: Vec<usize>,
 }
 
 impl Origins {
@@ -49,6 +51,10 @@ impl Origins {
 
     pub(crate) fn trigger(&self, i: usize) -> usize {
         self.triggers.get(i).copied().unwrap_or(i)
+    }
+
+    pub(crate) fn invitation(&self, i: usize) -> usize {
+        self.invitations.get(i).copied().unwrap_or(i)
     }
 }
 
@@ -255,7 +261,7 @@ pub(super) fn get<'n>(entries: &'n Entries, key: &str) -> Option<&'n Node> {
         .map(|(_, n)| n)
 }
 
-const TOP: [&str; 16] = [
+const TOP: [&str; 18] = [
     "rules",
     "queues",
     "calendars",
@@ -272,6 +278,8 @@ const TOP: [&str; 16] = [
     "notifications",
     "consent",
     "campaigns",
+    "invitations",
+    "visitors",
 ];
 
 /// Reads the whole document.
@@ -373,6 +381,12 @@ pub(crate) fn read(root: &Node) -> (ConfigSpec, Reader) {
     }
     if let Some(n) = get(top, "campaigns") {
         spec.campaigns = outreach::read_campaigns(&mut r, n);
+    }
+    if let Some(n) = get(top, "invitations") {
+        spec.invitations = invitations::read(&mut r, n);
+    }
+    if let Some(n) = get(top, "visitors") {
+        spec.visitors = invitations::read_visitors(&mut r, n);
     }
     for (key, target) in [
         ("contact_attributes", &mut spec.contact_attributes),

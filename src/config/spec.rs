@@ -87,6 +87,13 @@ pub struct ConfigSpec {
     /// `[campaigns.<id>]`: the kinds of notification.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub campaigns: BTreeMap<String, CampaignSpec>,
+    /// `[[invitations]]`: proactive invitations, in the order they are
+    /// tried ([`invite`](crate::invite)).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub invitations: Vec<super::InvitationSpec>,
+    /// `[visitors]`: how long visitors' sessions and invitations last.
+    #[serde(skip_serializing_if = "super::VisitorsSpec::is_empty")]
+    pub visitors: super::VisitorsSpec,
 }
 
 fn is_default<T: Default + PartialEq>(t: &T) -> bool {

@@ -8,6 +8,7 @@ use crate::assign::Presence;
 use crate::bot::BotRequest;
 use crate::channel::Outbound;
 use crate::handoff::{HandoffContext, Party, Reason};
+use crate::invite::InvitationId;
 use crate::model::{
     Address, AgentId, Attachment, ChannelKind, Choice, ContactId, ConversationId, QueueId,
     Timestamp,
@@ -200,6 +201,20 @@ pub enum Action {
         /// Offers missed in a row.
         missed: u32,
     },
+    /// Show a visitor a proactive invitation, in the web chat or in-app
+    /// widget ([`invite`](crate::invite)). Its parts are rendered for the
+    /// channel as a [`Send`](Action::Send)'s are; show them in order. A
+    /// message from the visitor soon after accepts it.
+    Invite {
+        /// The invitation.
+        invitation: InvitationId,
+        /// The visitor's channel: `webchat` or `in_app`.
+        channel: ChannelKind,
+        /// The visitor's address on it.
+        to: Address,
+        /// The invitation's message, rendered for the channel.
+        parts: Vec<Outbound>,
+    },
     /// The conversation closed.
     Closed {
         /// The conversation.
@@ -246,7 +261,9 @@ impl Action {
             | Action::Closed { conversation, .. } => Some(conversation),
             Action::Send { conversation, .. } => conversation.as_ref(),
             Action::AskBot(req) => Some(&req.conversation),
-            Action::AgentStatus { .. } | Action::NotificationRefused { .. } => None,
+            Action::AgentStatus { .. }
+            | Action::NotificationRefused { .. }
+            | Action::Invite { .. } => None,
         }
     }
 }

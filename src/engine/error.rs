@@ -4,6 +4,7 @@ use crate::assign::{AgentError, AssignError};
 use crate::channel::RenderError;
 use crate::expr::AttrType;
 use crate::handoff::State;
+use crate::invite::InvitationId;
 use crate::model::{AddressError, AgentId, BotId, ChannelKind, ContactId, ConversationId, QueueId};
 
 /// Why [`Switchboard::handle`](super::Switchboard::handle) refused an
@@ -204,6 +205,27 @@ pub enum InputError {
     /// A notification or consent change that cannot be accepted.
     #[error(transparent)]
     Notify(#[from] crate::notify::NotifyError),
+    /// A page view or an invitation on a channel without page views:
+    /// invitations are shown by web chat and in-app widgets.
+    #[error(
+        "visits and invitations are for webchat and in_app, not {0}; report page views from the web chat or in-app widget"
+    )]
+    VisitChannel(ChannelKind),
+    /// A number that must be 0 or more is negative (a time on page, a
+    /// cart's value).
+    #[error("`{field}` is {value}, but must be 0 or more")]
+    Negative {
+        /// The field.
+        field: &'static str,
+        /// The value given.
+        value: f64,
+    },
+    /// A country that is not two ASCII letters.
+    #[error("country `{0}` is not a two-letter ISO 3166-1 code such as `DE` or `us`")]
+    Country(String),
+    /// No such invitation in `[[invitations]]`.
+    #[error("no invitation `{0}` under [[invitations]] in the configuration")]
+    UnknownInvitation(InvitationId),
     /// An assigner refusal not covered above.
     #[error(transparent)]
     Assign(AssignError),

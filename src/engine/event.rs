@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::DeliveryStatus;
 use crate::assign::Presence;
 use crate::handoff::{Party, Reason, State};
+use crate::invite::{InvitationId, SuppressReason};
 use crate::model::{
     Address, AgentId, ChannelKind, ContactId, ConversationId, QueueId, RuleId, Timestamp,
 };
@@ -363,5 +364,30 @@ pub enum EventKind {
         status: ConsentStatus,
         /// Where it came from.
         source: ConsentSource,
+    },
+    /// A visitor was shown an invitation (the
+    /// [`Invite`](super::Action::Invite) action); the event's `queue` is
+    /// the invitation's.
+    Invited {
+        /// The invitation.
+        invitation: InvitationId,
+    },
+    /// An invitation whose `when` held was not shown: a cap held it back.
+    InvitationSuppressed {
+        /// The invitation.
+        invitation: InvitationId,
+        /// The first cap that held it back.
+        reason: SuppressReason,
+    },
+    /// A visitor dismissed an invitation.
+    InvitationDismissed {
+        /// The invitation.
+        invitation: InvitationId,
+    },
+    /// A visitor answered an invitation: the event's conversation started
+    /// from it.
+    InvitationAccepted {
+        /// The invitation.
+        invitation: InvitationId,
     },
 }

@@ -97,27 +97,41 @@ impl Switchboard {
                 c.attributes.insert(k.clone(), v.clone());
             }
         }
+        // An answer to an invitation starts a conversation of its own.
+        let invitation = self.accept_invitation(now, &m);
         match self.target(&contact, &m, now) {
             Target::Open(key) => self.stimulate_key(now, key, Stimulus::Customer(Box::new(m))),
-            Target::Reopen(key) => self.stimulate_key(now, key, Stimulus::Reopen(Box::new(m))),
-            Target::New => {
-                // A reply to a notification continues it.
-                let settings = self.config.notify_settings();
-                let notice = self
-                    .notifier
-                    .take_notice(&m.channel, &m.from, now, settings);
-                let (origin, first) = match notice {
-                    Some(n) => {
-                        let entry = Entry::new(n.at, Party::System, n.text).on(m.channel.clone());
-                        (Some(n.origin), Some(entry))
-                    }
-                    None => (None, None),
+            Target::Reopen(key) if invitation.is_none() => {
+                self.stimulate_key(now, key, Stimulus::Reopen(Box::new(m)));
+            }
+            Target::Reopen(_) | Target::New => {
+                // An answer to an invitation, or a reply to a notification,
+                // continues what the customer was sent.
+                let (origin, first) = match invitation {
+                    Some(origin) => (Some(origin), None),
+                    None => self.notice_for(now, &m),
                 };
                 self.start(now, contact.clone(), &m, origin, first)
             }
         }
         self.settle_contact(now, &contact);
         Ok(())
+    }
+
+    /// The notification a new conversation from `m`'s sender answers: its
+    /// origin and the notice, which begins the transcript.
+    fn notice_for(&mut self, now: Timestamp, m: &Inbound) -> (Option<Origin>, Option<Entry>) {
+        let settings = self.config.notify_settings();
+        match self
+            .notifier
+            .take_notice(&m.channel, &m.from, now, settings)
+        {
+            Some(n) => {
+                let entry = Entry::new(n.at, Party::System, n.text).on(m.channel.clone());
+                (Some(n.origin), Some(entry))
+            }
+            None => (None, None),
+        }
     }
 
     /// The contact of the message's sender, created or linked as needed.
@@ -272,7 +286,7 @@ impl Switchboard {
             .get(&contact)
             .map(|c| c.attributes.clone())
             .unwrap_or_default();
-        let decision = {
+        let mut decision = {
             let attachments = attachments_of(m);
             let facts = Facts::new(now)
                 .with_channel(&m.channel)
@@ -338,6 +352,7 @@ impl Switchboard {
             )
             .conversation(id),
         );
+        self.invitation_prelude(now, key, &mut decision);
         let start = Stimulus::Start(Box::new(m.clone()), Box::new(decision));
         self.stimulate_key(now, key, start);
     }

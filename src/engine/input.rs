@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::assign::{AgentProfile, Presence};
 use crate::config::Config;
+use crate::invite::{InvitationId, Visit};
 use crate::model::{
     Address, AgentId, Attachment, Attributes, BotId, ChannelKind, Choice, ContactId, Content,
     ConversationId, Location, QueueId, Suggestion, Timestamp, Value,
@@ -220,6 +221,24 @@ pub enum Input {
     /// records it as an [`EventKind::Delivery`](super::EventKind::Delivery)
     /// for the audit log.
     Delivery(Delivery),
+    /// A visitor viewed a page or an app screen (web chat and in-app
+    /// only): the engine keeps their current page and may show an
+    /// invitation, now or once they have spent long enough on it
+    /// ([`invite`](crate::invite)). On the wire `{"type": "visit", ...}`
+    /// with the fields of [`Visit`].
+    Visit(Visit),
+    /// The visitor closed an invitation without answering: its cooldown
+    /// starts again, and a later message no longer accepts it. On the wire
+    /// `{"type": "invitation_dismissed", "channel": "webchat", "visitor":
+    /// "v-8c1f", "invitation": "pricing-help"}`.
+    InvitationDismissed {
+        /// The visitor's channel: `webchat` or `in_app`.
+        channel: ChannelKind,
+        /// The visitor's address on it.
+        visitor: Address,
+        /// The invitation dismissed.
+        invitation: InvitationId,
+    },
     /// Switches to a new configuration without losing anything (see
     /// [`Switchboard::reconfigure`](super::Switchboard::reconfigure)). As an
     /// input it is journaled like any other, so a snapshot and the inputs

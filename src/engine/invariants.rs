@@ -20,7 +20,8 @@ impl Switchboard {
     /// - with agent: assigned to its agent;
     ///
     /// and that timers, transcripts, contacts and the tickets filed for
-    /// the assigner agree with each other.
+    /// the assigner agree with each other, and each visitor's timer with
+    /// their visit and cooldowns.
     ///
     /// ```
     /// use switchboard::config::Config;
@@ -193,6 +194,6 @@ impl Switchboard {
         if identities != listed {
             return Err(format!("{identities} identities indexed, {listed} listed"));
         }
-        Ok(())
+        self.check_visitors()
     }
 }

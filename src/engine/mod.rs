@@ -97,6 +97,7 @@ mod strategies;
 pub(crate) mod tickets;
 mod timers;
 mod validate;
+mod visits;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -118,6 +119,7 @@ use crate::channel::Capabilities;
 use crate::channel::consent::{ConsentKeywords, ConsentRegistry};
 use crate::config::Config;
 use crate::conversation::{Conversation, Env, Stimulus, Then};
+use crate::invite::Visitors;
 use crate::model::{ChannelKind, Timestamp};
 use crate::notify::notifier::Notifier;
 use channels::Channels;
@@ -173,7 +175,7 @@ use tickets::Tickets;
 ///   [`capabilities`](Self::capabilities) (what each channel can carry).
 /// * **Inputs:** [`handle`](Self::handle) (every [`Input`]: customer
 ///   messages, bot turns, agents and their acts, contacts, deliveries,
-///   notifications and consent, reconfiguration) and
+///   notifications and consent, visitors' page views, reconfiguration) and
 ///   [`handle_timeout`](Self::handle_timeout).
 /// * **Outputs:** [`poll_output`](Self::poll_output),
 ///   [`poll_action`](Self::poll_action),
@@ -230,6 +232,8 @@ pub struct Switchboard {
     /// for quiet hours to end.
     notifier: Notifier,
     channels: Channels,
+    /// Visitors' page views, invitations shown and cooldowns.
+    visitors: Visitors,
     out: Outbox,
     now: Timestamp,
     /// Not part of a snapshot: the host installs them again.
@@ -254,6 +258,7 @@ impl Switchboard {
             consent: ConsentRegistry::new(ConsentKeywords::default()),
             notifier: Notifier::default(),
             channels: Channels::default(),
+            visitors: Visitors::default(),
             out: Outbox::default(),
             now: Timestamp::EPOCH,
             strategies: HostStrategies::default(),
@@ -387,6 +392,12 @@ impl Switchboard {
             } => self.link(now, &contact, &channel, &address),
             Input::Merge { into, from } => self.merge(now, &into, &from),
             Input::Delivery(d) => self.delivery(now, d),
+            Input::Visit(v) => self.visit(now, v),
+            Input::InvitationDismissed {
+                channel,
+                visitor,
+                invitation,
+            } => self.invitation_dismissed(now, &channel, &visitor, &invitation),
             Input::Reconfigure { config } => self.reconfigure_at(now, Arc::new(*config)),
             Input::Contact(c) => self.contact_upsert(now, c),
             Input::Notify(n) => self.notify(now, n),
@@ -442,8 +453,9 @@ impl Switchboard {
         let mine = self.timers.first().map(|(t, _)| *t);
         let forget = self.contacts.forgets.first().map(|(t, _)| *t);
         let notify = self.notifier.poll_timeout();
+        let visitor = self.visitors.first().map(|(t, _)| t);
         // A deadline past the end of time never falls due.
-        [mine, forget, notify, self.assigner.poll_timeout()]
+        [mine, forget, notify, visitor, self.assigner.poll_timeout()]
             .into_iter()
             .flatten()
             .min()
@@ -453,7 +465,8 @@ impl Switchboard {
     /// Runs every timer due at or before `now`: bot timeouts, offer
     /// expiries, inactivity, holds, queue updates, business hours,
     /// notifications waiting for quiet hours to end, forgetting closed
-    /// conversations and idle contacts. Drain the outputs after it.
+    /// conversations and idle contacts, visitors' time on page and the end
+    /// of their visits. Drain the outputs after it.
     ///
     /// `now` is the time your timer fired — your clock's time then, at or
     /// after the value [`poll_timeout`](Self::poll_timeout) gave — not
@@ -474,6 +487,10 @@ impl Switchboard {
     /// The loop terminates: each turn removes a timer due at or before
     /// `now`, and what a timer re-arms is later than the timer itself
     /// (periodic ones skip the periods a jump of the clock passed over).
+    /// A visitor's timer re-arms for their next time-on-page threshold,
+    /// the end of their visit or a cooldown's lapse, each later than the
+    /// timer and each from a finite set (the configuration's thresholds),
+    /// so a jump runs at most that many per visitor.
     fn advance(&mut self, now: Timestamp) -> Timestamp {
         let now = now.clamped();
         if !self.started {
@@ -486,26 +503,43 @@ impl Switchboard {
         loop {
             let mine = self.timers.first().copied();
             let theirs = self.assigner.poll_timeout();
+            // Visitors come after the conversations and the assigner at
+            // one instant (they read agents' readiness and open
+            // conversations), before contacts are forgotten.
+            if let Some((t, _)) = self.visitors.first()
+                && t <= now
+                && mine.is_none_or(|(m, _)| t < m)
+                && theirs.is_none_or(|b| t < b)
+                && self.contacts.forgets.first().is_none_or(|(f, _)| t <= *f)
+                && self.notifier.poll_timeout().is_none_or(|n| t <= n)
+                && let Some((t, key)) = self.visitors.pop_due(t)
+            {
+                self.now = self.now.max(t);
+                self.visitor_timer(t, key);
+                continue;
+            }
             // Contacts are forgotten last among timers due at one instant,
             // after the conversation purges that leave them idle.
             if let Some((t, id)) = self.contacts.forgets.first().cloned()
                 && t <= now
                 && mine.is_none_or(|(m, _)| t < m)
                 && theirs.is_none_or(|b| t < b)
+                && self.notifier.poll_timeout().is_none_or(|n| t < n)
             {
                 self.now = self.now.max(t);
                 self.forget_contact(t, &id);
                 continue;
             }
             // The notifier's deadlines (deferred notifications, expiring
-            // notices and caps) come after the conversations' and the
-            // assigner's at the same instant; each run removes the timers
-            // due by `t`, and a notification deferred again is deferred
-            // to a later time.
+            // notices and caps) come after the conversations', the
+            // assigner's and visitors' at the same instant, before contacts
+            // are forgotten; each run removes the timers due by `t`, and a
+            // notification deferred again is deferred to a later time.
             if let Some(t) = self.notifier.poll_timeout()
                 && t <= now
                 && mine.is_none_or(|(m, _)| t < m)
                 && theirs.is_none_or(|b| t < b)
+                && self.visitors.first().is_none_or(|(v, _)| t < v)
             {
                 self.now = self.now.max(t);
                 self.notifier_timer(t);
@@ -530,6 +564,7 @@ impl Switchboard {
                     let horizon = [
                         mine.map(|(t, _)| t.saturating_sub(Duration::from_millis(1))),
                         self.contacts.forgets.first().map(|(t, _)| *t),
+                        self.visitors.first().map(|(t, _)| t),
                         Some(now),
                     ]
                     .into_iter()

@@ -17,6 +17,7 @@ use super::output::{Outbox, Output};
 use super::tickets::Tickets;
 use super::{Event, EventKind, Input, InputError, Switchboard};
 use crate::conversation::Conversation;
+use crate::invite::{Visitor, Visitors};
 
 /// The snapshot format this version writes and reads. Format 1 named a
 /// conversation's requests in the assigner after its id; 2 gives them
@@ -110,6 +111,10 @@ struct State {
     #[serde(default)]
     channels: Channels,
     assigner: AssignerSnapshot,
+    /// Visitors' sessions, cooldowns and timers (none in a snapshot from
+    /// before invitations).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    visitors: Vec<Visitor>,
     /// Outputs not yet polled, in order.
     outputs: Vec<Output>,
 }
@@ -176,6 +181,7 @@ impl Switchboard {
             notifier: self.notifier.clone(),
             channels: self.channels.clone(),
             assigner: self.assigner.snapshot(),
+            visitors: self.visitors.sorted(),
             outputs: self.out.pending(),
         };
         Snapshot {
@@ -305,6 +311,7 @@ impl Switchboard {
             consent: snapshot.consent,
             notifier: snapshot.notifier,
             channels: snapshot.channels,
+            visitors: Visitors::from_list(snapshot.visitors).map_err(RestoreError::Invalid)?,
             out: Outbox::from_pending(snapshot.outputs),
             now: snapshot.now,
             strategies: Default::default(),
@@ -398,6 +405,8 @@ impl Switchboard {
                 .set_limits(settings.transcript_messages, settings.transcript_bytes);
         }
         self.config = config;
+        // Visitors' deadlines follow the new thresholds and windows.
+        self.refile_visitors();
         self.emit(Event::new(now, EventKind::Reconfigured));
         self.drain(now);
         Ok(())

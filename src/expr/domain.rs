@@ -18,7 +18,9 @@
 //!
 //! Facts whose values the configuration does not fix are not checked:
 //! `lang`, `bot.intent`, `conversation.queue`, `conversation.tags`,
-//! `agent.languages` and host attributes (beyond their declared type).
+//! `agent.languages`, `visit.url` and the visit's other texts, and host
+//! attributes (beyond their declared type). `visit.country` is a two-letter
+//! code in capitals (`'DE'`), as the engine keeps it.
 //! Channels are open too, since a host may add its own; only names no
 //! channel can have are errors: names with characters a channel kind
 //! cannot hold, and built-in names spelt otherwise (`'WhatsApp'`,
@@ -45,6 +47,8 @@ enum Domain {
     Names(&'static [&'static str], &'static str),
     /// A channel kind name.
     Channel,
+    /// A country: two ASCII capitals (ISO 3166-1 alpha-2).
+    Country,
     /// A number from `lo` to `hi`, whole when `whole`.
     Range {
         lo: f64,
@@ -79,7 +83,14 @@ fn scalar(fact: &Fact) -> Option<Domain> {
             true,
             "a whole number",
         ),
-        Fact::ConvWaited => range(0.0, f64::INFINITY, false, "a number of seconds, 0 or more"),
+        Fact::ConvWaited | Fact::VisitTimeOnPage | Fact::QueueWait => {
+            range(0.0, f64::INFINITY, false, "a number of seconds, 0 or more")
+        }
+        Fact::VisitCartValue => range(0.0, f64::INFINITY, false, "a number, 0 or more"),
+        Fact::VisitPages | Fact::VisitVisits | Fact::QueueReady => {
+            range(0.0, f64::from(u32::MAX), true, "a whole number, 0 or more")
+        }
+        Fact::VisitCountry => Some(Domain::Country),
         Fact::AgentSkill(_) => range(
             0.0,
             f64::from(crate::assign::MAX_SKILL_LEVEL),
@@ -243,6 +254,7 @@ fn outside(domain: Domain, v: &Value, name: &str) -> Option<String> {
             }
         }),
         (Domain::Channel, Value::Text(s)) => channel(s),
+        (Domain::Country, Value::Text(s)) => country(s),
         (Domain::Range { lo, hi, whole, .. }, Value::Number(x)) => {
             let inside = *x >= lo && *x <= hi && (!whole || x.fract() == 0.0);
             (!inside).then(|| range_help(domain, name, *x))
@@ -294,6 +306,20 @@ fn channel(name: &str) -> Option<String> {
         Some(b) => format!("did you mean '{b}'? {why}"),
         None => format!("{why}; the built-in ones are {}", listed.join(", ")),
     })
+}
+
+/// The help for a country that is not two ASCII capitals: visits carry
+/// countries as ISO 3166-1 alpha-2 codes, in capitals.
+fn country(name: &str) -> Option<String> {
+    let letters = name.len() == 2 && name.bytes().all(|b| b.is_ascii_alphabetic());
+    match (letters, name.bytes().all(|b| b.is_ascii_uppercase())) {
+        (true, true) => None,
+        (true, false) => Some(format!(
+            "did you mean '{}'? countries are two-letter ISO 3166-1 codes in capitals",
+            name.to_ascii_uppercase()
+        )),
+        _ => Some("countries are two-letter ISO 3166-1 codes, such as 'DE' or 'US'".into()),
+    }
 }
 
 fn list_help(domain: Domain) -> String {

@@ -98,6 +98,19 @@ impl Env for FactsEnv<'_> {
             Fact::BotConfidence => Val::Num(f.bot?.confidence?),
             Fact::BotFallbacks => Val::Num(f64::from(f.bot?.fallbacks)),
             Fact::BotHandoff => Val::Bool(f.bot?.handoff),
+            Fact::VisitUrl => Val::Text(f.visit?.url),
+            Fact::VisitTitle => Val::Text(f.visit?.title?),
+            Fact::VisitReferrer => Val::Text(f.visit?.referrer?),
+            Fact::VisitTimeOnPage => Val::Num(f.visit?.time_on_page?),
+            Fact::VisitPages => Val::Num(f64::from(f.visit?.pages?)),
+            Fact::VisitVisits => Val::Num(f64::from(f.visit?.visits?)),
+            Fact::VisitCartValue => Val::Num(f.visit?.cart_value?),
+            Fact::VisitReturning => Val::Bool(f.visit?.returning?),
+            Fact::VisitLang => Val::Text(f.visit?.lang?),
+            Fact::VisitCountry => Val::Text(f.visit?.country?),
+            Fact::VisitAttr(k) => Val::of(f.visit?.attributes?.get(&**k)?),
+            Fact::QueueReady => Val::Num(f64::from(f.queue?.ready)),
+            Fact::QueueWait => Val::Num(f.queue?.wait?.as_secs_f64()),
             Fact::AgentId
             | Fact::AgentSkills
             | Fact::AgentSkill(_)

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use crate::invite::{QueueFacts, VisitFacts};
 use crate::model::{AgentId, Attachment, Attributes, ChannelKind, QueueId, Timestamp};
 use crate::symbols::Symbols;
 
@@ -24,6 +25,8 @@ use crate::symbols::Symbols;
 /// | `sentiment` | [`sentiment`](Facts::sentiment), −1 (negative) to 1 |
 /// | `hours.<calendar>`, `hour`, `weekday` | computed from [`now`](Facts::now) |
 /// | `agent.*` (queue eligibility only) | [`agent`](Facts::agent) |
+/// | `visit.*` (invitations only) | [`visit`](Facts::visit) |
+/// | `queue.ready`, `queue.wait` (invitations only) | [`queue`](Facts::queue) |
 ///
 /// # Examples
 ///
@@ -70,6 +73,10 @@ pub struct Facts<'a> {
     /// The agent in the assigner's interned form; takes precedence over
     /// `agent`.
     pub(crate) interned_agent: Option<InternedAgent<'a>>,
+    /// The visitor's page view, for an invitation's `when`.
+    pub visit: Option<VisitFacts<'a>>,
+    /// The invitation's queue, for an invitation's `when`.
+    pub queue: Option<QueueFacts>,
 }
 
 impl<'a> Facts<'a> {
@@ -92,6 +99,8 @@ impl<'a> Facts<'a> {
             sentiment: None,
             agent: None,
             interned_agent: None,
+            visit: None,
+            queue: None,
         }
     }
 
@@ -146,6 +155,18 @@ impl<'a> Facts<'a> {
     /// Sets the agent, for queue eligibility.
     pub fn with_agent(mut self, agent: AgentFacts<'a>) -> Self {
         self.agent = Some(agent);
+        self
+    }
+
+    /// Sets the visitor's page view, for an invitation's `when`.
+    pub fn with_visit(mut self, visit: VisitFacts<'a>) -> Self {
+        self.visit = Some(visit);
+        self
+    }
+
+    /// Sets the invitation's queue figures, for an invitation's `when`.
+    pub fn with_queue(mut self, queue: QueueFacts) -> Self {
+        self.queue = Some(queue);
         self
     }
 

@@ -32,11 +32,21 @@ pub enum Context {
     /// A queue's `eligible`: `agent.*`, `conversation.*`, `contact.*` and
     /// calendar facts (not the message: eligibility outlives it).
     Eligibility,
+    /// A proactive invitation's `when` (`[[invitations]]`): the visitor's
+    /// page view (`visit.*`), the invitation's queue (`queue.ready`,
+    /// `queue.wait`), `channel` and calendar facts. No message,
+    /// conversation or contact exists yet.
+    Invitation,
 }
 
 impl Context {
     fn sees_message(self) -> bool {
-        !matches!(self, Context::Eligibility)
+        matches!(self, Context::Route | Context::Escalation)
+    }
+
+    /// `visit.*` and `queue.*`: an invitation's facts, and only its.
+    fn sees_visit(self) -> bool {
+        matches!(self, Context::Invitation)
     }
 
     fn sees_agent(self) -> bool {
@@ -48,6 +58,7 @@ impl Context {
             Context::Route => "a routing rule",
             Context::Escalation => "an escalation trigger",
             Context::Eligibility => "queue eligibility",
+            Context::Invitation => "an invitation",
         }
     }
 }
@@ -177,6 +188,19 @@ pub(crate) enum Fact {
     AgentLanguages,
     AgentChannels,
     AgentAttr(Box<str>),
+    VisitUrl,
+    VisitTitle,
+    VisitReferrer,
+    VisitTimeOnPage,
+    VisitPages,
+    VisitVisits,
+    VisitCartValue,
+    VisitReturning,
+    VisitLang,
+    VisitCountry,
+    VisitAttr(Box<str>),
+    QueueReady,
+    QueueWait,
 }
 
 /// The names and types an expression is checked against: the fixed facts
@@ -211,7 +235,7 @@ pub struct Schema {
     pub agent: Option<BTreeMap<String, AttrType>>,
 }
 
-const TOP: [&str; 14] = [
+const TOP: [&str; 16] = [
     "channel",
     "text",
     "lang",
@@ -224,6 +248,8 @@ const TOP: [&str; 14] = [
     "hour",
     "weekday",
     "agent",
+    "visit",
+    "queue",
     "true",
     "false",
 ];
@@ -240,6 +266,25 @@ const CONVERSATION: [(&str, Type, Fact); 11] = [
     ("waited", Type::Number, Fact::ConvWaited),
     ("origin", Type::Text, Fact::ConvOrigin),
     ("campaign", Type::Text, Fact::ConvCampaign),
+];
+
+/// `visit.*` besides `visit.attributes.<name>`.
+const VISIT: [(&str, Type, Fact); 10] = [
+    ("url", Type::Text, Fact::VisitUrl),
+    ("title", Type::Text, Fact::VisitTitle),
+    ("referrer", Type::Text, Fact::VisitReferrer),
+    ("time_on_page", Type::Number, Fact::VisitTimeOnPage),
+    ("pages", Type::Number, Fact::VisitPages),
+    ("visits", Type::Number, Fact::VisitVisits),
+    ("cart_value", Type::Number, Fact::VisitCartValue),
+    ("returning", Type::Bool, Fact::VisitReturning),
+    ("lang", Type::Text, Fact::VisitLang),
+    ("country", Type::Text, Fact::VisitCountry),
+];
+
+const QUEUE: [(&str, Type, Fact); 2] = [
+    ("ready", Type::Number, Fact::QueueReady),
+    ("wait", Type::Number, Fact::QueueWait),
 ];
 
 const BOT: [(&str, Type, Fact); 4] = [
@@ -355,7 +400,12 @@ impl Schema {
             )
         };
         let unavailable = |what: &str| {
-            let sees = if ctx.sees_agent() {
+            let invitation_only = what.starts_with("visit") || what.starts_with("queue");
+            let sees = if invitation_only && !ctx.sees_visit() {
+                "visit.* and queue.* are only for an invitation's `when` ([[invitations]])"
+            } else if ctx.sees_visit() {
+                "it sees channel, visit.*, queue.ready, queue.wait, hours.*, hour and weekday"
+            } else if ctx.sees_agent() {
                 "it sees agent.*, conversation.*, contact.*, hours.*, hour and weekday"
             } else {
                 "agent.* is only for queue eligibility"
@@ -375,6 +425,27 @@ impl Schema {
             }
         };
         match head {
+            "channel" if ctx.sees_visit() => scalar(Fact::Channel, Type::Text),
+            "contact" | "conversation" if ctx.sees_visit() => Err(unavailable(head)),
+            "visit" | "queue" if !ctx.sees_visit() => Err(unavailable(&seg.join("."))),
+            "visit" => match rest {
+                [f] if f == "attributes" => Err(needs_field("visit.attributes.plan")),
+                [f, name] if f == "attributes" => {
+                    Ok((Fact::VisitAttr(name.as_str().into()), Type::Any))
+                }
+                [_, _, ..] if rest[0] == "attributes" => Err(no_fields(3)),
+                _ => field(rest, &VISIT, "visit", span, || needs_field("visit.url")).map_err(|e| {
+                    // `attributes` is a field too, though not a scalar one.
+                    match e.help().filter(|h| h.starts_with("`visit` has:")) {
+                        Some(h) => {
+                            let help = format!("{h}, attributes.<name>");
+                            e.with_help(help)
+                        }
+                        None => e,
+                    }
+                }),
+            },
+            "queue" => field(rest, &QUEUE, "queue", span, || needs_field("queue.ready")),
             "channel" | "text" | "lang" | "attachments" | "sentiment" if !ctx.sees_message() => {
                 Err(unavailable(head))
             }
@@ -460,9 +531,12 @@ impl Schema {
             _ => {
                 let visible = TOP.iter().filter(|n| {
                     (ctx.sees_message()
+                        || (ctx.sees_visit() && **n == "channel")
                         || !["channel", "text", "lang", "attachments", "sentiment", "bot"]
                             .contains(n))
                         && (ctx.sees_agent() || **n != "agent")
+                        && (ctx.sees_visit() || !["visit", "queue"].contains(n))
+                        && (!ctx.sees_visit() || !["contact", "conversation"].contains(n))
                 });
                 let mut err = unknown(path.to_string(), &mut visible.map(|s| (*s).to_owned()));
                 if err.help().is_none() && rest.is_empty() {

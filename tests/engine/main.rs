@@ -9,6 +9,7 @@ mod durability;
 mod edges;
 mod escalation;
 mod host_strategies;
+mod invitations;
 mod lifecycle;
 mod notifications;
 mod notify_properties;

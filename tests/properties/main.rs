@@ -9,6 +9,7 @@
 //! with plain words and arbitrary strings.
 
 mod expr;
+mod invitations;
 mod router;
 mod text;
 mod text_gen;

@@ -4,6 +4,7 @@ mod config;
 mod config_input;
 mod diagnostics;
 mod host_strategies;
+mod invitations;
 mod large_rule_sets;
 mod operators;
 mod routing;
