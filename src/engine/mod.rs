@@ -80,6 +80,7 @@
 
 mod action;
 mod agents;
+mod bot_turn;
 pub(crate) mod channels;
 pub(crate) mod contacts;
 mod delivery;
@@ -104,10 +105,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use action::{Action, ActionLine};
+pub use bot_turn::BotTurn;
 pub use contacts::{ContactUpsert, ContactView, Identity};
 pub use error::InputError;
 pub use event::{Event, EventKind};
-pub use input::{BotTurn, Closer, Delivery, DeliveryStatus, Inbound, Input, Transfer};
+pub use input::{Closer, Delivery, DeliveryStatus, Inbound, Input, Transfer};
 pub use notify::{PREFERRED_CHANNEL, TIMEZONE};
 pub use output::Output;
 pub use query::ConversationView;
