@@ -220,6 +220,7 @@ impl Conversation {
                     text: e.text.clone(),
                     attachments: e.attachments.clone(),
                     choice: e.choice.as_deref().cloned(),
+                    reply_to: e.reply_to.as_deref().cloned(),
                 },
             );
         }

@@ -45,7 +45,8 @@ impl Conversation {
             Entry::new(now, Party::Customer, m.text.clone())
                 .on(m.channel.clone())
                 .with_attachments(attachments_of(m))
-                .with_choice(choice.clone()),
+                .with_choice(choice.clone())
+                .replying_to(m.reply_to.as_deref()),
         );
         // The customer spoke: silence no longer counts against them.
         self.timers.stop(Timer::Inactivity);
@@ -81,12 +82,9 @@ impl Conversation {
             Phase::New | Phase::Bot { .. } => self.bot_step(env, now, text, false, choice),
             Phase::WithAgent(s) => {
                 let (agent, ticket) = (s.agent.clone(), s.ticket.clone());
-                let attachments = self
-                    .transcript
-                    .entries()
-                    .next_back()
-                    .map(|e| e.attachments.clone())
-                    .unwrap_or_default();
+                let last = self.transcript.entries().next_back();
+                let attachments = last.map(|e| e.attachments.clone()).unwrap_or_default();
+                let reply_to = last.and_then(|e| e.reply_to.as_deref().cloned());
                 env.act(
                     now,
                     Action::Deliver {
@@ -96,6 +94,7 @@ impl Conversation {
                         text: text.to_owned(),
                         attachments,
                         choice,
+                        reply_to,
                     },
                 );
                 // The agent owes a reply (the queue's reply_timeout).

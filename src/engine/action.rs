@@ -160,6 +160,10 @@ pub enum Action {
         /// The button or quick reply the customer chose with it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         choice: Option<Choice>,
+        /// The provider's id of the message the customer quoted (the
+        /// agent's desk shows the quote).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reply_to: Option<String>,
     },
     /// A waiting conversation's place, for the host's displays.
     QueueStatus {

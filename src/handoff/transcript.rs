@@ -73,6 +73,10 @@ pub struct Entry {
     /// entries have none, and a transcript holds many).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub choice: Option<Box<Choice>>,
+    /// The provider's id of the message the customer quoted with it
+    /// (boxed, one pointer: most entries quote nothing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<Box<String>>,
 }
 
 impl Entry {
@@ -85,7 +89,14 @@ impl Entry {
             channel: None,
             attachments: Vec::new(),
             choice: None,
+            reply_to: None,
         }
+    }
+
+    /// Sets the id of the message the customer quoted.
+    pub fn replying_to(mut self, id: Option<&str>) -> Entry {
+        self.reply_to = id.map(|id| Box::new(id.to_owned()));
+        self
     }
 
     /// Sets the channel.

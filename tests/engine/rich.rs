@@ -546,3 +546,33 @@ fn an_agent_sends_on_the_article_the_bot_suggested() {
         "conversation `c1` has 1 suggestions; there is none at 3"
     );
 }
+
+#[test]
+fn a_quoted_message_reaches_the_agent_and_the_transcript() {
+    let mut w = with_agent(CONFIG, ChannelKind::WhatsApp, "4915112345678");
+    let quoting = message(ChannelKind::WhatsApp, "4915112345678", "this one is broken")
+        .replying_to("wamid.ORDER-1042");
+    w.give(Input::Inbound(quoting));
+    let delivered: Vec<Option<&str>> = w
+        .actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Deliver { reply_to, .. } => Some(reply_to.as_deref()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(delivered, [Some("wamid.ORDER-1042")]);
+    let c = w.sb.conversation(&ConversationId::new("c1")).unwrap();
+    let last = c.transcript().entries().next_back().unwrap();
+    assert_eq!(
+        last.reply_to.as_deref().map(String::as_str),
+        Some("wamid.ORDER-1042")
+    );
+    // A message that quotes nothing carries no quote.
+    w.clear()
+        .say(ChannelKind::WhatsApp, "4915112345678", "thanks");
+    assert!(matches!(
+        &w.actions[..],
+        [Action::Deliver { reply_to: None, .. }]
+    ));
+}
