@@ -4,8 +4,8 @@
 //! * Ana opted in to WhatsApp updates at checkout, but has not written on
 //!   WhatsApp for days: her reply window is closed, so the notice goes as
 //!   the approved template `order_delayed` with its parameters.
-//! * Ben has no WhatsApp; he gave his mobile number for delivery updates,
-//!   so it falls back to SMS as text.
+//! * Ben has no WhatsApp; he opted in to delivery texts at checkout, so it
+//!   falls back to SMS as text.
 //! * Cy once texted STOP: nothing goes to him, and the host is told why.
 //!
 //! Ben answers the text. His reply starts a conversation that the rule on
@@ -198,6 +198,15 @@ fn main() -> Result<(), Box<dyn Error>> {
         Some(Purpose::Transactional),
         ConsentChange::OptIn,
         checkout,
+    )))?;
+    // Ben agreed to delivery texts when he ordered.
+    let order_form = ConsentSource::new(SourceKind::WebForm).with_detail("checkout #1043");
+    host.give(Input::Consent(ConsentUpdate::new(
+        sms.clone(),
+        phone(&sms, "+12125550102")?,
+        Some(Purpose::Transactional),
+        ConsentChange::OptIn,
+        order_form,
     )))?;
     // Cy texted STOP some time ago.
     host.give(Input::Inbound(Inbound::new(
