@@ -1,9 +1,9 @@
 //! What the assigner decided, handed to the conversations it concerns.
 
 use crate::assign::{AssignEvent, MissReason, Presence, RevokeReason, UnassignReason};
-use crate::conversation::Stimulus;
+use crate::conversation::{Conversation, Env, Stimulus};
 use crate::handoff::{Reason, State};
-use crate::model::{QueueId, Ticket, Timestamp};
+use crate::model::{AgentId, QueueId, Ticket, Timestamp};
 
 use super::{Action, Event, EventKind, Switchboard};
 
@@ -27,6 +27,18 @@ fn unassign_reason(r: UnassignReason) -> Reason {
         UnassignReason::AgentRemoved => Reason::AgentRemoved,
         _ => Reason::ReplyTimeout,
     }
+}
+
+/// Tells the host to withdraw `agent`'s offer of conversation `c`.
+fn revoke(env: &mut Env<'_>, at: Timestamp, c: &Conversation, agent: &AgentId, reason: &Reason) {
+    env.act(
+        at,
+        Action::RevokeOffer {
+            conversation: c.id.clone(),
+            agent: agent.clone(),
+            reason: reason.clone(),
+        },
+    );
 }
 
 impl Switchboard {
@@ -79,14 +91,7 @@ impl Switchboard {
                 };
                 let reason = revoke_reason(reason);
                 self.with_conv(key, |c, env| {
-                    env.act(
-                        at,
-                        Action::RevokeOffer {
-                            conversation: c.id.clone(),
-                            agent: agent.clone(),
-                            reason: reason.clone(),
-                        },
-                    );
+                    revoke(env, at, c, &agent, &reason);
                     if main {
                         c.off_offer(env, at, &agent, reason);
                     }
@@ -103,14 +108,7 @@ impl Switchboard {
                 let reason = miss_reason(reason);
                 self.with_conv(key, |c, env| {
                     if reason == Reason::OfferExpired {
-                        env.act(
-                            at,
-                            Action::RevokeOffer {
-                                conversation: c.id.clone(),
-                                agent: agent.clone(),
-                                reason: reason.clone(),
-                            },
-                        );
+                        revoke(env, at, c, &agent, &reason);
                     }
                     env.emit(
                         Event::new(

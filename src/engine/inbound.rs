@@ -8,7 +8,7 @@ use crate::conversation::{Conversation, Stimulus, attachments_of};
 use crate::expr::{ConversationFacts, Facts};
 use crate::handoff::{Entry, Party, Transcript, default_template};
 use crate::model::{Address, ChannelKind, ContactId, Content, ConversationId, Origin, Timestamp};
-use crate::notify::{ConsentSource, ConsentStatus};
+use crate::notify::ConsentStatus;
 use crate::router::Route;
 
 use super::validate::{check_declared, check_inbound};
@@ -61,9 +61,14 @@ impl Switchboard {
                     },
                 ));
                 if !repeated {
-                    let source = ConsentSource::keyword(&m.text);
-                    let (ch, a) = (m.channel.clone(), m.from.clone());
-                    self.record_consent(now, ch, a, None, ConsentStatus::OptedOut, source);
+                    self.record_keyword(
+                        now,
+                        &m.channel,
+                        &m.from,
+                        &m.text,
+                        None,
+                        ConsentStatus::OptedOut,
+                    );
                     self.keyword_reply(now, &m, "sms_stop");
                 }
                 return Ok(());
@@ -76,9 +81,14 @@ impl Switchboard {
                         address: m.from.clone(),
                     },
                 ));
-                let source = ConsentSource::keyword(&m.text);
-                let (ch, a) = (m.channel.clone(), m.from.clone());
-                self.record_consent(now, ch, a, None, ConsentStatus::OptedIn, source);
+                self.record_keyword(
+                    now,
+                    &m.channel,
+                    &m.from,
+                    &m.text,
+                    None,
+                    ConsentStatus::OptedIn,
+                );
                 self.keyword_reply(now, &m, "sms_start");
                 return Ok(());
             }

@@ -84,17 +84,10 @@ impl Switchboard {
             .and_then(|c| self.contacts.by_id.get(c))
             .map(|k| &k.attributes);
         // Texts are checked against the same limit as a message's.
-        let mut len = n.id.as_ref().map_or(0, String::len);
-        len += n
-            .values
-            .iter()
-            .map(|(k, v)| k.len() + v.len())
-            .sum::<usize>();
+        let values = n.values.iter().flat_map(|(k, v)| [k.as_str(), v.as_str()]);
+        super::validate::check_texts(values.chain(n.id.as_deref()), max_text)?;
         if let Some(c) = &n.content {
-            len += c.text.len();
-        }
-        if len > max_text as usize {
-            return Err(InputError::TooLong { len, max: max_text });
+            super::validate::check_content(c, max_text)?;
         }
         let fill_in = |text: &str, campaign: &str| -> Result<String, InputError> {
             let mut values: Vec<(String, String)> = Vec::new();
@@ -139,18 +132,14 @@ impl Switchboard {
                 );
             }
         }
-        if content
-            .as_ref()
-            .is_some_and(|c| c.text.len() > max_text as usize)
-        {
-            let len = content.as_ref().map_or(0, |c| c.text.len());
-            return Err(InputError::TooLong { len, max: max_text });
-        }
         if content.is_none() && template.is_none() {
             return Err(NotifyError::NothingToSend.into());
         }
-        if let Some(c) = &n.content {
-            super::validate::check_content(c, max_text)?;
+        // A campaign's text, filled, is held to the same limit.
+        if n.content.is_none()
+            && let Some(c) = &content
+        {
+            super::validate::check_text(&c.text, max_text)?;
         }
         if let Some(t) = &template {
             super::validate::non_empty("template name", &t.name)?;
@@ -455,6 +444,28 @@ impl Switchboard {
         ));
     }
 
+    /// Records a consent change the customer made with keyword `text`
+    /// from `address` itself.
+    pub(super) fn record_keyword(
+        &mut self,
+        now: Timestamp,
+        channel: &ChannelKind,
+        address: &Address,
+        text: &str,
+        purpose: Option<Purpose>,
+        status: ConsentStatus,
+    ) {
+        let source = crate::notify::ConsentSource::keyword(text);
+        self.record_consent(
+            now,
+            channel.clone(),
+            address.clone(),
+            purpose,
+            status,
+            source,
+        );
+    }
+
     /// Sends a double opt-in's confirmation request (`request`) or its
     /// answer; not to an address that opted out of the channel (it must
     /// send START first).
@@ -512,26 +523,10 @@ impl Switchboard {
         if self.consent.is_opted_out(channel, from) {
             use crate::channel::consent::ConsentState;
             self.consent.set(channel, from, ConsentState::OptedIn, now);
-            let source = crate::notify::ConsentSource::keyword(text);
-            self.record_consent(
-                now,
-                channel.clone(),
-                from.clone(),
-                None,
-                ConsentStatus::OptedIn,
-                source,
-            );
+            self.record_keyword(now, channel, from, text, None, ConsentStatus::OptedIn);
         }
         for p in pending {
-            let source = crate::notify::ConsentSource::keyword(text);
-            self.record_consent(
-                now,
-                channel.clone(),
-                from.clone(),
-                Some(p),
-                ConsentStatus::OptedIn,
-                source,
-            );
+            self.record_keyword(now, channel, from, text, Some(p), ConsentStatus::OptedIn);
         }
         self.confirmation(now, channel, from, false);
         true

@@ -280,6 +280,10 @@ impl Switchboard {
     /// the sender, within the accept window and not dismissed. Any message
     /// from the visitor ends the wait for an answer.
     pub(super) fn accept_invitation(&mut self, now: Timestamp, m: &Inbound) -> Option<Origin> {
+        // Every customer message asks: build no key when nobody visits.
+        if self.visitors.is_empty() {
+            return None;
+        }
         let key = VisitorKey {
             channel: m.channel.clone(),
             visitor: m.from.clone(),

@@ -293,6 +293,11 @@ impl Visitors {
     }
 
     /// The visitor `key`, if kept, to change (file it again afterwards).
+    /// Whether no visitor is known (most engines, most of the time).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+
     pub(crate) fn get_mut(&mut self, key: &VisitorKey) -> Option<&mut Visitor> {
         self.by_key.get_mut(key)
     }

@@ -340,14 +340,16 @@ impl Notifier {
     /// Whether every waiting notification has its timer (a restored
     /// snapshot must not hold one that would never be decided).
     pub(crate) fn check(&self) -> Result<(), String> {
-        for seq in self.deferred.keys() {
-            if !self
-                .timers
-                .iter()
-                .any(|(_, t)| *t == Timer::Release { seq: *seq })
-            {
-                return Err(format!("deferred notification {seq} has no timer"));
-            }
+        let timed: BTreeSet<u64> = self
+            .timers
+            .iter()
+            .filter_map(|(_, t)| match t {
+                Timer::Release { seq } => Some(*seq),
+                _ => None,
+            })
+            .collect();
+        if let Some(seq) = self.deferred.keys().find(|s| !timed.contains(s)) {
+            return Err(format!("deferred notification {seq} has no timer"));
         }
         if let Some(seq) = self.deferred.keys().next_back()
             && *seq > self.next
