@@ -198,6 +198,7 @@ pub mod engine;
 pub mod expr;
 pub mod handoff;
 pub mod invite;
+pub mod metrics;
 pub mod model;
 pub mod notify;
 pub mod router;

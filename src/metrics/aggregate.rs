@@ -1,0 +1,730 @@
+//! [`Metrics`]: the aggregator. Events in, in time order; figures out.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use super::agent::AgentRec;
+use super::clock::Clock;
+use super::contact::{Contacts, Decision, Owner};
+use super::conversation::{Conv, Effect, WaitEnd, party_index};
+use super::tables::{Keys, Tables};
+use super::{ConversationRow, MetricsError, Settings};
+use crate::engine::{Event, EventKind};
+use crate::handoff::{Party, Reason, State};
+use crate::model::{AgentId, ConversationId, Timestamp};
+
+type Map<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
+
+/// A conversation as far as this aggregate knows it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Rec {
+    /// Its `started` event was seen.
+    Known(Box<Conv>),
+    /// Its start came before this aggregate's first event: its events
+    /// wait for an earlier aggregate to be merged in front of them.
+    Orphan(Vec<Event>),
+}
+
+/// A conversation's key across merged shards: the shard's name and the
+/// engine's id.
+pub(crate) type Key = (Arc<str>, ConversationId);
+
+/// The KPI aggregator: feed it the engine's [`Event`]s in time order
+/// (live from [`Switchboard::poll_event`](crate::Switchboard::poll_event),
+/// or from an event log with [`read_log`](super::read_log)); read the
+/// figures with [`report`](Metrics::report) and the live state with
+/// [`live`](Metrics::live); add another shard's or period's aggregate
+/// with [`merge`](Metrics::merge).
+///
+/// It keeps a conversation while the engine does (until its `purged`
+/// event, which follows the reopen window) and an agent's presence; its
+/// figures go into per-interval, per-queue, per-agent, per-channel and
+/// per-tag sums as conversations finish. Its memory is proportional to
+/// the open conversations, the agents, the intervals and the distinct
+/// values of each distribution (at most [`EXACT_LIMIT`](super::EXACT_LIMIT)
+/// each), not to the events.
+///
+/// ```
+/// use switchboard::engine::{Event, EventKind};
+/// use switchboard::handoff::{Reason, State};
+/// use switchboard::metrics::{Metrics, Settings};
+/// use switchboard::{AgentId, ChannelKind, ContactId, ConversationId, QueueId, Timestamp};
+///
+/// let c = ConversationId::new("c1");
+/// let s = |secs: u64| Timestamp::from_millis(1_767_600_000_000 + secs * 1000);
+/// let events = [
+///     Event::new(s(0), EventKind::Started { contact: ContactId::new("u1"), channel: ChannelKind::WebChat }),
+///     Event::new(s(0), EventKind::Transition { from: None, to: State::Queued, reason: Reason::Routed })
+///         .queue(QueueId::new("support")),
+///     Event::new(s(12), EventKind::Transition { from: Some(State::Queued), to: State::WithAgent, reason: Reason::Accepted })
+///         .queue(QueueId::new("support")).agent(AgentId::new("ana")),
+/// ];
+/// let mut m = Metrics::new(Settings::new());
+/// for e in events {
+///     m.observe(&e.conversation(c.clone()))?;
+/// }
+/// let r = m.report();
+/// assert_eq!(r.summary.conversations, 1);
+/// assert_eq!(r.summary.asa_s, Some(12.0));
+/// assert_eq!(r.summary.service_level.percent, Some(100.0));
+/// # Ok::<(), switchboard::metrics::MetricsError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Metrics {
+    pub(crate) settings: Settings,
+    shard: Arc<str>,
+    pub(crate) clock: Clock,
+    pub(crate) first: Option<Timestamp>,
+    pub(crate) latest: Option<Timestamp>,
+    events: u64,
+    /// This shard's conversations.
+    convs: Map<ConversationId, Rec>,
+    /// Other shards' conversations, merged in.
+    foreign: BTreeMap<Key, Rec>,
+    pub(crate) agents: Map<AgentId, AgentRec>,
+    contacts: Contacts,
+    pub(crate) tables: Tables,
+    decided: Vec<Decision>,
+}
+
+impl Metrics {
+    /// An empty aggregate.
+    pub fn new(settings: Settings) -> Metrics {
+        Metrics {
+            clock: Clock::new(settings.time_zone.clone(), settings.interval),
+            settings,
+            shard: Arc::from(""),
+            first: None,
+            latest: None,
+            events: 0,
+            convs: Map::default(),
+            foreign: BTreeMap::new(),
+            agents: Map::default(),
+            contacts: Contacts::default(),
+            tables: Tables::default(),
+            decided: Vec::new(),
+        }
+    }
+
+    /// Names the shard whose events this aggregate counts. The engine
+    /// numbers conversations per shard (`c1`, `c2` …), so aggregates of
+    /// different shards need different names to be merged; aggregates of
+    /// one shard over successive periods share it.
+    pub fn with_shard(mut self, name: &str) -> Metrics {
+        self.shard = Arc::from(name);
+        self
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// How many events were counted.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// The first and the latest event time seen.
+    pub fn span(&self) -> Option<(Timestamp, Timestamp)> {
+        Some((self.first?, self.latest?))
+    }
+
+    /// How many conversations, agents and contacts it follows: what its
+    /// memory grows with.
+    pub fn open(&self) -> (usize, usize, usize) {
+        (
+            self.convs.len() + self.foreign.len(),
+            self.agents.len(),
+            self.contacts.len(),
+        )
+    }
+
+    /// Counts one event.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricsError::OutOfOrder`] for an event older than the latest
+    /// one by more than the tolerance; nothing is counted.
+    pub fn observe(&mut self, e: &Event) -> Result<(), MetricsError> {
+        let at = e.at.clamped();
+        if let Some(latest) = self.latest
+            && at < latest
+        {
+            let behind = latest.saturating_duration_since(at);
+            if behind > self.settings.tolerance {
+                return Err(MetricsError::OutOfOrder {
+                    at,
+                    latest,
+                    behind_ms: u64::try_from(behind.as_millis()).unwrap_or(u64::MAX),
+                    tolerance_ms: u64::try_from(self.settings.tolerance.as_millis())
+                        .unwrap_or(u64::MAX),
+                });
+            }
+        }
+        if self.first.is_none() {
+            self.first = Some(at);
+            self.contacts.keep_after(at, self.settings.fcr_window);
+        }
+        self.latest = Some(self.latest.map_or(at, |l| l.max(at)));
+        self.events += 1;
+        self.count_event(e, at);
+        if let Some(id) = &e.conversation {
+            self.conversation_event(None, id, e);
+        }
+        self.settle();
+        Ok(())
+    }
+
+    /// What an event counts for by itself: message volume, presence,
+    /// offers and transfers.
+    fn count_event(&mut self, e: &Event, at: Timestamp) {
+        match &e.kind {
+            EventKind::Message { from, channel } => {
+                let i = party_index(from);
+                let local = self.clock.local(at);
+                let t = &mut self.tables;
+                t.totals.messages[i] += 1;
+                super::tables::entry(&mut t.channels, channel).messages[i] += 1;
+                t.intervals.entry(local.interval).or_default().messages[i] += 1;
+                if *from == Party::Customer {
+                    t.message_heat[local.weekday as usize][local.hour as usize] += 1;
+                }
+            }
+            EventKind::AgentStatus { status } => {
+                if let Some(a) = &e.agent {
+                    self.agent(a).status(at, *status);
+                }
+            }
+            EventKind::OfferMissed { reason } => {
+                if let Some(a) = &e.agent {
+                    let x = self.tables.agent_extra(a);
+                    if *reason == Reason::Declined {
+                        x.declined += 1;
+                    } else {
+                        x.expired += 1;
+                    }
+                }
+            }
+            EventKind::Transition {
+                to: State::WithAgent,
+                reason: Reason::Accepted,
+                ..
+            } => {
+                if let Some(a) = &e.agent {
+                    self.tables.agent_extra(a).accepted += 1;
+                }
+            }
+            EventKind::Transferred { from } => {
+                self.tables.agent_extra(from).transfers_out += 1;
+                if let Some(a) = &e.agent {
+                    self.tables.agent_extra(a).transfers_in += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn agent(&mut self, a: &AgentId) -> &mut AgentRec {
+        if !self.agents.contains_key(a) {
+            self.agents.insert(a.clone(), AgentRec::default());
+        }
+        self.agents.get_mut(a).expect("just inserted")
+    }
+
+    /// Follows one event of conversation `id` of `shard` (this shard's
+    /// when `None`).
+    fn conversation_event(&mut self, shard: Option<&Arc<str>>, id: &ConversationId, e: &Event) {
+        let window = self.settings.fcr_window;
+        let rec = match shard {
+            Some(s) if **s != *self.shard => self.foreign.get_mut(&(s.clone(), id.clone())),
+            _ => self.convs.get_mut(id),
+        };
+        let effect = match rec {
+            None => {
+                let rec = if matches!(e.kind, EventKind::Started { .. }) {
+                    let mut c = Conv::default();
+                    c.apply(e);
+                    Rec::Known(Box::new(c))
+                } else {
+                    self.orphan_closed(e);
+                    Rec::Orphan(vec![e.clone()])
+                };
+                match shard {
+                    Some(s) if **s != *self.shard => {
+                        self.foreign.insert((s.clone(), id.clone()), rec);
+                    }
+                    _ => {
+                        self.convs.insert(id.clone(), rec);
+                    }
+                }
+                Effect::None
+            }
+            Some(Rec::Orphan(events)) => {
+                events.push(e.clone());
+                self.orphan_closed(e);
+                Effect::None
+            }
+            Some(Rec::Known(c)) => {
+                let effect = c.apply(e);
+                let key = || {
+                    (
+                        shard.cloned().unwrap_or_else(|| self.shard.clone()),
+                        id.clone(),
+                    )
+                };
+                match (&effect, &c.contact) {
+                    (Effect::Closed(t), Some(contact)) => {
+                        let (t, contact) = (*t, contact.clone());
+                        self.contacts.closed(&key(), &contact, t, window);
+                    }
+                    (Effect::Reopened, Some(contact)) => {
+                        let contact = contact.clone();
+                        self.contacts.reopened(&key(), &contact);
+                    }
+                    _ => {}
+                }
+                effect
+            }
+        };
+        if let EventKind::Started { contact, .. } = &e.kind {
+            self.contacts.started(contact, e.at, window);
+        }
+        if effect == Effect::Purged {
+            let removed = match shard {
+                Some(s) if **s != *self.shard => self.foreign.remove(&(s.clone(), id.clone())),
+                _ => self.convs.remove(id),
+            };
+            if let Some(Rec::Known(c)) = removed {
+                let shard = shard.cloned().unwrap_or_else(|| self.shard.clone());
+                finish(
+                    &c,
+                    (&shard, id),
+                    e.at,
+                    &self.settings,
+                    &mut self.clock,
+                    &mut self.tables,
+                    &mut self.agents,
+                    &mut self.contacts,
+                    &mut self.decided,
+                );
+            }
+        }
+    }
+
+    /// A conversation this aggregate did not see start closed: keep the
+    /// contacts' starts after it for the aggregate merged before.
+    fn orphan_closed(&mut self, e: &Event) {
+        if let EventKind::Transition {
+            to: State::Closed, ..
+        } = e.kind
+        {
+            self.contacts.keep_after(e.at, self.settings.fcr_window);
+        }
+    }
+
+    /// Counts the first-contact resolutions decided by now.
+    fn settle(&mut self) {
+        if let Some(now) = self.latest {
+            self.contacts
+                .decide(now, self.settings.fcr_window, false, &mut self.decided);
+        }
+        for (owner, resolved) in self.decided.drain(..) {
+            count_fcr(&mut self.tables, &mut self.clock, &owner, resolved);
+        }
+    }
+
+    /// Adds `later`: another shard's aggregate (with another
+    /// [shard name](Metrics::with_shard)) over any period, or this shard's
+    /// aggregate of the period that follows this one's. A conversation
+    /// open across the two periods is followed on: the later aggregate's
+    /// events for it are applied to this one's record.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricsError::SettingsDiffer`] when the two count differently,
+    /// and [`MetricsError::Overlap`] when both saw the same conversation
+    /// start (two shards with one name); nothing is merged.
+    pub fn merge(&mut self, later: Metrics) -> Result<(), MetricsError> {
+        if self.settings != later.settings {
+            return Err(MetricsError::SettingsDiffer(format!(
+                "{:?} vs {:?}",
+                self.settings, later.settings
+            )));
+        }
+        let mut later = later;
+        let their_shard = later.shard.clone();
+        let mut theirs: Vec<(Key, Rec)> = later
+            .convs
+            .drain()
+            .map(|(id, r)| ((their_shard.clone(), id), r))
+            .collect();
+        theirs.extend(std::mem::take(&mut later.foreign));
+        theirs.sort_by(|a, b| a.0.cmp(&b.0));
+        for ((shard, id), r) in &theirs {
+            let mine = if **shard == *self.shard {
+                self.convs.get(id)
+            } else {
+                self.foreign.get(&(shard.clone(), id.clone()))
+            };
+            if let (Some(Rec::Known(_)), Rec::Known(_)) = (mine, r) {
+                return Err(MetricsError::Overlap(format!(
+                    "conversation {id} of shard {shard:?} started in both aggregates: \
+                     name each shard's aggregate with Metrics::with_shard"
+                )));
+            }
+        }
+        self.tables.merge(&later.tables);
+        for (a, r) in &later.agents {
+            self.agent(a).merge(r);
+        }
+        self.contacts
+            .merge(&later.contacts, self.settings.fcr_window);
+        self.first = match (self.first, later.first) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.latest = self.latest.max(later.latest);
+        self.events += later.events;
+        for ((shard, id), r) in theirs {
+            let mine = if *shard == *self.shard {
+                self.convs.contains_key(&id)
+            } else {
+                self.foreign.contains_key(&(shard.clone(), id.clone()))
+            };
+            match r {
+                Rec::Orphan(events) if mine => {
+                    for e in &events {
+                        self.conversation_event(Some(&shard), &id, e);
+                    }
+                }
+                r if *shard == *self.shard => {
+                    self.convs.insert(id, r);
+                }
+                r => {
+                    self.foreign.insert((shard, id), r);
+                }
+            }
+        }
+        self.settle();
+        Ok(())
+    }
+
+    /// The figures as of the latest event: finished conversations as
+    /// counted, open ones as they stand (a wait still open counts as
+    /// queued, not yet answered or abandoned), and every close still in
+    /// its first-contact-resolution window decided by the events seen.
+    pub fn report(&self) -> super::Report {
+        let now = self.latest.unwrap_or(Timestamp::EPOCH);
+        let mut clock = self.clock.clone();
+        let mut tables = self.tables.clone();
+        let mut agents = self.agents.clone();
+        let mut contacts = self.contacts.clone();
+        let mut decided = Vec::new();
+        let own = self.convs.iter().map(|(id, r)| ((&self.shard, id), r));
+        let foreign = self.foreign.iter().map(|((s, id), r)| ((s, id), r));
+        let mut open: Vec<_> = own.chain(foreign).collect();
+        open.sort_by(|a, b| a.0.cmp(&b.0));
+        for ((shard, id), r) in open {
+            let replayed;
+            let c = match r {
+                Rec::Known(c) => &**c,
+                Rec::Orphan(events) => {
+                    let mut c = Conv::default();
+                    for e in events {
+                        c.apply(e);
+                    }
+                    replayed = c;
+                    &replayed
+                }
+            };
+            finish(
+                c,
+                (shard, id),
+                now,
+                &self.settings,
+                &mut clock,
+                &mut tables,
+                &mut agents,
+                &mut contacts,
+                &mut decided,
+            );
+        }
+        contacts.decide(now, self.settings.fcr_window, true, &mut decided);
+        for (owner, resolved) in decided {
+            count_fcr(&mut tables, &mut clock, &owner, resolved);
+        }
+        super::report::build(self, &tables, &agents, now)
+    }
+
+    /// Conversations open now, as this shard's records: for live figures.
+    pub(crate) fn records(&self) -> impl Iterator<Item = &Conv> {
+        self.convs
+            .values()
+            .chain(self.foreign.values())
+            .filter_map(|r| match r {
+                Rec::Known(c) => Some(&**c),
+                Rec::Orphan(_) => None,
+            })
+    }
+}
+
+fn count_fcr(tables: &mut Tables, clock: &mut Clock, o: &Owner, resolved: bool) {
+    let keys = Keys {
+        queue: o.queue.as_ref(),
+        agent: o.agent.as_ref(),
+        channel: o.channel.as_ref(),
+        tags: &o.tags,
+        at: None,
+        totals: true,
+    };
+    tables.each(clock, &keys, |t| {
+        t.fcr_decided += 1;
+        t.fcr_resolved += u64::from(resolved);
+    });
+}
+
+/// Counts every figure of conversation `c` as it stands at `now`.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    c: &Conv,
+    (shard, id): (&Arc<str>, &ConversationId),
+    now: Timestamp,
+    s: &Settings,
+    clock: &mut Clock,
+    t: &mut Tables,
+    agents: &mut Map<AgentId, AgentRec>,
+    contacts: &mut Contacts,
+    decided: &mut Vec<Decision>,
+) {
+    let channel = c.channel.as_ref();
+    let tags = &c.tags[..];
+    let last_q = c.queue.as_ref();
+    let last_a = c.last_agent();
+    let conv_keys = |at: Option<Timestamp>| Keys {
+        queue: last_q,
+        agent: last_a,
+        channel,
+        tags,
+        at,
+        totals: true,
+    };
+    if let Some(start) = c.start {
+        t.each(clock, &conv_keys(Some(start)), |x| x.conversations += 1);
+        let local = clock.local(start);
+        t.started_heat[local.weekday as usize][local.hour as usize] += 1;
+        let day = t.days.entry(local.day).or_default();
+        day.conversations += 1;
+        if let Some(r) = c.first_reply {
+            let ms = Conv::span_ms(start, r);
+            day.replied += 1;
+            day.first_reply.add(ms);
+            t.each(clock, &conv_keys(Some(start)), |x| x.first_reply.add(ms));
+        }
+        if let Some((closed, _)) = &c.closed
+            && c.state == Some(State::Closed)
+        {
+            let ms = Conv::span_ms(start, *closed);
+            t.each(clock, &conv_keys(None), |x| x.resolution.add(ms));
+        }
+    }
+    // Messages: totals, channels and intervals counted them as they came.
+    let msgs = c.messages;
+    t.each(
+        clock,
+        &Keys {
+            channel: None,
+            totals: false,
+            ..conv_keys(None)
+        },
+        |x| {
+            for (m, n) in x.messages.iter_mut().zip(msgs) {
+                *m += u64::from(n);
+            }
+        },
+    );
+    count_wait(c, s, clock, t);
+    for r in &c.replies {
+        let keys = Keys {
+            queue: r.queue.as_ref(),
+            agent: Some(&r.agent),
+            channel,
+            tags,
+            at: None,
+            totals: true,
+        };
+        t.each(clock, &keys, |x| x.reply.add(r.ms));
+    }
+    for (seg, _, end) in c.segment_spans(now, |q| s.wrap_up(q)) {
+        let ms = Conv::span_ms(seg.from, end);
+        let keys = Keys {
+            queue: seg.queue.as_ref(),
+            agent: Some(&seg.agent),
+            channel,
+            tags,
+            at: Some(seg.from),
+            totals: true,
+        };
+        t.each(clock, &keys, |x| x.handle.add(ms));
+        t.agent_extra(&seg.agent).handled += 1;
+        if !agents.contains_key(&seg.agent) {
+            agents.insert(seg.agent.clone(), AgentRec::default());
+        }
+        if let Some(a) = agents.get_mut(&seg.agent) {
+            a.busy(seg.from, end);
+        }
+    }
+    let closed = c.state == Some(State::Closed);
+    if c.reached_bot && (c.handoff.is_some() || c.wait.is_some() || closed) {
+        let contained = c.wait.is_none() && closed;
+        let resolved = contained
+            && matches!(
+                c.closed.as_ref().map(|x| &x.1),
+                Some(Reason::Resolved | Reason::ClosedByBot)
+            );
+        let handed = c.handoff.is_some();
+        t.each(clock, &conv_keys(c.start), |x| {
+            x.bot_decided += 1;
+            x.contained += u64::from(contained);
+            x.bot_resolved += u64::from(resolved);
+            x.handed_off += u64::from(handed);
+        });
+        if let Some(r) = &c.handoff {
+            *t.handoff_reasons.entry(r.to_string()).or_default() += 1;
+        }
+    }
+    let (reopened, transfers) = (u64::from(c.reopened), u64::from(c.transfers));
+    let csat = c.csat;
+    t.each(clock, &conv_keys(None), |x| {
+        x.closed += u64::from(closed);
+        x.reopened += reopened;
+        x.transfers += transfers;
+        if let Some(score) = csat {
+            x.csat[usize::from(score - 1)] += 1;
+        }
+    });
+    if closed && let Some((_, r)) = &c.closed {
+        *t.close_reasons.entry(r.to_string()).or_default() += 1;
+    }
+    if s.keep_conversations {
+        t.rows.push(ConversationRow::of(c, shard, id, now));
+    }
+    if let (Some(contact), Some((at, _))) = (&c.contact, &c.closed)
+        && closed
+    {
+        let owner = Owner {
+            queue: last_q.cloned(),
+            agent: last_a.cloned(),
+            channel: channel.cloned(),
+            tags: c.tags.clone(),
+            closed: *at,
+        };
+        let key = (shard.clone(), id.clone());
+        contacts.finished(&key, contact, owner, c.fcr_eligible());
+        contacts.settle_now(contact, now, s.fcr_window, decided);
+    }
+}
+
+fn ms_of(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Counts conversation `c`'s first wait and first response.
+pub(crate) fn count_wait(c: &Conv, s: &Settings, clock: &mut Clock, t: &mut Tables) {
+    let channel = c.channel.as_ref();
+    let tags = &c.tags[..];
+    let sl = ms_of(s.service_level);
+    if let Some(w) = &c.wait {
+        let answered_by = match &w.end {
+            WaitEnd::Answered { agent, .. } => Some(agent),
+            _ => None,
+        };
+        let keys = Keys {
+            queue: w.queue.as_ref(),
+            agent: answered_by,
+            channel,
+            tags,
+            at: Some(w.since),
+            totals: true,
+        };
+        let waited = c.waited().map(|(ms, _)| ms);
+        let short = s.short_abandon.map(ms_of);
+        t.each(clock, &keys, |x| {
+            x.queued += 1;
+            match (&w.end, waited) {
+                (WaitEnd::Answered { .. }, Some(ms)) => {
+                    x.answered += 1;
+                    x.answered_within += u64::from(ms <= sl);
+                    x.asa.add(ms);
+                }
+                (WaitEnd::Abandoned { .. }, Some(ms)) => {
+                    x.abandoned += 1;
+                    x.abandon_wait.add(ms);
+                    if short.is_some_and(|sh| ms < sh) {
+                        x.abandoned_short += 1;
+                    } else if ms <= sl {
+                        x.abandoned_within += 1;
+                    }
+                }
+                (WaitEnd::Other { .. }, _) => x.unanswered += 1,
+                _ => {}
+            }
+        });
+        if let Some(f) = &c.first_response {
+            let keys = Keys {
+                queue: f.queue.as_ref(),
+                agent: Some(&f.agent),
+                at: Some(w.since),
+                ..keys
+            };
+            t.each(clock, &keys, |x| x.first_response.add(f.ms));
+        }
+    }
+}
+
+/// Today's first waits per queue: those finished, and those of open
+/// conversations as they stand.
+pub(crate) fn today_waits(
+    m: &Metrics,
+    since: Timestamp,
+) -> BTreeMap<crate::model::QueueId, super::tally::Tally> {
+    let mut out: BTreeMap<crate::model::QueueId, super::tally::Tally> = BTreeMap::new();
+    for ((_, q), tally) in m
+        .tables
+        .queue_intervals
+        .range((since.as_millis(), crate::model::QueueId::new(""))..)
+    {
+        out.entry(q.clone()).or_default().merge(&Waits::of(tally));
+    }
+    let mut scratch = Tables::default();
+    let mut clock = m.clock.clone();
+    for c in m.records() {
+        if c.wait.as_ref().is_some_and(|w| w.since >= since) {
+            count_wait(c, &m.settings, &mut clock, &mut scratch);
+        }
+    }
+    for (q, tally) in scratch.queues {
+        out.entry(q).or_default().merge(&tally);
+    }
+    out
+}
+
+/// Only the wait counts of a tally.
+struct Waits;
+
+impl Waits {
+    fn of(t: &super::tally::Tally) -> super::tally::Tally {
+        super::tally::Tally {
+            queued: t.queued,
+            answered: t.answered,
+            answered_within: t.answered_within,
+            abandoned: t.abandoned,
+            abandoned_short: t.abandoned_short,
+            abandoned_within: t.abandoned_within,
+            unanswered: t.unanswered,
+            asa: t.asa.clone(),
+            abandon_wait: t.abandon_wait.clone(),
+            ..Default::default()
+        }
+    }
+}

@@ -1,0 +1,221 @@
+//! First-contact resolution: a closed conversation waits, with its
+//! contact, for the window to pass without a new conversation.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::time::Duration;
+
+use super::Key;
+use crate::model::{AgentId, ChannelKind, ContactId, QueueId, Timestamp};
+
+/// Where a conversation's resolution counts: its last queue and agent,
+/// its channel and tags.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Owner {
+    pub(crate) queue: Option<QueueId>,
+    pub(crate) agent: Option<AgentId>,
+    pub(crate) channel: Option<ChannelKind>,
+    pub(crate) tags: Vec<String>,
+    /// When it closed (the interval it counts in).
+    pub(crate) closed: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Pending {
+    key: Key,
+    close: Timestamp,
+    /// A new conversation of the contact started within the window.
+    failed: bool,
+    /// Set when the conversation's figures are final: where it counts and
+    /// whether it qualifies at all (never reopened, at most one agent).
+    done: Option<(Owner, bool)>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct ContactRec {
+    /// Starts kept for an earlier aggregate's closes (see `keep_until`).
+    starts: Vec<Timestamp>,
+    pending: Vec<Pending>,
+}
+
+/// A decided conversation: where it counts and whether it was resolved
+/// at first contact.
+pub(crate) type Decision = (Owner, bool);
+
+/// Every contact with a close waiting for its window.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Contacts {
+    map: HashMap<ContactId, ContactRec>,
+    deadlines: BinaryHeap<Reverse<(Timestamp, ContactId)>>,
+    /// Starts up to here are kept: an aggregate merged before this one
+    /// may hold closes they decide. It is the window after this
+    /// aggregate's first event, or after the latest close of a
+    /// conversation whose start it did not see.
+    keep_until: Option<Timestamp>,
+}
+
+impl Contacts {
+    /// Starts at `at` are kept up to `window` after it.
+    pub(crate) fn keep_after(&mut self, at: Timestamp, window: Duration) {
+        let until = at.saturating_add(window);
+        self.keep_until = Some(self.keep_until.map_or(until, |k| k.max(until)));
+    }
+
+    /// A conversation of `contact` started at `at`.
+    pub(crate) fn started(&mut self, contact: &ContactId, at: Timestamp, window: Duration) {
+        let keep = self.keep_until.is_some_and(|k| at <= k);
+        let Some(rec) = (if keep {
+            Some(self.map.entry(contact.clone()).or_default())
+        } else {
+            self.map.get_mut(contact)
+        }) else {
+            return;
+        };
+        for p in &mut rec.pending {
+            if p.close < at && at <= p.close.saturating_add(window) {
+                p.failed = true;
+            }
+        }
+        if keep {
+            rec.starts.push(at);
+        }
+    }
+
+    /// Conversation `key` of `contact` closed at `close`.
+    pub(crate) fn closed(
+        &mut self,
+        key: &Key,
+        contact: &ContactId,
+        close: Timestamp,
+        window: Duration,
+    ) {
+        let rec = self.map.entry(contact.clone()).or_default();
+        rec.pending.retain(|p| &p.key != key);
+        let failed = rec
+            .starts
+            .iter()
+            .any(|&s| close < s && s <= close.saturating_add(window));
+        rec.pending.push(Pending {
+            key: key.clone(),
+            close,
+            failed,
+            done: None,
+        });
+        self.deadlines
+            .push(Reverse((close.saturating_add(window), contact.clone())));
+    }
+
+    /// Conversation `key` was reopened: it no longer waits.
+    pub(crate) fn reopened(&mut self, key: &Key, contact: &ContactId) {
+        if let Some(rec) = self.map.get_mut(contact) {
+            rec.pending.retain(|p| &p.key != key);
+        }
+    }
+
+    /// Conversation `key`'s figures are final.
+    pub(crate) fn finished(
+        &mut self,
+        key: &Key,
+        contact: &ContactId,
+        owner: Owner,
+        qualifies: bool,
+    ) {
+        if let Some(p) = self
+            .map
+            .get_mut(contact)
+            .and_then(|r| r.pending.iter_mut().find(|p| &p.key == key))
+        {
+            p.done = Some((owner, qualifies));
+        }
+    }
+
+    /// Decides every close whose answer is known at `now`: a new
+    /// conversation came within the window, or the window has passed.
+    /// With `all`, decides the rest too, as far as the events seen tell.
+    pub(crate) fn decide(
+        &mut self,
+        now: Timestamp,
+        window: Duration,
+        all: bool,
+        out: &mut Vec<Decision>,
+    ) {
+        let mut touched = Vec::new();
+        while let Some(Reverse((t, _))) = self.deadlines.peek() {
+            if *t >= now && !all {
+                break;
+            }
+            if let Some(Reverse((_, c))) = self.deadlines.pop() {
+                touched.push(c);
+            }
+        }
+        for c in touched {
+            self.settle(&c, now, window, all, out);
+        }
+    }
+
+    fn settle(
+        &mut self,
+        contact: &ContactId,
+        now: Timestamp,
+        window: Duration,
+        all: bool,
+        out: &mut Vec<Decision>,
+    ) {
+        let Some(rec) = self.map.get_mut(contact) else {
+            return;
+        };
+        rec.pending.retain_mut(|p| {
+            let over = all || p.failed || p.close.saturating_add(window) < now;
+            match (&p.done, over) {
+                (Some((owner, qualifies)), true) => {
+                    out.push((owner.clone(), *qualifies && !p.failed));
+                    false
+                }
+                _ => true,
+            }
+        });
+        if rec.pending.is_empty() && rec.starts.is_empty() {
+            self.map.remove(contact);
+        }
+    }
+
+    /// Settles a contact after one of its conversations finished.
+    pub(crate) fn settle_now(
+        &mut self,
+        contact: &ContactId,
+        now: Timestamp,
+        window: Duration,
+        out: &mut Vec<Decision>,
+    ) {
+        self.settle(contact, now, window, false, out);
+    }
+
+    /// `later`'s contacts appended to these: its starts decide these
+    /// closes, then its closes and starts join.
+    pub(crate) fn merge(&mut self, later: &Contacts, window: Duration) {
+        for (c, r) in &later.map {
+            for &s in &r.starts {
+                if let Some(mine) = self.map.get_mut(c) {
+                    for p in &mut mine.pending {
+                        if p.close < s && s <= p.close.saturating_add(window) {
+                            p.failed = true;
+                        }
+                    }
+                }
+            }
+            let mine = self.map.entry(c.clone()).or_default();
+            mine.starts.extend_from_slice(&r.starts);
+            mine.pending.extend(r.pending.iter().cloned());
+        }
+        self.deadlines.extend(later.deadlines.iter().cloned());
+        self.keep_until = match (self.keep_until, later.keep_until) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
+
+    /// How many contacts are followed.
+    pub(crate) fn len(&self) -> usize {
+        self.map.len()
+    }
+}

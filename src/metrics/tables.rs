@@ -1,0 +1,143 @@
+//! Where finished figures go: one [`Tally`] per total, queue, agent,
+//! channel, tag and interval, plus the heat maps and the reasons.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::clock::{Clock, Local};
+use super::tally::{AgentTally, Tally};
+use super::{ConversationRow, Distribution};
+use crate::model::{AgentId, ChannelKind, QueueId, Timestamp};
+
+/// The slices one figure of one conversation counts in.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Keys<'a> {
+    pub(crate) queue: Option<&'a QueueId>,
+    pub(crate) agent: Option<&'a AgentId>,
+    pub(crate) channel: Option<&'a ChannelKind>,
+    pub(crate) tags: &'a [String],
+    /// The instant whose interval it counts in.
+    pub(crate) at: Option<Timestamp>,
+    /// Whether it counts in the totals too.
+    pub(crate) totals: bool,
+}
+
+/// Per local day: what responsiveness needs.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Day {
+    /// Conversations started.
+    pub(crate) conversations: u64,
+    /// Of those, answered by a bot or an agent.
+    pub(crate) replied: u64,
+    /// Start → first bot or agent message.
+    pub(crate) first_reply: Distribution,
+}
+
+/// Every finished figure, ready to add to another aggregate's.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Tables {
+    pub(crate) totals: Tally,
+    pub(crate) queues: BTreeMap<QueueId, Tally>,
+    pub(crate) agents: BTreeMap<AgentId, Tally>,
+    pub(crate) agent_extra: BTreeMap<AgentId, AgentTally>,
+    pub(crate) channels: BTreeMap<ChannelKind, Tally>,
+    pub(crate) tags: BTreeMap<String, Tally>,
+    pub(crate) intervals: BTreeMap<u64, Tally>,
+    /// Per interval and queue.
+    pub(crate) queue_intervals: BTreeMap<(u64, QueueId), Tally>,
+    /// Conversations started by local weekday × hour.
+    pub(crate) started_heat: [[u64; 24]; 7],
+    /// Customer messages by local weekday × hour.
+    pub(crate) message_heat: [[u64; 24]; 7],
+    /// Handoffs from a bot, by reason.
+    pub(crate) handoff_reasons: BTreeMap<String, u64>,
+    /// Last closes, by reason.
+    pub(crate) close_reasons: BTreeMap<String, u64>,
+    pub(crate) days: BTreeMap<i64, Day>,
+    pub(crate) rows: Vec<ConversationRow>,
+}
+
+impl Tables {
+    /// Applies `f` to every tally `keys` names: the total, and the queue,
+    /// agent, channel, tags and interval it has.
+    pub(crate) fn each(&mut self, clock: &mut Clock, keys: &Keys<'_>, f: impl Fn(&mut Tally)) {
+        if keys.totals {
+            f(&mut self.totals);
+        }
+        if let Some(q) = keys.queue {
+            f(entry(&mut self.queues, q));
+        }
+        if let Some(a) = keys.agent {
+            f(entry(&mut self.agents, a));
+        }
+        if let Some(c) = keys.channel {
+            f(entry(&mut self.channels, c));
+        }
+        for t in keys.tags {
+            f(entry(&mut self.tags, t));
+        }
+        if let Some(at) = keys.at {
+            let Local { interval, .. } = clock.local(at);
+            if keys.totals {
+                f(self.intervals.entry(interval).or_default());
+            }
+            if let Some(q) = keys.queue {
+                f(entry(&mut self.queue_intervals, &(interval, q.clone())));
+            }
+        }
+    }
+
+    pub(crate) fn agent_extra(&mut self, agent: &AgentId) -> &mut AgentTally {
+        entry(&mut self.agent_extra, agent)
+    }
+
+    /// Adds `o` into `self`.
+    pub(crate) fn merge(&mut self, o: &Tables) {
+        self.totals.merge(&o.totals);
+        merge_map(&mut self.queues, &o.queues, Tally::merge);
+        merge_map(&mut self.agents, &o.agents, Tally::merge);
+        merge_map(&mut self.agent_extra, &o.agent_extra, AgentTally::merge);
+        merge_map(&mut self.channels, &o.channels, Tally::merge);
+        merge_map(&mut self.tags, &o.tags, Tally::merge);
+        merge_map(&mut self.intervals, &o.intervals, Tally::merge);
+        merge_map(&mut self.queue_intervals, &o.queue_intervals, Tally::merge);
+        for d in 0..7 {
+            for h in 0..24 {
+                self.started_heat[d][h] += o.started_heat[d][h];
+                self.message_heat[d][h] += o.message_heat[d][h];
+            }
+        }
+        merge_map(&mut self.handoff_reasons, &o.handoff_reasons, |a, b| {
+            *a += b
+        });
+        merge_map(&mut self.close_reasons, &o.close_reasons, |a, b| *a += b);
+        merge_map(&mut self.days, &o.days, |a, b| {
+            a.conversations += b.conversations;
+            a.replied += b.replied;
+            a.first_reply.merge(&b.first_reply);
+        });
+        self.rows.extend(o.rows.iter().cloned());
+    }
+}
+
+/// The value at `k`, made if missing, without cloning a key that is there.
+pub(crate) fn entry<'m, K: Ord + Clone, V: Default>(
+    map: &'m mut BTreeMap<K, V>,
+    k: &K,
+) -> &'m mut V {
+    if !map.contains_key(k) {
+        map.insert(k.clone(), V::default());
+    }
+    map.get_mut(k).expect("just inserted")
+}
+
+fn merge_map<K: Ord + Clone, V: Default>(
+    into: &mut BTreeMap<K, V>,
+    from: &BTreeMap<K, V>,
+    add: impl Fn(&mut V, &V),
+) {
+    for (k, v) in from {
+        add(entry(into, k), v);
+    }
+}
