@@ -16,7 +16,8 @@
 //! Options: `--tz ZONE` (IANA name, default UTC), `--interval 15|30|60`
 //! (minutes, default 30), `--sl SECONDS` (service-level threshold,
 //! default 20), `--short-abandon SECONDS` (default 5; 0 counts every
-//! abandon), `--abandons-met` (Amazon Connect's variant), `--fcr-days N`
+//! abandon), `--abandons-met` (Amazon Connect's variant),
+//! `--after-hours-waits` (time in a closed queue counts as waiting), `--fcr-days N`
 //! (default 7), `--config FILE` (takes each queue's wrap-up from the
 //! engine configuration), `--tolerance SECONDS` (events out of order
 //! accepted, default 0).
@@ -138,6 +139,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
                 settings = settings.with_short_abandon((!d.is_zero()).then_some(d));
             }
             "--abandons-met" => settings = settings.with_abandons_within_threshold_met(true),
+            "--after-hours-waits" => settings = settings.with_after_hours_waits(true),
             "--fcr-days" => {
                 let d = secs("--fcr-days", it.next())?;
                 settings = settings.with_fcr_window(d * 86_400);
@@ -162,7 +164,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     }
     let path = path.ok_or(
         "usage: report EVENTS.jsonl|- [--json|--csv] [--tz ZONE] [--interval 15|30|60] [--sl S] \
-         [--short-abandon S] [--abandons-met] [--fcr-days N] [--config FILE] [--tolerance S]",
+         [--short-abandon S] [--abandons-met] [--after-hours-waits] [--fcr-days N] [--config FILE] [--tolerance S]",
     )?;
     Ok(Args {
         path,

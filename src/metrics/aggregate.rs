@@ -243,7 +243,7 @@ impl Metrics {
         let effect = match rec {
             None => {
                 let rec = if matches!(e.kind, EventKind::Started { .. }) {
-                    let mut c = Conv::default();
+                    let mut c = Conv::new(self.settings.after_hours_waits);
                     c.apply(e);
                     Rec::Known(Box::new(c))
                 } else {
@@ -432,7 +432,7 @@ impl Metrics {
             let c = match r {
                 Rec::Known(c) => &**c,
                 Rec::Orphan(events) => {
-                    let mut c = Conv::default();
+                    let mut c = Conv::new(self.settings.after_hours_waits);
                     for e in events {
                         c.apply(e);
                     }

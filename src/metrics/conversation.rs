@@ -94,6 +94,9 @@ pub(crate) struct Conv {
     pub(crate) reopened: u32,
     pub(crate) transfers: u32,
     pub(crate) csat: Option<u8>,
+    /// Whether time after hours counts as waiting
+    /// ([`Settings::with_after_hours_waits`](super::Settings::with_after_hours_waits)).
+    pub(crate) after_hours_waits: bool,
 }
 
 /// What an event changed beyond the conversation itself.
@@ -123,6 +126,14 @@ fn ms(from: Timestamp, to: Timestamp) -> u64 {
 }
 
 impl Conv {
+    /// A conversation not seen yet.
+    pub(crate) fn new(after_hours_waits: bool) -> Conv {
+        Conv {
+            after_hours_waits,
+            ..Conv::default()
+        }
+    }
+
     /// Follows one event about this conversation.
     pub(crate) fn apply(&mut self, e: &Event) -> Effect {
         let at = e.at;
@@ -219,7 +230,8 @@ impl Conv {
         } else {
             self.waiting_since = None;
         }
-        if to.is_waiting() && self.wait.is_none() {
+        let waits = to.is_waiting() && (to != State::AfterHours || self.after_hours_waits);
+        if waits && self.wait.is_none() {
             self.wait = Some(Wait {
                 since: at,
                 queue: self.queue.clone(),

@@ -38,15 +38,19 @@
 //! figures are counted.
 //!
 //! **The first wait.** A conversation's *first wait* runs from the first
-//! transition into a waiting state (`queued`, `after_hours` or
-//! `offered`) — the handoff from a bot, or the start when a rule sends it
-//! straight to a queue — to the first of: a transition to `with_agent`
-//! (*answered*), a close with reason `abandoned` (*abandoned*), or any
-//! other non-waiting state (*unanswered*: no agent in time, closed by the
-//! system, handed back to a bot). Later waits (requeued after the agent
-//! left, transferred, reopened) do not count again: service level, speed
-//! of answer and abandonment are per conversation, like a contact's
-//! first queue in Amazon Connect. Time after hours counts as waiting. A
+//! transition into `queued` or `offered` — the handoff from a bot, the
+//! start when a rule sends it straight to a queue, or the opening of the
+//! queue it waited for `after_hours` — to the first of: a transition to
+//! `with_agent` (*answered*), a close with reason `abandoned`
+//! (*abandoned*), or any other state but `queued`, `offered` and
+//! `after_hours` (*unanswered*: no agent in time, closed by the system,
+//! handed back to a bot). Time `after_hours` is not waiting (service
+//! level measures business hours; [`Settings::with_after_hours_waits`]
+//! counts it, starting the wait at the first `after_hours` too); a
+//! conversation that leaves before its queue opens has no first wait.
+//! Later waits (requeued after the agent left, transferred, reopened) do
+//! not count again: service level, speed of answer and abandonment are
+//! per conversation, like a contact's first queue in Amazon Connect. A
 //! wait counts in the queue it was in when it ended (an overflow's
 //! destination) and in the interval it began (the arrival interval, as
 //! staffing models need).

@@ -78,6 +78,7 @@ pub struct Settings {
     pub(crate) wrap_up: BTreeMap<QueueId, Duration>,
     pub(crate) tolerance: Duration,
     pub(crate) keep_conversations: bool,
+    pub(crate) after_hours_waits: bool,
 }
 
 impl Default for Settings {
@@ -91,7 +92,8 @@ impl Settings {
     /// threshold, abandons under 5 seconds excluded, abandons within the
     /// threshold not counted as met, a 7-day first-contact-resolution
     /// window, no wrap-up, no tolerance for events out of order, and no
-    /// per-conversation rows kept.
+    /// per-conversation rows kept, and time after hours not counted as
+    /// waiting.
     pub fn new() -> Settings {
         Settings {
             interval: Interval::Minutes30,
@@ -104,6 +106,7 @@ impl Settings {
             wrap_up: BTreeMap::new(),
             tolerance: Duration::ZERO,
             keep_conversations: false,
+            after_hours_waits: false,
         }
     }
 
@@ -182,6 +185,16 @@ impl Settings {
     /// default, as the rows grow with traffic.
     pub fn with_conversation_rows(mut self, keep: bool) -> Settings {
         self.keep_conversations = keep;
+        self
+    }
+
+    /// Counts time spent `after_hours` (waiting in a closed queue) as
+    /// waiting. Off by default: a first wait starts when the conversation
+    /// waits in an open queue (`queued` or `offered`), as service level is
+    /// a measure of business hours; a conversation that left before its
+    /// queue opened has no first wait.
+    pub fn with_after_hours_waits(mut self, count: bool) -> Settings {
+        self.after_hours_waits = count;
         self
     }
 

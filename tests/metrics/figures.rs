@@ -393,3 +393,62 @@ fn responsiveness_reads_the_last_seven_days_against_messengers_bar() {
             .very_responsive
     );
 }
+
+#[test]
+fn time_after_hours_is_not_waiting_unless_asked() {
+    // Written at 07:00 to a queue that opens at 08:00, answered at 08:00:10;
+    // another leaves at 07:30, before the opening.
+    let (h7, h730, h8) = (7 * 3600, 7 * 3600 + 1800, 8 * 3600);
+    let mut l = Log::default();
+    for c in ["c1", "c2"] {
+        l.start(t(h7), c, c, ChannelKind::Sms).to(
+            t(h7),
+            c,
+            None,
+            State::AfterHours,
+            Reason::Routed,
+            Some("support"),
+            None,
+        );
+    }
+    l.to(
+        t(h730),
+        "c2",
+        Some(State::AfterHours),
+        State::Closed,
+        Reason::Abandoned,
+        Some("support"),
+        None,
+    )
+    .to(
+        t(h8),
+        "c1",
+        Some(State::AfterHours),
+        State::Queued,
+        Reason::QueueOpened,
+        Some("support"),
+        None,
+    )
+    .accept(t(h8 + 10), "c1", "support", "ana");
+    let r = l.report(Settings::new());
+    let s = &r.summary.totals;
+    assert_eq!((s.queued, s.answered, s.abandonment.count), (1, 1, 0));
+    assert!(close_to(s.asa_s, 10.0));
+    assert!(close_to(s.service_level.percent, 100.0));
+    // The wait begins at the opening: the 08:00 interval.
+    assert_eq!(
+        r.intervals
+            .iter()
+            .find(|i| i.figures.queued > 0)
+            .unwrap()
+            .start,
+        t(h8)
+    );
+
+    let r = l.report(Settings::new().with_after_hours_waits(true));
+    let s = &r.summary.totals;
+    // c1 waited 1 h 0 m 10 s; c2 left after 30 minutes.
+    assert_eq!((s.queued, s.answered, s.abandonment.count), (2, 1, 1));
+    assert!(close_to(s.asa_s, 3610.0));
+    assert!(close_to(s.service_level.percent, 0.0));
+}
