@@ -18,6 +18,8 @@ pub(crate) struct AgentRec {
     /// When they held a conversation or wrapped one up: disjoint
     /// `start → end` spans.
     busy: BTreeMap<u64, u64>,
+    /// When they were signed in (available or away), closed spans.
+    signed: BTreeMap<u64, u64>,
 }
 
 fn index(p: Presence) -> usize {
@@ -32,53 +34,43 @@ impl AgentRec {
     /// A status change at `at`.
     pub(crate) fn status(&mut self, at: Timestamp, p: Presence) {
         if let Some((q, since)) = self.current {
-            self.ms[index(q)] += at.as_millis().saturating_sub(since.as_millis());
+            self.close_span(q, since, at);
         }
         self.first.get_or_insert(at);
         self.current = Some((p, at.max(self.current.map_or(at, |c| c.1))));
     }
 
-    /// They were busy from `from` to `to`.
-    pub(crate) fn busy(&mut self, from: Timestamp, to: Timestamp) {
-        let (mut s, mut e) = (from.as_millis(), to.as_millis());
-        if e <= s {
-            return;
+    /// Time in presence `p` from `since` to `to`.
+    fn close_span(&mut self, p: Presence, since: Timestamp, to: Timestamp) {
+        self.ms[index(p)] += to.as_millis().saturating_sub(since.as_millis());
+        if p != Presence::Offline {
+            insert_span(&mut self.signed, since.as_millis(), to.as_millis());
         }
-        // The span before that may touch it.
-        if let Some((&ps, &pe)) = self.busy.range(..=s).next_back()
-            && pe >= s
-        {
-            s = ps;
-            e = e.max(pe);
-            self.busy.remove(&ps);
-        }
-        let later: Vec<u64> = self.busy.range(s..=e).map(|(&k, _)| k).collect();
-        for k in later {
-            if let Some(v) = self.busy.remove(&k) {
-                e = e.max(v);
-            }
-        }
-        self.busy.insert(s, e);
     }
 
-    /// Time (ms) available, away, and busy, up to `now`.
-    pub(crate) fn times(&self, now: Timestamp) -> [u64; 3] {
-        let mut ms = self.ms;
-        if let Some((p, since)) = self.current {
-            ms[index(p)] += now.as_millis().saturating_sub(since.as_millis());
+    /// They were busy from `from` to `to`.
+    pub(crate) fn busy(&mut self, from: Timestamp, to: Timestamp) {
+        insert_span(&mut self.busy, from.as_millis(), to.as_millis());
+    }
+
+    /// Time (ms) available, away, busy, and busy while signed in, up to
+    /// `now`.
+    pub(crate) fn times(&self, now: Timestamp) -> [u64; 4] {
+        let mut me = self.clone();
+        if let Some((p, since)) = me.current.take() {
+            me.close_span(p, since, now.max(since));
         }
-        let busy = self.busy.iter().map(|(s, e)| e - s).sum();
-        [ms[0], ms[1], busy]
+        let busy = me.busy.iter().map(|(s, e)| e - s).sum();
+        [me.ms[0], me.ms[1], busy, overlap(&me.busy, &me.signed)]
     }
 
     /// `later`'s time appended to this one's: this one's last presence
     /// lasts until `later`'s first status.
     pub(crate) fn merge(&mut self, later: &AgentRec) {
         if let Some(t) = later.first
-            && let Some((p, since)) = self.current
+            && let Some((p, since)) = self.current.take()
         {
-            self.ms[index(p)] += t.as_millis().saturating_sub(since.as_millis());
-            self.current = None;
+            self.close_span(p, since, t);
         }
         for i in 0..3 {
             self.ms[i] += later.ms[i];
@@ -90,9 +82,48 @@ impl AgentRec {
             self.first = later.first;
         }
         for (&s, &e) in &later.busy {
-            self.busy(Timestamp::from_millis(s), Timestamp::from_millis(e));
+            insert_span(&mut self.busy, s, e);
+        }
+        for (&s, &e) in &later.signed {
+            insert_span(&mut self.signed, s, e);
         }
     }
+}
+
+/// Adds `s → e` to disjoint spans, joining those it overlaps or touches.
+fn insert_span(spans: &mut BTreeMap<u64, u64>, mut s: u64, mut e: u64) {
+    if e <= s {
+        return;
+    }
+    if let Some((&ps, &pe)) = spans.range(..=s).next_back()
+        && pe >= s
+    {
+        s = ps;
+        e = e.max(pe);
+        spans.remove(&ps);
+    }
+    let later: Vec<u64> = spans.range(s..=e).map(|(&k, _)| k).collect();
+    for k in later {
+        if let Some(v) = spans.remove(&k) {
+            e = e.max(v);
+        }
+    }
+    spans.insert(s, e);
+}
+
+/// The length of the overlap of two sets of disjoint spans.
+fn overlap(a: &BTreeMap<u64, u64>, b: &BTreeMap<u64, u64>) -> u64 {
+    let (mut x, mut y) = (a.iter().peekable(), b.iter().peekable());
+    let mut total = 0;
+    while let (Some(&(&s1, &e1)), Some(&(&s2, &e2))) = (x.peek(), y.peek()) {
+        total += e1.min(e2).saturating_sub(s1.max(s2));
+        if e1 < e2 {
+            x.next();
+        } else {
+            y.next();
+        }
+    }
+    total
 }
 
 #[cfg(test)]
@@ -112,6 +143,10 @@ mod tests {
         a.busy(t(50), t(55));
         a.busy(t(0), t(5));
         assert_eq!(a.times(t(0))[2], 5_000 + 30_000 + 5_000);
+        // Signed in from 12 to 52: 8 + 10 + 2 of it busy.
+        a.status(t(12), Presence::Available);
+        a.status(t(52), Presence::Offline);
+        assert_eq!(a.times(t(100))[3], 20_000);
         assert_eq!(a.busy.len(), 3);
     }
 
@@ -128,6 +163,6 @@ mod tests {
         whole.status(t(400), Presence::Offline);
         a.merge(&b);
         assert_eq!(a.times(t(500)), whole.times(t(500)));
-        assert_eq!(a.times(t(500)), [200_000, 200_000, 0]);
+        assert_eq!(a.times(t(500)), [200_000, 200_000, 0, 0]);
     }
 }

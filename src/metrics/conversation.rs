@@ -70,7 +70,7 @@ pub(crate) struct Conv {
     pub(crate) state: Option<State>,
     /// The last queue it was in.
     pub(crate) queue: Option<QueueId>,
-    /// Every agent who had it, in order, each once.
+    /// Every agent who had it, each once, in the order they last had it.
     pub(crate) agents: Vec<AgentId>,
     pub(crate) tags: Vec<String>,
     /// Messages by author: customer, bot, agent, system.
@@ -147,7 +147,19 @@ impl Conv {
             EventKind::Transition { from, to, reason } => {
                 return self.transition(e, *from, *to, reason);
             }
-            EventKind::Transferred { .. } => self.transfers += 1,
+            EventKind::Transferred { .. } => {
+                self.transfers += 1;
+                // A warm transfer hands over without a change of state.
+                if let Some(agent) = &e.agent
+                    && self.holder() != Some(agent)
+                {
+                    if let Some(q) = &e.queue {
+                        self.queue = Some(q.clone());
+                    }
+                    self.end_segment(at);
+                    self.begin_segment(at, agent);
+                }
+            }
             EventKind::Tagged { tags } => {
                 for t in tags {
                     if !self.tags.contains(t) {
@@ -163,6 +175,11 @@ impl Conv {
             && self.queue.as_ref() != Some(q)
         {
             self.queue = Some(q.clone());
+            if let Some(w) = &mut self.wait
+                && w.end == WaitEnd::Open
+            {
+                w.queue = Some(q.clone());
+            }
         }
         Effect::None
     }
@@ -260,15 +277,7 @@ impl Conv {
             && let Some(agent) = &e.agent
             && self.holder() != Some(agent)
         {
-            self.segments.push(Segment {
-                agent: agent.clone(),
-                queue: self.queue.clone(),
-                from: at,
-                to: None,
-            });
-            if !self.agents.contains(agent) {
-                self.agents.push(agent.clone());
-            }
+            self.begin_segment(at, agent);
         }
         if from == Some(State::Closed) && to != State::Closed {
             self.reopened += 1;
@@ -287,6 +296,18 @@ impl Conv {
             .last()
             .filter(|s| s.to.is_none())
             .map(|s| &s.agent)
+    }
+
+    fn begin_segment(&mut self, at: Timestamp, agent: &AgentId) {
+        self.segments.push(Segment {
+            agent: agent.clone(),
+            queue: self.queue.clone(),
+            from: at,
+            to: None,
+        });
+        // The last agent is the one who had it last.
+        self.agents.retain(|a| a != agent);
+        self.agents.push(agent.clone());
     }
 
     fn end_segment(&mut self, at: Timestamp) {

@@ -135,7 +135,7 @@ impl Metrics {
             })
             .collect();
         for (a, r) in &self.agents {
-            let [avail, away, busy] = r.times(now);
+            let [avail, away, busy, _] = r.times(now);
             let row = agents.entry(a.to_string()).or_default();
             row.presence = r.current.map(|c| c.0);
             row.since = r.current.map(|c| c.1);

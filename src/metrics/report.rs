@@ -311,8 +311,8 @@ pub struct AgentFigures {
     pub transfers_out: u64,
     /// Conversations transferred in.
     pub transfers_in: u64,
-    /// Conversations handled (a part of a transferred one counts once
-    /// for each agent).
+    /// Parts handled: accepts and transfers in (a conversation an agent
+    /// gets back counts again).
     pub handled: u64,
     /// Time available.
     pub available_s: f64,
@@ -320,9 +320,11 @@ pub struct AgentFigures {
     pub away_s: f64,
     /// Time signed in: available plus away.
     pub signed_in_s: f64,
-    /// Time with at least one conversation or in wrap-up.
+    /// Time with at least one conversation or in wrap-up (signed in or
+    /// not: an agent who signs out keeps their conversations for the
+    /// offline grace).
     pub busy_s: f64,
-    /// Busy ÷ signed in, percent.
+    /// Time busy while signed in ÷ time signed in, percent.
     pub occupancy_percent: Option<f64>,
 }
 
@@ -598,7 +600,8 @@ pub(crate) fn build(
         .into_iter()
         .map(|a| {
             let x = t.agent_extra.get(a).unwrap_or(&no_extra);
-            let [avail, away, busy] = agents.get(a).map_or([0; 3], |r| r.times(now));
+            let [avail, away, busy, busy_signed_in] =
+                agents.get(a).map_or([0; 4], |r| r.times(now));
             let signed_in = avail + away;
             let row = AgentFigures {
                 figures: Figures::of(t.agents.get(a).unwrap_or(&empty), s),
@@ -612,7 +615,7 @@ pub(crate) fn build(
                 away_s: away as f64 / 1000.0,
                 signed_in_s: signed_in as f64 / 1000.0,
                 busy_s: busy as f64 / 1000.0,
-                occupancy_percent: pct(busy, signed_in),
+                occupancy_percent: pct(busy_signed_in, signed_in),
             };
             (a.to_string(), row)
         })

@@ -5,6 +5,7 @@ mod figures;
 mod log;
 mod merge;
 mod time;
+mod traffic;
 
 use switchboard::assign::Presence;
 use switchboard::engine::{Event, EventKind};

@@ -165,7 +165,7 @@ fn json(m: &Metrics) -> serde_json::Value {
 }
 
 /// Where two JSON values first differ, for a readable failure.
-fn diff(a: &serde_json::Value, b: &serde_json::Value, path: &str) -> Option<String> {
+pub(crate) fn diff(a: &serde_json::Value, b: &serde_json::Value, path: &str) -> Option<String> {
     use serde_json::Value::{Array, Object};
     match (a, b) {
         (Object(x), Object(y)) => {
