@@ -6,7 +6,7 @@
 //! ```text
 //! cargo run --example durable        # a short demo in a temporary directory, crash included
 //! cargo run --example durable -- run --db shop.db --config examples/data/durable.toml \
-//!     --input traffic.jsonl [--snapshot-every 100]
+//!     --input traffic.jsonl [--snapshot-every 100] [--events events.jsonl]
 //! cargo run --example durable -- dump --db shop.db    # the recovered engine's snapshot (JSON)
 //! ```
 //!
@@ -66,6 +66,14 @@
 //! setting `sent_at` sends again); the row `id`, `AUTOINCREMENT` so that it
 //! is never reused, is the idempotency key to give a channel that takes
 //! one, which makes each action take effect once.
+//!
+//! # The event log
+//!
+//! `run --events FILE` appends each event to FILE as a `{"event": {...}}`
+//! line, the log `cargo run --example report -- FILE` reads: once and in
+//! order, across crashes too. FILE is a copy of the `events` table, which
+//! commits with the inputs; it is appended after each `COMMIT`, and checked
+//! and completed on start (`examples/support/event_log.rs` tells why).
 //!
 //! # Timers
 //!
@@ -147,6 +155,10 @@ use switchboard::Timestamp;
 use switchboard::config::Config;
 use switchboard::engine::{InputLine, Snapshot, Switchboard};
 
+#[path = "support/event_log.rs"]
+mod event_log;
+use event_log::EventLog;
+
 type Result<T, E = Box<dyn Error>> = std::result::Result<T, E>;
 
 /// The demo's configuration (and the kill test's): no bot, short timers.
@@ -154,7 +166,8 @@ const DEMO_CONFIG: &str = include_str!("data/durable.toml");
 
 const USAGE: &str = "usage:
   durable                                   a short demo in a temporary directory
-  durable run --db PATH --config PATH --input PATH|- [--snapshot-every N] [--abort-at SEQ:before|SEQ:after]
+  durable run --db PATH --config PATH --input PATH|- [--snapshot-every N]
+                [--events FILE] [--abort-at SEQ:before|SEQ:after]
   durable dump --db PATH                    print the recovered engine's snapshot as JSON";
 
 const SCHEMA: &str = "
@@ -211,6 +224,8 @@ struct Host {
     snapshot_every: u64,
     /// Where to abort the process, for the kill test.
     abort_at: Option<AbortAt>,
+    /// The event log appended after each commit (`--events`).
+    events: Option<EventLog>,
 }
 
 /// A point to abort the process at: input `seq`'s transaction, before or
@@ -277,6 +292,7 @@ impl Host {
             snapshot_seq: recovered.snapshot_seq,
             snapshot_every: snapshot_every.max(1),
             abort_at: None,
+            events: None,
         };
         Ok((host, recovered))
     }
@@ -340,6 +356,9 @@ impl Host {
         self.seq = seq;
         if snapshot {
             self.snapshot_seq = seq;
+        }
+        if let Some(log) = &mut self.events {
+            log.export(&self.db)?;
         }
         Ok(applied)
     }
@@ -511,7 +530,7 @@ fn parse_config(text: &str) -> Result<Config> {
 
 fn run(args: &[String]) -> Result<()> {
     let (mut db, mut config, mut input, mut every) = (None, None, None, 100);
-    let mut abort_at = None;
+    let (mut abort_at, mut events) = (None, None);
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || {
@@ -524,6 +543,7 @@ fn run(args: &[String]) -> Result<()> {
             "--input" => input = Some(value()?.clone()),
             "--snapshot-every" => every = value()?.parse()?,
             "--abort-at" => abort_at = Some(value()?.parse::<AbortAt>()?),
+            "--events" => events = Some(PathBuf::from(value()?)),
             _ => return Err(format!("unknown argument {flag}\n{USAGE}").into()),
         }
     }
@@ -539,6 +559,11 @@ fn run(args: &[String]) -> Result<()> {
         "recovered: snapshot at input {}, {} journaled inputs replayed; resuming after input {}",
         rec.snapshot_seq, rec.replayed, rec.seq
     );
+    if let Some(path) = events {
+        let log = EventLog::open(&path, &host.db)?;
+        println!("{log}");
+        host.events = Some(log);
+    }
     let reader: Box<dyn BufRead> = if input == "-" {
         Box::new(BufReader::new(std::io::stdin()))
     } else {

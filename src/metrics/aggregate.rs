@@ -279,8 +279,10 @@ impl Metrics {
                         self.contacts.closed(&key(), &contact, t, window);
                     }
                     (Effect::Reopened, Some(contact)) => {
-                        let contact = contact.clone();
-                        self.contacts.reopened(&key(), &contact);
+                        if let Some((closed, _)) = c.closed {
+                            let contact = contact.clone();
+                            self.contacts.reopened(&key(), &contact, closed);
+                        }
                     }
                     _ => {}
                 }
@@ -608,6 +610,9 @@ fn finish(
     }
     if s.keep_conversations {
         t.rows.push(ConversationRow::of(c, shard, id, now));
+    }
+    if let (Some(contact), false) = (&c.contact, closed) {
+        contacts.dropped(&(shard.clone(), id.clone()), contact);
     }
     if let (Some(contact), Some((at, _))) = (&c.contact, &c.closed)
         && closed

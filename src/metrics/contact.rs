@@ -90,7 +90,9 @@ impl Contacts {
         window: Duration,
     ) {
         let rec = self.map.entry(contact.clone()).or_default();
-        rec.pending.retain(|p| &p.key != key);
+        // A second close without a reopen replaces the first; a finished
+        // conversation that had the same id stays.
+        rec.pending.retain(|p| &p.key != key || p.done.is_some());
         let failed = rec
             .starts
             .iter()
@@ -105,10 +107,19 @@ impl Contacts {
             .push(Reverse((close.saturating_add(window), contact.clone())));
     }
 
-    /// Conversation `key` was reopened: it no longer waits.
-    pub(crate) fn reopened(&mut self, key: &Key, contact: &ContactId) {
+    /// Conversation `key`, closed at `close`, was reopened: it no longer
+    /// waits.
+    pub(crate) fn reopened(&mut self, key: &Key, contact: &ContactId, close: Timestamp) {
         if let Some(rec) = self.map.get_mut(contact) {
-            rec.pending.retain(|p| &p.key != key);
+            rec.pending
+                .retain(|p| &p.key != key || p.close != close || p.done.is_some());
+        }
+    }
+
+    /// Conversation `key`, not closed, was counted: it no longer waits.
+    pub(crate) fn dropped(&mut self, key: &Key, contact: &ContactId) {
+        if let Some(rec) = self.map.get_mut(contact) {
+            rec.pending.retain(|p| &p.key != key || p.done.is_some());
         }
     }
 
@@ -120,11 +131,11 @@ impl Contacts {
         owner: Owner,
         qualifies: bool,
     ) {
-        if let Some(p) = self
-            .map
-            .get_mut(contact)
-            .and_then(|r| r.pending.iter_mut().find(|p| &p.key == key))
-        {
+        if let Some(p) = self.map.get_mut(contact).and_then(|r| {
+            r.pending
+                .iter_mut()
+                .find(|p| &p.key == key && p.done.is_none())
+        }) {
             p.done = Some((owner, qualifies));
         }
     }
