@@ -7,10 +7,16 @@
 //! million.
 //!
 //! The logs come from the engine itself: the `replay` example's journal,
-//! and a seeded synthetic day-and-night of traffic (bot answers, handoffs,
-//! offers accepted, declined and let expire, abandons, overflows, after
-//! hours, transfers, holds, hand-backs, reopens, CSAT, agents signing in
-//! and out) over a change of daylight-saving time in Europe/Berlin.
+//! the shared synthetic traffic of `examples/support/traffic.rs` (a shop's
+//! weekdays), and a seeded driver of this file's own for what that one
+//! does not do (warm and cold transfers to an agent, holds, hand-backs,
+//! the bot's errors and timeouts, agents signing out with conversations
+//! open) over a change of daylight-saving time in Europe/Berlin.
+//!
+//! `METRICS_REFERENCE_KEEP=1` keeps the logs (their paths are printed).
+
+#[path = "../examples/support/traffic.rs"]
+mod traffic;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -22,7 +28,7 @@ use serde_json::{Value, json};
 use switchboard::Timestamp;
 use switchboard::config::Config;
 use switchboard::engine::{Event, Input, InputLine, Output, Switchboard};
-use switchboard::metrics::{Metrics, Settings};
+use switchboard::metrics::{EXACT_LIMIT, Metrics, Settings};
 
 // ---------------------------------------------------------------------------
 // Settings, for both sides
@@ -329,12 +335,84 @@ fn drain(sb: &mut Switchboard, events: &mut Vec<Event>) {
 fn the_replay_example_agrees_with_the_reference() {
     let (config, events) = replay_example();
     assert!(events.len() > 30, "{} events", events.len());
-    assert_agree(&events, &config, "replay", &[DEFAULTS]);
-    assert_agree(&events, &config, "replay", &VARIANTS);
+    let all = [
+        DEFAULTS,
+        VARIANTS[0].clone(),
+        VARIANTS[1].clone(),
+        VARIANTS[2].clone(),
+    ];
+    assert_agree(&events, &config, "replay", &all);
+}
+
+/// Asserts that every distribution of the totals holds at most
+/// [`EXACT_LIMIT`] values, so that the aggregator's percentiles are exact
+/// and comparable to one part in a million.
+fn assert_exact(summary: &Value) {
+    for (k, v) in summary.as_object().unwrap() {
+        if let Some(n) = v.get("count").and_then(Value::as_u64) {
+            assert!(n <= EXACT_LIMIT as u64, "{k} holds {n} values");
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
-// Synthetic traffic
+// The shared synthetic traffic
+
+#[test]
+fn the_shared_synthetic_traffic_agrees_with_the_reference() {
+    // Three weekdays of 400 conversations a day: small enough for every
+    // distribution to stay exact.
+    let t = traffic::Traffic::new(1, 3, 400);
+    let events = traffic::generate(&t);
+    let config = traffic::config();
+    let rs = rust_summary(&events, DEFAULTS.settings(&config));
+    assert_exact(&rs);
+    assert_exercised(&rs, &EXERCISED_BY_SHARED_TRAFFIC);
+    let all = [
+        DEFAULTS,
+        VARIANTS[0].clone(),
+        VARIANTS[1].clone(),
+        VARIANTS[2].clone(),
+    ];
+    assert_agree(&events, &config, "traffic", &all);
+}
+
+/// The figures the shared traffic must exercise (non-zero in the totals).
+const EXERCISED_BY_SHARED_TRAFFIC: [&str; 30] = [
+    "conversations",
+    "messages.customer",
+    "messages.bot",
+    "messages.agent",
+    "messages.system",
+    "first_response_s.count",
+    "first_reply_s.count",
+    "reply_time_s.count",
+    "queued",
+    "answered",
+    "asa_s",
+    "service_level.met",
+    "service_level.counted",
+    "abandonment.count",
+    "unanswered",
+    "handle_time_s.count",
+    "resolution_time_s.count",
+    "containment_percent",
+    "bot.conversations",
+    "bot.contained",
+    "bot.handed_off",
+    "fcr_percent",
+    "fcr.closed",
+    "fcr.resolved",
+    "csat.responses",
+    "csat.mean",
+    "closed",
+    "reopened",
+    "volume_by_hour",
+    "volume_by_weekday",
+];
+
+// ---------------------------------------------------------------------------
+// This file's own synthetic traffic
 
 const TRAFFIC_CONFIG: &str = r#"
 [calendars.shop]
@@ -975,6 +1053,7 @@ const EXERCISED: [&str; 38] = [
 fn synthetic_traffic_agrees_with_the_reference() {
     let (config, events) = synthetic(7, true);
     let rs = rust_summary(&events, DEFAULTS.settings(&config));
+    assert_exact(&rs);
     assert_exercised(&rs, &EXERCISED);
     let warm = events
         .iter()
@@ -992,6 +1071,7 @@ fn synthetic_traffic_agrees_with_the_reference_in_every_variant() {
     for seed in [11, 12] {
         let (config, events) = synthetic(seed, false);
         let rs = rust_summary(&events, DEFAULTS.settings(&config));
+        assert_exact(&rs);
         assert_exercised(&rs, &EXERCISED);
         assert_agree(&events, &config, &format!("synthetic-{seed}"), &VARIANTS);
         assert_agree(&events, &config, &format!("synthetic-{seed}"), &[DEFAULTS]);

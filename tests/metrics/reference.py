@@ -24,7 +24,8 @@ was checked against the aggregator on a small log made for it):
 - every figure of a conversation counts for its first channel and each of
   its tags, not only the conversation-level ones;
 - `queued` counts a first wait from its start, so one still open at the
-  latest event counts (in the queue it is in then);
+  latest event counts, in the queue it began in (even if it has overflowed
+  to another since: "the queue it was in when it ended" does not say);
 - a conversation is *closed* when its state is `closed` at the end (one
   reopened and still open is not): `closed`, `resolution_time_s`, `fcr`,
   CSAT's response rate, and containment's "decided" read it;
@@ -165,6 +166,7 @@ class Conv:
     queue: str | None = None  # the last queue
     agents: list[str] = field(default_factory=list)  # who had it, in order
     wait_start: int | None = None
+    wait_start_queue: str | None = None
     wait_end: int | None = None
     wait_outcome: str | None = None  # answered / abandoned / unanswered
     wait_queue: str | None = None
@@ -243,6 +245,7 @@ def analyse(c: Conv) -> None:
             # The first wait.
             if dst in WAITING and src not in WAITING and c.wait_start is None:
                 c.wait_start = at
+                c.wait_start_queue = c.queue
             elif (
                 c.wait_start is not None
                 and c.wait_outcome is None
@@ -436,10 +439,11 @@ def count(c: Conv, sl: Slices, s: argparse.Namespace, by_contact, now: int) -> N
                 t.handed_off += 1
         if c.csat is not None:
             t.csat[c.csat - 1] += 1
-    # The first wait: in the queue it ended in, for the agent who answered.
+    # The first wait: in the queue it ended in, for the agent who answered;
+    # one still open in the queue it began in.
     if c.wait_start is not None:
         for t in sl.of(
-            c, queue=c.wait_queue if c.wait_outcome else c.queue, agent=c.wait_agent
+            c, queue=c.wait_queue if c.wait_outcome else c.wait_start_queue, agent=c.wait_agent
         ):
             t.queued += 1
             if c.wait_outcome is None:
