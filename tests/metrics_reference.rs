@@ -41,6 +41,7 @@ struct Variant {
     sl_s: u64,
     short_abandon_s: u64,
     abandons_met: bool,
+    after_hours_waits: bool,
     fcr_days: u64,
 }
 
@@ -49,10 +50,11 @@ const DEFAULTS: Variant = Variant {
     sl_s: 20,
     short_abandon_s: 5,
     abandons_met: false,
+    after_hours_waits: false,
     fcr_days: 7,
 };
 
-const VARIANTS: [Variant; 3] = [
+const VARIANTS: [Variant; 4] = [
     Variant {
         name: "--sl 30",
         sl_s: 30,
@@ -69,6 +71,11 @@ const VARIANTS: [Variant; 3] = [
         abandons_met: true,
         ..DEFAULTS
     },
+    Variant {
+        name: "--after-hours-waits",
+        after_hours_waits: true,
+        ..DEFAULTS
+    },
 ];
 
 const ZONE: &str = "Europe/Berlin";
@@ -83,6 +90,7 @@ impl Variant {
                 (self.short_abandon_s > 0).then(|| Duration::from_secs(self.short_abandon_s)),
             )
             .with_abandons_within_threshold_met(self.abandons_met)
+            .with_after_hours_waits(self.after_hours_waits)
             .with_fcr_window(Duration::from_secs(self.fcr_days * 86_400))
             .with_wrap_up_from(config)
     }
@@ -100,6 +108,9 @@ impl Variant {
         ];
         if self.abandons_met {
             args.push("--abandons-met".to_owned());
+        }
+        if self.after_hours_waits {
+            args.push("--after-hours-waits".to_owned());
         }
         for q in config.queues() {
             args.push("--wrap-up".to_owned());

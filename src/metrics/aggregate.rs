@@ -577,8 +577,8 @@ fn finish(
         }
     }
     let closed = c.state == Some(State::Closed);
-    if c.reached_bot && (c.handoff.is_some() || c.wait.is_some() || closed) {
-        let contained = c.wait.is_none() && closed;
+    if c.reached_bot && (c.handoff.is_some() || c.waited_ever || closed) {
+        let contained = !c.waited_ever && closed;
         let resolved = contained
             && matches!(
                 c.closed.as_ref().map(|x| &x.1),

@@ -79,6 +79,8 @@ pub(crate) struct Conv {
     /// The reason of its first handoff from a bot to a queue.
     pub(crate) handoff: Option<Reason>,
     pub(crate) wait: Option<Wait>,
+    /// Whether it ever waited for a person (after hours too).
+    pub(crate) waited_ever: bool,
     /// Since when it waits now, if it does.
     pub(crate) waiting_since: Option<Timestamp>,
     pub(crate) first_response: Option<FirstResponse>,
@@ -243,6 +245,7 @@ impl Conv {
             self.end_segment(at);
         }
         if to.is_waiting() {
+            self.waited_ever = true;
             self.waiting_since.get_or_insert(at);
         } else {
             self.waiting_since = None;

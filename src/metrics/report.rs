@@ -478,7 +478,9 @@ impl ConversationRow {
         let outcome = match (&c.wait, closed) {
             (Some(w), _) if matches!(w.end, WaitEnd::Abandoned { .. }) => Outcome::Abandoned,
             (_, false) => Outcome::Open,
-            (None, true) => Outcome::Contained,
+            (None, true) if !c.waited_ever => Outcome::Contained,
+            (None, true) if c.agents.is_empty() => Outcome::Unanswered,
+            (None, true) => Outcome::Handled,
             (Some(_), true) if c.agents.is_empty() => Outcome::Unanswered,
             (Some(_), true) => Outcome::Handled,
         };

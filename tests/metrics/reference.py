@@ -45,8 +45,8 @@ was checked against the aggregator on a small log made for it):
   queue the agent had the conversation in (where the part began);
 - `handled` counts parts: an agent who gets a conversation back counts it
   again;
-- busy time is not cut to the time signed in, nor at the latest event
-  (occupancy may pass 100 %);
+- busy time is not cut to the time signed in (`busy_s`), but occupancy
+  counts only busy time while signed in;
 - FCR: a new conversation of the contact exactly `fcr_window` after the
   close is within the window.
 """
@@ -63,6 +63,8 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 WAITING = {"queued", "after_hours", "offered"}
+# Where a first wait may begin: an open queue, unless --after-hours-waits.
+OPEN_WAITING = {"queued", "offered"}
 ROLES = ("customer", "bot", "agent", "system")
 
 # The buckets of the wait distribution: (upper bound in ms, exclusive; label).
@@ -192,7 +194,7 @@ class Conv:
         return self.agents[-1] if self.agents else None
 
 
-def analyse(c: Conv) -> None:
+def analyse(c: Conv, after_hours_waits: bool = False) -> None:
     """Reads every figure of `c` off its events."""
     holder: Part | None = None
     pending: int | None = None  # the earliest customer message not answered
@@ -243,7 +245,8 @@ def analyse(c: Conv) -> None:
                 if src == "bot" and c.handoff_reason is None:
                     c.handoff_reason = reason_name(reason)
             # The first wait.
-            if dst in WAITING and src not in WAITING and c.wait_start is None:
+            starts = WAITING if after_hours_waits else OPEN_WAITING
+            if dst in starts and c.wait_start is None:
                 c.wait_start = at
                 c.wait_start_queue = c.queue
             elif (
@@ -443,7 +446,7 @@ def count(c: Conv, sl: Slices, s: argparse.Namespace, by_contact, now: int) -> N
     # one still open in the queue it began in.
     if c.wait_start is not None:
         for t in sl.of(
-            c, queue=c.wait_queue if c.wait_outcome else c.wait_start_queue, agent=c.wait_agent
+            c, queue=c.wait_queue if c.wait_outcome else c.queue, agent=c.wait_agent
         ):
             t.queued += 1
             if c.wait_outcome is None:
@@ -488,6 +491,7 @@ class AgentWork:
     available: int = 0
     away: int = 0
     busy: list[tuple[int, int]] = field(default_factory=list)
+    signed_in: list[tuple[int, int]] = field(default_factory=list)
 
 
 def union_length(spans: list[tuple[int, int]]) -> int:
@@ -500,6 +504,26 @@ def union_length(spans: list[tuple[int, int]]) -> int:
             total += b - reach
             reach = b
     return total
+
+
+def spans(raw: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The union of `raw` as sorted disjoint spans."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(raw):
+        if b <= a:
+            continue
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def overlap_length(x: list[tuple[int, int]], y: list[tuple[int, int]]) -> int:
+    """How long the unions of `x` and `y` overlap, by brute force."""
+    return sum(
+        max(0, min(b, d) - max(a, c)) for a, b in spans(x) for c, d in spans(y)
+    )
 
 
 def agent_work(events: list[dict], convs: list[Conv], s, now: int) -> dict[str, AgentWork]:
@@ -520,6 +544,8 @@ def agent_work(events: list[dict], convs: list[Conv], s, now: int) -> dict[str, 
                     w.available += e["at"] - since
                 elif status == "away":
                     w.away += e["at"] - since
+                if status in ("available", "away"):
+                    w.signed_in.append((since, e["at"]))
             else:
                 of(a)
             presence[a] = (e["status"], e["at"])
@@ -538,6 +564,8 @@ def agent_work(events: list[dict], convs: list[Conv], s, now: int) -> dict[str, 
             work[a].available += now - since
         elif status == "away":
             work[a].away += now - since
+        if status in ("available", "away"):
+            work[a].signed_in.append((since, now))
     for c in convs:
         for p in c.parts:
             w = of(p.agent)
@@ -574,7 +602,7 @@ def summarize(events: list[dict], s: argparse.Namespace) -> dict:
             del open_convs[cid]
     by_contact: dict[str, list[int]] = {}
     for c in convs:
-        analyse(c)
+        analyse(c, s.after_hours_waits)
         by_contact.setdefault(c.contact, []).append(c.start)
 
     sl = Slices()
@@ -623,6 +651,7 @@ def summarize(events: list[dict], s: argparse.Namespace) -> dict:
         w = work.get(a, AgentWork())
         busy = union_length(w.busy)
         signed_in = w.available + w.away
+        busy_signed_in = overlap_length(w.busy, w.signed_in)
         row.update(
             {
                 "offers_accepted": w.accepted,
@@ -635,7 +664,7 @@ def summarize(events: list[dict], s: argparse.Namespace) -> dict:
                 "away_s": w.away / 1000.0,
                 "signed_in_s": signed_in / 1000.0,
                 "busy_s": busy / 1000.0,
-                "occupancy_percent": pct(busy, signed_in),
+                "occupancy_percent": pct(busy_signed_in, signed_in),
             }
         )
         agents[a] = row
@@ -678,6 +707,7 @@ def main(argv: list[str]) -> int:
         "--short-abandon", type=float, default=5.0, help="seconds; 0 counts every abandon"
     )
     p.add_argument("--abandons-met", action="store_true")
+    p.add_argument("--after-hours-waits", action="store_true")
     p.add_argument("--fcr-days", type=float, default=7.0)
     p.add_argument("--wrap-up", type=wrap_up, action="append", default=[])
     s = p.parse_args(argv)
