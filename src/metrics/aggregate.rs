@@ -31,7 +31,7 @@ pub(crate) type Key = (Arc<str>, ConversationId);
 
 /// The KPI aggregator: feed it the engine's [`Event`]s in time order
 /// (live from [`Switchboard::poll_event`](crate::Switchboard::poll_event),
-/// or from an event log with [`read_log`](super::read_log)); read the
+/// or from an event log with [`observe_log`](Metrics::observe_log)); read the
 /// figures with [`report`](Metrics::report) and the live state with
 /// [`live`](Metrics::live); add another shard's or period's aggregate
 /// with [`merge`](Metrics::merge).

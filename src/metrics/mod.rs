@@ -61,28 +61,35 @@
 //! | `messages` | `message` events by author: customer, bot, agent, system (in the interval they came) | Chatwoot's incoming / outgoing messages |
 //! | `first_response_s` | first wait's start → first agent message (answered or not, whichever agent) | Chatwoot `first_response` |
 //! | `first_reply_s` | start → first bot or agent message | — |
-//! | `reply_time_s` | for each agent message after a customer message nobody had answered: from the earliest such customer message; a bot message also answers; the conversation's first agent message is left out (it is the first response) | Chatwoot `reply_time` |
+//! | `reply_time_s` | for each agent message after a customer message nobody had answered: from the earliest such customer message; a bot message also answers; the conversation's first agent message answers too but is left out (it is the first response) | Chatwoot `reply_time` |
 //! | `asa_s` | mean first wait of answered conversations | Genesys / Amazon Connect ASA |
 //! | `service_level` | answered with a wait ≤ threshold ÷ (answered + abandoned); abandons shorter than `short_abandon` (default 5 s; wait < 5 s) leave both out; with `abandons_within_threshold_met`, abandons with a wait ≤ threshold also count as met | TaskRouter / Genesys; the variant is Amazon Connect's |
 //! | `abandonment` | abandoned ÷ queued, short abandons out of both when set | Amazon Connect "abandonment rate" |
-//! | `handle_time_s` | each agent's part: accept (or transfer in) → the conversation leaving them (close, transfer, requeue), plus the queue's wrap-up ([`Settings::with_wrap_up_from`]); a part still open runs to the latest event, without wrap-up | Amazon Connect AHT (talk + after-contact work) |
+//! | `handle_time_s` | each agent's part: accept, or transfer in (a warm transfer hands over without a change of state, at the `transferred` event) → the conversation leaving them (close, transfer, requeue, hand back), plus the wrap-up of the queue the part began in, which the engine's assigner applies after every part ([`Settings::with_wrap_up_from`]); a part still open runs to the latest event, without wrap-up; it counts in the queue the part began in | Amazon Connect AHT (talk + after-contact work) |
 //! | `resolution_time_s` | start → last close, closed conversations | Chatwoot `resolution_time` |
-//! | `containment_percent` | of conversations that reached a bot and were decided (closed, or sent to a queue): closed without ever waiting for a person; `bot.resolved` counts those closed as `resolved` or by the bot | Genesys / Dialogflow containment |
-//! | `bot.handoff_percent`, `handoff_reasons` | handed from a bot to a queue ÷ decided bot conversations, by the transition's reason | — |
-//! | `fcr_percent` | of closed conversations: never reopened, at most one agent, and no new conversation of the same contact within `fcr_window` (default 7 days) after the close; a window not over by the latest event is decided by the events seen | — |
+//! | `containment_percent` | of conversations that reached a bot and were decided (closed, or sent to a queue, after hours included): closed without ever waiting for a person (`queued`, `after_hours` or `offered`); `bot.resolved` counts those closed as `resolved` or by the bot | Genesys / Dialogflow containment |
+//! | `bot.handoff_percent`, `handoff_reasons` | conversations handed from a bot to a queue ÷ decided bot conversations; `handoff_reasons` by the reason of each conversation's first handoff; `close_reasons` by the reason of each closed conversation's last close | — |
+//! | `fcr_percent` | of closed conversations: never reopened, at most one agent, and no new conversation of the same contact started within `fcr_window` (default 7 days; a start exactly at the window's end is within) after the close; a window not over by the latest event is decided by the events seen | — |
 //! | `csat` | the latest score per conversation: `satisfied_percent` = scores 4–5 ÷ responses (top-2-box), `mean`, `response_rate_percent` = responses ÷ closed conversations | ACSI / Zendesk top-2-box |
-//! | agents' `occupancy_percent` | busy ÷ signed in: busy is time with at least one conversation or in wrap-up (parts joined, so several conversations at once count once); signed in is time `available` or `away` | Genesys occupancy, for concurrent chat |
+//! | agents' `occupancy_percent` | busy while signed in ÷ signed in: busy is time with at least one part or in its wrap-up (parts joined, so several conversations at once count once); signed in is time `available` or `away`; `busy_s` is all busy time, signed in or not (the offline grace) | Genesys occupancy, for concurrent chat |
 //! | `offers_*` | `accepted` (transitions to `with_agent` for a reason of `accepted`), `declined` and `missed` (`offer_missed` by reason) | TaskRouter reservations |
+//! | `handled` | parts (see handle time): an agent who gets a conversation back counts it again | — |
+//! | `transfers`, `transfers_in`, `transfers_out` | completed transfers (`transferred` events); a cold transfer nobody took over is none | — |
+//! | `closed` | conversations whose state is `closed` at the latest event (one reopened and still open is not); `resolution_time_s`, FCR, CSAT's response rate and containment's "decided" read it | — |
 //! | `responsiveness` | over the seven local days ending with the latest event's: conversations answered by a bot or agent within 24 h ÷ conversations started; the median of start → first reply; "very responsive" when ≥ 90 % and under 15 minutes | Messenger's response badge |
 //!
-//! **Slices.** The conversation-level figures (conversations, messages,
-//! first reply, resolution, containment, FCR, CSAT, closes) count for
-//! the conversation's *last* queue and *last* agent, its first channel
-//! and each of its tags; the first wait for the queue it ended in and
-//! the agent who answered it; the first response for the responding
-//! agent and the queue then; reply times and handle time for the agent
-//! who wrote or had it and their queue. Message volume per channel is by
-//! the message's own channel.
+//! **Slices.** Every figure of a conversation counts for its first
+//! channel and each of its tags. For queues and agents: the
+//! conversation-level figures (conversations, messages, first reply,
+//! resolution, containment, FCR, CSAT, closes) count for the
+//! conversation's *last* queue and *last* agent; the first wait for the
+//! queue it ended in (or waits in now) and the agent who answered it; the
+//! first response for the responding agent and the queue then; reply
+//! times for the agent who wrote and the queue then; handle time for the
+//! part's agent and the queue it began in. Message volume per channel is
+//! by the message's own channel. Short abandons, when left out of service
+//! level and abandonment, still show in `abandonment.wait_s` and the wait
+//! distribution.
 //!
 //! **Percentiles** interpolate between ranks (NumPy's default; see
 //! [`Distribution`]); `mean`, `median` and `p90` are `null` for no data.
