@@ -91,6 +91,11 @@
 //!   knowledge-base bot.
 //! * [`invite`] — proactive invitations on web chat and in-app: page
 //!   views in, invitations out when someone can answer, within caps.
+//! * [`metrics`] — KPIs from the event log: service level, speed of
+//!   answer, abandonment, response and handle times, containment, FCR,
+//!   CSAT, occupancy, per interval in a time zone and per queue, agent,
+//!   channel and tag; live statistics; aggregates that merge across
+//!   shards and periods.
 //!
 //! ## Example: one reply, four channels
 //!
