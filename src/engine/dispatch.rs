@@ -188,6 +188,17 @@ impl Switchboard {
                 }
             }
             AssignEvent::AgentAway { agent, missed } => {
+                // The host is told to show it; the audit log keeps it, as
+                // presence time is a figure of its own.
+                self.emit(
+                    Event::new(
+                        at,
+                        EventKind::AgentStatus {
+                            status: Presence::Away,
+                        },
+                    )
+                    .agent(agent.clone()),
+                );
                 self.out.act(
                     at,
                     Action::AgentStatus {

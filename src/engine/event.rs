@@ -20,11 +20,14 @@ use crate::notify::{ConsentSource, ConsentStatus, Purpose, Refusal, Skip};
 /// performance figures (first response time, waits, abandonment, bot
 /// containment, CSAT) are computed from the engine's outputs in order.
 ///
-/// An output is a command or a fact, never both: what an
+/// An output is a command or a fact: what an
 /// [`Action`](super::Action) already records in the ordered output stream
 /// ([`Switchboard::poll_output`](super::Switchboard::poll_output)) — an
-/// offer, a withdrawn offer, an agent set away for missed offers — has no
-/// event of its own.
+/// offer, a withdrawn offer — has no event of its own. The one exception
+/// is an agent the engine sets away for missed offers: the
+/// [`AgentStatus`](super::Action::AgentStatus) action tells the host, and
+/// an [`AgentStatus`](EventKind::AgentStatus) event keeps it in the log,
+/// as time in each presence is computed from the events alone.
 ///
 /// The JSON form puts the common fields next to the kind's `"type"`:
 ///
@@ -288,7 +291,10 @@ pub enum EventKind {
         /// The address.
         address: Address,
     },
-    /// An agent's presence changed.
+    /// An agent's presence changed: by the host's
+    /// [`AgentStatus`](super::Input::AgentStatus) input, or by the engine
+    /// for missed offers (with an [`AgentStatus`](super::Action::AgentStatus)
+    /// action).
     AgentStatus {
         /// The new presence.
         status: Presence,

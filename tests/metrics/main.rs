@@ -2,6 +2,7 @@
 //! with the expected numbers worked out by hand, merging, and bad logs.
 
 mod figures;
+mod live;
 mod log;
 mod merge;
 mod time;
