@@ -20,15 +20,22 @@
 //! `--after-hours-waits` (time in a closed queue counts as waiting), `--fcr-days N`
 //! (default 7), `--config FILE` (takes each queue's wrap-up from the
 //! engine configuration), `--tolerance SECONDS` (events out of order
-//! accepted, default 0).
+//! accepted, default 0), `--sl-target PERCENT` (the page's service-level
+//! target line, default 80).
+//!
+//! The page lists the 2,000 most recent conversations
+//! ([`html::MAX_CONVERSATIONS`]); `--csv` writes them all.
 //!
 //! A line that is not an event, or comes out of order beyond the
 //! tolerance, stops the report with `FILE:LINE: why`.
 
 mod csv;
 mod html;
+mod svg;
+mod tables;
 #[cfg(test)]
 mod tests;
+mod text;
 
 use std::error::Error;
 use std::io::{self, BufRead, BufReader, Write};
@@ -52,6 +59,7 @@ struct Args {
     path: String,
     format: Format,
     settings: Settings,
+    page: html::Options,
 }
 
 fn main() -> ExitCode {
@@ -88,7 +96,7 @@ fn run(args: Vec<String>) -> Result<(), Box<dyn Error>> {
     match args.format {
         Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&report.summary)?)?,
         Format::Csv => csv::write(&report, &mut out)?,
-        Format::Html => out.write_all(html::page(&report).as_bytes())?,
+        Format::Html => out.write_all(html::page(&report, &args.page).as_bytes())?,
     }
     Ok(())
 }
@@ -103,16 +111,18 @@ fn aggregate(reader: impl BufRead, settings: Settings) -> Result<Metrics, Metric
 fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut settings = Settings::new();
     let mut format = Format::Html;
+    let mut page = html::Options::default();
     let mut path = None;
     let mut it = args.iter();
-    let secs = |name: &str, v: Option<&String>| -> Result<Duration, String> {
-        let v = v.ok_or(format!("{name} needs a number of seconds"))?;
-        let s: f64 = v
-            .parse()
+    let number = |name: &str, unit: &str, v: Option<&String>| -> Result<f64, String> {
+        let v = v.ok_or(format!("{name} needs a number of {unit}"))?;
+        v.parse()
             .ok()
             .filter(|s: &f64| s.is_finite() && *s >= 0.0 && *s < 1e9)
-            .ok_or(format!("{name} needs a number of seconds, not {v:?}"))?;
-        Ok(Duration::from_secs_f64(s))
+            .ok_or(format!("{name} needs a number of {unit}, not {v:?}"))
+    };
+    let secs = |name: &str, v: Option<&String>| -> Result<Duration, String> {
+        number(name, "seconds", v).map(Duration::from_secs_f64)
     };
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -141,8 +151,18 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--abandons-met" => settings = settings.with_abandons_within_threshold_met(true),
             "--after-hours-waits" => settings = settings.with_after_hours_waits(true),
             "--fcr-days" => {
-                let d = secs("--fcr-days", it.next())?;
-                settings = settings.with_fcr_window(d * 86_400);
+                let days = number("--fcr-days", "days", it.next())?;
+                settings = settings.with_fcr_window(Duration::from_secs_f64(days * 86_400.0));
+            }
+            "--sl-target" => {
+                let v = it.next().ok_or("--sl-target needs a percentage")?;
+                page.sl_target = v
+                    .parse()
+                    .ok()
+                    .filter(|p: &f64| (0.0..=100.0).contains(p))
+                    .ok_or(format!(
+                        "--sl-target needs a percentage from 0 to 100, not {v:?}"
+                    ))?;
             }
             "--tolerance" => settings = settings.with_tolerance(secs("--tolerance", it.next())?),
             "--config" => {
@@ -164,11 +184,13 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     }
     let path = path.ok_or(
         "usage: report EVENTS.jsonl|- [--json|--csv] [--tz ZONE] [--interval 15|30|60] [--sl S] \
-         [--short-abandon S] [--abandons-met] [--after-hours-waits] [--fcr-days N] [--config FILE] [--tolerance S]",
+         [--short-abandon S] [--abandons-met] [--after-hours-waits] [--fcr-days N] [--config FILE] \
+         [--tolerance S] [--sl-target PERCENT]",
     )?;
     Ok(Args {
         path,
         format,
         settings,
+        page,
     })
 }
