@@ -70,6 +70,17 @@ impl Clock {
         off * 1000
     }
 
+    /// The first instant of `at`'s local day, at the offset in force at
+    /// `at` (on a day clocks change, an hour off the wall-clock midnight).
+    pub(crate) fn day_start(&mut self, at: Timestamp) -> Timestamp {
+        let t = i64::try_from(at.as_millis())
+            .unwrap_or(i64::MAX)
+            .min(253_402_207_200_000);
+        let off = self.offset_ms(t);
+        let wall = t + off;
+        Timestamp::from_millis((wall - wall.rem_euclid(86_400_000) - off).max(0) as u64)
+    }
+
     pub(crate) fn local(&mut self, at: Timestamp) -> Local {
         // jiff's range ends in 9999; later instants clamp to it.
         let t = i64::try_from(at.as_millis())

@@ -93,17 +93,7 @@ impl Metrics {
     /// ```
     pub fn live(&self, now: Timestamp) -> Live {
         let mut clock = self.clock.clone();
-        let local = clock.local(now);
-        let mut today_start = now;
-        // Walk back to the first instant of the local day.
-        let mut step = Timestamp::from_millis(
-            now.as_millis()
-                .saturating_sub(u64::from(local.hour) * 3_600_000 + 3_600_000),
-        );
-        while clock.local(step).day == local.day && step.as_millis() > 0 {
-            today_start = step;
-            step = Timestamp::from_millis(step.as_millis().saturating_sub(3_600_000));
-        }
+        let today_start = clock.day_start(now);
         let mut queues: BTreeMap<String, (LiveQueue, Tally)> = BTreeMap::new();
         for q in self.tables.queues.keys() {
             queues.entry(q.to_string()).or_default();

@@ -2,8 +2,7 @@
 //! agents from `examples/support/traffic.rs`.
 
 #[path = "../../examples/support/traffic.rs"]
-#[allow(dead_code)]
-mod traffic;
+mod synthetic;
 
 use std::collections::HashMap;
 
@@ -17,13 +16,13 @@ fn settings() -> Settings {
     Settings::new()
         .with_time_zone("Europe/Berlin")
         .unwrap()
-        .with_wrap_up_from(&traffic::config())
+        .with_wrap_up_from(&synthetic::config())
         .with_conversation_rows(true)
 }
 
 #[test]
 fn first_response_agrees_with_the_engines_own_measure() {
-    let events = traffic::generate(&traffic::Traffic::new(7, 2, 400));
+    let events = synthetic::generate(&synthetic::Traffic::new(7, 2, 400));
     // The engine's `first_response` event measures each agent's first
     // reply from the moment the conversation began waiting, after hours
     // included; its first one per conversation is the first response.
@@ -60,7 +59,7 @@ proptest! {
         seed in 0u64..1000,
         cuts in prop::collection::vec(any::<prop::sample::Index>(), 1..4),
     ) {
-        let events: Vec<Event> = traffic::generate(&traffic::Traffic::new(seed, 3, 300));
+        let events: Vec<Event> = synthetic::generate(&synthetic::Traffic::new(seed, 3, 300));
         let whole = aggregate(&events, settings());
         let mut at: Vec<usize> = cuts.iter().map(|c| c.index(events.len() + 1)).collect();
         at.sort_unstable();
