@@ -143,10 +143,10 @@ mod tests {
         a.busy(t(50), t(55));
         a.busy(t(0), t(5));
         assert_eq!(a.times(t(0))[2], 5_000 + 30_000 + 5_000);
-        // Signed in from 12 to 52: 8 + 10 + 2 of it busy.
+        // Signed in from 12 to 52: busy 12 → 40 and 50 → 52 of it.
         a.status(t(12), Presence::Available);
         a.status(t(52), Presence::Offline);
-        assert_eq!(a.times(t(100))[3], 20_000);
+        assert_eq!(a.times(t(100))[3], 30_000);
         assert_eq!(a.busy.len(), 3);
     }
 
