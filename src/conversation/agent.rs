@@ -585,6 +585,11 @@ impl Conversation {
     /// Takes it out of the assigner (and any transfer), telling its agent
     /// why when `reason` is given. The caller moves it on to its next
     /// phase.
+    ///
+    /// The ticket it leaves under becomes its own (after a transfer it is
+    /// the transfer's): what the assigner says about that ticket as it
+    /// lets go — the offers it withdraws — comes back to the conversation,
+    /// and the host is told to take them off the agents' screens.
     pub(crate) fn release(&mut self, env: &mut Env<'_>, now: Timestamp, reason: Option<Reason>) {
         let ticket = self.phase.ticket().cloned();
         let transfer = self.phase.transfer().cloned();
@@ -597,8 +602,9 @@ impl Conversation {
         {
             let _ = env.assigner.finish(now, &p.ticket);
         }
-        if let Some(t) = &ticket {
-            let _ = env.assigner.finish(now, t);
+        if let Some(t) = ticket {
+            let _ = env.assigner.finish(now, &t);
+            self.home = t;
         }
         if let (Some(agent), Some(reason)) = (agent, reason) {
             env.act(
