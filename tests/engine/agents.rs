@@ -291,6 +291,71 @@ fn a_cold_transfer_names_the_agent_who_lets_go_and_then_nobody_until_one_takes_i
 }
 
 #[test]
+fn a_warm_transfer_dropped_before_it_is_answered_withdraws_its_offer() {
+    let c1 = || ConversationId::new("c1");
+    let ana = || AgentId::new("ana");
+    let dropped = [
+        Input::Close {
+            conversation: c1(),
+            by: Closer::Customer,
+            agent: None,
+        },
+        Input::Close {
+            conversation: c1(),
+            by: Closer::Agent,
+            agent: Some(ana()),
+        },
+        Input::HandBack {
+            agent: ana(),
+            conversation: c1(),
+            bot: None,
+        },
+    ];
+    for input in dropped {
+        let mut w = ana_and_bea();
+        w.give(Input::Transfer(Transfer::to_agent("c1", "bea").warm()));
+        assert_eq!(offered_agents(&w), ["bea"]);
+        w.clear();
+        w.give(input.clone());
+        assert!(
+            w.actions.iter().any(|a| matches!(
+                a,
+                Action::RevokeOffer { agent, reason: Reason::OfferRevoked, .. }
+                    if agent.as_str() == "bea"
+            )),
+            "{input:?}: {:?}",
+            w.actions
+        );
+        let late = w.try_give(Input::AgentAccept {
+            agent: AgentId::new("bea"),
+            conversation: c1(),
+        });
+        assert!(
+            matches!(late, Err(InputError::NotOffered { .. })),
+            "{input:?}: {late:?}"
+        );
+    }
+    // Ana signs out: the transfer falls through, and c1, back at the
+    // front of its queue, is offered to bea afresh.
+    let mut w = ana_and_bea();
+    w.give(Input::Transfer(Transfer::to_agent("c1", "bea").warm()));
+    w.clear();
+    offline(&mut w, "ana");
+    let to_bea: Vec<&str> = w
+        .actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::RevokeOffer { agent, .. } if agent.as_str() == "bea" => Some("revoke_offer"),
+            Action::Offer { agent, .. } if agent.as_str() == "bea" => Some("offer"),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(to_bea, ["revoke_offer", "offer"]);
+    w.accept("bea", "c1");
+    assert_eq!(w.state("c1"), State::WithAgent);
+}
+
+#[test]
 fn a_transfer_needs_a_target_and_the_agent_who_has_it() {
     let mut w = with_ana();
     let before = w.snapshot_json();
