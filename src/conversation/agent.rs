@@ -1,7 +1,7 @@
 //! With an agent: offers accepted and declined, assignment, the agent's
 //! messages, transfers, hold and hand back, and letting go.
 
-use crate::assign::{AssignError, Presence, Request};
+use crate::assign::{AssignError, ConversationStatus, Presence, Request};
 use crate::engine::{Action, Event, EventKind, InputError};
 use crate::handoff::{Note, Party, Reason};
 use crate::model::{AgentId, BotId, Content, QueueId, Ticket, Timestamp};
@@ -147,7 +147,7 @@ impl Conversation {
                 transferred_from = Some(p.from);
             } else {
                 // Someone took the conversation itself: the transfer is moot.
-                let _ = env.assigner.finish(at, &p.ticket);
+                self.drop_transfer(env, at, &p.ticket);
             }
         }
         if self.agents.last() != Some(&agent) {
@@ -262,12 +262,32 @@ impl Conversation {
         let Some(p) = self.phase.transfer_mut().and_then(Option::take) else {
             return;
         };
-        let _ = env.assigner.finish(at, &p.ticket);
+        self.drop_transfer(env, at, &p.ticket);
         env.emit(
             Event::new(at, EventKind::TransferFailed { reason })
                 .conversation(self.id.clone())
                 .agent(p.from),
         );
+    }
+
+    /// Takes the request of a transfer that will not go through (under
+    /// `ticket`, not the conversation's own) out of the assigner. The
+    /// conversation stops answering to that ticket, so the offers
+    /// withdrawn with it are taken off the agents' screens here.
+    fn drop_transfer(&self, env: &mut Env<'_>, at: Timestamp, ticket: &Ticket) {
+        let Ok(ConversationStatus::Offered { agents, .. }) = env.assigner.finish(at, ticket) else {
+            return;
+        };
+        for agent in agents {
+            env.act(
+                at,
+                Action::RevokeOffer {
+                    conversation: self.id.clone(),
+                    agent,
+                    reason: Reason::OfferRevoked,
+                },
+            );
+        }
     }
 
     /// The agent writes to the customer. Once the reply window has closed
@@ -585,6 +605,11 @@ impl Conversation {
     /// Takes it out of the assigner (and any transfer), telling its agent
     /// why when `reason` is given. The caller moves it on to its next
     /// phase.
+    ///
+    /// The ticket it leaves under becomes its own (after a transfer it is
+    /// the transfer's): what the assigner says about that ticket as it
+    /// lets go — the offers it withdraws — comes back to the conversation,
+    /// and the host is told to take them off the agents' screens.
     pub(crate) fn release(&mut self, env: &mut Env<'_>, now: Timestamp, reason: Option<Reason>) {
         let ticket = self.phase.ticket().cloned();
         let transfer = self.phase.transfer().cloned();
@@ -595,10 +620,11 @@ impl Conversation {
         if let Some(p) = &transfer
             && Some(&p.ticket) != ticket.as_ref()
         {
-            let _ = env.assigner.finish(now, &p.ticket);
+            self.drop_transfer(env, now, &p.ticket);
         }
-        if let Some(t) = &ticket {
-            let _ = env.assigner.finish(now, t);
+        if let Some(t) = ticket {
+            let _ = env.assigner.finish(now, &t);
+            self.home = t;
         }
         if let (Some(agent), Some(reason)) = (agent, reason) {
             env.act(

@@ -174,7 +174,8 @@ pub(crate) struct Conversation {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) agents: Vec<AgentId>,
     /// Its own ticket in the assigner, issued when it started: its
-    /// requests use it unless a transfer's ticket took over.
+    /// requests use it unless a transfer's ticket took over. When it
+    /// leaves the assigner it keeps the ticket it left under.
     pub(crate) home: Ticket,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) csat: Option<u8>,

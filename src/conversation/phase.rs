@@ -176,6 +176,12 @@ impl Phase {
         }
     }
 
+    /// Whether a cold transfer handed it on and it waits for an agent to
+    /// take it: the agent who had it let go.
+    pub(crate) fn handed_on(&self) -> bool {
+        self.wait().is_some_and(|w| w.transfer.is_some())
+    }
+
     /// The agent who has it.
     pub(crate) fn agent(&self) -> Option<&AgentId> {
         self.serving().map(|s| &s.agent)

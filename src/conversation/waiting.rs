@@ -42,6 +42,10 @@ impl Conversation {
         reason: Reason,
     ) {
         let to = next.state();
+        // Handed on by a cold transfer (before this change or after it),
+        // and not leaving the agent who let go just now.
+        let handed_on =
+            from != Some(State::WithAgent) && (self.phase.handed_on() || next.handed_on());
         self.phase = next;
         if from == Some(to) {
             return;
@@ -61,7 +65,15 @@ impl Conversation {
         }
         let mut e = Event::new(at, EventKind::Transition { from, to, reason })
             .conversation(self.id.clone());
-        e.agent = self.agent().or_else(|| self.agents.last()).cloned();
+        // The agent it is about: the one who has it, else the one who had
+        // it last (who lets go of it now, or whom it was with before) —
+        // nobody while a cold transfer hands it on: that agent let go, and
+        // each offer names its own.
+        e.agent = match self.agent() {
+            Some(a) => Some(a.clone()),
+            None if handed_on => None,
+            None => self.agents.last().cloned(),
+        };
         e.queue = self.queue.clone();
         env.emit(e);
         self.rest(env, at);

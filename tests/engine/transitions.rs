@@ -211,6 +211,13 @@ const TABLE: &[(From, Do, State, &[&str])] = &[
         State::Queued,
         &["agent_status", "revoke_offer", "transition:offered>queued"],
     ),
+    // The customer leaves: the offer is withdrawn from ana's screen.
+    (
+        From::Offered,
+        Do::Input(r#"{"type":"close","conversation":"c1","by":"customer"}"#),
+        State::Closed,
+        &["transition:offered>closed", "closed", "revoke_offer"],
+    ),
     // With an agent.
     (
         From::WithAgent,
