@@ -6,7 +6,7 @@ It is written from the definitions alone (the module docs of
 percentile rule of `src/metrics/dist.rs`), not from the aggregator, and it
 computes the naive way: every event is loaded, grouped by conversation and
 each figure is read off the conversation's full history. The integration
-test `tests/metrics_reference.rs` compares its output with the streaming
+test `tests/metrics_reference/` compares its output with the streaming
 aggregator's.
 
     python3 tests/metrics/reference.py EVENTS.jsonl [--tz ZONE] [--sl S]
