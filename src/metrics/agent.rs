@@ -37,7 +37,8 @@ impl AgentRec {
             self.close_span(q, since, at);
         }
         self.first.get_or_insert(at);
-        self.current = Some((p, at.max(self.current.map_or(at, |c| c.1))));
+        // An event late within the tolerance counts from its own time.
+        self.current = Some((p, at));
     }
 
     /// Time in presence `p` from `since` to `to`.

@@ -162,7 +162,7 @@ impl Metrics {
                 });
             }
         }
-        if self.first.is_none() {
+        if self.first.is_none_or(|f| at < f) {
             self.first = Some(at);
             self.contacts.keep_after(at, self.settings.fcr_window);
         }
@@ -240,6 +240,22 @@ impl Metrics {
             Some(s) if **s != *self.shard => self.foreign.get_mut(&(s.clone(), id.clone())),
             _ => self.convs.get_mut(id),
         };
+        // A start for an id in use (an engine that lost its numbering)
+        // ends the conversation that had it, as it stands.
+        let rec = match (rec, &e.kind) {
+            (Some(_), EventKind::Started { .. }) => {
+                let old = match shard {
+                    Some(s) if **s != *self.shard => self.foreign.remove(&(s.clone(), id.clone())),
+                    _ => self.convs.remove(id),
+                };
+                let shard = shard.cloned().unwrap_or_else(|| self.shard.clone());
+                if let Some(old) = old {
+                    self.retire(&shard, id, old, e.at);
+                }
+                None
+            }
+            (rec, _) => rec,
+        };
         let effect = match rec {
             None => {
                 let rec = if matches!(e.kind, EventKind::Started { .. }) {
@@ -297,21 +313,49 @@ impl Metrics {
                 Some(s) if **s != *self.shard => self.foreign.remove(&(s.clone(), id.clone())),
                 _ => self.convs.remove(id),
             };
-            if let Some(Rec::Known(c)) = removed {
-                let shard = shard.cloned().unwrap_or_else(|| self.shard.clone());
-                finish(
-                    &c,
-                    (&shard, id),
-                    e.at,
-                    &self.settings,
-                    &mut self.clock,
-                    &mut self.tables,
-                    &mut self.agents,
-                    &mut self.contacts,
-                    &mut self.decided,
-                );
+            match removed {
+                Some(Rec::Known(c)) => {
+                    let shard = shard.cloned().unwrap_or_else(|| self.shard.clone());
+                    self.retire(&shard, id, Rec::Known(c), e.at);
+                }
+                // Its start is in an earlier aggregate: keep it for the merge.
+                Some(orphan) => {
+                    match shard {
+                        Some(s) if **s != *self.shard => {
+                            self.foreign.insert((s.clone(), id.clone()), orphan)
+                        }
+                        _ => self.convs.insert(id.clone(), orphan),
+                    };
+                }
+                None => {}
             }
         }
+    }
+
+    /// Counts a conversation's figures as they stand at `now` and forgets
+    /// it.
+    fn retire(&mut self, shard: &Arc<str>, id: &ConversationId, rec: Rec, now: Timestamp) {
+        let c = match rec {
+            Rec::Known(c) => c,
+            Rec::Orphan(events) => {
+                let mut c = Conv::new(self.settings.after_hours_waits);
+                for e in &events {
+                    c.apply(e);
+                }
+                Box::new(c)
+            }
+        };
+        finish(
+            &c,
+            (shard, id),
+            now,
+            &self.settings,
+            &mut self.clock,
+            &mut self.tables,
+            &mut self.agents,
+            &mut self.contacts,
+            &mut self.decided,
+        );
     }
 
     /// A conversation this aggregate did not see start closed: keep the
@@ -398,6 +442,24 @@ impl Metrics {
                 Rec::Orphan(events) if mine => {
                     for e in &events {
                         self.conversation_event(Some(&shard), &id, e);
+                    }
+                }
+                // Its start ends the earlier aggregate's conversation of
+                // that id, as a start does in one aggregate.
+                Rec::Known(c) if mine => {
+                    let old = if *shard == *self.shard {
+                        self.convs.remove(&id)
+                    } else {
+                        self.foreign.remove(&(shard.clone(), id.clone()))
+                    };
+                    if let Some(old) = old {
+                        let at = c.start.unwrap_or(Timestamp::EPOCH);
+                        self.retire(&shard, &id, old, at);
+                    }
+                    if *shard == *self.shard {
+                        self.convs.insert(id, Rec::Known(c));
+                    } else {
+                        self.foreign.insert((shard, id), Rec::Known(c));
                     }
                 }
                 r if *shard == *self.shard => {
