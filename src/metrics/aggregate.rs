@@ -81,6 +81,10 @@ pub struct Metrics {
     convs: Map<ConversationId, Rec>,
     /// Other shards' conversations, merged in.
     foreign: BTreeMap<Key, Rec>,
+    /// Conversations whose start came before this aggregate and which
+    /// ended in it (purged, or their id started again, at the instant
+    /// given): their events wait for the earlier aggregate's record.
+    ended: Vec<(Key, Vec<Event>, Option<Timestamp>)>,
     pub(crate) agents: Map<AgentId, AgentRec>,
     contacts: Contacts,
     pub(crate) tables: Tables,
@@ -99,6 +103,7 @@ impl Metrics {
             events: 0,
             convs: Map::default(),
             foreign: BTreeMap::new(),
+            ended: Vec::new(),
             agents: Map::default(),
             contacts: Contacts::default(),
             tables: Tables::default(),
@@ -134,7 +139,7 @@ impl Metrics {
     /// memory grows with.
     pub fn open(&self) -> (usize, usize, usize) {
         (
-            self.convs.len() + self.foreign.len(),
+            self.convs.len() + self.foreign.len() + self.ended.len(),
             self.agents.len(),
             self.contacts.len(),
         )
@@ -249,8 +254,12 @@ impl Metrics {
                     _ => self.convs.remove(id),
                 };
                 let shard = shard.cloned().unwrap_or_else(|| self.shard.clone());
-                if let Some(old) = old {
-                    self.retire(&shard, id, old, e.at);
+                match old {
+                    Some(Rec::Orphan(events)) => {
+                        self.ended.push(((shard, id.clone()), events, Some(e.at)));
+                    }
+                    Some(known) => self.retire(&shard, id, known, e.at),
+                    None => {}
                 }
                 None
             }
@@ -319,13 +328,9 @@ impl Metrics {
                     self.retire(&shard, id, Rec::Known(c), e.at);
                 }
                 // Its start is in an earlier aggregate: keep it for the merge.
-                Some(orphan) => {
-                    match shard {
-                        Some(s) if **s != *self.shard => {
-                            self.foreign.insert((s.clone(), id.clone()), orphan)
-                        }
-                        _ => self.convs.insert(id.clone(), orphan),
-                    };
+                Some(Rec::Orphan(events)) => {
+                    let shard = shard.cloned().unwrap_or_else(|| self.shard.clone());
+                    self.ended.push(((shard, id.clone()), events, None));
                 }
                 None => {}
             }
@@ -354,7 +359,6 @@ impl Metrics {
             &mut self.tables,
             &mut self.agents,
             &mut self.contacts,
-            &mut self.decided,
         );
     }
 
@@ -413,7 +417,11 @@ impl Metrics {
             } else {
                 self.foreign.get(&(shard.clone(), id.clone()))
             };
-            if let (Some(Rec::Known(_)), Rec::Known(_)) = (mine, r) {
+            let ends_mine = later
+                .ended
+                .iter()
+                .any(|(k, _, _)| k.0 == *shard && k.1 == *id);
+            if let (Some(Rec::Known(_)), Rec::Known(_), false) = (mine, r, ends_mine) {
                 return Err(MetricsError::Overlap(format!(
                     "conversation {id} of shard {shard:?} started in both aggregates: \
                      name each shard's aggregate with Metrics::with_shard"
@@ -424,14 +432,47 @@ impl Metrics {
         for (a, r) in &later.agents {
             self.agent(a).merge(r);
         }
-        self.contacts
-            .merge(&later.contacts, self.settings.fcr_window);
         self.first = match (self.first, later.first) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
         self.latest = self.latest.max(later.latest);
         self.events += later.events;
+        for ((shard, id), events, end) in std::mem::take(&mut later.ended) {
+            let mine = if *shard == *self.shard {
+                self.convs.remove(&id)
+            } else {
+                self.foreign.remove(&(shard.clone(), id.clone()))
+            };
+            match mine {
+                Some(Rec::Known(c)) => {
+                    if *shard == *self.shard {
+                        self.convs.insert(id.clone(), Rec::Known(c));
+                    } else {
+                        self.foreign
+                            .insert((shard.clone(), id.clone()), Rec::Known(c));
+                    }
+                    for e in &events {
+                        self.conversation_event(Some(&shard), &id, e);
+                    }
+                    if let Some(at) = end {
+                        let rest = if *shard == *self.shard {
+                            self.convs.remove(&id)
+                        } else {
+                            self.foreign.remove(&(shard.clone(), id.clone()))
+                        };
+                        if let Some(rest) = rest {
+                            self.retire(&shard, &id, rest, at);
+                        }
+                    }
+                }
+                Some(Rec::Orphan(mut before)) => {
+                    before.extend(events);
+                    self.ended.push(((shard, id), before, end));
+                }
+                None => self.ended.push(((shard, id), events, end)),
+            }
+        }
         for ((shard, id), r) in theirs {
             let mine = if *shard == *self.shard {
                 self.convs.contains_key(&id)
@@ -452,9 +493,14 @@ impl Metrics {
                     } else {
                         self.foreign.remove(&(shard.clone(), id.clone()))
                     };
-                    if let Some(old) = old {
-                        let at = c.start.unwrap_or(Timestamp::EPOCH);
-                        self.retire(&shard, &id, old, at);
+                    let at = c.start.unwrap_or(Timestamp::EPOCH);
+                    match old {
+                        Some(Rec::Orphan(events)) => {
+                            self.ended
+                                .push(((shard.clone(), id.clone()), events, Some(at)));
+                        }
+                        Some(known) => self.retire(&shard, &id, known, at),
+                        None => {}
                     }
                     if *shard == *self.shard {
                         self.convs.insert(id, Rec::Known(c));
@@ -470,6 +516,11 @@ impl Metrics {
                 }
             }
         }
+        // Last, so that what the earlier conversations do above meets only
+        // this aggregate's contacts; the later starts then decide every
+        // close they fall after.
+        self.contacts
+            .merge(&later.contacts, self.settings.fcr_window);
         self.settle();
         Ok(())
     }
@@ -487,7 +538,13 @@ impl Metrics {
         let mut decided = Vec::new();
         let own = self.convs.iter().map(|(id, r)| ((&self.shard, id), r));
         let foreign = self.foreign.iter().map(|((s, id), r)| ((s, id), r));
-        let mut open: Vec<_> = own.chain(foreign).collect();
+        let ended: Vec<(Key, Rec)> = self
+            .ended
+            .iter()
+            .map(|(k, events, _)| (k.clone(), Rec::Orphan(events.clone())))
+            .collect();
+        let ended = ended.iter().map(|((s, id), r)| ((s, id), r));
+        let mut open: Vec<_> = own.chain(foreign).chain(ended).collect();
         open.sort_by(|a, b| a.0.cmp(&b.0));
         for ((shard, id), r) in open {
             let replayed;
@@ -511,7 +568,6 @@ impl Metrics {
                 &mut tables,
                 &mut agents,
                 &mut contacts,
-                &mut decided,
             );
         }
         contacts.decide(now, self.settings.fcr_window, true, &mut decided);
@@ -559,7 +615,6 @@ fn finish(
     t: &mut Tables,
     agents: &mut Map<AgentId, AgentRec>,
     contacts: &mut Contacts,
-    decided: &mut Vec<Decision>,
 ) {
     let channel = c.channel.as_ref();
     let tags = &c.tags[..];
@@ -687,8 +742,7 @@ fn finish(
             closed: *at,
         };
         let key = (shard.clone(), id.clone());
-        contacts.finished(&key, contact, owner, c.fcr_eligible());
-        contacts.settle_now(contact, now, s.fcr_window, decided);
+        contacts.finished(&key, contact, owner, c.fcr_eligible(), s.fcr_window);
     }
 }
 

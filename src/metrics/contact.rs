@@ -130,6 +130,7 @@ impl Contacts {
         contact: &ContactId,
         owner: Owner,
         qualifies: bool,
+        window: Duration,
     ) {
         if let Some(p) = self.map.get_mut(contact).and_then(|r| {
             r.pending
@@ -137,6 +138,14 @@ impl Contacts {
                 .find(|p| &p.key == key && p.done.is_none())
         }) {
             p.done = Some((owner, qualifies));
+            // Decided at the next settling: now if its window is over or a
+            // new conversation failed it, else when the window ends.
+            let due = if p.failed {
+                Timestamp::EPOCH
+            } else {
+                p.close.saturating_add(window)
+            };
+            self.deadlines.push(Reverse((due, contact.clone())));
         }
     }
 
@@ -188,17 +197,6 @@ impl Contacts {
         if rec.pending.is_empty() && rec.starts.is_empty() {
             self.map.remove(contact);
         }
-    }
-
-    /// Settles a contact after one of its conversations finished.
-    pub(crate) fn settle_now(
-        &mut self,
-        contact: &ContactId,
-        now: Timestamp,
-        window: Duration,
-        out: &mut Vec<Decision>,
-    ) {
-        self.settle(contact, now, window, false, out);
     }
 
     /// `later`'s contacts appended to these: its starts decide these
