@@ -72,10 +72,30 @@ impl Distribution {
         }
     }
 
-    /// Turns the exact values into buckets.
+    /// Turns the exact values into buckets: sorted by bucket and counted
+    /// in one pass, rather than each looked up and inserted in turn.
     fn spill(&mut self) {
-        for v in std::mem::take(&mut self.exact) {
-            bump(&mut self.buckets, bucket_of(v), 1);
+        if self.exact.is_empty() {
+            return;
+        }
+        let mut ids: Vec<u32> = std::mem::take(&mut self.exact)
+            .into_iter()
+            .map(bucket_of)
+            .collect();
+        ids.sort_unstable();
+        let mut runs: Vec<(u32, u64)> = Vec::new();
+        for b in ids {
+            match runs.last_mut() {
+                Some((last, n)) if *last == b => *n += 1,
+                _ => runs.push((b, 1)),
+            }
+        }
+        if self.buckets.is_empty() {
+            self.buckets = runs;
+        } else {
+            for (b, n) in runs {
+                bump(&mut self.buckets, b, n);
+            }
         }
     }
 
