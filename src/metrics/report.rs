@@ -66,11 +66,12 @@ pub struct Stat {
 
 impl Stat {
     fn of(d: &Distribution) -> Stat {
+        let [median, p90] = d.quantiles_s([0.5, 0.9]);
         Stat {
             count: d.count(),
             mean: d.mean_s(),
-            median: d.median_s(),
-            p90: d.quantile_s(0.9),
+            median,
+            p90,
         }
     }
 }
