@@ -77,6 +77,9 @@ impl Contacts {
             }
         }
         if keep {
+            // Most contacts start once or twice a window: room for one
+            // (a first push would make room for four).
+            rec.starts.reserve_exact(1);
             rec.starts.push(at);
         }
     }
@@ -97,6 +100,8 @@ impl Contacts {
             .starts
             .iter()
             .any(|&s| close < s && s <= close.saturating_add(window));
+        // Most contacts have one close waiting: room for one.
+        rec.pending.reserve_exact(1);
         rec.pending.push(Pending {
             key: key.clone(),
             close,
