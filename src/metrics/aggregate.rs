@@ -7,7 +7,7 @@ use super::agent::AgentRec;
 use super::clock::Clock;
 use super::contact::{Contacts, Decision, Owner};
 use super::conversation::{Conv, Effect, WaitEnd, party_index};
-use super::tables::{Keys, Tables};
+use super::tables::{Keys, Slice, Tables};
 use super::{ConversationRow, MetricsError, Settings};
 use crate::engine::{Event, EventKind};
 use crate::handoff::{Party, Reason, State};
@@ -64,9 +64,9 @@ pub(crate) type Key = (Arc<str>, ConversationId);
 ///     m.observe(&e.conversation(c.clone()))?;
 /// }
 /// let r = m.report();
-/// assert_eq!(r.summary.conversations, 1);
-/// assert_eq!(r.summary.asa_s, Some(12.0));
-/// assert_eq!(r.summary.service_level.percent, Some(100.0));
+/// assert_eq!(r.summary.totals.conversations, 1);
+/// assert_eq!(r.summary.totals.asa_s, Some(12.0));
+/// assert_eq!(r.summary.totals.service_level.percent, Some(100.0));
 /// # Ok::<(), switchboard::metrics::MetricsError>(())
 /// ```
 #[derive(Clone, Debug)]
@@ -268,9 +268,9 @@ impl Metrics {
         let effect = match rec {
             None => {
                 let rec = if matches!(e.kind, EventKind::Started { .. }) {
-                    let mut c = Conv::new(self.settings.after_hours_waits);
+                    let mut c = Box::new(Conv::new(self.settings.after_hours_waits));
                     c.apply(e);
-                    Rec::Known(Box::new(c))
+                    Rec::Known(c)
                 } else {
                     self.orphan_closed(e);
                     Rec::Orphan(vec![e.clone()])
@@ -378,6 +378,9 @@ impl Metrics {
         if let Some(now) = self.latest {
             self.contacts
                 .decide(now, self.settings.fcr_window, false, &mut self.decided);
+        }
+        if self.decided.is_empty() {
+            return;
         }
         for (owner, resolved) in self.decided.drain(..) {
             count_fcr(&mut self.tables, &mut self.clock, &owner, resolved);
@@ -628,40 +631,67 @@ fn finish(
         at,
         totals: true,
     };
+    // The figures counted for the conversation's own slices, in one pass
+    // over them: the interval ones (at its start) only while it has one.
+    let first_reply = c.start.zip(c.first_reply).map(|(s, r)| Conv::span_ms(s, r));
+    let closed = c.state == Some(State::Closed);
+    let resolution = match (c.start, &c.closed) {
+        (Some(start), Some((at, _))) if closed => Some(Conv::span_ms(start, *at)),
+        _ => None,
+    };
+    let msgs = c.messages;
+    let bot = (c.reached_bot && (c.handoff.is_some() || c.waited_ever || closed)).then(|| {
+        let contained = !c.waited_ever && closed;
+        let resolved = contained
+            && matches!(
+                c.closed.as_ref().map(|x| &x.1),
+                Some(Reason::Resolved | Reason::ClosedByBot)
+            );
+        (contained, resolved, c.handoff.is_some())
+    });
+    let (reopened, transfers) = (u64::from(c.reopened), u64::from(c.transfers));
+    let csat = c.csat;
+    let started = u64::from(c.start.is_some());
+    t.each_slice(clock, &conv_keys(c.start), |x, slice| {
+        x.conversations += started;
+        if let Some(ms) = first_reply {
+            x.first_reply.add(ms);
+        }
+        if let Some((contained, resolved, handed)) = bot {
+            x.bot_decided += 1;
+            x.contained += u64::from(contained);
+            x.bot_resolved += u64::from(resolved);
+            x.handed_off += u64::from(handed);
+        }
+        if slice == Slice::Interval {
+            return;
+        }
+        if let Some(ms) = resolution {
+            x.resolution.add(ms);
+        }
+        // Totals, channels and intervals counted messages as they came.
+        if slice != Slice::Totals && slice != Slice::Channel {
+            for (m, n) in x.messages.iter_mut().zip(msgs) {
+                *m += u64::from(n);
+            }
+        }
+        x.closed += u64::from(closed);
+        x.reopened += reopened;
+        x.transfers += transfers;
+        if let Some(score) = csat {
+            x.csat[usize::from(score - 1)] += 1;
+        }
+    });
     if let Some(start) = c.start {
-        t.each(clock, &conv_keys(Some(start)), |x| x.conversations += 1);
         let local = clock.local(start);
         t.started_heat[local.weekday as usize][local.hour as usize] += 1;
         let day = t.days.entry(local.day).or_default();
         day.conversations += 1;
-        if let Some(r) = c.first_reply {
-            let ms = Conv::span_ms(start, r);
+        if let Some(ms) = first_reply {
             day.replied += 1;
             day.first_reply.add(ms);
-            t.each(clock, &conv_keys(Some(start)), |x| x.first_reply.add(ms));
-        }
-        if let Some((closed, _)) = &c.closed
-            && c.state == Some(State::Closed)
-        {
-            let ms = Conv::span_ms(start, *closed);
-            t.each(clock, &conv_keys(None), |x| x.resolution.add(ms));
         }
     }
-    // Messages: totals, channels and intervals counted them as they came.
-    let msgs = c.messages;
-    t.each(
-        clock,
-        &Keys {
-            channel: None,
-            totals: false,
-            ..conv_keys(None)
-        },
-        |x| {
-            for (m, n) in x.messages.iter_mut().zip(msgs) {
-                *m += u64::from(n);
-            }
-        },
-    );
     count_wait(c, s, clock, t);
     for r in &c.replies {
         let keys = Keys {
@@ -693,37 +723,13 @@ fn finish(
             a.busy(seg.from, end);
         }
     }
-    let closed = c.state == Some(State::Closed);
-    if c.reached_bot && (c.handoff.is_some() || c.waited_ever || closed) {
-        let contained = !c.waited_ever && closed;
-        let resolved = contained
-            && matches!(
-                c.closed.as_ref().map(|x| &x.1),
-                Some(Reason::Resolved | Reason::ClosedByBot)
-            );
-        let handed = c.handoff.is_some();
-        t.each(clock, &conv_keys(c.start), |x| {
-            x.bot_decided += 1;
-            x.contained += u64::from(contained);
-            x.bot_resolved += u64::from(resolved);
-            x.handed_off += u64::from(handed);
-        });
-        if let Some(r) = &c.handoff {
-            *t.handoff_reasons.entry(r.to_string()).or_default() += 1;
-        }
+    if bot.is_some()
+        && let Some(r) = &c.handoff
+    {
+        *t.handoff_reasons.entry(r.clone()).or_default() += 1;
     }
-    let (reopened, transfers) = (u64::from(c.reopened), u64::from(c.transfers));
-    let csat = c.csat;
-    t.each(clock, &conv_keys(None), |x| {
-        x.closed += u64::from(closed);
-        x.reopened += reopened;
-        x.transfers += transfers;
-        if let Some(score) = csat {
-            x.csat[usize::from(score - 1)] += 1;
-        }
-    });
     if closed && let Some((_, r)) = &c.closed {
-        *t.close_reasons.entry(r.to_string()).or_default() += 1;
+        *t.close_reasons.entry(r.clone()).or_default() += 1;
     }
     if s.keep_conversations {
         t.rows.push(ConversationRow::of(c, shard, id, now));

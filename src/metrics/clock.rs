@@ -33,6 +33,9 @@ pub(crate) struct Clock {
     step_ms: i64,
     /// The offset (seconds) valid for instants in `from..until` (ms).
     cache: (i64, i64, i64),
+    /// The last answer, valid for instants in `from..until` (ms): one
+    /// interval, under one offset.
+    last: (i64, i64, Local),
 }
 
 impl Clock {
@@ -41,6 +44,16 @@ impl Clock {
             tz,
             step_ms: i64::from(interval.minutes()) * 60_000,
             cache: (0, -1, 0),
+            last: (
+                0,
+                -1,
+                Local {
+                    interval: 0,
+                    hour: 0,
+                    weekday: 0,
+                    day: 0,
+                },
+            ),
         }
     }
 
@@ -86,19 +99,37 @@ impl Clock {
         let t = i64::try_from(at.as_millis())
             .unwrap_or(i64::MAX)
             .min(253_402_207_200_000);
+        let (from, until, local) = self.last;
+        if from <= t && t < until {
+            return local;
+        }
         let off = self.offset_ms(t);
         let wall = t + off;
-        let interval = (wall - wall.rem_euclid(self.step_ms) - off).max(0) as u64;
+        let start = wall - wall.rem_euclid(self.step_ms) - off;
+        let interval = start.max(0) as u64;
         let day = wall.div_euclid(86_400_000);
         let hour = (wall.rem_euclid(86_400_000) / 3_600_000) as u8;
         // 1970-01-01 was a Thursday (3, counting from Monday = 0).
         let weekday = (day + 3).rem_euclid(7) as u8;
-        Local {
+        let local = Local {
             interval,
             hour,
             weekday,
             day,
-        }
+        };
+        // The rest of the interval has the same answer while the offset
+        // holds: an interval divides the hour and the day.
+        let (off_from, off_until, _) = self.cache;
+        self.last = if off_from <= t && t < off_until {
+            (
+                start.max(off_from),
+                start.saturating_add(self.step_ms).min(off_until),
+                local,
+            )
+        } else {
+            (0, -1, local)
+        };
+        local
     }
 }
 

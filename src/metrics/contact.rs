@@ -45,7 +45,7 @@ pub(crate) type Decision = (Owner, bool);
 /// Every contact with a close waiting for its window.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Contacts {
-    map: HashMap<ContactId, ContactRec>,
+    map: HashMap<ContactId, ContactRec, rustc_hash::FxBuildHasher>,
     deadlines: BinaryHeap<Reverse<(Timestamp, ContactId)>>,
     /// Starts up to here are kept: an aggregate merged before this one
     /// may hold closes they decide. It is the window after this
@@ -77,6 +77,9 @@ impl Contacts {
             }
         }
         if keep {
+            // Most contacts start once or twice a window: room for one
+            // (a first push would make room for four).
+            rec.starts.reserve_exact(1);
             rec.starts.push(at);
         }
     }
@@ -97,6 +100,8 @@ impl Contacts {
             .starts
             .iter()
             .any(|&s| close < s && s <= close.saturating_add(window));
+        // Most contacts have one close waiting: room for one.
+        rec.pending.reserve_exact(1);
         rec.pending.push(Pending {
             key: key.clone(),
             close,
@@ -159,6 +164,15 @@ impl Contacts {
         all: bool,
         out: &mut Vec<Decision>,
     ) {
+        // Most events find nothing due: no list to make.
+        if !all
+            && self
+                .deadlines
+                .peek()
+                .is_none_or(|Reverse((t, _))| *t >= now)
+        {
+            return;
+        }
         let mut touched = Vec::new();
         while let Some(Reverse((t, _))) = self.deadlines.peek() {
             if *t >= now && !all {

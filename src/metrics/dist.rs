@@ -72,10 +72,30 @@ impl Distribution {
         }
     }
 
-    /// Turns the exact values into buckets.
+    /// Turns the exact values into buckets: sorted by bucket and counted
+    /// in one pass, rather than each looked up and inserted in turn.
     fn spill(&mut self) {
-        for v in std::mem::take(&mut self.exact) {
-            bump(&mut self.buckets, bucket_of(v), 1);
+        if self.exact.is_empty() {
+            return;
+        }
+        let mut ids: Vec<u32> = std::mem::take(&mut self.exact)
+            .into_iter()
+            .map(bucket_of)
+            .collect();
+        ids.sort_unstable();
+        let mut runs: Vec<(u32, u64)> = Vec::new();
+        for b in ids {
+            match runs.last_mut() {
+                Some((last, n)) if *last == b => *n += 1,
+                _ => runs.push((b, 1)),
+            }
+        }
+        if self.buckets.is_empty() {
+            self.buckets = runs;
+        } else {
+            for (b, n) in runs {
+                bump(&mut self.buckets, b, n);
+            }
         }
     }
 
@@ -96,22 +116,32 @@ impl Distribution {
 
     /// The `p` quantile (0 ≤ `p` ≤ 1) in seconds; `None` when empty.
     pub fn quantile_s(&self, p: f64) -> Option<f64> {
+        let [q] = self.quantiles_s([p]);
+        q
+    }
+
+    /// Several quantiles at once, sorting the exact values once.
+    pub(crate) fn quantiles_s<const N: usize>(&self, ps: [f64; N]) -> [Option<f64>; N] {
         if self.count == 0 {
-            return None;
+            return [None; N];
         }
-        let p = if p.is_nan() { 0.5 } else { p.clamp(0.0, 1.0) };
-        let pos = p * (self.count - 1) as f64;
-        let lo = pos.floor() as u64;
-        let hi = pos.ceil() as u64;
-        let frac = pos - lo as f64;
-        let (a, b) = if self.buckets.is_empty() {
+        let sorted = self.buckets.is_empty().then(|| {
             let mut v = self.exact.clone();
             v.sort_unstable();
-            (v[lo as usize] as f64, v[hi as usize] as f64)
-        } else {
-            (self.nth_bucketed(lo), self.nth_bucketed(hi))
-        };
-        Some((a + (b - a) * frac) / 1000.0)
+            v
+        });
+        ps.map(|p| {
+            let p = if p.is_nan() { 0.5 } else { p.clamp(0.0, 1.0) };
+            let pos = p * (self.count - 1) as f64;
+            let lo = pos.floor() as u64;
+            let hi = pos.ceil() as u64;
+            let frac = pos - lo as f64;
+            let (a, b) = match &sorted {
+                Some(v) => (v[lo as usize] as f64, v[hi as usize] as f64),
+                None => (self.nth_bucketed(lo), self.nth_bucketed(hi)),
+            };
+            Some((a + (b - a) * frac) / 1000.0)
+        })
     }
 
     /// The median in seconds.

@@ -66,11 +66,12 @@ pub struct Stat {
 
 impl Stat {
     fn of(d: &Distribution) -> Stat {
+        let [median, p90] = d.quantiles_s([0.5, 0.9]);
         Stat {
             count: d.count(),
             mean: d.mean_s(),
-            median: d.median_s(),
-            p90: d.quantile_s(0.9),
+            median,
+            p90,
         }
     }
 }
@@ -637,8 +638,8 @@ pub(crate) fn build(
         volume_heatmap,
         messages_by_hour,
         messages_heatmap,
-        handoff_reasons: t.handoff_reasons.clone(),
-        close_reasons: t.close_reasons.clone(),
+        handoff_reasons: super::tables::named(&t.handoff_reasons),
+        close_reasons: super::tables::named(&t.close_reasons),
         wait_distribution,
         responsiveness,
         queues: figures(&t.queues, s),

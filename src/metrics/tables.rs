@@ -1,13 +1,14 @@
 //! Where finished figures go: one [`Tally`] per total, queue, agent,
 //! channel, tag and interval, plus the heat maps and the reasons.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
 use super::clock::{Clock, Local};
 use super::tally::{AgentTally, Tally};
 use super::{ConversationRow, Distribution};
+use crate::handoff::Reason;
 use crate::model::{AgentId, ChannelKind, QueueId, Timestamp};
 
 /// The slices one figure of one conversation counts in.
@@ -21,6 +22,32 @@ pub(crate) struct Keys<'a> {
     pub(crate) at: Option<Timestamp>,
     /// Whether it counts in the totals too.
     pub(crate) totals: bool,
+}
+
+/// Counts by reason, kept by the reason itself: its name, which takes
+/// serializing to find, is made once per report rather than once per
+/// conversation.
+pub(crate) type Reasons = HashMap<Reason, u64, rustc_hash::FxBuildHasher>;
+
+/// The reasons by name, as reports show them.
+pub(crate) fn named(reasons: &Reasons) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    for (r, n) in reasons {
+        *out.entry(r.to_string()).or_default() += n;
+    }
+    out
+}
+
+/// Which kind of slice a tally is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Slice {
+    Totals,
+    Queue,
+    Agent,
+    Channel,
+    Tag,
+    /// An interval's, or a queue's in an interval.
+    Interval,
 }
 
 /// Per local day: what responsiveness needs.
@@ -50,10 +77,10 @@ pub(crate) struct Tables {
     pub(crate) started_heat: [[u64; 24]; 7],
     /// Customer messages by local weekday × hour.
     pub(crate) message_heat: [[u64; 24]; 7],
-    /// Handoffs from a bot, by reason.
-    pub(crate) handoff_reasons: BTreeMap<String, u64>,
-    /// Last closes, by reason.
-    pub(crate) close_reasons: BTreeMap<String, u64>,
+    /// Handoffs from a bot, by reason (named in the report).
+    pub(crate) handoff_reasons: Reasons,
+    /// Last closes, by reason (named in the report).
+    pub(crate) close_reasons: Reasons,
     pub(crate) days: BTreeMap<i64, Day>,
     pub(crate) rows: Vec<ConversationRow>,
 }
@@ -62,28 +89,46 @@ impl Tables {
     /// Applies `f` to every tally `keys` names: the total, and the queue,
     /// agent, channel, tags and interval it has.
     pub(crate) fn each(&mut self, clock: &mut Clock, keys: &Keys<'_>, f: impl Fn(&mut Tally)) {
+        self.each_slice(clock, keys, |t, _| f(t));
+    }
+
+    /// [`each`](Tables::each), telling `f` which kind of slice each tally
+    /// is, so that one pass can count figures that go to different
+    /// slices of the same keys.
+    pub(crate) fn each_slice(
+        &mut self,
+        clock: &mut Clock,
+        keys: &Keys<'_>,
+        f: impl Fn(&mut Tally, Slice),
+    ) {
         if keys.totals {
-            f(&mut self.totals);
+            f(&mut self.totals, Slice::Totals);
         }
         if let Some(q) = keys.queue {
-            f(entry(&mut self.queues, q));
+            f(entry(&mut self.queues, q), Slice::Queue);
         }
         if let Some(a) = keys.agent {
-            f(entry(&mut self.agents, a));
+            f(entry(&mut self.agents, a), Slice::Agent);
         }
         if let Some(c) = keys.channel {
-            f(entry(&mut self.channels, c));
+            f(entry(&mut self.channels, c), Slice::Channel);
         }
         for t in keys.tags {
-            f(entry(&mut self.tags, t));
+            f(entry(&mut self.tags, t), Slice::Tag);
         }
         if let Some(at) = keys.at {
             let Local { interval, .. } = clock.local(at);
             if keys.totals {
-                f(self.intervals.entry(interval).or_default());
+                f(self.intervals.entry(interval).or_default(), Slice::Interval);
             }
             if let Some(q) = keys.queue {
-                f(entry(&mut self.queue_intervals, &(interval, q.clone())));
+                // One search: the id's clone is cheaper than a second one.
+                f(
+                    self.queue_intervals
+                        .entry((interval, q.clone()))
+                        .or_default(),
+                    Slice::Interval,
+                );
             }
         }
     }
@@ -108,10 +153,14 @@ impl Tables {
                 self.message_heat[d][h] += o.message_heat[d][h];
             }
         }
-        merge_map(&mut self.handoff_reasons, &o.handoff_reasons, |a, b| {
-            *a += b
-        });
-        merge_map(&mut self.close_reasons, &o.close_reasons, |a, b| *a += b);
+        for (into, from) in [
+            (&mut self.handoff_reasons, &o.handoff_reasons),
+            (&mut self.close_reasons, &o.close_reasons),
+        ] {
+            for (r, n) in from {
+                *into.entry(r.clone()).or_default() += n;
+            }
+        }
         merge_map(&mut self.days, &o.days, |a, b| {
             a.conversations += b.conversations;
             a.replied += b.replied;
