@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::aggregate::Metrics;
+use super::count::count_wait;
 use super::report::{Figures, ServiceLevel};
+use super::tables::Tables;
 use super::tally::Tally;
 use crate::assign::Presence;
 use crate::engine::Switchboard;
@@ -110,7 +112,7 @@ impl Metrics {
                 agents.entry(a.to_string()).or_default().conversations += 1;
             }
         }
-        for (q, tally) in super::aggregate::today_waits(self, today_start) {
+        for (q, tally) in today_waits(self, today_start) {
             queues.entry(q.to_string()).or_default().1.merge(&tally);
         }
         let queues = queues
@@ -155,4 +157,28 @@ impl Live {
         }
         self
     }
+}
+
+/// Today's first waits per queue: those finished, and those of open
+/// conversations as they stand.
+fn today_waits(m: &Metrics, since: Timestamp) -> BTreeMap<QueueId, Tally> {
+    let mut out: BTreeMap<QueueId, Tally> = BTreeMap::new();
+    for ((_, q), tally) in m
+        .tables
+        .queue_intervals
+        .range((since.as_millis(), QueueId::new(""))..)
+    {
+        out.entry(q.clone()).or_default().merge(&tally.waits_only());
+    }
+    let mut scratch = Tables::default();
+    let mut clock = m.clock.clone();
+    for c in m.records() {
+        if c.wait.as_ref().is_some_and(|w| w.since >= since) {
+            count_wait(c, &m.settings, &mut clock, &mut scratch);
+        }
+    }
+    for (q, tally) in scratch.queues {
+        out.entry(q).or_default().merge(&tally);
+    }
+    out
 }

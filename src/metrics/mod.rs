@@ -110,6 +110,7 @@ mod aggregate;
 mod clock;
 mod contact;
 mod conversation;
+mod count;
 mod dist;
 mod error;
 mod live;

@@ -66,6 +66,22 @@ pub(crate) struct Tally {
 }
 
 impl Tally {
+    /// Only its first-wait counts.
+    pub(crate) fn waits_only(&self) -> Tally {
+        Tally {
+            queued: self.queued,
+            answered: self.answered,
+            answered_within: self.answered_within,
+            abandoned: self.abandoned,
+            abandoned_short: self.abandoned_short,
+            abandoned_within: self.abandoned_within,
+            unanswered: self.unanswered,
+            asa: self.asa.clone(),
+            abandon_wait: self.abandon_wait.clone(),
+            ..Tally::default()
+        }
+    }
+
     /// Adds `other` into `self`.
     pub(crate) fn merge(&mut self, o: &Tally) {
         self.conversations += o.conversations;
