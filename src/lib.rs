@@ -206,6 +206,7 @@ pub mod invite;
 pub mod metrics;
 pub mod model;
 pub mod notify;
+pub mod plan;
 pub mod router;
 mod symbols;
 mod versioned;
