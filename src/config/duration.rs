@@ -52,3 +52,19 @@ pub(crate) mod opt_str {
         }
     }
 }
+
+/// Serde for `Vec<Duration>` as a list of duration strings.
+pub(crate) mod vec_str {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(ds: &[Duration], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(ds.iter().map(|d| format(*d)))
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Duration>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .iter()
+            .map(|s| parse(s).map_err(serde::de::Error::custom))
+            .collect()
+    }
+}

@@ -21,3 +21,5 @@
 pub mod erlang;
 pub mod forecast;
 pub mod staffing;
+#[cfg(feature = "sim")]
+pub mod sim;
