@@ -744,15 +744,19 @@ impl<'a> Host<'a> {
             EventKind::Transition { from, to, .. } => {
                 let c = &mut self.customers[k as usize];
                 c.state = *to;
-                if to.is_waiting() && from.is_none_or(|f| !f.is_waiting()) {
-                    if c.queued.is_none()
-                        && let Some(q) = &event.queue
-                    {
-                        c.queued = Some((self.now, q.clone()));
-                        if c.counted {
-                            self.tally.queue(q);
-                        }
+                // A wait is counted from the first moment in an open
+                // queue (as the KPI report counts first waits); patience
+                // runs in a closed one too.
+                if matches!(to, State::Queued | State::Offered)
+                    && c.queued.is_none()
+                    && let Some(q) = &event.queue
+                {
+                    c.queued = Some((self.now, q.clone()));
+                    if c.counted {
+                        self.tally.queue(q);
                     }
+                }
+                if to.is_waiting() && from.is_none_or(|f| !f.is_waiting()) {
                     c.wait += 1;
                     let wait = c.wait;
                     if let Some(p) = &self.plan.patience {

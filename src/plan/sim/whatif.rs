@@ -147,6 +147,20 @@ impl Comparison {
             pct(a.occupancy.map(|o| o * 100.0)),
             pct(b.occupancy.map(|o| o * 100.0)),
         );
+        let groups = |s: &Side| {
+            s.outcome
+                .as_ref()
+                .map(|o| o.groups.clone())
+                .unwrap_or_default()
+        };
+        let (ga, gb) = (groups(a), groups(b));
+        let names: BTreeSet<&String> = ga.keys().chain(gb.keys()).collect();
+        for g in names {
+            let occ = |m: &std::collections::BTreeMap<String, super::GroupFigures>| {
+                pct(m.get(g).and_then(|f| f.occupancy).map(|o| o * 100.0))
+            };
+            row(&format!("agents {g}: occupancy"), occ(&ga), occ(&gb));
+        }
         let names: BTreeSet<&String> = a.queues.keys().chain(b.queues.keys()).collect();
         let none = QueueSide::default();
         for q in names {
