@@ -70,10 +70,20 @@ fn every_reference_row_agrees() {
                 1e-8,
             );
         }
+        for (t, done) in row["waited_at_most"].as_object().unwrap() {
+            let t: f64 = t.parse().unwrap();
+            let theirs = done.as_f64().unwrap();
+            worst_sl.check(
+                format!("{label} waited ≤ {t} s"),
+                q.waited_at_most(secs(t)),
+                theirs,
+                1e-8,
+            );
+        }
     }
     println!(
         "Erlang A reference: {} rows, {} checks of P(wait), P(abandon), occupancy, E[Q], ASA: \
-         largest difference {:e} ({}); {} service levels: largest difference {:e} ({})",
+         largest difference {:e} ({}); {} service levels and shares who waited at most t: largest difference {:e} ({})",
         rows.len(),
         worst.checks,
         worst.diff,
@@ -82,6 +92,38 @@ fn every_reference_row_agrees() {
         worst_sl.diff,
         worst_sl.what
     );
+}
+
+/// Ciw's discrete-event simulation (same JSON, `ciw_simulation`): within
+/// four standard errors (batch means), an end-to-end check that the
+/// service level is answered within the threshold ÷ all arrivals.
+#[test]
+fn a_simulation_agrees_within_its_error() {
+    let doc: Value = serde_json::from_str(REFERENCE).unwrap();
+    let rows = doc["ciw_simulation"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    let mut z_max: f64 = 0.0;
+    for row in rows {
+        let f = |k: &str| row[k].as_f64().unwrap();
+        let q = Load::from_erlangs(f("erlangs"), secs(f("aht_s")))
+            .unwrap()
+            .erlang_a(f("agents") as u32, secs(f("patience_s")))
+            .unwrap();
+        for (key, ours) in [
+            ("p_wait", q.p_wait()),
+            ("p_abandon", q.p_abandon()),
+            ("service_level", q.service_level(secs(f("threshold_s")))),
+        ] {
+            let z = (ours - f(key)).abs() / f(&format!("{key}_se"));
+            assert!(
+                z < 4.0,
+                "{row}: {key} ours {ours}, simulated {} (z = {z})",
+                f(key)
+            );
+            z_max = z_max.max(z);
+        }
+    }
+    println!("Erlang A against Ciw: 3 simulations, 9 figures, largest |z| = {z_max:.2}");
 }
 
 #[test]
@@ -159,6 +201,11 @@ fn abandonment_balances_and_service_level_has_its_limits() {
             "{forever} vs {}",
             1.0 - q.p_abandon()
         );
+        assert!((q.waited_at_most(secs(0.0)) - (1.0 - q.p_wait())).abs() < 1e-12);
+        assert!((q.waited_at_most(secs(1e9)) - 1.0).abs() < 1e-10);
+        for t in [5.0, 20.0, 120.0] {
+            assert!(q.waited_at_most(secs(t)) >= q.service_level(secs(t)));
+        }
         // Little: mean wait of all = E[Q]/λ.
         assert!((q.mean_wait_secs() - q.mean_queue_length() / a * aht).abs() < 1e-9 * aht);
     }

@@ -71,7 +71,7 @@ proptest! {
         // An error (too many states) is an answer; a panic or NaN is not.
         if let Ok(q) = load.erlang_a(n, patience) {
             prop_assert!(unit(q.p_wait()) && unit(q.p_abandon()) && unit(q.occupancy()));
-            prop_assert!(unit(q.service_level(t)));
+            prop_assert!(unit(q.service_level(t)) && unit(q.waited_at_most(t)));
             prop_assert!(!q.asa_secs().is_nan() && q.asa_secs() >= 0.0);
             prop_assert!(!q.mean_wait_secs().is_nan() && !q.mean_queue_length().is_nan());
         }

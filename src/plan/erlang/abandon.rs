@@ -46,6 +46,9 @@ const SCALE: f64 = 3.273_390_607_896_142e150;
 ///   customers (those answered at once count 0), as a contact centre's
 ///   ASA is reported; [`mean_wait_secs`](Self::mean_wait_secs) is the
 ///   mean time in queue of every arrival, abandoners included (`E[Q]/λ`).
+/// * [`waited_at_most`](Self::waited_at_most)`(t)` — the share of
+///   arrivals who waited at most `t`, until answered or until they gave
+///   up (for "abandoned within the threshold" variants of the KPI).
 /// * [`occupancy`](Self::occupancy) — carried load ÷ `N`, where the
 ///   carried load `A·(1 − P(abandon))` is the mean number of busy agents.
 ///
@@ -272,31 +275,46 @@ impl ErlangA {
         let n = f64::from(self.agents);
         let g = self.g;
         let tau = t.as_secs_f64() / self.aht.as_secs_f64();
-        let p = -(-g * tau).exp_m1();
-        let a = n / g;
-        // P(K ≤ k) = exp(log_scale) · cdf, K negative binomial (a + 1, e^{−gτ}).
-        let mut log_scale = -(n + g) * tau;
-        let (mut pmf, mut cdf) = (1.0_f64, 1.0_f64);
+        // P(T′ ≤ t | j) = P(K ≥ j + 1), K negative binomial with a + 1 successes.
+        let mut k = NegativeBinomial::new(n / g, g * tau, -(n + g) * tau);
         let mut sl = self.at_once;
         for j in 0..self.j_lo + self.queue.len() as u64 {
-            let jf = j as f64;
-            if j > 0 {
-                pmf *= p * (a + jf) / jf;
-                cdf += pmf;
-                if cdf > SCALE {
-                    pmf /= SCALE;
-                    cdf /= SCALE;
-                    log_scale += 500.0 * std::f64::consts::LN_2;
-                }
-            }
+            let below = k.next_cdf();
             if j >= self.j_lo {
-                let below = (log_scale + cdf.ln()).exp().min(1.0);
-                let within = 1.0 - below;
                 let p_j = self.queue[(j - self.j_lo) as usize];
-                sl += p_j * n / (n + g * (jf + 1.0)) * within;
+                sl += p_j * n / (n + g * (j as f64 + 1.0)) * (1.0 - below);
             }
         }
         sl.clamp(0.0, 1.0)
+    }
+
+    /// The share of arrivals whose wait — until answered, or until they
+    /// gave up — was at most `t`: `P(min(T, τ) ≤ t)` in the
+    /// [type docs](Self)' terms. With `j` ahead, `P(min(T, τ) > t) =
+    /// P(T > t) · e^{−θt}`, and `T` (rates `(a + i)θ`, `i = 0 … j`) has
+    /// `P(T ≤ t) = I_p(j+1, a)`, summed as for the service level with `a`
+    /// successes instead of `a + 1`.
+    pub fn waited_at_most(&self, t: Duration) -> f64 {
+        if self.erlangs == 0.0 || self.patience.is_zero() {
+            return 1.0;
+        }
+        let tau = t.as_secs_f64() / self.aht.as_secs_f64();
+        if self.agents == 0 {
+            return -(-tau * self.aht.as_secs_f64() / self.patience.as_secs_f64()).exp_m1();
+        }
+        let n = f64::from(self.agents);
+        let g = self.g;
+        let gone_by_then = (-g * tau).exp();
+        let mut k = NegativeBinomial::new(n / g - 1.0, g * tau, -n * tau);
+        let mut done = self.at_once;
+        for j in 0..self.j_lo + self.queue.len() as u64 {
+            let still_queued = k.next_cdf();
+            if j >= self.j_lo {
+                let p_j = self.queue[(j - self.j_lo) as usize];
+                done += p_j * (1.0 - still_queued * gone_by_then);
+            }
+        }
+        done.clamp(0.0, 1.0)
     }
 
     /// The mean wait of answered customers in seconds, those answered at
@@ -329,6 +347,50 @@ impl ErlangA {
     /// carried load ÷ `N`.
     pub fn occupancy(&self) -> f64 {
         self.occupancy
+    }
+}
+
+/// `P(K ≤ k)` for `k = 0, 1, 2 …` in turn, `K` negative binomial: the
+/// failures of probability `p = 1 − e^{−x}` before `r = r₁ + 1`
+/// successes of probability `e^{−x}`. `P(K = 0) = e^{−r·x}` (passed in as
+/// its logarithm, computed by the caller without cancellation) and
+/// `P(K = k) / P(K = k−1) = p·(r₁ + k)/k`. The running sums carry a
+/// power-of-two scale, so a first term that underflows costs nothing.
+struct NegativeBinomial {
+    p: f64,
+    r1: f64,
+    log_scale: f64,
+    pmf: f64,
+    cdf: f64,
+    k: u64,
+}
+
+impl NegativeBinomial {
+    fn new(r1: f64, x: f64, log_first: f64) -> Self {
+        NegativeBinomial {
+            p: -(-x).exp_m1(),
+            r1,
+            log_scale: log_first,
+            pmf: 1.0,
+            cdf: 1.0,
+            k: 0,
+        }
+    }
+
+    /// `P(K ≤ k)` for the next `k`.
+    fn next_cdf(&mut self) -> f64 {
+        if self.k > 0 {
+            let k = self.k as f64;
+            self.pmf *= self.p * (self.r1 + k) / k;
+            self.cdf += self.pmf;
+            if self.cdf > SCALE {
+                self.pmf /= SCALE;
+                self.cdf /= SCALE;
+                self.log_scale += 500.0 * std::f64::consts::LN_2;
+            }
+        }
+        self.k += 1;
+        (self.log_scale + self.cdf.ln()).exp().min(1.0)
     }
 }
 
