@@ -82,6 +82,10 @@ pub enum ErlangError {
         max = MAX_ERLANGS
     )]
     Load(f64),
+    /// The factor of [`Load::with_aht_scaled`] is not a finite number
+    /// above 0.
+    #[error("the handle-time factor must be a finite number above 0 (1 = unchanged), not {0}")]
+    Scale(f64),
     /// Erlang A would have to consider more than [`MAX_STATES`]
     /// conversations in the system at once: patience is so long, compared
     /// with the handle time, and the agents so few, that the queue holds
@@ -218,12 +222,12 @@ impl Load {
     ///
     /// # Errors
     ///
-    /// [`ErlangError::Load`] if the load would exceed [`MAX_ERLANGS`] or
-    /// the factor is not a finite number > 0; [`ErlangError::HandleTime`]
-    /// if the handle time would round to zero.
+    /// [`ErlangError::Scale`] unless the factor is a finite number > 0,
+    /// [`ErlangError::Load`] if the load would exceed [`MAX_ERLANGS`],
+    /// [`ErlangError::HandleTime`] if the handle time would round to zero.
     pub fn with_aht_scaled(&self, factor: f64) -> Result<Load, ErlangError> {
         if !(factor.is_finite() && factor > 0.0) {
-            return Err(ErlangError::Load(self.erlangs * factor));
+            return Err(ErlangError::Scale(factor));
         }
         let aht = Duration::try_from_secs_f64(self.aht.as_secs_f64() * factor)
             .map_err(|_| ErlangError::Load(self.erlangs * factor))?;

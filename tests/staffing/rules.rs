@@ -195,6 +195,20 @@ fn every_bad_input_is_a_typed_error() {
         Load::from_erlangs(f64::NAN, aht),
         Err(ErlangError::Load(_))
     ));
+    let load = Load::new(100.0, aht).unwrap();
+    assert!(matches!(
+        load.with_aht_scaled(0.0),
+        Err(ErlangError::Scale(_))
+    ));
+    assert!(matches!(
+        load.with_aht_scaled(f64::NAN),
+        Err(ErlangError::Scale(_))
+    ));
+    assert!(matches!(
+        load.with_aht_scaled(1e12),
+        Err(ErlangError::Load(_))
+    ));
+    assert_eq!(load.with_aht_scaled(2.0).unwrap().erlangs(), 10.0);
 
     for level in [0.0, 1.0, -0.1, 1.5, f64::NAN] {
         assert!(
