@@ -55,7 +55,9 @@ pub struct Figures {
     /// Answered within the service-level threshold ÷ (answered +
     /// abandoned), percent.
     pub service_level_percent: Option<f64>,
-    /// Abandoned ÷ queued, percent.
+    /// Abandoned ÷ queued, percent: every abandon, however short (as
+    /// Erlang A counts them; the report's `abandonment` leaves out those
+    /// within 5 s).
     pub abandoned_percent: Option<f64>,
     /// The agents' busy time ÷ their signed-in time (0 to 1); an agent is
     /// busy while holding at least one conversation.

@@ -2,12 +2,15 @@
 //! plans, side by side.
 
 use std::collections::BTreeSet;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use super::outcome::{Outcome, QueueFigures};
 use super::{Plan, Scenario, SimError, run};
 use crate::config::Config;
+use crate::plan::erlang::Load;
+use crate::plan::staffing::{Limit, ServiceTarget, Staffing};
 
 /// Two runs of the same traffic, side by side.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -204,7 +207,25 @@ impl Comparison {
     }
 }
 
-/// Fills in each queue's agents needed for its simulated load.
+/// Fills in each queue's agents needed for its simulated load: Erlang C
+/// for 80 % within the scenario's service-level threshold (Erlang A with
+/// the mean of the scenario's patience, when it has one), agents who take
+/// one conversation at a time. A queue whose figure cannot be computed
+/// (no load, or beyond the staffing search) keeps `None`.
 pub(crate) fn staff(outcome: &mut Outcome, plan: &Plan<'_>) {
-    let _ = (outcome, plan);
+    let Ok(target) = ServiceTarget::new(0.8, plan.threshold) else {
+        return;
+    };
+    let mut staffing = Staffing::new(target);
+    if let Some(p) = &plan.scenario.patience {
+        staffing = staffing.with_patience(p.mean());
+    }
+    for q in outcome.queues.values_mut() {
+        let handle = Duration::from_secs_f64(q.handle_time_s.clamp(0.0, 1e9));
+        q.agents_needed = Load::new(q.per_hour, handle)
+            .ok()
+            .and_then(|load| staffing.solve(&load).ok())
+            .filter(|s| s.limited_by != Limit::NoLoad)
+            .map(|s| s.agents);
+    }
 }
