@@ -25,7 +25,8 @@ use std::process::ExitCode;
 
 use switchboard::plan::sim::{Outcome, simulate};
 
-const USAGE: &str = "usage: simulate --config CONFIG.toml --scenario SCENARIO.toml [--seed N] [--json]";
+const USAGE: &str =
+    "usage: simulate --config CONFIG.toml --scenario SCENARIO.toml [--seed N] [--json]";
 
 /// The command line, read.
 #[derive(Debug, PartialEq)]
@@ -40,7 +41,10 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let (mut config, mut scenario, mut seed, mut json) = (None, None, 1, false);
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        let mut value = || it.next().ok_or_else(|| format!("{a} needs a value\n{USAGE}"));
+        let mut value = || {
+            it.next()
+                .ok_or_else(|| format!("{a} needs a value\n{USAGE}"))
+        };
         match a.as_str() {
             "--config" => config = Some(value()?.clone()),
             "--scenario" => scenario = Some(value()?.clone()),
@@ -115,7 +119,11 @@ fn table(o: &Outcome) -> String {
         f.abandoned,
         opt(f.abandoned_percent, " %")
     );
-    let _ = writeln!(s, "service level      {}", opt(f.service_level_percent, " %"));
+    let _ = writeln!(
+        s,
+        "service level      {}",
+        opt(f.service_level_percent, " %")
+    );
     let _ = writeln!(s, "mean wait          {}", opt(f.mean_wait_s, " s"));
     let _ = writeln!(
         s,
@@ -145,11 +153,16 @@ fn table(o: &Outcome) -> String {
             opt(qf.asa_s, " s"),
             opt(qf.abandoned_percent, " %"),
             qf.offered_erlangs,
-            qf.agents_needed.map_or_else(|| "–".into(), |n| n.to_string())
+            qf.agents_needed
+                .map_or_else(|| "–".into(), |n| n.to_string())
         );
     }
     let _ = writeln!(s);
-    let _ = writeln!(s, "{:<16} {:>7} {:>11} {:>11}", "agents", "count", "occupancy", "hours");
+    let _ = writeln!(
+        s,
+        "{:<16} {:>7} {:>11} {:>11}",
+        "agents", "count", "occupancy", "hours"
+    );
     for (g, gf) in &o.groups {
         let _ = writeln!(
             s,
@@ -183,4 +196,67 @@ fn table(o: &Outcome) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn reads_the_command_line() {
+        assert_eq!(
+            parse(&args("--config c.toml --scenario s.toml --seed 3 --json")).unwrap(),
+            Args {
+                config: "c.toml".into(),
+                scenario: "s.toml".into(),
+                seed: 3,
+                json: true
+            }
+        );
+        assert_eq!(
+            parse(&args("--scenario s.toml --config c.toml"))
+                .unwrap()
+                .seed,
+            1
+        );
+        for bad in [
+            "--config c.toml",
+            "--config c.toml --scenario",
+            "--config c.toml --scenario s.toml --seed -1",
+            "--config c.toml --scenario s.toml --fast",
+        ] {
+            assert!(parse(&args(bad)).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_shop_example_runs_and_its_table_names_every_queue_and_group() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/plan/");
+        let config = plan_files::config(&format!("{dir}shop.toml")).unwrap();
+        let scenario = plan_files::scenario(&format!("{dir}shop-scenario.toml")).unwrap();
+        let outcome = simulate(&config, &scenario, 1).unwrap();
+        let text = table(&outcome);
+        for word in [
+            "billing",
+            "sales",
+            "support",
+            "early",
+            "late",
+            "busiest intervals",
+        ] {
+            assert!(text.contains(word), "{word} missing:\n{text}");
+        }
+        let customers = format!("customers          {}", outcome.figures.customers);
+        assert!(text.starts_with(&customers), "{text}");
+    }
+
+    #[test]
+    fn a_missing_file_is_an_error_that_names_it() {
+        let e = plan_files::scenario("no/such/scenario.toml").unwrap_err();
+        assert!(e.to_string().contains("no/such/scenario.toml"), "{e}");
+    }
 }

@@ -42,7 +42,10 @@ fn parse(args: &[String]) -> Result<Args, String> {
         (Vec::new(), None, None, 1, false);
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        let mut value = || it.next().ok_or_else(|| format!("{a} needs a value\n{USAGE}"));
+        let mut value = || {
+            it.next()
+                .ok_or_else(|| format!("{a} needs a value\n{USAGE}"))
+        };
         match a.as_str() {
             "--scenario" => scenario = Some(value()?.clone()),
             "--scenario-b" => scenario_b = Some(value()?.clone()),
@@ -118,7 +121,11 @@ fn table(c: &Comparison, a: &str, b: &str) -> String {
             .map_or_else(|| p.to_owned(), |n| n.to_string_lossy().into_owned())
     };
     let rows = c.rows();
-    let width = rows.iter().map(|r| r[0].chars().count()).max().unwrap_or(10);
+    let width = rows
+        .iter()
+        .map(|r| r[0].chars().count())
+        .max()
+        .unwrap_or(10);
     let (na, nb) = (name(a), name(b));
     let col = rows
         .iter()

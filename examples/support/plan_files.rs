@@ -27,7 +27,10 @@ pub(crate) fn scenario(path: &str) -> Result<Scenario, Box<dyn Error>> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
     let mut scenario = Scenario::from_toml_str(&text).map_err(|e| format!("{path}: {e}"))?;
     if let Some(replay) = scenario.replay.clone() {
-        let file = Path::new(path).parent().unwrap_or(Path::new(".")).join(&replay);
+        let file = Path::new(path)
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(&replay);
         let log = std::fs::read_to_string(&file)
             .map_err(|e| format!("cannot read the replay log {}: {e}", file.display()))?;
         let mut lines = Vec::new();

@@ -20,6 +20,6 @@
 
 pub mod erlang;
 pub mod forecast;
-pub mod staffing;
 #[cfg(feature = "sim")]
 pub mod sim;
+pub mod staffing;

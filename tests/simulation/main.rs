@@ -11,6 +11,8 @@ use switchboard::plan::sim::{
 };
 use switchboard::{Address, Timestamp};
 
+mod history;
+
 const MINUTE: Duration = Duration::from_secs(60);
 
 fn mmc() -> Config {
@@ -120,7 +122,9 @@ fn rates_per_interval_shape_the_arrivals() {
         .with_agents(AgentGroup::new(5));
     let o = simulate(&mmc(), &s, 1).unwrap();
     let rows = &o.report.intervals;
-    let first = rows.iter().find(|r| r.start.as_millis() < 1_793_577_600_000 + 1_800_000);
+    let first = rows
+        .iter()
+        .find(|r| r.start.as_millis() < 1_793_577_600_000 + 1_800_000);
     assert!(first.is_none_or(|r| r.figures.conversations == 0));
     assert!(o.figures.customers > 30, "{}", o.figures.customers);
 }
@@ -285,7 +289,9 @@ fn empirical_and_log_normal_handle_times_have_their_means() {
 
 #[test]
 fn a_handle_time_for_a_queue_the_configuration_lacks_is_refused() {
-    let s = basic(10.0, 1, 10).handle_time.with_queue("returns", Dist::fixed(MINUTE));
+    let s = basic(10.0, 1, 10)
+        .handle_time
+        .with_queue("returns", Dist::fixed(MINUTE));
     let mut scenario = basic(10.0, 1, 10);
     scenario.handle_time = s;
     match simulate(&mmc(), &scenario, 1) {
@@ -330,11 +336,15 @@ fn malformed_scenarios_are_refused_with_a_reason() {
             "HH:MM-HH:MM",
         ),
         (
-            &format!("{head}[[arrivals]]\nchannel = \"webchat\"\nper_hour = 3\n[bot]\nresolves = 1.5"),
+            &format!(
+                "{head}[[arrivals]]\nchannel = \"webchat\"\nper_hour = 3\n[bot]\nresolves = 1.5"
+            ),
             "from 0 to 1",
         ),
         (
-            &format!("{head}time_zone = \"Mars/Olympus\"\n[[arrivals]]\nchannel = \"webchat\"\nper_hour = 3"),
+            &format!(
+                "{head}time_zone = \"Mars/Olympus\"\n[[arrivals]]\nchannel = \"webchat\"\nper_hour = 3"
+            ),
             "",
         ),
         (
@@ -374,10 +384,8 @@ fn malformed_scenarios_are_refused_with_a_reason() {
 
 #[test]
 fn a_scenario_from_the_examples_runs_and_prints_the_promised_json() {
-    let s = Scenario::from_toml_str(include_str!(
-        "../../examples/data/plan/shop-scenario.toml"
-    ))
-    .unwrap();
+    let s = Scenario::from_toml_str(include_str!("../../examples/data/plan/shop-scenario.toml"))
+        .unwrap();
     let o = simulate(&shop(), &s, 1).unwrap();
     let json = o.to_json();
     for key in [
@@ -398,5 +406,9 @@ fn a_scenario_from_the_examples_runs_and_prints_the_promised_json() {
     }
     assert_eq!(json["customers"], o.figures.customers);
     assert_eq!(o.figures.refused, 0);
-    assert!(o.report.intervals.len() >= 24, "{}", o.report.intervals.len());
+    assert!(
+        o.report.intervals.len() >= 24,
+        "{}",
+        o.report.intervals.len()
+    );
 }

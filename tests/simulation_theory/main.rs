@@ -31,10 +31,13 @@ fn config() -> Config {
 /// λ arrivals a minute on `c` agents, handle time exponential with mean
 /// one minute, `minutes` measured after a warm-up of 500.
 fn scenario(lam: f64, c: u32, patience: Option<f64>, minutes: u64) -> Scenario {
-    let mut s = Scenario::new(Duration::from_secs(minutes * 60), HandleTime::new(Dist::exponential(MINUTE)))
-        .with_warmup(500 * MINUTE)
-        .with_arrivals(Arrivals::per_hour(ChannelKind::WebChat, lam * 60.0))
-        .with_agents(AgentGroup::new(c));
+    let mut s = Scenario::new(
+        Duration::from_secs(minutes * 60),
+        HandleTime::new(Dist::exponential(MINUTE)),
+    )
+    .with_warmup(500 * MINUTE)
+    .with_arrivals(Arrivals::per_hour(ChannelKind::WebChat, lam * 60.0))
+    .with_agents(AgentGroup::new(c));
     if let Some(p) = patience {
         s = s.with_patience(Dist::exponential(Duration::from_secs_f64(p * 60.0)));
     }
@@ -178,7 +181,10 @@ fn check_erlang_a(case: &str, lam: f64, c: u32, patience: f64, minutes: u64, see
         m.abandoned,
         rel * 100.0
     );
-    assert!((ciw_ab - theory).abs() / theory < 0.05, "Ciw {case}: {ciw_ab}");
+    assert!(
+        (ciw_ab - theory).abs() / theory < 0.05,
+        "Ciw {case}: {ciw_ab}"
+    );
 }
 
 #[test]

@@ -123,7 +123,9 @@ impl Dist {
             Dist::Fixed { value } => Sampler::Fixed(secs(*value)),
             Dist::Exponential { mean } => {
                 if mean.is_zero() {
-                    return Err(bad("an exponential distribution needs a mean above 0 s".into()));
+                    return Err(bad(
+                        "an exponential distribution needs a mean above 0 s".into()
+                    ));
                 }
                 let exp = Exp::new(1.0 / secs(*mean))
                     .map_err(|e| bad(format!("exponential mean: {e}")))?;
@@ -131,7 +133,9 @@ impl Dist {
             }
             Dist::LogNormal { mean, sd } => {
                 if mean.is_zero() {
-                    return Err(bad("a log-normal distribution needs a mean above 0 s".into()));
+                    return Err(bad(
+                        "a log-normal distribution needs a mean above 0 s".into()
+                    ));
                 }
                 let (m, s) = (secs(*mean), secs(*sd));
                 let sigma2 = (1.0 + (s / m).powi(2)).ln();
@@ -142,7 +146,9 @@ impl Dist {
             }
             Dist::Empirical { values } => {
                 if values.is_empty() {
-                    return Err(bad("an empirical distribution needs at least one value".into()));
+                    return Err(bad(
+                        "an empirical distribution needs at least one value".into()
+                    ));
                 }
                 if values.len() > MAX_EMPIRICAL {
                     return Err(bad(format!(

@@ -20,7 +20,9 @@ use super::scenario::Scenario;
 use super::tally::Tally;
 use super::{Plan, SimError};
 use crate::assign::Presence;
-use crate::engine::{Action, BotTurn, Closer, Event, EventKind, Inbound, Input, Output, Switchboard};
+use crate::engine::{
+    Action, BotTurn, Closer, Event, EventKind, Inbound, Input, Output, Switchboard,
+};
 use crate::handoff::State;
 use crate::metrics::Metrics;
 use crate::model::{Address, AgentId, ChannelKind, Content, ConversationId, QueueId, Timestamp};
@@ -353,7 +355,11 @@ impl<'a> Host<'a> {
                 self.plan_arrival(s);
             }
             Job::Replay(i) => self.replay(i as usize),
-            Job::Accept { cust, agent, serial } => {
+            Job::Accept {
+                cust,
+                agent,
+                serial,
+            } => {
                 let a = &mut self.agents[agent as usize];
                 let Some(pos) = a.offers.iter().position(|o| *o == (cust, serial)) else {
                     return;
@@ -391,18 +397,19 @@ impl<'a> Host<'a> {
             }
             Job::Abandon { cust, wait } => {
                 let c = &self.customers[cust as usize];
-                if c.state.is_waiting() && c.wait == wait {
-                    if let Some(conversation) = c.id.clone() {
-                        let queued = c.queued.clone();
-                        let counted = c.counted;
-                        self.give(Input::Close {
-                            conversation,
-                            by: Closer::Customer,
-                            agent: None,
-                        });
-                        if counted {
-                            self.tally.abandon(self.now, queued);
-                        }
+                if c.state.is_waiting()
+                    && c.wait == wait
+                    && let Some(conversation) = c.id.clone()
+                {
+                    let queued = c.queued.clone();
+                    let counted = c.counted;
+                    self.give(Input::Close {
+                        conversation,
+                        by: Closer::Customer,
+                        agent: None,
+                    });
+                    if counted {
+                        self.tally.abandon(self.now, queued);
                     }
                 }
             }
@@ -462,7 +469,10 @@ impl<'a> Host<'a> {
         let Some(from) = address(&arrivals.channel, s, k) else {
             return;
         };
-        let text = arrivals.text.as_deref().unwrap_or("Hello, I need some help");
+        let text = arrivals
+            .text
+            .as_deref()
+            .unwrap_or("Hello, I need some help");
         let mut m = Inbound::new(arrivals.channel.clone(), from, text);
         if let Some(lang) = &arrivals.lang {
             m = m.with_lang(lang.clone());
@@ -563,7 +573,8 @@ impl<'a> Host<'a> {
             return;
         }
         agent.presence = presence;
-        self.tally.presence(a, presence != Presence::Offline, self.now);
+        self.tally
+            .presence(a, presence != Presence::Offline, self.now);
         let agent = agent.id.clone();
         self.give(Input::AgentStatus {
             agent,
@@ -642,7 +653,8 @@ impl<'a> Host<'a> {
                 agent,
                 queue,
             } => {
-                if let (Some(k), Some(&a)) = (self.cust_of(&conversation), self.by_agent.get(&agent))
+                if let (Some(k), Some(&a)) =
+                    (self.cust_of(&conversation), self.by_agent.get(&agent))
                 {
                     self.assigned(k, a, &queue);
                 }

@@ -133,7 +133,9 @@ pub enum SimError {
         why: String,
     },
     /// The scenario names a queue the configuration does not have.
-    #[error("the scenario names queue `{queue}`, which the configuration does not have (it has: {known})")]
+    #[error(
+        "the scenario names queue `{queue}`, which the configuration does not have (it has: {known})"
+    )]
     UnknownQueue {
         /// The queue named.
         queue: String,

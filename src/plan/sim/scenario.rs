@@ -174,6 +174,42 @@ impl Arrivals {
         self
     }
 
+    /// Arrivals on `channel` at a forecast's volumes: one rate per
+    /// forecast interval (its volume × intervals an hour). Run it in a
+    /// scenario that starts at the forecast's first interval
+    /// ([`Scenario::starting_at`]) with the same interval.
+    ///
+    /// ```
+    /// # use switchboard::plan::forecast::{Forecaster, History, Horizon};
+    /// # use switchboard::plan::sim::Arrivals;
+    /// # use switchboard::metrics::Interval;
+    /// # use switchboard::{ChannelKind, Timestamp};
+    /// // Four weeks of an hourly pattern, then tomorrow's forecast.
+    /// let values: Vec<f64> = (0..24 * 7 * 4).map(|h| [2.0, 10.0, 6.0][h % 3]).collect();
+    /// let history = History::new(
+    ///     Timestamp::from_millis(1_793_577_600_000),
+    ///     Interval::from_minutes(60)?,
+    ///     "UTC",
+    ///     values,
+    /// )?;
+    /// let forecast = Forecaster::new().forecast(&history, Horizon::Days(1))?;
+    /// let arrivals = Arrivals::from_forecast(ChannelKind::WebChat, &forecast);
+    /// assert_eq!(arrivals.rates.len(), forecast.intervals.len());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_forecast(
+        channel: ChannelKind,
+        forecast: &crate::plan::forecast::Forecast,
+    ) -> Arrivals {
+        let per_hour = 60.0 / f64::from(forecast.interval_minutes.max(1));
+        let rates = forecast
+            .intervals
+            .iter()
+            .map(|i| (i.volume * per_hour).clamp(0.0, MAX_RATE))
+            .collect();
+        Arrivals::per_hour(channel, 0.0).with_rates(rates)
+    }
+
     /// What they write first.
     pub fn with_text(mut self, text: impl Into<String>) -> Arrivals {
         self.text = Some(text.into());
@@ -221,6 +257,40 @@ impl HandleTime {
             default,
             queues: BTreeMap::new(),
         }
+    }
+
+    /// Handle times from history: each queue's answered-to-closed times
+    /// in a KPI report's conversation rows (aggregated with
+    /// [`Settings::with_conversation_rows`](crate::metrics::Settings::with_conversation_rows)),
+    /// as empirical distributions, and all of them together for queues
+    /// with none. `None` when no row has both times.
+    pub fn from_rows(rows: &[crate::metrics::ConversationRow]) -> Option<HandleTime> {
+        let mut all = Vec::new();
+        let mut queues: BTreeMap<String, Vec<Duration>> = BTreeMap::new();
+        for r in rows {
+            let (Some(a), Some(c)) = (r.answered, r.closed) else {
+                continue;
+            };
+            let d = Duration::from_millis(c.as_millis().saturating_sub(a.as_millis()));
+            if let Some(q) = &r.queue {
+                queues.entry(q.clone()).or_default().push(d);
+            }
+            all.push(d);
+        }
+        if all.is_empty() {
+            return None;
+        }
+        all.truncate(super::dist::MAX_EMPIRICAL);
+        Some(HandleTime {
+            default: Dist::empirical(all),
+            queues: queues
+                .into_iter()
+                .map(|(q, mut v)| {
+                    v.truncate(super::dist::MAX_EMPIRICAL);
+                    (q, Dist::empirical(v))
+                })
+                .collect(),
+        })
     }
 
     /// A queue's own.
@@ -347,6 +417,20 @@ impl Scenario {
     /// Reads a scenario written in TOML.
     pub fn from_toml_str(text: &str) -> Result<Scenario, SimError> {
         toml::from_str(text).map_err(|e| SimError::Scenario(e.to_string()))
+    }
+
+    /// Starting at `start` (by default [`DEFAULT_START`]).
+    pub fn starting_at(mut self, start: Timestamp) -> Scenario {
+        self.start = jiff::Timestamp::from_millisecond(start.as_millis() as i64)
+            .ok()
+            .map(|t| t.to_string());
+        self
+    }
+
+    /// In time zone `tz` (an IANA name), for shifts and the report.
+    pub fn in_time_zone(mut self, tz: impl Into<String>) -> Scenario {
+        self.time_zone = Some(tz.into());
+        self
     }
 
     /// With a warm-up.
