@@ -96,6 +96,9 @@
 //!   CSAT, occupancy, per interval in a time zone and per queue, agent,
 //!   channel and tag; live statistics; aggregates that merge across
 //!   shards and periods.
+//! * [`plan`] — capacity planning: Erlang C / A staffing, forecasts per
+//!   interval, and (feature `sim`, on by default) what-if simulation that
+//!   drives the real engine in virtual time.
 //!
 //! ## Example: one reply, four channels
 //!

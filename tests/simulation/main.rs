@@ -412,3 +412,50 @@ fn a_scenario_from_the_examples_runs_and_prints_the_promised_json() {
         o.report.intervals.len()
     );
 }
+
+#[test]
+fn language_eligibility_and_its_relaxation_act_as_configured() {
+    // German speakers wait for the German-speaking agent, until after a
+    // minute anyone may take them.
+    let config = |relax: &str| {
+        Config::from_toml_str(&format!(
+            r#"
+[[queues]]
+id = "support"
+eligible = "agent.languages has conversation.lang"
+{relax}
+[[rules]]
+id = "everyone"
+when = "true"
+then = {{ queue = "support" }}
+"#
+        ))
+        .unwrap()
+    };
+    let mut german = AgentGroup::new(1);
+    german.languages = vec!["de".into(), "en".into()];
+    let mut english = AgentGroup::new(4);
+    english.languages = vec!["en".into()];
+    let s = Scenario::new(240 * MINUTE, HandleTime::new(Dist::exponential(4 * MINUTE)))
+        .with_arrivals(Arrivals::per_hour(ChannelKind::WebChat, 20.0).with_lang("en"))
+        .with_arrivals(Arrivals::per_hour(ChannelKind::WhatsApp, 20.0).with_lang("de"))
+        .with_agents(german)
+        .with_agents(english);
+    let strict = config("");
+    let relaxed = config(r#"relax = [{ after = "1m", eligible = "true" }]"#);
+    let r = compare((&strict, &s), (&relaxed, &s), 2).unwrap();
+    let (a, b) = (r.a.outcome.as_ref().unwrap(), r.b.outcome.as_ref().unwrap());
+    // 20 German conversations an hour of 4 minutes on one agent: more
+    // than they can take, so they queue; relaxed, the English speakers
+    // help after a minute.
+    let german_waits =
+        |o: &switchboard::plan::sim::Outcome| o.report.summary.channels["whatsapp"].asa_s.unwrap();
+    assert!(
+        german_waits(b) < german_waits(a) / 2.0,
+        "{} vs {}",
+        german_waits(b),
+        german_waits(a)
+    );
+    assert!(a.groups["g1"].occupancy.unwrap() > 0.9);
+    assert!(b.groups["g2"].occupancy > a.groups["g2"].occupancy);
+}
