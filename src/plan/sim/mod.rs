@@ -1,7 +1,7 @@
 //! What-if simulation with the real engine.
 //!
 //! [`simulate`] runs a [`Scenario`] — arrivals, handle times, patience, a
-//! bot and agents on shifts — through a real [`Switchboard`] with the
+//! bot and agents on shifts — through a real [`Switchboard`](crate::Switchboard) with the
 //! real [`Config`]: rules, bots, skills, relaxation, overflow, offers and
 //! business hours all act as they would in production, in virtual time
 //! and at full speed. The [`Outcome`] is the KPI [`Report`] of the
