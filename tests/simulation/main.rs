@@ -459,3 +459,33 @@ then = {{ queue = "support" }}
     assert!(a.groups["g1"].occupancy.unwrap() > 0.9);
     assert!(b.groups["g2"].occupancy > a.groups["g2"].occupancy);
 }
+
+#[test]
+fn a_run_that_would_bring_too_many_customers_is_refused_before_it_starts() {
+    // Ten million an hour for a year, even if only in one interval a day:
+    // the work is bounded by the highest rate.
+    let mut rates = vec![0.0; 48];
+    rates[20] = 10_000_000.0;
+    let s = Scenario::new(
+        Duration::from_secs(365 * 86_400),
+        HandleTime::new(Dist::exponential(MINUTE)),
+    )
+    .with_arrivals(Arrivals::per_hour(ChannelKind::WebChat, 0.0).with_rates(rates))
+    .with_agents(AgentGroup::new(1));
+    let e = simulate(&mmc(), &s, 1).unwrap_err().to_string();
+    assert!(e.contains("a run takes at most"), "{e}");
+}
+
+#[test]
+fn overlapping_shifts_keep_an_agent_on_until_the_last_ends() {
+    let s = Scenario::new(180 * MINUTE, HandleTime::new(Dist::fixed(MINUTE)))
+        .with_arrivals(Arrivals::per_hour(ChannelKind::WebChat, 10.0))
+        .with_agents(
+            AgentGroup::new(1)
+                .with_shift("00:00-02:00")
+                .with_shift("01:00-02:30"),
+        );
+    let o = simulate(&mmc(), &s, 1).unwrap();
+    let g = &o.groups["g1"];
+    assert!((g.signed_in_h - 2.5).abs() < 0.05, "{}", g.signed_in_h);
+}

@@ -103,7 +103,8 @@ struct Agent {
     id: AgentId,
     group: usize,
     presence: Presence,
-    on_shift: bool,
+    /// Shifts under way (a group's shifts may overlap).
+    on_shift: u32,
     /// Conversations held.
     held: u32,
     /// Offers open: (customer, serial).
@@ -283,11 +284,11 @@ impl<'a> Host<'a> {
                     id,
                     group: g,
                     presence: Presence::Offline,
-                    on_shift: false,
+                    on_shift: 0,
                     held: 0,
                     offers: Vec::new(),
                 });
-                self.tally.agent(p.capacity.budget.unwrap_or(1));
+                self.tally.agent();
                 self.sb
                     .handle(Timestamp::from_millis(self.now), Input::AgentUpsert(p))
                     .map_err(|e| SimError::Agents(e.to_string()))?;
@@ -418,7 +419,10 @@ impl<'a> Host<'a> {
             Job::ShiftStart(a) => self.shift_start(a),
             Job::ShiftEnd(a) => {
                 let agent = &mut self.agents[a as usize];
-                agent.on_shift = false;
+                agent.on_shift = agent.on_shift.saturating_sub(1);
+                if agent.on_shift > 0 {
+                    return;
+                }
                 if agent.held == 0 {
                     self.set_presence(a, Presence::Offline);
                 } else {
@@ -427,7 +431,7 @@ impl<'a> Host<'a> {
             }
             Job::Return(a) => {
                 let agent = &self.agents[a as usize];
-                if agent.on_shift && agent.presence == Presence::Away {
+                if agent.on_shift > 0 && agent.presence == Presence::Away {
                     self.set_presence(a, Presence::Available);
                 }
             }
@@ -563,7 +567,7 @@ impl<'a> Host<'a> {
     }
 
     fn shift_start(&mut self, a: u32) {
-        self.agents[a as usize].on_shift = true;
+        self.agents[a as usize].on_shift += 1;
         self.set_presence(a, Presence::Available);
     }
 
@@ -722,7 +726,7 @@ impl<'a> Host<'a> {
         agent.held = agent.held.saturating_sub(1);
         if agent.held == 0 {
             self.tally.busy(a, false, self.now);
-            if !agent.on_shift && agent.presence != Presence::Offline {
+            if agent.on_shift == 0 && agent.presence != Presence::Offline {
                 self.set_presence(a, Presence::Offline);
             }
         }

@@ -21,6 +21,14 @@ pub const MAX_AGENTS: u32 = 100_000;
 /// Most arrivals per hour one stream may have.
 pub const MAX_RATE: f64 = 10_000_000.0;
 
+/// Most arrivals a run may ask for, counted at each stream's highest rate
+/// over the whole run (warm-up included): a bound on its work, about half
+/// an hour of simulation.
+pub const MAX_ARRIVALS: f64 = 100_000_000.0;
+
+/// Most shifts an agent group may have.
+pub const MAX_SHIFTS: usize = 48;
+
 /// Monday 2026-11-02 00:00 UTC: the default start.
 pub const DEFAULT_START: Timestamp = Timestamp::from_millis(1_793_577_600_000);
 
@@ -338,9 +346,10 @@ pub struct AgentGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<CapacitySpec>,
     /// Daily shifts in local time (`"08:00-16:00"`, `"22:00-06:00"`
-    /// across midnight); signed in all the time when left out. At the end
-    /// of a shift an agent goes away, finishes what they hold and signs
-    /// out.
+    /// across midnight, `"00:00-24:00"` a whole day), at most
+    /// [`MAX_SHIFTS`]; signed in all the time when left out. Shifts may
+    /// overlap (an agent is on while any is). At the end of their last
+    /// shift an agent goes away, finishes what they hold and signs out.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shifts: Vec<String>,
     /// How long they take to accept an offer; at once when left out.
@@ -533,6 +542,13 @@ impl Scenario {
                 }
             }
         }
+        let hours = (self.duration + self.warmup).as_secs_f64() / 3_600.0;
+        let most: f64 = self.arrivals.iter().map(|a| a.peak() * hours).sum();
+        if most > MAX_ARRIVALS {
+            return bad(format!(
+                "the arrival rates over this duration make up to {most:.0} customers; a run takes at most {MAX_ARRIVALS} (shorten it or split it)"
+            ));
+        }
         if self.arrivals.iter().all(|a| a.peak() <= 0.0) && self.replayed.is_empty() {
             return bad("every arrival rate is 0: nobody would arrive".into());
         }
@@ -549,6 +565,12 @@ impl Scenario {
             return bad(format!("at most {MAX_AGENTS} agents, not {agents}"));
         }
         for (i, g) in self.agents.iter().enumerate() {
+            if g.shifts.len() > MAX_SHIFTS {
+                return bad(format!(
+                    "agents #{}: at most {MAX_SHIFTS} shifts a group",
+                    i + 1
+                ));
+            }
             for s in &g.shifts {
                 parse_shift(s).map_err(|why| {
                     SimError::Scenario(format!("agents #{}: shift `{s}`: {why}", i + 1))

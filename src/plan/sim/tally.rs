@@ -59,7 +59,7 @@ impl Tally {
         b.min(self.to).saturating_sub(a.max(self.from))
     }
 
-    pub(crate) fn agent(&mut self, _slots: u32) {
+    pub(crate) fn agent(&mut self) {
         self.agents.push(AgentTally::default());
     }
 
