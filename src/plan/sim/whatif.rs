@@ -100,7 +100,8 @@ impl Side {
 /// arrive at the same instants with the same patience and handle-time
 /// draws on both sides ([common random numbers](super#determinism-and-the-same-traffic-twice)).
 ///
-/// Both scenarios are checked before either runs.
+/// Both scenarios are checked before either runs; the two runs go on two
+/// threads.
 pub fn compare(
     a: (&Config, &Scenario),
     b: (&Config, &Scenario),
@@ -108,9 +109,16 @@ pub fn compare(
 ) -> Result<Comparison, SimError> {
     let plan_a = Plan::new(a.0, a.1)?;
     let plan_b = Plan::new(b.0, b.1)?;
+    // The two runs share nothing: one on another thread.
+    let (a, b) = std::thread::scope(|scope| {
+        let b = scope.spawn(|| run(&plan_b, seed));
+        let a = run(&plan_a, seed);
+        (a, b.join())
+    });
+    let b = b.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     Ok(Comparison {
-        a: Side::of(run(&plan_a, seed)?),
-        b: Side::of(run(&plan_b, seed)?),
+        a: Side::of(a?),
+        b: Side::of(b?),
     })
 }
 
