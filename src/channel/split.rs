@@ -309,6 +309,13 @@ fn skip_blank(text: &str, at: usize) -> usize {
 /// `s` without its leading and trailing blank grapheme clusters. Unlike
 /// `str::trim`, never strips a space that carries a combining mark.
 pub(crate) fn trim_blank(s: &str) -> &str {
+    // A cluster that holds a visible ASCII character is not blank, so text
+    // that begins and ends with one (most messages) needs no segmenting.
+    let visible =
+        |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii() && !char::from(b).is_whitespace());
+    if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
+        return s;
+    }
     trim_blank_end(&s[skip_blank(s, 0)..])
 }
 
@@ -592,6 +599,15 @@ mod tests {
         for p in &parts {
             assert!(super::super::sms::analyze(p).segments <= 2, "{p}");
             assert!(p.ends_with('.'), "splits at sentence ends: {p:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn trimming_skips_segmenting_only_where_it_changes_nothing(
+            s in "[ a.\t\u{0B}\u{301}\u{200D}\u{A0}\u{600}é\r\n]{0,12}"
+        ) {
+            prop_assert_eq!(trim_blank(&s), trim_blank_end(&s[skip_blank(&s, 0)..]));
         }
     }
 }

@@ -300,10 +300,17 @@ impl Conversation {
 
     /// Every ticket it uses: its own, its current one, a transfer's.
     pub(crate) fn tickets(&self) -> Vec<Ticket> {
-        let mut all = vec![self.home.clone()];
-        all.extend(self.phase.ticket().cloned());
-        all.extend(self.phase.transfer().map(|t| t.ticket.clone()));
-        all
+        self.ticket_slots().into_iter().flatten().collect()
+    }
+
+    /// [`tickets`](Self::tickets) without a list to allocate: what the
+    /// engine holds on to across every stimulus.
+    pub(crate) fn ticket_slots(&self) -> [Option<Ticket>; 3] {
+        [
+            Some(self.home.clone()),
+            self.phase.ticket().cloned(),
+            self.phase.transfer().map(|t| t.ticket.clone()),
+        ]
     }
 
     /// Whether it uses `ticket` (its own, its current one, a transfer's).

@@ -614,7 +614,7 @@ impl Switchboard {
             ..
         } = self;
         let conv = convs.get_mut(&key)?;
-        let before = conv.tickets();
+        let before = conv.ticket_slots();
         let mut env = Env {
             key,
             config,
@@ -628,7 +628,7 @@ impl Switchboard {
         };
         let r = f(conv, &mut env);
         let then = env.then.take();
-        for t in before {
+        for t in before.into_iter().flatten() {
             if !conv.uses(&t) && tickets.key(&t) == Some(key) {
                 tickets.retire(&t);
             }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::agent::AgentRec;
 use super::clock::Clock;
-use super::contact::{Contacts, Decision};
+use super::contact::{Contacts, Decision, Overlay};
 use super::conversation::{Conv, Effect, party_index};
 use super::count::{count_fcr, finish};
 use super::tables::Tables;
@@ -538,7 +538,7 @@ impl Metrics {
         let mut clock = self.clock.clone();
         let mut tables = self.tables.clone();
         let mut agents = self.agents.clone();
-        let mut contacts = self.contacts.clone();
+        let mut contacts = Overlay::new(&self.contacts);
         let mut decided = Vec::new();
         let own = self.convs.iter().map(|(id, r)| ((&self.shard, id), r));
         let foreign = self.foreign.iter().map(|((s, id), r)| ((s, id), r));
@@ -574,7 +574,7 @@ impl Metrics {
                 &mut contacts,
             );
         }
-        contacts.decide(now, self.settings.fcr_window, true, &mut decided);
+        contacts.decide_all(&mut decided);
         for (owner, resolved) in decided {
             count_fcr(&mut tables, &mut clock, &owner, resolved);
         }

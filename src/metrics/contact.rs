@@ -38,6 +38,120 @@ struct ContactRec {
     pending: Vec<Pending>,
 }
 
+impl ContactRec {
+    /// Conversation `key`, not closed, no longer waits.
+    fn drop_key(&mut self, key: &Key) {
+        self.pending.retain(|p| &p.key != key || p.done.is_some());
+    }
+
+    /// Conversation `key`'s figures are final: its close, if it waits,
+    /// is ready to decide.
+    fn finish_key(&mut self, key: &Key, owner: Owner, qualifies: bool) -> Option<&Pending> {
+        let p = self
+            .pending
+            .iter_mut()
+            .find(|p| &p.key == key && p.done.is_none())?;
+        p.done = Some((owner, qualifies));
+        Some(p)
+    }
+}
+
+/// Where a conversation's first-contact resolution goes once its figures
+/// are final: the aggregate's [`Contacts`], or a report's [`Overlay`] of
+/// them.
+pub(crate) trait Ledger {
+    /// Conversation `key` of `contact`, not closed, was counted.
+    fn dropped(&mut self, key: &Key, contact: &ContactId);
+    /// Conversation `key` of `contact` closed and was counted.
+    fn finished(
+        &mut self,
+        key: &Key,
+        contact: &ContactId,
+        owner: Owner,
+        qualifies: bool,
+        window: Duration,
+    );
+}
+
+impl Ledger for Contacts {
+    fn dropped(&mut self, key: &Key, contact: &ContactId) {
+        Contacts::dropped(self, key, contact);
+    }
+
+    fn finished(
+        &mut self,
+        key: &Key,
+        contact: &ContactId,
+        owner: Owner,
+        qualifies: bool,
+        window: Duration,
+    ) {
+        Contacts::finished(self, key, contact, owner, qualifies, window);
+    }
+}
+
+/// The contacts as a report sees them once the open conversations are
+/// counted: only the records those conversations touch are copied, not
+/// every contact still in its window.
+#[derive(Debug)]
+pub(crate) struct Overlay<'a> {
+    base: &'a Contacts,
+    touched: HashMap<ContactId, ContactRec, rustc_hash::FxBuildHasher>,
+}
+
+impl<'a> Overlay<'a> {
+    pub(crate) fn new(base: &'a Contacts) -> Overlay<'a> {
+        Overlay {
+            base,
+            touched: HashMap::default(),
+        }
+    }
+
+    /// `contact`'s record, copied on first touch; `None` when it has none.
+    fn rec(&mut self, contact: &ContactId) -> Option<&mut ContactRec> {
+        if !self.touched.contains_key(contact) {
+            let rec = self.base.map.get(contact)?.clone();
+            self.touched.insert(contact.clone(), rec);
+        }
+        self.touched.get_mut(contact)
+    }
+
+    /// Decides every close whose figures are final, as
+    /// [`Contacts::decide`] does with `all`: each close with its figures
+    /// final has its deadline waiting, so this is every such close.
+    pub(crate) fn decide_all(&self, out: &mut Vec<Decision>) {
+        for (c, rec) in &self.base.map {
+            let rec = self.touched.get(c).unwrap_or(rec);
+            for p in &rec.pending {
+                if let Some((owner, qualifies)) = &p.done {
+                    out.push((owner.clone(), *qualifies && !p.failed));
+                }
+            }
+        }
+    }
+}
+
+impl Ledger for Overlay<'_> {
+    fn dropped(&mut self, key: &Key, contact: &ContactId) {
+        if let Some(rec) = self.rec(contact) {
+            rec.drop_key(key);
+        }
+    }
+
+    fn finished(
+        &mut self,
+        key: &Key,
+        contact: &ContactId,
+        owner: Owner,
+        qualifies: bool,
+        _window: Duration,
+    ) {
+        if let Some(rec) = self.rec(contact) {
+            let _ = rec.finish_key(key, owner, qualifies);
+        }
+    }
+}
+
 /// A decided conversation: where it counts and whether it was resolved
 /// at first contact.
 pub(crate) type Decision = (Owner, bool);
@@ -124,7 +238,7 @@ impl Contacts {
     /// Conversation `key`, not closed, was counted: it no longer waits.
     pub(crate) fn dropped(&mut self, key: &Key, contact: &ContactId) {
         if let Some(rec) = self.map.get_mut(contact) {
-            rec.pending.retain(|p| &p.key != key || p.done.is_some());
+            rec.drop_key(key);
         }
     }
 
@@ -137,12 +251,11 @@ impl Contacts {
         qualifies: bool,
         window: Duration,
     ) {
-        if let Some(p) = self.map.get_mut(contact).and_then(|r| {
-            r.pending
-                .iter_mut()
-                .find(|p| &p.key == key && p.done.is_none())
-        }) {
-            p.done = Some((owner, qualifies));
+        if let Some(p) = self
+            .map
+            .get_mut(contact)
+            .and_then(|r| r.finish_key(key, owner, qualifies))
+        {
             // Decided at the next settling: now if its window is over or a
             // new conversation failed it, else when the window ends.
             let due = if p.failed {
@@ -200,12 +313,16 @@ impl Contacts {
         };
         rec.pending.retain_mut(|p| {
             let over = all || p.failed || p.close.saturating_add(window) < now;
-            match (&p.done, over) {
-                (Some((owner, qualifies)), true) => {
-                    out.push((owner.clone(), *qualifies && !p.failed));
+            if !over {
+                return true;
+            }
+            // Decided: the owner moves out with the entry.
+            match p.done.take() {
+                Some((owner, qualifies)) => {
+                    out.push((owner, qualifies && !p.failed));
                     false
                 }
-                _ => true,
+                None => true,
             }
         });
         if rec.pending.is_empty() && rec.starts.is_empty() {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::agent::AgentRec;
 use super::aggregate::Map;
 use super::clock::Clock;
-use super::contact::{Contacts, Owner};
+use super::contact::{Ledger, Owner};
 use super::conversation::{Conv, WaitEnd};
 use super::tables::{Keys, Slice, Tables};
 use super::{ConversationRow, Settings};
@@ -39,7 +39,7 @@ pub(crate) fn finish(
     clock: &mut Clock,
     t: &mut Tables,
     agents: &mut Map<AgentId, AgentRec>,
-    contacts: &mut Contacts,
+    contacts: &mut impl Ledger,
 ) {
     let channel = c.channel.as_ref();
     let tags = &c.tags[..];

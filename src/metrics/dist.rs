@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 
 /// How many values a [`Distribution`] keeps exactly. Past this it turns
 /// into a histogram whose buckets are within 1/128 (0.8 %) of any value
-/// they hold, so its memory stays under 32 KiB whatever the count.
+/// they hold, counted in a row of 128 per power of two of milliseconds the
+/// values reach (a KiB each), so its memory stays under 32 KiB whatever the
+/// count for durations below 24 days.
 pub const EXACT_LIMIT: usize = 4096;
 
 /// Sub-buckets per power of two once the histogram takes over.
@@ -22,16 +24,94 @@ const SUB: u64 = 1 << SUB_BITS;
 /// read as the middle of its histogram bucket (within 0.8 %). Which form a
 /// distribution takes depends only on how many values it holds, so merging
 /// in any order gives the same answer.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Distribution {
     count: u64,
     sum_ms: u128,
     /// The values, unsorted, while `count <= EXACT_LIMIT`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     exact: Vec<u64>,
-    /// `(bucket, count)`, sorted by bucket, once past the limit.
+    /// The counts by bucket once past the limit.
+    buckets: Buckets,
+}
+
+/// A histogram's counts, by bucket: a row of [`SUB`] counters for each
+/// power of two of milliseconds its values reach, made when a value first
+/// falls in it. A value is counted with one index, not a search; the
+/// memory is a KiB per row (values below 24 days need at most 26 rows).
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Buckets {
+    /// Row `r` counts buckets `r × SUB ..`; `None` while it has none. The
+    /// last row has a count: equal histograms are equal values.
+    rows: Vec<Option<Box<[u64; SUB as usize]>>>,
+}
+
+impl Buckets {
+    fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Adds `n` (more than 0) values to bucket `b`.
+    fn bump(&mut self, b: u32, n: u64) {
+        let (r, i) = ((b >> SUB_BITS) as usize, (b as u64 & (SUB - 1)) as usize);
+        if r >= self.rows.len() {
+            self.rows.resize_with(r + 1, || None);
+        }
+        self.rows[r].get_or_insert_with(|| Box::new([0; SUB as usize]))[i] += n;
+    }
+
+    /// `(bucket, count)` for every bucket with a count, in bucket order.
+    fn iter(&self) -> impl Iterator<Item = (u32, u64)> + '_ {
+        self.rows.iter().enumerate().flat_map(|(r, row)| {
+            row.iter().flat_map(move |row| {
+                row.iter()
+                    .enumerate()
+                    .filter(|(_, n)| **n > 0)
+                    .map(move |(i, n)| (((r as u32) << SUB_BITS) | i as u32, *n))
+            })
+        })
+    }
+}
+
+/// The serialized form: the exact values, or `(bucket, count)` pairs
+/// sorted by bucket.
+#[derive(Serialize, Deserialize)]
+struct Wire<'a> {
+    count: u64,
+    sum_ms: u128,
+    #[serde(default, skip_serializing_if = "<[u64]>::is_empty")]
+    exact: std::borrow::Cow<'a, [u64]>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     buckets: Vec<(u32, u64)>,
+}
+
+impl Serialize for Distribution {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Wire {
+            count: self.count,
+            sum_ms: self.sum_ms,
+            exact: std::borrow::Cow::Borrowed(&self.exact),
+            buckets: self.buckets.iter().collect(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Distribution {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let w = Wire::deserialize(d)?;
+        let mut buckets = Buckets::default();
+        for (b, n) in w.buckets {
+            if n > 0 {
+                buckets.bump(b.min(MAX_BUCKET), n);
+            }
+        }
+        Ok(Distribution {
+            count: w.count,
+            sum_ms: w.sum_ms,
+            exact: w.exact.into_owned(),
+            buckets,
+        })
+    }
 }
 
 impl Distribution {
@@ -48,7 +128,7 @@ impl Distribution {
             self.exact.push(ms);
         } else {
             self.spill();
-            bump(&mut self.buckets, bucket_of(ms), 1);
+            self.buckets.bump(bucket_of(ms), 1);
         }
     }
 
@@ -65,37 +145,17 @@ impl Distribution {
         }
         self.spill();
         for &v in &other.exact {
-            bump(&mut self.buckets, bucket_of(v), 1);
+            self.buckets.bump(bucket_of(v), 1);
         }
-        for &(b, n) in &other.buckets {
-            bump(&mut self.buckets, b, n);
+        for (b, n) in other.buckets.iter() {
+            self.buckets.bump(b, n);
         }
     }
 
-    /// Turns the exact values into buckets: sorted by bucket and counted
-    /// in one pass, rather than each looked up and inserted in turn.
+    /// Turns the exact values into buckets.
     fn spill(&mut self) {
-        if self.exact.is_empty() {
-            return;
-        }
-        let mut ids: Vec<u32> = std::mem::take(&mut self.exact)
-            .into_iter()
-            .map(bucket_of)
-            .collect();
-        ids.sort_unstable();
-        let mut runs: Vec<(u32, u64)> = Vec::new();
-        for b in ids {
-            match runs.last_mut() {
-                Some((last, n)) if *last == b => *n += 1,
-                _ => runs.push((b, 1)),
-            }
-        }
-        if self.buckets.is_empty() {
-            self.buckets = runs;
-        } else {
-            for (b, n) in runs {
-                bump(&mut self.buckets, b, n);
-            }
+        for v in std::mem::take(&mut self.exact) {
+            self.buckets.bump(bucket_of(v), 1);
         }
     }
 
@@ -158,7 +218,7 @@ impl Distribution {
             let top = bucket_of(ms);
             self.buckets
                 .iter()
-                .filter(|(b, _)| *b <= top)
+                .take_while(|(b, _)| *b <= top)
                 .map(|(_, n)| n)
                 .sum()
         }
@@ -167,22 +227,20 @@ impl Distribution {
     /// The `n`th smallest value (0-based) as its bucket's middle.
     fn nth_bucketed(&self, n: u64) -> f64 {
         let mut seen = 0;
-        for &(b, k) in &self.buckets {
+        let mut last = None;
+        for (b, k) in self.buckets.iter() {
             seen += k;
             if seen > n {
                 return bucket_mid(b);
             }
+            last = Some(b);
         }
-        self.buckets.last().map_or(0.0, |&(b, _)| bucket_mid(b))
+        last.map_or(0.0, bucket_mid)
     }
 }
 
-fn bump(buckets: &mut Vec<(u32, u64)>, b: u32, n: u64) {
-    match buckets.binary_search_by_key(&b, |&(k, _)| k) {
-        Ok(i) => buckets[i].1 += n,
-        Err(i) => buckets.insert(i, (b, n)),
-    }
-}
+/// The bucket of `u64::MAX`, the last.
+const MAX_BUCKET: u32 = (2 * SUB as u32) + (63 - SUB_BITS - 1) * SUB as u32 + (SUB as u32 - 1);
 
 /// Values below `2 × SUB` have a bucket each; above, each power of two is
 /// cut into `SUB` buckets.
@@ -256,5 +314,22 @@ mod tests {
         let exact = (sorted[4999] + sorted[5000]) as f64 / 2000.0;
         let got = whole.median_s().unwrap();
         assert!((got - exact).abs() / exact < 0.01, "{got} vs {exact}");
+    }
+
+    #[test]
+    fn a_histogram_travels_as_sorted_bucket_counts() {
+        let mut d = Distribution::new();
+        for i in 0..5_000u64 {
+            d.add((i * 7919) % 3_600_000);
+        }
+        d.add(1 << 40);
+        let json = serde_json::to_value(&d).unwrap();
+        let pairs: Vec<(u32, u64)> = serde_json::from_value(json["buckets"].clone()).unwrap();
+        assert!(pairs.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(pairs.iter().map(|p| p.1).sum::<u64>(), 5_001);
+        assert!(json.get("exact").is_none());
+        let back: Distribution = serde_json::from_value(json).unwrap();
+        assert_eq!(back, d);
+        assert_eq!(back.quantile_s(0.9), d.quantile_s(0.9));
     }
 }

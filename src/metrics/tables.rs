@@ -104,11 +104,13 @@ impl Tables {
         if keys.totals {
             f(&mut self.totals, Slice::Totals);
         }
+        // Queue and agent ids are shared strings: a clone is a count
+        // bumped, cheaper than the second search `entry` makes.
         if let Some(q) = keys.queue {
-            f(entry(&mut self.queues, q), Slice::Queue);
+            f(self.queues.entry(q.clone()).or_default(), Slice::Queue);
         }
         if let Some(a) = keys.agent {
-            f(entry(&mut self.agents, a), Slice::Agent);
+            f(self.agents.entry(a.clone()).or_default(), Slice::Agent);
         }
         if let Some(c) = keys.channel {
             f(entry(&mut self.channels, c), Slice::Channel);
@@ -134,7 +136,7 @@ impl Tables {
     }
 
     pub(crate) fn agent_extra(&mut self, agent: &AgentId) -> &mut AgentTally {
-        entry(&mut self.agent_extra, agent)
+        self.agent_extra.entry(agent.clone()).or_default()
     }
 
     /// Adds `o` into `self`.
