@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Address, AgentId, Attributes, ChannelKind, ContactId, Timestamp};
+use crate::model::{Address, AgentId, Attributes, ChannelKind, ContactId, Timestamp, numbered};
 
 /// A hash map with a fast, seedless hasher: lookups by short ids and
 /// conversation numbers dominate the engine's work. Its iteration order is
@@ -128,7 +128,7 @@ impl Contacts {
     pub(crate) fn fresh_id(&mut self) -> ContactId {
         loop {
             self.next += 1;
-            let id = ContactId::new(format!("u{}", self.next));
+            let id = ContactId::from_shared(numbered(b'u', self.next));
             if !self.by_id.contains_key(&id) {
                 return id;
             }

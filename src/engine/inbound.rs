@@ -7,7 +7,9 @@ use crate::channel::{RenderError, WindowState, render};
 use crate::conversation::{Conversation, Stimulus, attachments_of};
 use crate::expr::{ConversationFacts, Facts};
 use crate::handoff::{Entry, Party, Transcript, default_template};
-use crate::model::{Address, ChannelKind, ContactId, Content, ConversationId, Origin, Timestamp};
+use crate::model::{
+    Address, ChannelKind, ContactId, Content, ConversationId, Origin, Timestamp, numbered,
+};
 use crate::notify::ConsentStatus;
 use crate::router::Route;
 
@@ -331,7 +333,7 @@ impl Switchboard {
         }
         self.next_conv += 1;
         let key = self.next_conv;
-        let id = ConversationId::new(format!("c{key}"));
+        let id = ConversationId::from_shared(numbered(b'c', key));
         let (n, ticket) = self.tickets.next();
         self.tickets.issue(n, ticket.clone(), key);
         let settings = self.config.conversation_settings();

@@ -10,7 +10,7 @@
 //! ticket the assigner reports that is not among them, or no longer its
 //! conversation's current or transfer one, is stale.
 
-use crate::model::Ticket;
+use crate::model::{Ticket, numbered};
 
 use super::contacts::Map;
 
@@ -30,7 +30,7 @@ impl Tickets {
         let mut n = self.issued;
         loop {
             n = n.saturating_add(1);
-            let ticket = Ticket::new(format!("t{n}"));
+            let ticket = Ticket::from_shared(numbered(b't', n));
             // Only an edited snapshot can hold a ticket ahead of the
             // counter; skipping it keeps tickets unique all the same.
             if !self.by_ticket.contains_key(&ticket) {

@@ -3,7 +3,9 @@
 
 use super::ChannelKind;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 /// Where a message comes from or goes to on one channel: a phone number for
 /// SMS and voice, a WhatsApp id, a Messenger page-scoped id, an e-mail
@@ -96,47 +98,7 @@ impl Address {
     ///
     /// [`AddressError`] says what is wrong and what was expected.
     pub fn new(kind: &ChannelKind, raw: &str) -> Result<Address, AddressError> {
-        let s = raw.trim();
-        if s.is_empty() {
-            return Err(AddressError::Empty {
-                channel: kind.clone(),
-            });
-        }
-        if s.len() > MAX_ADDRESS_LEN {
-            return Err(AddressError::TooLong {
-                channel: kind.clone(),
-                len: s.len(),
-            });
-        }
-        let malformed = |expected: &str| AddressError::Malformed {
-            channel: kind.clone(),
-            value: s.to_owned(),
-            expected: expected.to_owned(),
-        };
-        let canonical = match kind {
-            ChannelKind::Sms | ChannelKind::Voice => phone_digits(s, true)
-                .map(|d| format!("+{d}"))
-                .ok_or_else(|| malformed(E164))?,
-            ChannelKind::WhatsApp => {
-                let s = s.strip_prefix("whatsapp:").unwrap_or(s);
-                phone_digits(s, false).ok_or_else(|| malformed(WA_ID))?
-            }
-            ChannelKind::Messenger => {
-                if s.bytes().all(|b| b.is_ascii_digit()) {
-                    s.to_owned()
-                } else {
-                    return Err(malformed(PSID));
-                }
-            }
-            ChannelKind::Email => email(s).ok_or_else(|| malformed(EMAIL))?,
-            _ => {
-                if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                    return Err(malformed(OPAQUE));
-                }
-                s.to_owned()
-            }
-        };
-        Ok(Address(canonical.into()))
+        Ok(Address(Arc::from(&*canonical(kind, raw)?)))
     }
 
     /// Wraps a handle without validating it, for addresses read from a trusted
@@ -163,14 +125,14 @@ impl Address {
     /// assert!(a.check(&ChannelKind::Email).is_err());
     /// ```
     pub fn check(&self, kind: &ChannelKind) -> Result<(), AddressError> {
-        let canonical = Address::new(kind, &self.0)?;
-        if canonical == *self {
+        let canonical = canonical(kind, &self.0)?;
+        if *canonical == *self.0 {
             Ok(())
         } else {
             Err(AddressError::Malformed {
                 channel: kind.clone(),
                 value: self.0.to_string(),
-                expected: format!("its canonical form `{}`", canonical.0),
+                expected: format!("its canonical form `{canonical}`"),
             })
         }
     }
@@ -185,6 +147,55 @@ impl fmt::Display for Address {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// `raw` in the canonical form [`Address::new`] gives for a channel of
+/// `kind`, borrowed when that is `raw` trimmed (no text is copied to check
+/// an address already canonical).
+fn canonical<'a>(kind: &ChannelKind, raw: &'a str) -> Result<Cow<'a, str>, AddressError> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err(AddressError::Empty {
+            channel: kind.clone(),
+        });
+    }
+    if s.len() > MAX_ADDRESS_LEN {
+        return Err(AddressError::TooLong {
+            channel: kind.clone(),
+            len: s.len(),
+        });
+    }
+    let malformed = |expected: &str| AddressError::Malformed {
+        channel: kind.clone(),
+        value: s.to_owned(),
+        expected: expected.to_owned(),
+    };
+    let canonical = match kind {
+        ChannelKind::Sms | ChannelKind::Voice => phone_digits(s, true)
+            .map(|d| Cow::Owned(format!("+{d}")))
+            .ok_or_else(|| malformed(E164))?,
+        ChannelKind::WhatsApp => {
+            let s = s.strip_prefix("whatsapp:").unwrap_or(s);
+            phone_digits(s, false)
+                .map(Cow::Owned)
+                .ok_or_else(|| malformed(WA_ID))?
+        }
+        ChannelKind::Messenger => {
+            if s.bytes().all(|b| b.is_ascii_digit()) {
+                Cow::Borrowed(s)
+            } else {
+                return Err(malformed(PSID));
+            }
+        }
+        ChannelKind::Email => email(s).map(Cow::Owned).ok_or_else(|| malformed(EMAIL))?,
+        _ => {
+            if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                return Err(malformed(OPAQUE));
+            }
+            Cow::Borrowed(s)
+        }
+    };
+    Ok(canonical)
 }
 
 /// The digits of an international phone number, separators removed.

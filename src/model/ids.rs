@@ -27,6 +27,28 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Arc;
 
+/// `prefix` followed by `n` in decimal (`c42`), made straight into a
+/// shared string: the engine's own ids, without the text first made and
+/// then copied.
+pub(crate) fn numbered(prefix: u8, n: u64) -> Arc<str> {
+    debug_assert!(prefix.is_ascii());
+    // A u64 has at most 20 digits.
+    let mut buf = [0u8; 21];
+    let mut i = buf.len();
+    let mut rest = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    i -= 1;
+    buf[i] = prefix;
+    Arc::from(std::str::from_utf8(&buf[i..]).expect("ASCII digits"))
+}
+
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident, $example:literal, new: { $(#[$new_doc:meta])* }) => {
         $(#[$doc])*
@@ -52,6 +74,12 @@ macro_rules! string_id {
             /// The identifier as text.
             pub fn as_str(&self) -> &str {
                 &self.0
+            }
+
+            /// Wraps a shared string the engine made.
+            #[allow(dead_code)]
+            pub(crate) fn from_shared(id: Arc<str>) -> Self {
+                Self(id)
             }
         }
 

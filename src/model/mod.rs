@@ -20,6 +20,7 @@ pub use content::{
     Attachment, AttachmentKind, Choice, Content, Link, Location, QuickReply, Suggestion,
     TemplateRef,
 };
+pub(crate) use ids::numbered;
 pub use ids::{AgentId, BotId, ContactId, ConversationId, QueueId, RuleId, Ticket};
 pub(crate) use origin::ORIGIN_NAMES;
 pub use origin::Origin;
