@@ -243,6 +243,18 @@ impl Conversation {
                 .all(|p| values.iter().any(|(k, _)| k == p))),
             "notice `{name}` is sent without one of its placeholders"
         );
+        self.notice_with(env, at, name, |template| fill(template, values));
+    }
+
+    /// [`notice`](Self::notice) with the text made by `text` from the
+    /// template, which it is given only when there is one to send.
+    pub(crate) fn notice_with(
+        &mut self,
+        env: &mut Env<'_>,
+        at: Timestamp,
+        name: &str,
+        text: impl FnOnce(&str) -> String,
+    ) {
         let template = env
             .config
             .template(name)
@@ -251,7 +263,7 @@ impl Conversation {
         if template.is_empty() {
             return;
         }
-        let text = fill(template, values);
+        let text = text(template);
         let kind = match self.send(env, at, &Content::text(text), Party::System) {
             Ok(_) => EventKind::Notice {
                 template: name.into(),

@@ -2,9 +2,11 @@
 //! told while waiting, and what the assigner's offers, requeues, moves and
 //! business hours do to a waiting conversation.
 
+use std::fmt::Write as _;
+
 use crate::assign::{ConversationStatus, Request};
 use crate::engine::{Action, Event, EventKind};
-use crate::handoff::{Reason, State, format_opening, humanize_wait};
+use crate::handoff::{Reason, State, fill_with, format_opening, write_wait};
 use crate::model::{AgentId, QueueId, Ticket, Timestamp};
 
 use super::{Conversation, Env, Phase, Then, Timer, Wait};
@@ -198,28 +200,32 @@ impl Conversation {
         } else {
             template
         };
-        let calendars = env.config.calendars();
-        let tz = env
-            .config
-            .queue(queue.as_str())
-            .and_then(|q| q.spec.calendar.as_deref())
-            .and_then(|name| calendars.get(name))
-            .map(|cal| cal.time_zone().clone())
-            .unwrap_or_else(|| calendars.time_zone().clone());
-        let pos = position.to_string();
-        let wait = humanize_wait(estimate);
-        let opening = format_opening(opens, &tz);
-        self.notice(
-            env,
-            now,
-            template,
-            &[
-                ("position", &pos),
-                ("wait", &wait),
-                ("queue", queue.as_str()),
-                ("opening", &opening),
-            ],
-        );
+        // Only the values the template uses are made: most name the
+        // position and the wait, few the opening time.
+        let config = env.config;
+        let text = |t: &str| {
+            fill_with(t, |name, out| {
+                match name {
+                    "position" => {
+                        let _ = write!(out, "{position}");
+                    }
+                    "wait" => write_wait(out, estimate),
+                    "queue" => out.push_str(queue.as_str()),
+                    "opening" => {
+                        let calendars = config.calendars();
+                        let tz = config
+                            .queue(queue.as_str())
+                            .and_then(|q| q.spec.calendar.as_deref())
+                            .and_then(|name| calendars.get(name))
+                            .map_or_else(|| calendars.time_zone(), |cal| cal.time_zone());
+                        out.push_str(&format_opening(opens, tz));
+                    }
+                    _ => return false,
+                }
+                true
+            })
+        };
+        self.notice_with(env, now, template, text);
     }
 
     /// Sends a queue update when the position or estimate changed enough

@@ -54,6 +54,7 @@ pub use notice::{
     DEFAULT_TEMPLATES, NOTICES, NoticeSpec, default_template, fill, format_opening, humanize_wait,
     notice, placeholders,
 };
+pub(crate) use notice::{fill_with, write_wait};
 pub use reason::Reason;
 pub use state::State;
 pub use transcript::{Entry, Note, Party, Transcript};

@@ -225,6 +225,25 @@ pub fn placeholders(template: &str) -> Result<Vec<&str>, String> {
 /// assert_eq!(fill("{a} and {{b}} and {c}", &[("a", "1")]), "1 and {b} and {c}");
 /// ```
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    fill_with(template, |name, out| {
+        match values.iter().find(|(k, _)| *k == name) {
+            Some((_, v)) => {
+                out.push_str(v);
+                true
+            }
+            None => false,
+        }
+    })
+}
+
+/// [`fill`] with each value written by `value` as the template asks for
+/// it, so that values the template does not use are never made: `value`
+/// writes the value of the placeholder it is given onto the text and
+/// says whether it knew the name.
+pub(crate) fn fill_with(
+    template: &str,
+    mut value: impl FnMut(&str, &mut String) -> bool,
+) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(i) = rest.find(['{', '}']) {
@@ -239,9 +258,8 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
             && let Some(end) = tail.find('}')
         {
             let name = &tail[1..end];
-            match values.iter().find(|(k, _)| *k == name) {
-                Some((_, v)) => out.push_str(v),
-                None => out.push_str(&tail[..=end]),
+            if !value(name, &mut out) {
+                out.push_str(&tail[..=end]);
             }
             rest = &tail[end + 1..];
             continue;
@@ -267,17 +285,26 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 /// assert_eq!(humanize_wait(None), "a little while");
 /// ```
 pub fn humanize_wait(wait: Option<Duration>) -> String {
+    let mut out = String::new();
+    write_wait(&mut out, wait);
+    out
+}
+
+/// [`humanize_wait`] written onto `out`.
+pub(crate) fn write_wait(out: &mut String, wait: Option<Duration>) {
+    use std::fmt::Write as _;
     let Some(d) = wait else {
-        return "a little while".into();
+        out.push_str("a little while");
+        return;
     };
     let s = d.as_secs();
-    match s {
-        0..45 => "less than a minute".into(),
-        45..90 => "about 1 minute".into(),
-        90..3_300 => format!("about {} minutes", s.div_ceil(60).max(2)),
-        3_300..5_400 => "about 1 hour".into(),
-        _ => format!("about {} hours", (s + 1_800) / 3_600),
-    }
+    let _ = match s {
+        0..45 => out.write_str("less than a minute"),
+        45..90 => out.write_str("about 1 minute"),
+        90..3_300 => write!(out, "about {} minutes", s.div_ceil(60).max(2)),
+        3_300..5_400 => out.write_str("about 1 hour"),
+        _ => write!(out, "about {} hours", (s + 1_800) / 3_600),
+    };
 }
 
 /// An opening time as customers read it, in the queue's time zone:
