@@ -1,5 +1,7 @@
 //! Fitting channel-independent [`Content`] to one channel's [`Capabilities`].
 
+use std::borrow::Cow;
+
 use super::capabilities::{Capabilities, QuickReplyLimits, TextLimit, WindowState};
 use super::outbound::Outbound;
 use super::split::{SplitError, split_text, trim_blank};
@@ -126,11 +128,9 @@ pub fn render(
             .quick_replies
             .is_some_and(|limits| replies_fit(&content.quick_replies, &limits));
 
-    // Everything the channel cannot carry natively goes into the text.
+    // Everything the channel cannot carry natively goes into the text,
+    // after the message's own text.
     let mut blocks: Vec<String> = Vec::new();
-    if has_text {
-        blocks.push(content.text.clone());
-    }
     let mut native_attachments = Vec::new();
     for a in &content.attachments {
         if attachment_fits(a, caps) {
@@ -156,7 +156,16 @@ pub fn render(
     if !content.quick_replies.is_empty() && !native_replies {
         blocks.push(numbered_list(&content.quick_replies));
     }
-    let text = blocks.join("\n\n");
+    // Most messages are their text alone: it is split as it stands.
+    let text: Cow<'_, str> = match (has_text, blocks.is_empty()) {
+        (true, true) => Cow::Borrowed(&content.text),
+        (false, true) => Cow::Borrowed(""),
+        (true, false) => {
+            blocks.insert(0, content.text.clone());
+            Cow::Owned(blocks.join("\n\n"))
+        }
+        (false, false) => Cow::Owned(blocks.join("\n\n")),
+    };
 
     let mut parts: Vec<&str> = match caps.text_limit {
         Some(limit) => split_text(&text, limit)?,
