@@ -12,7 +12,7 @@ use crate::handoff::Reason;
 use crate::model::{AgentId, ChannelKind, QueueId, Timestamp};
 
 /// The slices one figure of one conversation counts in.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Keys<'a> {
     pub(crate) queue: Option<&'a QueueId>,
     pub(crate) agent: Option<&'a AgentId>,
@@ -135,6 +135,90 @@ impl Tables {
         }
     }
 
+    /// Applies `f` to every tally each pass's keys name, with the pass's
+    /// figures, as [`each_slice`](Tables::each_slice) would pass by pass,
+    /// but finding each tally once for all the passes that name it. Each
+    /// tally is given its passes in their order.
+    pub(crate) fn each_batch<O>(
+        &mut self,
+        clock: &mut Clock,
+        passes: &[(Keys<'_>, O)],
+        f: impl Fn(&O, &mut Tally, Slice),
+    ) {
+        let n = passes.len();
+        assert!(n <= BATCH, "a batch holds at most {BATCH} passes");
+        if n == 0 {
+            return;
+        }
+        let key = |i: usize| &passes[i].0;
+        let apply = |members: &[bool; BATCH], t: &mut Tally, slice: Slice| {
+            for (pass, _) in passes.iter().zip(members).filter(|(_, m)| **m) {
+                f(&pass.1, t, slice);
+            }
+        };
+        for (k, o) in passes {
+            if k.totals {
+                f(o, &mut self.totals, Slice::Totals);
+            }
+        }
+        groups(
+            n,
+            |i| key(i).queue,
+            |q, m| {
+                apply(m, self.queues.entry(q.clone()).or_default(), Slice::Queue);
+            },
+        );
+        groups(
+            n,
+            |i| key(i).agent,
+            |a, m| {
+                apply(m, self.agents.entry(a.clone()).or_default(), Slice::Agent);
+            },
+        );
+        groups(
+            n,
+            |i| key(i).channel,
+            |c, m| {
+                apply(m, entry(&mut self.channels, c), Slice::Channel);
+            },
+        );
+        if passes.iter().all(|(k, _)| k.tags == key(0).tags) {
+            let mut members = [false; BATCH];
+            members[..n].fill(true);
+            for t in key(0).tags {
+                apply(&members, entry(&mut self.tags, t), Slice::Tag);
+            }
+        } else {
+            for (k, o) in passes {
+                for t in k.tags {
+                    f(o, entry(&mut self.tags, t), Slice::Tag);
+                }
+            }
+        }
+        let mut intervals = [None; BATCH];
+        for (i, (k, _)) in passes.iter().enumerate() {
+            intervals[i] = k.at.map(|at| clock.local(at).interval);
+        }
+        groups(
+            n,
+            |i| intervals[i].filter(|_| key(i).totals),
+            |iv, m| {
+                apply(m, self.intervals.entry(iv).or_default(), Slice::Interval);
+            },
+        );
+        groups(
+            n,
+            |i| intervals[i].zip(key(i).queue),
+            |(iv, q), m| {
+                apply(
+                    m,
+                    self.queue_intervals.entry((iv, q.clone())).or_default(),
+                    Slice::Interval,
+                );
+            },
+        );
+    }
+
     pub(crate) fn agent_extra(&mut self, agent: &AgentId) -> &mut AgentTally {
         self.agent_extra.entry(agent.clone()).or_default()
     }
@@ -169,6 +253,36 @@ impl Tables {
             a.first_reply.merge(&b.first_reply);
         });
         self.rows.extend(o.rows.iter().cloned());
+    }
+}
+
+/// The most passes [`Tables::each_batch`] takes at once.
+pub(crate) const BATCH: usize = 8;
+
+/// Calls `group` once for each distinct key `key` gives passes `0..n`
+/// (those with none are left out), in the order of their first pass,
+/// with which passes have it.
+fn groups<K: PartialEq + Copy>(
+    n: usize,
+    key: impl Fn(usize) -> Option<K>,
+    mut group: impl FnMut(K, &[bool; BATCH]),
+) {
+    let mut done = [false; BATCH];
+    for i in 0..n {
+        if done[i] {
+            continue;
+        }
+        let Some(k) = key(i) else {
+            continue;
+        };
+        let mut members = [false; BATCH];
+        for j in i..n {
+            if !done[j] && key(j) == Some(k) {
+                members[j] = true;
+                done[j] = true;
+            }
+        }
+        group(k, &members);
     }
 }
 
