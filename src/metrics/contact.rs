@@ -156,11 +156,18 @@ impl Ledger for Overlay<'_> {
 /// at first contact.
 pub(crate) type Decision = (Owner, bool);
 
+/// [`Contacts::swept`] once every deadline has been taken off.
+const SWEPT_ALL: Timestamp = Timestamp::from_millis(u64::MAX);
+
 /// Every contact with a close waiting for its window.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Contacts {
     map: HashMap<ContactId, ContactRec, rustc_hash::FxBuildHasher>,
     deadlines: BinaryHeap<Reverse<(Timestamp, ContactId)>>,
+    /// Every deadline before this has been taken off `deadlines`, the
+    /// rest are still on it ([`SWEPT_ALL`] once all were taken); `None`
+    /// while none has been.
+    swept: Option<Timestamp>,
     /// Starts up to here are kept: an aggregate merged before this one
     /// may hold closes they decide. It is the window after this
     /// aggregate's first event, or after the latest close of a
@@ -257,13 +264,17 @@ impl Contacts {
             .and_then(|r| r.finish_key(key, owner, qualifies))
         {
             // Decided at the next settling: now if its window is over or a
-            // new conversation failed it, else when the window ends.
+            // new conversation failed it, else when the window ends: the
+            // deadline its close set, when that is still waiting.
             let due = if p.failed {
                 Timestamp::EPOCH
             } else {
                 p.close.saturating_add(window)
             };
-            self.deadlines.push(Reverse((due, contact.clone())));
+            let waiting = self.swept.is_none_or(|s| s != SWEPT_ALL && due >= s);
+            if p.failed || !waiting {
+                self.deadlines.push(Reverse((due, contact.clone())));
+            }
         }
     }
 
@@ -277,6 +288,13 @@ impl Contacts {
         all: bool,
         out: &mut Vec<Decision>,
     ) {
+        // What follows takes every deadline before `now` off (all of them
+        // with `all`).
+        self.swept = Some(match self.swept {
+            _ if all => SWEPT_ALL,
+            Some(s) => s.max(now),
+            None => now,
+        });
         // Most events find nothing due: no list to make.
         if !all
             && self
@@ -348,6 +366,7 @@ impl Contacts {
             mine.pending.extend(r.pending.iter().cloned());
         }
         self.deadlines.extend(later.deadlines.iter().cloned());
+        self.swept = self.swept.max(later.swept);
         self.keep_until = match (self.keep_until, later.keep_until) {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
