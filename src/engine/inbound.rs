@@ -4,6 +4,7 @@
 
 use crate::channel::consent::ConsentEvent;
 use crate::channel::{RenderError, WindowState, render};
+use crate::config::Config;
 use crate::conversation::{Conversation, Stimulus, attachments_of};
 use crate::expr::{ConversationFacts, Facts};
 use crate::handoff::{Entry, Party, Transcript, default_template};
@@ -21,10 +22,21 @@ enum Target {
     New,
 }
 
+impl Inbound {
+    /// The checks [`Switchboard::handle`] makes of a customer message
+    /// before it changes anything: sizes, names that must say something,
+    /// the address, finite numbers and the declared types of the contact
+    /// attributes. The simulator asks them of a scenario's messages before
+    /// it runs.
+    pub(crate) fn check(&self, config: &Config) -> Result<(), InputError> {
+        check_inbound(self, config.conversation_settings().max_text)?;
+        check_declared(&config.spec().contact_attributes, &self.contact)
+    }
+}
+
 impl Switchboard {
     pub(super) fn inbound(&mut self, now: Timestamp, m: Inbound) -> Result<(), InputError> {
-        check_inbound(&m, self.config.conversation_settings().max_text)?;
-        check_declared(&self.config.spec().contact_attributes, &m.contact)?;
+        m.check(&self.config)?;
 
         // A retried webhook: ignore it.
         if let Some(msg) = &m.id

@@ -154,10 +154,10 @@ fn unit(rng: &mut Pcg64Mcg) -> f64 {
 }
 
 /// A well-formed address on `channel` for customer `k` of stream `s`.
-fn address(channel: &ChannelKind, s: u32, k: u64) -> Option<Address> {
+pub(super) fn address(channel: &ChannelKind, s: u32, k: u64) -> Option<Address> {
     let n = u64::from(s) * 1_000_000_000 + k % 1_000_000_000;
     let raw = match channel {
-        ChannelKind::Sms => format!("+1{:011}", n % 100_000_000_000),
+        ChannelKind::Sms | ChannelKind::Voice => format!("+1{:011}", n % 100_000_000_000),
         ChannelKind::WhatsApp => format!("1{:011}", n % 100_000_000_000),
         ChannelKind::Messenger | ChannelKind::AppleMessages => format!("{}", 7_000_000_000_000 + n),
         ChannelKind::Email => format!("customer{n}@example.org"),

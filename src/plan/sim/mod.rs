@@ -165,6 +165,7 @@ pub(crate) struct Plan<'a> {
 impl<'a> Plan<'a> {
     pub(crate) fn new(config: &Config, scenario: &'a Scenario) -> Result<Plan<'a>, SimError> {
         scenario.check()?;
+        scenario.check_messages(config)?;
         let start = scenario.start_at()?;
         let tz_name = scenario.time_zone.as_deref().unwrap_or("UTC");
         let tz = TimeZone::get(tz_name).map_err(|_| {
@@ -308,7 +309,7 @@ impl<'a> Plan<'a> {
         let Some(date) = self.civil(day) else {
             return u64::MAX;
         };
-        let dt = date.at((minute / 60) as i8, (minute % 60) as i8, 0, 0);
+        let dt = date.at((minute % 1_440 / 60) as i8, (minute % 60) as i8, 0, 0);
         let dt = if minute >= 1_440 {
             match date.tomorrow() {
                 Ok(d) => d.at(0, 0, 0, 0),

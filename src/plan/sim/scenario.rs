@@ -5,12 +5,13 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::SimError;
 use super::dist::Dist;
+use super::{SimError, host};
 use crate::assign::Capacity;
+use crate::config::Config;
 use crate::config::duration::{opt_str, serde_str};
-use crate::engine::InputLine;
-use crate::model::{Attributes, ChannelKind, Timestamp};
+use crate::engine::{Inbound, InputLine};
+use crate::model::{Address, Attributes, ChannelKind, Timestamp};
 
 /// The longest run: ten years of virtual time.
 pub const MAX_DURATION: Duration = Duration::from_secs(10 * 365 * 24 * 3_600);
@@ -184,6 +185,20 @@ impl Arrivals {
     pub fn with_lang(mut self, lang: impl Into<String>) -> Arrivals {
         self.lang = Some(lang.into());
         self
+    }
+
+    /// The first message of the stream's customer writing from `from`,
+    /// as the host gives it.
+    pub(crate) fn message(&self, from: Address) -> Inbound {
+        let text = self.text.as_deref().unwrap_or("Hello, I need some help");
+        let mut m = Inbound::new(self.channel.clone(), from, text);
+        if let Some(lang) = &self.lang {
+            m = m.with_lang(lang.clone());
+        }
+        if !self.contact.is_empty() {
+            m = m.with_contact(self.contact.clone());
+        }
+        m
     }
 
     /// The rate (per hour) in interval `k`.
@@ -473,6 +488,29 @@ impl Scenario {
             if let Some(CapacitySpec::Each(0)) = g.capacity {
                 return bad(format!("agents #{}: capacity must be at least 1", i + 1));
             }
+        }
+        Ok(())
+    }
+
+    /// Checks each stream's first message as `config`'s engine will: one
+    /// it refuses (a blank `lang`, a text over `max_text`, an attribute
+    /// with no name, a NaN, or another type than `[contact_attributes]`
+    /// declares) it would refuse from every customer of the stream, and
+    /// the run would measure none of them.
+    pub(crate) fn check_messages(&self, config: &Config) -> Result<(), SimError> {
+        for (i, a) in self.arrivals.iter().enumerate() {
+            let n = i + 1;
+            let from = host::address(&a.channel, i as u32, 0).ok_or_else(|| {
+                SimError::Scenario(format!(
+                    "arrivals #{n}: no customer address on channel `{}`",
+                    a.channel
+                ))
+            })?;
+            a.message(from).check(config).map_err(|e| {
+                SimError::Scenario(format!(
+                    "arrivals #{n}: the engine refuses its customers' first message: {e}"
+                ))
+            })?;
         }
         Ok(())
     }
