@@ -1,9 +1,11 @@
-//! No input panics, and no forecast is NaN, infinite or negative.
+//! No input panics, and no forecast is NaN, infinite or negative: any
+//! series, start, zone, hold-out, horizon and model parameters give a
+//! forecast or a typed error.
 
 use proptest::prelude::*;
 use switchboard::Timestamp;
 use switchboard::metrics::Interval;
-use switchboard::plan::forecast::{Forecaster, History, Horizon, Model};
+use switchboard::plan::forecast::{ForecastError, Forecaster, History, Horizon, Model};
 
 const ZONES: [&str; 7] = [
     "UTC",
@@ -101,6 +103,92 @@ proptest! {
             let step = u64::from(interval.minutes()) * 60_000;
             prop_assert_eq!(forecast.intervals[0].start, h.end());
             prop_assert!(forecast.intervals.windows(2).all(|w| w[1].start.as_millis() - w[0].start.as_millis() == step));
+            serde_json::to_string(&forecast).unwrap();
+        }
+    }
+}
+
+/// Any `f64`, mostly volumes, sometimes not.
+fn any_volume() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        200 => volume(),
+        1 => Just(f64::NAN),
+        1 => Just(f64::INFINITY),
+        1 => Just(-1.0),
+        1 => Just(-0.0),
+        1 => Just(1e12 * (1.0 + f64::EPSILON)),
+        1 => any::<f64>(),
+    ]
+}
+
+/// Any model, its parameters anything.
+fn any_model() -> impl Strategy<Value = Model> {
+    let p = prop_oneof![
+        4 => 0.0..=1.0f64,
+        1 => any::<f64>(),
+        1 => Just(f64::NAN),
+        1 => Just(-0.0),
+        1 => Just(1.0 + f64::EPSILON),
+    ];
+    prop_oneof![
+        Just(Model::Naive),
+        any::<u32>().prop_map(|weeks| Model::SeasonalMean { weeks }),
+        (0u32..60).prop_map(|weeks| Model::SeasonalMedian { weeks }),
+        (p.clone(), p.clone()).prop_map(|(alpha, gamma)| Model::HoltWinters { alpha, gamma }),
+        (p.clone(), p.clone(), p).prop_map(|(alpha, delta, gamma)| Model::DailyProfile {
+            alpha,
+            delta,
+            gamma,
+        }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_input_is_a_forecast_or_an_error(
+        interval in interval(),
+        zone in prop_oneof![4 => (0..ZONES.len()).prop_map(|z| ZONES[z].to_owned()), 1 => ".{0,12}"],
+        // Anywhere in u64 milliseconds, often near the end of 9999.
+        start in prop_oneof![
+            4 => 946_684_800_000u64..2_208_988_800_000,
+            1 => any::<u64>(),
+            2 => 253_400_000_000_000u64..253_402_300_800_000,
+            1 => Just(0u64),
+            1 => Just(u64::MAX),
+        ],
+        pattern in prop::collection::vec(any_volume(), 1..50),
+        len in 0usize..1_500,
+        holdout in prop_oneof![3 => 0u32..10, 1 => any::<u32>()],
+        horizon in prop_oneof![
+            3 => horizon(),
+            1 => any::<u32>().prop_map(Horizon::Days),
+            1 => any::<u32>().prop_map(Horizon::Intervals),
+        ],
+        model in any_model(),
+    ) {
+        let values: Vec<f64> = pattern.iter().cycle().take(len).copied().collect();
+        let bad = values.iter().position(|v| !(v.is_finite() && (0.0..=1e12).contains(v)));
+        let h = match History::new(Timestamp::from_millis(start), interval, &zone, values) {
+            Ok(h) => h,
+            Err(ForecastError::BadValue { index, .. }) => {
+                prop_assert_eq!(Some(index), bad);
+                return Ok(());
+            }
+            Err(_) => return Ok(()),
+        };
+        prop_assert!(bad.is_none());
+        prop_assert!(h.values().iter().all(|v| v.is_finite() && *v >= 0.0 && v.is_sign_positive()));
+        let f = Forecaster::new().with_holdout_days(holdout);
+        prop_assert!((1..=28).contains(&f.holdout_days()));
+        for result in [f.forecast(&h, horizon), f.forecast_with(&h, &model, horizon)] {
+            let Ok(forecast) = result else { continue };
+            prop_assert!(!forecast.intervals.is_empty());
+            for i in &forecast.intervals {
+                prop_assert!(i.volume.is_finite() && i.volume >= 0.0, "{}", i.volume);
+            }
+            prop_assert!(forecast.wape.is_none_or(|w| w.is_finite() && w >= 0.0));
             serde_json::to_string(&forecast).unwrap();
         }
     }

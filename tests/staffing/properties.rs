@@ -1,5 +1,6 @@
-//! No input panics, loops without end or yields NaN; service level grows
-//! with agents.
+//! No input panics, loops without end or yields NaN (loads per hour, per
+//! interval and scaled; Erlang B, C and A; staffing one load and every
+//! interval); service level grows with agents.
 
 use std::time::Duration;
 
@@ -115,6 +116,54 @@ proptest! {
             let a = load.erlang_a(n, Duration::from_secs(patience)).unwrap().service_level(t);
             prop_assert!(a >= last_a - 1e-12, "Erlang A, N={}: {} < {}", n, a, last_a);
             last_a = a;
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn loads_per_interval_and_scaled_never_panic_nor_give_nan(
+        count in any_f64(), interval in any_duration(), aht in any_duration(),
+        factor in any_f64(), n in any_agents()
+    ) {
+        let Ok(load) = Load::per_interval(count, interval, aht) else { return Ok(()) };
+        for load in [Ok(load), load.with_aht_scaled(factor)].into_iter().flatten() {
+            prop_assert!(load.erlangs().is_finite() && load.erlangs() >= 0.0, "{:?}", load);
+            prop_assert!(load.per_hour().is_finite() && load.per_hour() >= 0.0, "{:?}", load);
+            prop_assert!(!load.aht().is_zero());
+            prop_assert!(unit(load.erlang_b(n)));
+            let q = load.erlang_c(n);
+            prop_assert_eq!((q.agents(), q.erlangs()), (n, load.erlangs()));
+            prop_assert_eq!(q.erlang_b(), load.erlang_b(n));
+            prop_assert_eq!(q.asa().is_some(), q.is_stable());
+        }
+    }
+
+    #[test]
+    fn staffing_every_interval_never_panics_nor_gives_nan(
+        loads in prop::collection::vec((any_f64(), any_duration()), 0..6),
+        level in 0.0..=1.0f64, within in 0.0..3600.0f64, patience in proptest::option::of(any_duration()),
+    ) {
+        let loads: Vec<Load> = loads.into_iter().filter_map(|(r, aht)| Load::new(r, aht).ok()).collect();
+        let Ok(target) = ServiceTarget::from_secs(level, within) else { return Ok(()) };
+        let mut plan = Staffing::new(target);
+        if let Some(p) = patience { plan = plan.with_patience(p) }
+        match plan.solve_intervals(&loads) {
+            Ok(all) => {
+                prop_assert_eq!(all.len(), loads.len());
+                for s in &all {
+                    prop_assert!(unit(s.service_level) && unit(s.p_wait) && unit(s.occupancy));
+                    prop_assert!(s.asa.is_finite() && s.asa >= 0.0, "{:?}", s);
+                }
+            }
+            // The first interval that fails is named, and fails alone.
+            Err(switchboard::plan::staffing::StaffingError::Interval { index, .. }) => {
+                prop_assert!(plan.solve(&loads[index]).is_err());
+                prop_assert!(loads[..index].iter().all(|l| plan.solve(l).is_ok()));
+            }
+            Err(e) => prop_assert!(false, "not an interval's error: {}", e),
         }
     }
 }
