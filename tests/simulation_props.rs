@@ -313,7 +313,8 @@ proptest! {
             Err(e) => return Err(TestCaseError::fail(format!("{e}\n{toml}"))),
         };
         let config = config(shop);
-        // Every rate 0 is refused; so is nothing else generated.
+        // Only a scenario whose every rate is 0 is refused: nothing else
+        // generated is.
         let outcome = match simulate(&config, &scenario, seed) {
             Ok(o) => o,
             Err(e) => {
