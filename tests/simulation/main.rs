@@ -489,3 +489,14 @@ fn overlapping_shifts_keep_an_agent_on_until_the_last_ends() {
     let g = &o.groups["g1"];
     assert!((g.signed_in_h - 2.5).abs() < 0.05, "{}", g.signed_in_h);
 }
+
+#[test]
+fn a_night_shift_begun_before_the_start_is_on_at_the_start() {
+    // The run starts at midnight; the shift began at 22:00 the day before.
+    let s = Scenario::new(120 * MINUTE, HandleTime::new(Dist::fixed(MINUTE)))
+        .with_arrivals(Arrivals::per_hour(ChannelKind::WebChat, 10.0))
+        .with_agents(AgentGroup::new(1).with_shift("22:00-01:00"));
+    let o = simulate(&mmc(), &s, 1).unwrap();
+    let g = &o.groups["g1"];
+    assert!((g.signed_in_h - 1.0).abs() < 0.02, "{}", g.signed_in_h);
+}

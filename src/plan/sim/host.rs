@@ -299,8 +299,10 @@ impl<'a> Host<'a> {
             }
         }
         if scenario.agents.iter().any(|g| !g.shifts.is_empty()) {
+            // From the day before: a night shift begun then is on at the
+            // start.
             let day = self.plan.local_day(self.start);
-            self.schedule(self.start, Job::Day(day));
+            self.schedule(self.start, Job::Day(day.saturating_sub(1)));
         }
         for s in 0..self.streams.len() {
             self.plan_arrival(s as u32);
@@ -473,17 +475,7 @@ impl<'a> Host<'a> {
         let Some(from) = address(&arrivals.channel, s, k) else {
             return;
         };
-        let text = arrivals
-            .text
-            .as_deref()
-            .unwrap_or("Hello, I need some help");
-        let mut m = Inbound::new(arrivals.channel.clone(), from, text);
-        if let Some(lang) = &arrivals.lang {
-            m = m.with_lang(lang.clone());
-        }
-        if !arrivals.contact.is_empty() {
-            m = m.with_contact(arrivals.contact.clone());
-        }
+        let m = arrivals.message(from);
         let rng = Pcg64Mcg::seed_from_u64(mix(self.seed, 1 + u64::from(s), 1 + k));
         let cust = self.new_customer(rng);
         self.begin(cust, m);

@@ -127,7 +127,7 @@ impl Outcome {
         groups: Vec<(String, std::ops::Range<usize>)>,
         handle: impl Fn(&str) -> f64,
     ) -> Outcome {
-        let t = threshold.as_millis() as u64;
+        let t = u64::try_from(threshold.as_millis()).unwrap_or(u64::MAX);
         let hours = (tally.to - tally.from) as f64 / 3_600_000.0;
         let mut waits = Vec::new();
         let mut figures = Figures {
@@ -207,7 +207,7 @@ impl Outcome {
     /// The share of answered customers who waited longer than `t` (0 to
     /// 1): Erlang C's P(wait > t) when nobody abandons.
     pub fn wait_over(&self, t: Duration) -> Option<f64> {
-        let t = t.as_millis() as u64;
+        let t = u64::try_from(t.as_millis()).unwrap_or(u64::MAX);
         let within = self.waits.partition_point(|w| *w <= t);
         ratio((self.waits.len() - within) as u64, self.waits.len() as u64)
     }
