@@ -372,6 +372,17 @@ fn malformed_scenarios_are_refused_with_a_reason() {
             "at most 100000 agents",
         ),
         (
+            "duration = \"1h\"\ninterval = \"15m 500ms\"\n[[arrivals]]\nchannel = \"webchat\"\nper_hour = 3\n[handle_time]\ndistribution = \"fixed\"\nvalue = \"1m\"",
+            "15m, 30m or 60m",
+        ),
+        (
+            &format!(
+                "duration = \"1h\"\n{}[handle_time]\ndistribution = \"fixed\"\nvalue = \"1m\"",
+                "[[arrivals]]\nchannel = \"webchat\"\nper_hour = 1\n".repeat(101)
+            ),
+            "at most 100 [[arrivals]] streams",
+        ),
+        (
             "duration = \"1h\"\nduration_typo = 1\n[[arrivals]]\nchannel = \"webchat\"\nper_hour = 3\n[handle_time]\ndistribution = \"fixed\"\nvalue = \"1m\"",
             "duration_typo",
         ),

@@ -105,7 +105,7 @@ pub use dist::{Dist, MAX_DRAW, MAX_EMPIRICAL};
 pub use outcome::{Figures, GroupFigures, Outcome, QueueFigures};
 pub use scenario::{
     AgentGroup, Arrivals, BotModel, CapacitySpec, DEFAULT_START, HandleTime, MAX_AGENTS,
-    MAX_ARRIVALS, MAX_DURATION, MAX_RATE, MAX_SHIFTS, Scenario,
+    MAX_ARRIVALS, MAX_DURATION, MAX_RATE, MAX_SHIFTS, MAX_STREAMS, Scenario,
 };
 pub use whatif::{Comparison, QueueSide, Side, compare};
 

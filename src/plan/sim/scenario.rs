@@ -27,6 +27,10 @@ pub const MAX_RATE: f64 = 10_000_000.0;
 /// an hour of simulation.
 pub const MAX_ARRIVALS: f64 = 100_000_000.0;
 
+/// Most arrival streams a scenario may have (each stream's customers have
+/// addresses of their own).
+pub const MAX_STREAMS: usize = 100;
+
 /// Most shifts an agent group may have.
 pub const MAX_SHIFTS: usize = 48;
 
@@ -153,6 +157,8 @@ pub struct Arrivals {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rates: Vec<f64>,
     /// What they write first; `"Hello, I need some help"` when left out.
+    /// A keyword the channel reserves (`STOP` or `HELP` on SMS) opens no
+    /// conversation, so such customers are not counted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Their language, as the channel would give it.
@@ -530,12 +536,18 @@ impl Scenario {
             ));
         }
         let minutes = self.interval.map_or(30, |d| d.as_secs() / 60);
-        if ![15, 30, 60].contains(&minutes) || self.interval.is_some_and(|d| d.as_secs() % 60 != 0)
+        if ![15, 30, 60].contains(&minutes)
+            || self
+                .interval
+                .is_some_and(|d| d.as_secs() % 60 != 0 || d.subsec_nanos() != 0)
         {
             return bad("interval must be 15m, 30m or 60m".into());
         }
         if self.arrivals.is_empty() && self.replayed.is_empty() {
             return bad("a scenario needs at least one [[arrivals]] stream or a replay".into());
+        }
+        if self.arrivals.len() > MAX_STREAMS {
+            return bad(format!("at most {MAX_STREAMS} [[arrivals]] streams"));
         }
         for (i, a) in self.arrivals.iter().enumerate() {
             let n = i + 1;
@@ -604,6 +616,11 @@ impl Scenario {
     /// declares) it would refuse from every customer of the stream, and
     /// the run would measure none of them.
     pub(crate) fn check_messages(&self, config: &Config) -> Result<(), SimError> {
+        if self.arrivals.len() > MAX_STREAMS {
+            return Err(SimError::Scenario(format!(
+                "at most {MAX_STREAMS} [[arrivals]] streams"
+            )));
+        }
         for (i, a) in self.arrivals.iter().enumerate() {
             let n = i + 1;
             let from = host::address(&a.channel, i as u32, 0).ok_or_else(|| {
