@@ -27,8 +27,11 @@
 //! Choosing a model needs the hold-out plus a week of history: 14 days
 //! by default.
 
+#[path = "support/lines.rs"]
+mod lines;
+
 use std::error::Error;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use std::time::Duration;
@@ -66,21 +69,11 @@ fn main() -> ExitCode {
 
 fn run(args: Vec<String>) -> Result<(), Box<dyn Error>> {
     let args = parse_args(&args)?;
-    let reader: Box<dyn BufRead> = if args.path == "-" {
-        Box::new(BufReader::new(io::stdin()))
-    } else {
-        let file = std::fs::File::open(&args.path)
-            .map_err(|e| format!("cannot read {}: {e}", args.path))?;
-        Box::new(BufReader::new(file))
-    };
+    let reader = lines::open(&args.path)?;
     let mut metrics = Metrics::new(args.settings.clone());
-    metrics.observe_log(reader).map_err(|e| {
-        format!(
-            "{}:{}",
-            args.path,
-            e.to_string().trim_start_matches("line ")
-        )
-    })?;
+    metrics
+        .observe_log(reader)
+        .map_err(|e| lines::at_line(&args.path, e))?;
     let history = History::from_report(&metrics.report())?;
     let forecast = Forecaster::new()
         .with_holdout_days(args.holdout)

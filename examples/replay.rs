@@ -22,7 +22,7 @@
 mod lines;
 
 use std::error::Error;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
 use lines::Lines;
@@ -69,13 +69,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     }
     .map_err(|e| format!("{config_path}:\n{e}"))?;
     let mut sb = Switchboard::new(config);
-    let reader: Box<dyn BufRead> = if input_path == "-" {
-        Box::new(BufReader::new(io::stdin()))
-    } else {
-        let file = std::fs::File::open(input_path)
-            .map_err(|e| format!("cannot read {input_path}: {e}"))?;
-        Box::new(BufReader::new(file))
-    };
+    let reader = lines::open(input_path)?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
     replay(&mut sb, Lines::new(reader), input_path, &mut out)?;

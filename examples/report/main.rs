@@ -29,6 +29,9 @@
 //! A line that is not an event, or comes out of order beyond the
 //! tolerance, stops the report with `FILE:LINE: why`.
 
+#[path = "../support/lines.rs"]
+mod lines;
+
 mod csv;
 mod html;
 mod svg;
@@ -38,7 +41,7 @@ mod tests;
 mod text;
 
 use std::error::Error;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -74,22 +77,10 @@ fn main() -> ExitCode {
 
 fn run(args: Vec<String>) -> Result<(), Box<dyn Error>> {
     let args = parse_args(&args)?;
-    let reader: Box<dyn BufRead> = if args.path == "-" {
-        Box::new(BufReader::new(io::stdin()))
-    } else {
-        let file = std::fs::File::open(&args.path)
-            .map_err(|e| format!("cannot read {}: {e}", args.path))?;
-        Box::new(BufReader::new(file))
-    };
+    let reader = lines::open(&args.path)?;
     let keep_rows = args.format != Format::Json;
-    let metrics =
-        aggregate(reader, args.settings.with_conversation_rows(keep_rows)).map_err(|e| {
-            format!(
-                "{}:{}",
-                args.path,
-                e.to_string().trim_start_matches("line ")
-            )
-        })?;
+    let metrics = aggregate(reader, args.settings.with_conversation_rows(keep_rows))
+        .map_err(|e| lines::at_line(&args.path, e))?;
     let report = metrics.report();
     let stdout = io::stdout();
     let mut out = stdout.lock();

@@ -1,9 +1,26 @@
-//! Reading JSON-lines input as bytes, shared by the `route` and `replay`
-//! examples: a line that is not UTF-8 or is too long is reported with its
-//! number, and the lines after it are still read (`BufRead::lines` ends at
-//! the first such line).
+//! Reading JSON-lines input, shared by the examples that read a file or
+//! standard input (`route`, `replay`, `report`, `forecast`): [`open`] the
+//! path, then read its lines as bytes with [`Lines`], so that a line that
+//! is not UTF-8 or is too long is reported with its number and the lines
+//! after it are still read (`BufRead::lines` ends at the first such line).
 
-use std::io::{self, BufRead, Read};
+#![allow(dead_code)]
+
+use std::io::{self, BufRead, BufReader, Read};
+
+/// `path` to read, or standard input for `-`.
+pub(crate) fn open(path: &str) -> Result<Box<dyn BufRead>, String> {
+    if path == "-" {
+        return Ok(Box::new(BufReader::new(io::stdin())));
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    Ok(Box::new(BufReader::new(file)))
+}
+
+/// An error at a line of `path` (`line 7: …`) as `path:7: …`.
+pub(crate) fn at_line(path: &str, error: impl std::fmt::Display) -> String {
+    format!("{path}:{}", error.to_string().trim_start_matches("line "))
+}
 
 /// The longest input line read; a longer one is skipped without being held
 /// in memory.
