@@ -503,15 +503,7 @@ impl<'a> Host<'a> {
         let m = m.clone();
         let rng = Pcg64Mcg::seed_from_u64(mix(self.seed, 0, 1 + i as u64));
         let cust = self.new_customer(rng);
-        self.arriving = Some(cust);
-        self.give(Input::Inbound(m));
-        self.arriving = None;
-        let c = &self.customers[cust as usize];
-        if c.id.is_none() && cust as usize + 1 == self.customers.len() {
-            self.customers.pop();
-        } else if c.counted {
-            self.tally.customers += 1;
-        }
+        self.begin(cust, m);
     }
 
     /// The bot answers turn `turn`: it resolves the conversation or hands

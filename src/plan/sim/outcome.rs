@@ -178,7 +178,7 @@ impl Outcome {
         let (on, busy) = tally
             .agents
             .iter()
-            .fold((0, 0), |(o, b), a| (o + a.on_ms, b + a.busy_ms));
+            .fold((0, 0), |(o, b), a| (o + a.on.ms, b + a.busy.ms));
         figures.occupancy = ratio(busy, on);
         let groups = groups
             .into_iter()
@@ -186,7 +186,7 @@ impl Outcome {
                 let agents = &tally.agents[range.clone()];
                 let (on, busy) = agents
                     .iter()
-                    .fold((0, 0), |(o, b), a| (o + a.on_ms, b + a.busy_ms));
+                    .fold((0, 0), |(o, b), a| (o + a.on.ms, b + a.busy.ms));
                 let g = GroupFigures {
                     agents: range.len() as u32,
                     occupancy: ratio(busy, on),

@@ -18,13 +18,33 @@ pub(crate) struct QueueTally {
     pub(crate) abandon_waits: Vec<u64>,
 }
 
-/// One agent's time, ms within the window.
+/// A time that is on or off, and how long it was on within a window.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Span {
+    since: Option<u64>,
+    pub(crate) ms: u64,
+}
+
+impl Span {
+    /// Turns it on or off at `now`, counting the part of `[from, to)` it
+    /// was on for.
+    fn set(&mut self, on: bool, now: u64, from: u64, to: u64) {
+        match (on, self.since) {
+            (true, None) => self.since = Some(now),
+            (false, Some(since)) => {
+                self.since = None;
+                self.ms += now.min(to).saturating_sub(since.max(from));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One agent's signed-in and busy time.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct AgentTally {
-    pub(crate) on_since: Option<u64>,
-    pub(crate) busy_since: Option<u64>,
-    pub(crate) on_ms: u64,
-    pub(crate) busy_ms: u64,
+    pub(crate) on: Span,
+    pub(crate) busy: Span,
 }
 
 #[derive(Clone, Debug)]
@@ -52,11 +72,6 @@ impl Tally {
             queues: FxHashMap::default(),
             agents: Vec::new(),
         }
-    }
-
-    /// The part of `[a, b)` inside the window.
-    fn clip(&self, a: u64, b: u64) -> u64 {
-        b.min(self.to).saturating_sub(a.max(self.from))
     }
 
     pub(crate) fn agent(&mut self) {
@@ -87,47 +102,25 @@ impl Tally {
     /// Agent `a` signs in (`on`) or out at `now`.
     pub(crate) fn presence(&mut self, a: u32, on: bool, now: u64) {
         let (from, to) = (self.from, self.to);
-        let Some(t) = self.agents.get_mut(a as usize) else {
-            return;
-        };
-        match (on, t.on_since) {
-            (true, None) => t.on_since = Some(now),
-            (false, Some(since)) => {
-                t.on_since = None;
-                t.on_ms += now.min(to).saturating_sub(since.max(from));
-            }
-            _ => {}
+        if let Some(t) = self.agents.get_mut(a as usize) {
+            t.on.set(on, now, from, to);
         }
     }
 
     /// Agent `a` starts (`busy`) or stops holding conversations at `now`.
     pub(crate) fn busy(&mut self, a: u32, busy: bool, now: u64) {
         let (from, to) = (self.from, self.to);
-        let Some(t) = self.agents.get_mut(a as usize) else {
-            return;
-        };
-        match (busy, t.busy_since) {
-            (true, None) => t.busy_since = Some(now),
-            (false, Some(since)) => {
-                t.busy_since = None;
-                t.busy_ms += now.min(to).saturating_sub(since.max(from));
-            }
-            _ => {}
+        if let Some(t) = self.agents.get_mut(a as usize) {
+            t.busy.set(busy, now, from, to);
         }
     }
 
     /// Closes the spans still open at the end.
     pub(crate) fn finish(&mut self, end: u64) {
-        for a in 0..self.agents.len() {
-            let t = &self.agents[a];
-            let (on, busy) = (t.on_since, t.busy_since);
-            let on_ms = on.map_or(0, |s| self.clip(s, end));
-            let busy_ms = busy.map_or(0, |s| self.clip(s, end));
-            let t = &mut self.agents[a];
-            t.on_ms += on_ms;
-            t.busy_ms += busy_ms;
-            t.on_since = None;
-            t.busy_since = None;
+        let (from, to) = (self.from, self.to);
+        for t in &mut self.agents {
+            t.on.set(false, end, from, to);
+            t.busy.set(false, end, from, to);
         }
     }
 }

@@ -158,19 +158,19 @@ impl Comparison {
             pct(a.occupancy.map(|o| o * 100.0)),
             pct(b.occupancy.map(|o| o * 100.0)),
         );
-        let groups = |s: &Side| {
-            s.outcome
-                .as_ref()
-                .map(|o| o.groups.clone())
-                .unwrap_or_default()
-        };
-        let (ga, gb) = (groups(a), groups(b));
-        let names: BTreeSet<&String> = ga.keys().chain(gb.keys()).collect();
+        let (ga, gb) = (
+            a.outcome.as_ref().map(|o| &o.groups),
+            b.outcome.as_ref().map(|o| &o.groups),
+        );
+        let names: BTreeSet<&String> = ga.iter().chain(gb.iter()).flat_map(|m| m.keys()).collect();
         for g in names {
-            let occ = |m: &std::collections::BTreeMap<String, super::GroupFigures>| {
-                pct(m.get(g).and_then(|f| f.occupancy).map(|o| o * 100.0))
+            let occ = |m: Option<&std::collections::BTreeMap<String, super::GroupFigures>>| {
+                pct(m
+                    .and_then(|m| m.get(g))
+                    .and_then(|f| f.occupancy)
+                    .map(|o| o * 100.0))
             };
-            row(&format!("agents {g}: occupancy"), occ(&ga), occ(&gb));
+            row(&format!("agents {g}: occupancy"), occ(ga), occ(gb));
         }
         let names: BTreeSet<&String> = a.queues.keys().chain(b.queues.keys()).collect();
         let none = QueueSide::default();
