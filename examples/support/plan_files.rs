@@ -1,14 +1,38 @@
-//! Reading a configuration and a simulation scenario from files, for the
-//! `simulate` and `whatif` examples.
+//! Reading a configuration and a simulation scenario from files, and the
+//! command-line entry point, for the `simulate` and `whatif` examples.
 
 #![allow(dead_code)]
 
 use std::error::Error;
 use std::path::Path;
+use std::process::ExitCode;
 
 use switchboard::config::Config;
 use switchboard::engine::InputLine;
 use switchboard::plan::sim::Scenario;
+
+/// Reads the command line with `parse` (a usage error exits with 2) and
+/// runs `run` (a failure exits with 1), each error on standard error.
+pub(crate) fn main<A>(
+    parse: fn(&[String]) -> Result<A, String>,
+    run: fn(&A) -> Result<(), Box<dyn Error>>,
+) -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let args = match parse(&argv) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
 
 /// A configuration, TOML or (by its `.json` extension) JSON.
 pub(crate) fn config(path: &str) -> Result<Config, Box<dyn Error>> {
