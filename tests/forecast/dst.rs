@@ -8,22 +8,31 @@ use crate::traffic::{Rng, at, expected, history, intervals_over, local, series};
 
 const ZONE: &str = "Europe/Berlin";
 
+/// `count` half hours of the plain seasonal shape (no noise, no trend)
+/// from `start` in Berlin.
+fn plain_history(
+    start: switchboard::Timestamp,
+    count: usize,
+) -> switchboard::plan::forecast::History {
+    let (means, _) = series(
+        start,
+        Interval::Minutes30,
+        ZONE,
+        count,
+        1500.0,
+        |_| 1.0,
+        None,
+    );
+    history(start, Interval::Minutes30, ZONE, &means)
+}
+
 /// Forecasting across the night clocks go forward (Sunday 2026-03-29,
 /// 02:00 → 03:00): that Sunday has 46 half hours, none at 02:00 or
 /// 02:30, and each interval gets its wall-clock slot's volume.
 #[test]
 fn the_day_clocks_go_forward_forecasts_23_hours() {
     let start = at(ZONE, 2026, 3, 2, 0, 0);
-    let (means, _) = series(
-        start,
-        Interval::Minutes30,
-        ZONE,
-        21 * 48,
-        1500.0,
-        |_| 1.0,
-        None,
-    );
-    let h = history(start, Interval::Minutes30, ZONE, &means);
+    let h = plain_history(start, 21 * 48);
     let f = Forecaster::new().forecast(&h, Horizon::Days(7)).unwrap();
     assert_eq!(f.model, Model::Naive);
     assert_eq!(f.intervals.len(), 6 * 48 + 46);
@@ -54,16 +63,7 @@ fn the_day_clocks_go_forward_forecasts_23_hours() {
 #[test]
 fn the_day_clocks_go_back_forecasts_25_hours() {
     let start = at(ZONE, 2026, 9, 28, 0, 0);
-    let (means, _) = series(
-        start,
-        Interval::Minutes30,
-        ZONE,
-        21 * 48,
-        1500.0,
-        |_| 1.0,
-        None,
-    );
-    let h = history(start, Interval::Minutes30, ZONE, &means);
+    let h = plain_history(start, 21 * 48);
     let f = Forecaster::new().forecast(&h, Horizon::Days(7)).unwrap();
     assert_eq!(f.intervals.len(), 6 * 48 + 50);
     let sunday = &f.intervals[6 * 48..];
@@ -94,16 +94,7 @@ fn a_history_through_the_changes_learns_the_wall_clock() {
     for (y, m, d) in [(2026, 3, 16), (2026, 10, 12)] {
         let start = at(ZONE, y, m, d, 0, 0);
         let count = intervals_over(ZONE, (y, m, d), 21, 30);
-        let (means, _) = series(
-            start,
-            Interval::Minutes30,
-            ZONE,
-            count,
-            1500.0,
-            |_| 1.0,
-            None,
-        );
-        let h = history(start, Interval::Minutes30, ZONE, &means);
+        let h = plain_history(start, count);
         for model in [
             Model::Naive,
             Model::SeasonalMean { weeks: 3 },
